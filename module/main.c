@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpfsm: connection-state telemetry for TCP.
+ *
+ * Counts, per network namespace, every transition of the TCP state machine
+ * seen on the tracepoint sock:inet_sock_set_state, and the number of
+ * sockets in each state, and publishes them in /proc/net/tcpfsm.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+
+#include "tcpfsm.h"
+
+unsigned int tcpfsm_net_id __read_mostly;
+DECLARE_RWSEM(tcpfsm_seed_rwsem);
+
+static int __net_init tcpfsm_net_init(struct net *net)
+{
+	struct tcpfsm_net *tn = tcpfsm_pernet(net);
+	int err;
+
+	err = tcpfsm_stats_init_net(tn);
+	if (err)
+		return err;
+	err = tcpfsm_proc_init_net(net, tn);
+	if (err)
+		tcpfsm_stats_exit_net(tn);
+	return err;
+}
+
+/*
+ * Sockets of a dying netns can still change state (kernel sockets closed by
+ * later exit handlers). Stop the probe writing here first; the netns core
+ * waits for an RCU grace period, which covers running probes, before .exit.
+ */
+static void __net_exit tcpfsm_net_pre_exit(struct net *net)
+{
+	WRITE_ONCE(tcpfsm_pernet(net)->probe_stats, NULL);
+}
+
+static void __net_exit tcpfsm_net_exit(struct net *net)
+{
+	struct tcpfsm_net *tn = tcpfsm_pernet(net);
+
+	tcpfsm_proc_exit_net(net, tn);
+	tcpfsm_stats_exit_net(tn);
+}
+
+static struct pernet_operations tcpfsm_net_ops = {
+	.init = tcpfsm_net_init,
+	.pre_exit = tcpfsm_net_pre_exit,
+	.exit = tcpfsm_net_exit,
+	.id = &tcpfsm_net_id,
+	.size = sizeof(struct tcpfsm_net),
+};
+
+/*
+ * Init order: the per-netns counters and /proc files (for every existing
+ * netns, and from now on for every new one), then the probe, then the seed
+ * of the gauges, which must see the probe already counting (seed.c).
+ * Exit in reverse: the probe is detached and every running instance has
+ * returned before the per-netns state it writes is freed.
+ */
+static int __init tcpfsm_init(void)
+{
+	int err;
+
+	err = register_pernet_subsys(&tcpfsm_net_ops);
+	if (err)
+		return err;
+	err = tcpfsm_probe_register();
+	if (err)
+		goto err_unregister_pernet;
+	err = tcpfsm_seed();
+	if (err)
+		goto err_unregister_probe;
+	return 0;
+
+err_unregister_probe:
+	tcpfsm_probe_unregister();
+err_unregister_pernet:
+	unregister_pernet_subsys(&tcpfsm_net_ops);
+	return err;
+}
+
+static void __exit tcpfsm_exit(void)
+{
+	tcpfsm_probe_unregister();
+	unregister_pernet_subsys(&tcpfsm_net_ops);
+}
+
+module_init(tcpfsm_init);
+module_exit(tcpfsm_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Per-netns counters of TCP state transitions");
+MODULE_AUTHOR("The tcpfsm developers");

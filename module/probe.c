@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpfsm: the probe on sock:inet_sock_set_state.
+ *
+ * This runs on every state change of every TCP socket of the machine,
+ * from softirq or from process context with preemption disabled. It takes
+ * no lock, allocates nothing and writes only this CPU's counters.
+ */
+#include <linux/tracepoint.h>
+#include <net/sock.h>
+
+#include "tcpfsm.h"
+
+static struct tracepoint *tcpfsm_tp;
+
+static void tcpfsm_probe(void *data, const struct sock *sk,
+			 const int oldstate, const int newstate)
+{
+	struct tcpfsm_pcpu __percpu *stats;
+	struct tcpfsm_net *tn;
+
+	/* DCCP, SCTP and MPTCP fire the same tracepoint */
+	if (sk->sk_protocol != IPPROTO_TCP)
+		return;
+	if (unlikely(!tcpfsm_state_valid(oldstate) ||
+		     !tcpfsm_state_valid(newstate)))
+		return;
+	/* NULL while the netns is being set up or torn down */
+	tn = tcpfsm_pernet(sock_net(sk));
+	if (unlikely(!tn))
+		return;
+	stats = READ_ONCE(tn->probe_stats);
+	if (unlikely(!stats))
+		return;
+	this_cpu_inc(stats->trans[tcpfsm_idx(oldstate)][tcpfsm_idx(newstate)]);
+}
+
+static void tcpfsm_find_tp(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "inet_sock_set_state"))
+		*(struct tracepoint **)priv = tp;
+}
+
+/**
+ * tcpfsm_probe_register() - attach the probe
+ *
+ * The tracepoint is not exported to modules: look it up by name.
+ *
+ * Return: 0, -ENOENT if the kernel has no such tracepoint, or the error of
+ * tracepoint_probe_register().
+ */
+int tcpfsm_probe_register(void)
+{
+	int err;
+
+	for_each_kernel_tracepoint(tcpfsm_find_tp, &tcpfsm_tp);
+	if (!tcpfsm_tp) {
+		pr_err("tracepoint sock:inet_sock_set_state not found\n");
+		return -ENOENT;
+	}
+	err = tracepoint_probe_register(tcpfsm_tp, (void *)tcpfsm_probe, NULL);
+	if (err)
+		pr_err("cannot attach to sock:inet_sock_set_state: %d\n", err);
+	return err;
+}
+
+/**
+ * tcpfsm_probe_unregister() - detach the probe and wait until no CPU runs it
+ */
+void tcpfsm_probe_unregister(void)
+{
+	tracepoint_probe_unregister(tcpfsm_tp, (void *)tcpfsm_probe, NULL);
+	tracepoint_synchronize_unregister();
+}

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpfsm: /proc/net/tcpfsm/{transitions,states} in every netns.
+ *
+ * The format is an ABI, described in Documentation/tcpfsm.rst: a header
+ * line, then one line per state, fields separated by spaces, numbers in
+ * decimal, "-" where a figure does not exist.
+ */
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/seq_file_net.h>
+#include <linux/slab.h>
+
+#include "tcpfsm.h"
+
+#define TCPFSM_NAME_FMT		"%-12s"
+#define TCPFSM_COL_FMT		" %12s"
+
+static void tcpfsm_put_num(struct seq_file *seq, s64 v)
+{
+	if (v < 0)
+		seq_printf(seq, TCPFSM_COL_FMT, "-");
+	else
+		seq_printf(seq, " %12lld", v);
+}
+
+static int tcpfsm_transitions_show(struct seq_file *seq, void *v)
+{
+	struct tcpfsm_snapshot *snap;
+	int o, n;
+
+	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
+	if (!snap)
+		return -ENOMEM;
+	tcpfsm_snapshot(seq_file_single_net(seq), snap);
+
+	seq_printf(seq, TCPFSM_NAME_FMT, "old/new");
+	for (n = TCP_ESTABLISHED; n <= TCP_CLOSING; n++)
+		seq_printf(seq, TCPFSM_COL_FMT, tcpfsm_state_name(n));
+	seq_putc(seq, '\n');
+	for (o = TCP_ESTABLISHED; o <= TCP_CLOSING; o++) {
+		seq_printf(seq, TCPFSM_NAME_FMT, tcpfsm_state_name(o));
+		for (n = TCP_ESTABLISHED; n <= TCP_CLOSING; n++)
+			seq_printf(seq, " %12llu",
+				   snap->trans[tcpfsm_idx(o)][tcpfsm_idx(n)]);
+		seq_putc(seq, '\n');
+	}
+	kfree(snap);
+	return 0;
+}
+
+static void tcpfsm_states_row(struct seq_file *seq, int state, s64 current_nr,
+			      s64 entered, s64 left)
+{
+	seq_printf(seq, TCPFSM_NAME_FMT, tcpfsm_state_name(state));
+	tcpfsm_put_num(seq, current_nr);
+	tcpfsm_put_num(seq, entered);
+	tcpfsm_put_num(seq, left);
+	seq_putc(seq, '\n');
+}
+
+static int tcpfsm_states_show(struct seq_file *seq, void *v)
+{
+	struct tcpfsm_snapshot *snap;
+	unsigned int i;
+	int s;
+
+	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
+	if (!snap)
+		return -ENOMEM;
+	tcpfsm_snapshot(seq_file_single_net(seq), snap);
+
+	seq_printf(seq, TCPFSM_NAME_FMT TCPFSM_COL_FMT TCPFSM_COL_FMT
+		   TCPFSM_COL_FMT "\n", "state", "current", "entered", "left");
+	for (s = TCP_ESTABLISHED; s <= TCP_CLOSING; s++) {
+		i = tcpfsm_idx(s);
+		/* timewait sockets never appear in a transition */
+		if (s == TCP_TIME_WAIT)
+			tcpfsm_states_row(seq, s, snap->current_nr[i], -1, -1);
+		else
+			tcpfsm_states_row(seq, s, snap->current_nr[i],
+					  snap->entered[i], snap->left[i]);
+	}
+	tcpfsm_states_row(seq, TCP_NEW_SYN_RECV, snap->new_syn_recv, -1, -1);
+	kfree(snap);
+	return 0;
+}
+
+/**
+ * tcpfsm_proc_init_net() - create /proc/net/tcpfsm in a netns
+ * @net: the netns
+ * @tn: its tcpfsm state
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int tcpfsm_proc_init_net(struct net *net, struct tcpfsm_net *tn)
+{
+	tn->proc_dir = proc_net_mkdir(net, "tcpfsm", net->proc_net);
+	if (!tn->proc_dir)
+		return -ENOMEM;
+	if (!proc_create_net_single("transitions", 0444, tn->proc_dir,
+				    tcpfsm_transitions_show, NULL) ||
+	    !proc_create_net_single("states", 0444, tn->proc_dir,
+				    tcpfsm_states_show, NULL)) {
+		tcpfsm_proc_exit_net(net, tn);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * tcpfsm_proc_exit_net() - remove /proc/net/tcpfsm from a netns
+ * @net: the netns
+ * @tn: its tcpfsm state
+ *
+ * Waits for readers still inside the files.
+ */
+void tcpfsm_proc_exit_net(struct net *net, struct tcpfsm_net *tn)
+{
+	remove_proc_subtree("tcpfsm", net->proc_net);
+	tn->proc_dir = NULL;
+}

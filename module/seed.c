@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpfsm: seeding the per-state gauges with the sockets that existed
+ * before the module was loaded.
+ *
+ * The number of sockets in state s is kept as
+ *
+ *	current[s] = base[s] + entered[s] - left[s]
+ *
+ * where entered/left come from the transition matrix the probe fills.
+ * For a netns created after load, base[] is zero: every socket it will
+ * ever have was born (CLOSE -> x, or LISTEN -> SYN_RECV for a child)
+ * under the probe's eyes. For the netns that existed at load, base[] must
+ * account for the sockets already open. It is computed once, at a moment
+ * when no CPU is inside the probe or half-way through a hash-table update:
+ * under stop_machine(), after the probe is attached,
+ *
+ *	base[s] = (sockets in state s in the hash tables)
+ *		  - (entered[s] - left[s] counted so far),
+ *
+ * so that from then on current[s] is the table count plus every
+ * transition after it. Documentation/tcpfsm.rst says where this is exact.
+ */
+#include <linux/slab.h>
+#include <linux/stop_machine.h>
+#include <net/inet_hashtables.h>
+#include <net/sock.h>
+
+#include "tcpfsm.h"
+
+struct tcpfsm_seed_work {
+	u64 trans[TCPFSM_NR_STATES][TCPFSM_NR_STATES];
+	u64 entered[TCPFSM_NR_STATES];
+	u64 left[TCPFSM_NR_STATES];
+};
+
+static void tcpfsm_seed_sock(struct sock *sk)
+{
+	struct tcpfsm_net *tn;
+	int state;
+
+	/* timewait and request sockets are counted from their own sources */
+	if (!sk_fullsock(sk) || sk->sk_protocol != IPPROTO_TCP)
+		return;
+	tn = tcpfsm_pernet(sock_net(sk));
+	if (!tn || !tn->stats)
+		return;
+	state = READ_ONCE(sk->sk_state);
+	if (tcpfsm_state_valid(state))
+		tn->base[tcpfsm_idx(state)]++;
+}
+
+static void tcpfsm_seed_ehash(struct inet_hashinfo *h)
+{
+	struct hlist_nulls_node *node;
+	struct sock *sk;
+	u32 i;
+
+	for (i = 0; i <= h->ehash_mask; i++)
+		sk_nulls_for_each_rcu(sk, node, &h->ehash[i].chain)
+			tcpfsm_seed_sock(sk);
+}
+
+static void tcpfsm_seed_lhash2(struct inet_hashinfo *h)
+{
+	struct hlist_nulls_node *node;
+	struct sock *sk;
+	u32 i;
+
+	for (i = 0; i <= h->lhash2_mask; i++)
+		sk_nulls_for_each_rcu(sk, node, &h->lhash2[i].nulls_head)
+			tcpfsm_seed_sock(sk);
+}
+
+/* Runs on one CPU with every other CPU spinning with interrupts off. */
+static int tcpfsm_seed_stopped(void *data)
+{
+	struct inet_hashinfo *shared = init_net.ipv4.tcp_death_row.hashinfo;
+	struct tcpfsm_seed_work *w = data;
+	struct tcpfsm_net *tn;
+	struct net *net;
+	int i;
+
+	rcu_read_lock();
+	/*
+	 * The shared established hash holds the sockets of every netns
+	 * without one of its own (net.ipv4.tcp_child_ehash_entries); the
+	 * listening hash is always the shared one.
+	 */
+	tcpfsm_seed_ehash(shared);
+	tcpfsm_seed_lhash2(shared);
+	for_each_net_rcu(net)
+		if (net->ipv4.tcp_death_row.hashinfo != shared)
+			tcpfsm_seed_ehash(net->ipv4.tcp_death_row.hashinfo);
+
+	for_each_net_rcu(net) {
+		tn = tcpfsm_pernet(net);
+		if (!tn || !tn->stats)
+			continue;
+		tcpfsm_stats_fold(tn, w->trans);
+		tcpfsm_flow(w->trans, w->entered, w->left);
+		for (i = 0; i < TCPFSM_NR_STATES; i++)
+			tn->base[i] -= w->entered[i] - w->left[i];
+	}
+	rcu_read_unlock();
+	return 0;
+}
+
+/**
+ * tcpfsm_seed() - account for the sockets open before the module loaded
+ *
+ * Must be called once, after the probe is attached and before anything
+ * reads the gauges (readers wait on tcpfsm_seed_rwsem).
+ *
+ * Return: 0, or a negative errno.
+ */
+int tcpfsm_seed(void)
+{
+	struct tcpfsm_seed_work *w;
+	int err;
+
+	w = kmalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	down_write(&tcpfsm_seed_rwsem);
+	err = stop_machine(tcpfsm_seed_stopped, w, NULL);
+	up_write(&tcpfsm_seed_rwsem);
+	kfree(w);
+	return err;
+}

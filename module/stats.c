@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpfsm: the per-netns counters, folded on read.
+ *
+ * The probe only ever increments one cell of a per-CPU matrix. Everything
+ * else (entered, left, the number of sockets per state) is derived here
+ * when somebody reads, the way the kernel folds its SNMP MIBs.
+ */
+#include <linux/slab.h>
+#include <net/inet_connection_sock.h>
+#include <net/inet_hashtables.h>
+#include <net/sock.h>
+
+#include "tcpfsm.h"
+
+static const char * const tcpfsm_state_names[] = {
+	[TCP_ESTABLISHED]	= "ESTABLISHED",
+	[TCP_SYN_SENT]		= "SYN_SENT",
+	[TCP_SYN_RECV]		= "SYN_RECV",
+	[TCP_FIN_WAIT1]		= "FIN_WAIT1",
+	[TCP_FIN_WAIT2]		= "FIN_WAIT2",
+	[TCP_TIME_WAIT]		= "TIME_WAIT",
+	[TCP_CLOSE]		= "CLOSE",
+	[TCP_CLOSE_WAIT]	= "CLOSE_WAIT",
+	[TCP_LAST_ACK]		= "LAST_ACK",
+	[TCP_LISTEN]		= "LISTEN",
+	[TCP_CLOSING]		= "CLOSING",
+	[TCP_NEW_SYN_RECV]	= "NEW_SYN_RECV",
+};
+
+/**
+ * tcpfsm_state_name() - the kernel's name of a TCP state, without "TCP_"
+ * @state: a TCP state number
+ *
+ * Return: the name, or "UNKNOWN" for a number the kernel does not define.
+ */
+const char *tcpfsm_state_name(int state)
+{
+	if (state < 0 || state >= ARRAY_SIZE(tcpfsm_state_names) ||
+	    !tcpfsm_state_names[state])
+		return "UNKNOWN";
+	return tcpfsm_state_names[state];
+}
+
+/**
+ * tcpfsm_stats_init_net() - allocate the counters of a new netns
+ * @tn: its per-netns state, zeroed by the netns core
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int tcpfsm_stats_init_net(struct tcpfsm_net *tn)
+{
+	tn->stats = alloc_percpu(struct tcpfsm_pcpu);
+	if (!tn->stats)
+		return -ENOMEM;
+	WRITE_ONCE(tn->probe_stats, tn->stats);
+	return 0;
+}
+
+/**
+ * tcpfsm_stats_exit_net() - free the counters of a netns
+ * @tn: its per-netns state; the probe no longer writes to it
+ */
+void tcpfsm_stats_exit_net(struct tcpfsm_net *tn)
+{
+	free_percpu(tn->stats);
+	tn->stats = NULL;
+}
+
+/**
+ * tcpfsm_stats_fold() - sum the per-CPU matrices of a netns
+ * @tn: the netns's state
+ * @trans: where to store the sums, [old][new]
+ */
+void tcpfsm_stats_fold(const struct tcpfsm_net *tn,
+		       u64 trans[TCPFSM_NR_STATES][TCPFSM_NR_STATES])
+{
+	int cpu, i, j;
+
+	memset(trans, 0, sizeof(u64) * TCPFSM_NR_STATES * TCPFSM_NR_STATES);
+	for_each_possible_cpu(cpu) {
+		const struct tcpfsm_pcpu *p = per_cpu_ptr(tn->stats, cpu);
+
+		for (i = 0; i < TCPFSM_NR_STATES; i++)
+			for (j = 0; j < TCPFSM_NR_STATES; j++)
+				trans[i][j] += READ_ONCE(p->trans[i][j]);
+	}
+}
+
+/**
+ * tcpfsm_flow() - per state, transitions into and out of it
+ * @trans: a folded matrix
+ * @entered: per state, transitions into it from another state
+ * @left: per state, transitions out of it to another state
+ *
+ * Same-state events (FIN_WAIT2 -> FIN_WAIT2 on close() after shutdown())
+ * move nothing. LISTEN -> SYN_RECV is the birth of a child socket, which
+ * inherits the listener's state before its first event; the listener itself
+ * stays in LISTEN, so the event is not counted as leaving LISTEN.
+ */
+void tcpfsm_flow(u64 trans[TCPFSM_NR_STATES][TCPFSM_NR_STATES],
+		 u64 *entered, u64 *left)
+{
+	int i, j;
+
+	memset(entered, 0, sizeof(u64) * TCPFSM_NR_STATES);
+	memset(left, 0, sizeof(u64) * TCPFSM_NR_STATES);
+	for (i = 0; i < TCPFSM_NR_STATES; i++) {
+		for (j = 0; j < TCPFSM_NR_STATES; j++) {
+			if (i == j)
+				continue;
+			entered[j] += trans[i][j];
+			left[i] += trans[i][j];
+		}
+	}
+	left[tcpfsm_idx(TCP_LISTEN)] -=
+		trans[tcpfsm_idx(TCP_LISTEN)][tcpfsm_idx(TCP_SYN_RECV)];
+}
+
+/*
+ * Request sockets (NEW_SYN_RECV) never fire the tracepoint. Their listener
+ * keeps the exact number in its accept queue (qlen); listeners live in the
+ * listening hash of the netns, whose size is fixed at boot, so this costs
+ * the same however many connections exist.
+ */
+static s64 tcpfsm_count_reqsk(struct net *net)
+{
+	struct inet_hashinfo *h = net->ipv4.tcp_death_row.hashinfo;
+	struct hlist_nulls_node *node;
+	struct sock *sk;
+	s64 n = 0;
+	u32 i;
+
+	rcu_read_lock();
+	for (i = 0; i <= h->lhash2_mask; i++) {
+		sk_nulls_for_each_rcu(sk, node, &h->lhash2[i].nulls_head) {
+			if (net_eq(sock_net(sk), net) &&
+			    sk->sk_protocol == IPPROTO_TCP)
+				n += inet_csk_reqsk_queue_len(sk);
+		}
+	}
+	rcu_read_unlock();
+	return n;
+}
+
+/**
+ * tcpfsm_snapshot() - everything /proc/net/tcpfsm shows about a netns
+ * @net: the netns, which must have live tcpfsm state
+ * @snap: filled in
+ */
+void tcpfsm_snapshot(struct net *net, struct tcpfsm_snapshot *snap)
+{
+	const struct tcpfsm_net *tn = tcpfsm_pernet(net);
+	int i;
+
+	/* base[] and the matrix must come from the same side of the seed */
+	down_read(&tcpfsm_seed_rwsem);
+	tcpfsm_stats_fold(tn, snap->trans);
+	for (i = 0; i < TCPFSM_NR_STATES; i++)
+		snap->current_nr[i] = tn->base[i];
+	up_read(&tcpfsm_seed_rwsem);
+
+	tcpfsm_flow(snap->trans, snap->entered, snap->left);
+	for (i = 0; i < TCPFSM_NR_STATES; i++)
+		snap->current_nr[i] += snap->entered[i] - snap->left[i];
+
+	/* tw_refcount starts at 1 and counts every timewait socket */
+	snap->timewait =
+		refcount_read(&net->ipv4.tcp_death_row.tw_refcount) - 1;
+	snap->new_syn_recv = tcpfsm_count_reqsk(net);
+
+	snap->current_nr[tcpfsm_idx(TCP_TIME_WAIT)] = snap->timewait;
+	snap->current_nr[tcpfsm_idx(TCP_CLOSE)] = -1;
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tcpfsm: per-netns counters of TCP state transitions.
+ *
+ * Internal interfaces between the parts of the module: the tracepoint
+ * probe (probe.c), the per-netns counters (stats.c), the load-time seed of
+ * the per-state gauges (seed.c) and the /proc/net/tcpfsm files (proc.c).
+ */
+#ifndef _TCPFSM_H
+#define _TCPFSM_H
+
+#include <linux/percpu.h>
+#include <linux/rwsem.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <net/tcp_states.h>
+
+#include "compat.h"
+
+/*
+ * The 11 states of RFC 9293 as the kernel numbers them, TCP_ESTABLISHED (1)
+ * to TCP_CLOSING (11). Arrays are indexed by state - 1.
+ */
+#define TCPFSM_NR_STATES	(TCP_CLOSING - TCP_ESTABLISHED + 1)
+
+static inline bool tcpfsm_state_valid(int state)
+{
+	return state >= TCP_ESTABLISHED && state <= TCP_CLOSING;
+}
+
+static inline unsigned int tcpfsm_idx(int state)
+{
+	return state - TCP_ESTABLISHED;
+}
+
+/* What the probe writes: one per CPU per netns, never shared. */
+struct tcpfsm_pcpu {
+	u64 trans[TCPFSM_NR_STATES][TCPFSM_NR_STATES];
+};
+
+/**
+ * struct tcpfsm_net - per network namespace state
+ * @stats: per-CPU transition matrix, valid from .init to .exit
+ * @probe_stats: what the probe writes: @stats until .pre_exit, then NULL,
+ *	so that the probe never writes to a matrix about to be freed
+ * @base: per-state gauge offsets; the number of sockets in state s is
+ *	@base[s] plus the net flow into s read from the matrix (see seed.c)
+ * @proc_dir: /proc/net/tcpfsm of this netns
+ */
+struct tcpfsm_net {
+	struct tcpfsm_pcpu __percpu *probe_stats;
+	struct tcpfsm_pcpu __percpu *stats;
+	s64 base[TCPFSM_NR_STATES];
+	struct proc_dir_entry *proc_dir;
+};
+
+/**
+ * struct tcpfsm_snapshot - a folded, consistent view of one netns
+ * @trans: transition counts, [old][new]
+ * @entered: per state, transitions into it from another state
+ * @left: per state, transitions out of it to another state
+ * @current_nr: per state, sockets in it now; -1 where not tracked (CLOSE)
+ * @timewait: timewait sockets now (TIME_WAIT and FIN_WAIT2 substates)
+ * @new_syn_recv: request sockets (half-open connections) now
+ */
+struct tcpfsm_snapshot {
+	u64 trans[TCPFSM_NR_STATES][TCPFSM_NR_STATES];
+	u64 entered[TCPFSM_NR_STATES];
+	u64 left[TCPFSM_NR_STATES];
+	s64 current_nr[TCPFSM_NR_STATES];
+	s64 timewait;
+	s64 new_syn_recv;
+};
+
+extern unsigned int tcpfsm_net_id;
+extern struct rw_semaphore tcpfsm_seed_rwsem;
+
+static inline struct tcpfsm_net *tcpfsm_pernet(const struct net *net)
+{
+	return net_generic(net, tcpfsm_net_id);
+}
+
+const char *tcpfsm_state_name(int state);
+
+int tcpfsm_stats_init_net(struct tcpfsm_net *tn);
+void tcpfsm_stats_exit_net(struct tcpfsm_net *tn);
+void tcpfsm_stats_fold(const struct tcpfsm_net *tn,
+		       u64 trans[TCPFSM_NR_STATES][TCPFSM_NR_STATES]);
+void tcpfsm_flow(u64 trans[TCPFSM_NR_STATES][TCPFSM_NR_STATES],
+		 u64 *entered, u64 *left);
+void tcpfsm_snapshot(struct net *net, struct tcpfsm_snapshot *snap);
+
+int tcpfsm_seed(void);
+
+int tcpfsm_proc_init_net(struct net *net, struct tcpfsm_net *tn);
+void tcpfsm_proc_exit_net(struct net *net, struct tcpfsm_net *tn);
+
+int tcpfsm_probe_register(void);
+void tcpfsm_probe_unregister(void);
+
+#endif /* _TCPFSM_H */

@@ -1,0 +1,35 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# PID 1 of the test guest, run from the host's root filesystem (read-only,
+# over 9p). Mounts what a system needs, mounts the host's output directory
+# (tag "out", writable) at /run/out, runs /run/out/cmd there, records its
+# exit status and powers off. See scripts/vm.sh.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root TERM=dumb LC_ALL=C
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+for d in /tmp /run /var/tmp /var/log; do
+	mount -t tmpfs tmpfs "$d"
+done
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t bpf bpf /sys/fs/bpf 2>/dev/null
+mkdir -p /run/out /run/netns
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 out /run/out
+
+hostname tcpfsm-vm
+ip link set lo up
+
+cd "${tcpfsm_dir:-/}" || exit 1
+echo "tcpfsm-vm: $(uname -r) up"
+bash /run/out/cmd
+echo "$?" >/run/out/exit-status
+sync
+echo "tcpfsm-vm: done"
+busybox poweroff -f
