@@ -5,20 +5,15 @@
  * The .c files never test a kernel version. Differences are decided here,
  * by the presence of the feature where the build can see it (a macro of
  * the kernel's headers), and named by what they mean (COMPAT_HAVE_...).
- * The only version test is the floor below.
+ * The only version test is the floor, in Kbuild.
  */
 #ifndef _TCPFSM_COMPAT_H
 #define _TCPFSM_COMPAT_H
 
-#include <linux/version.h>
-
 /*
  * Supported: 6.1 to 6.12 (Debian bookworm and its 6.12 backport). Older
  * kernels lack the per-netns established hash that tcpfsm reads through
- * net->ipv4.tcp_death_row.hashinfo.
+ * net->ipv4.tcp_death_row.hashinfo; Kbuild refuses them with a message.
  */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
-#error "tcpfsm needs Linux 6.1 or later"
-#endif
 
 #endif /* _TCPFSM_COMPAT_H */

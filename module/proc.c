@@ -13,13 +13,10 @@
 
 #include "tcpfsm.h"
 
-#define TCPFSM_NAME_FMT		"%-12s"
-#define TCPFSM_COL_FMT		" %12s"
-
 static void tcpfsm_put_num(struct seq_file *seq, s64 v)
 {
 	if (v < 0)
-		seq_printf(seq, TCPFSM_COL_FMT, "-");
+		seq_printf(seq, " %12s", "-");
 	else
 		seq_printf(seq, " %12lld", v);
 }
@@ -34,12 +31,12 @@ static int tcpfsm_transitions_show(struct seq_file *seq, void *v)
 		return -ENOMEM;
 	tcpfsm_snapshot(seq_file_single_net(seq), snap);
 
-	seq_printf(seq, TCPFSM_NAME_FMT, "old/new");
+	seq_printf(seq, "%-12s", "old/new");
 	for (n = TCP_ESTABLISHED; n <= TCP_CLOSING; n++)
-		seq_printf(seq, TCPFSM_COL_FMT, tcpfsm_state_name(n));
+		seq_printf(seq, " %12s", tcpfsm_state_name(n));
 	seq_putc(seq, '\n');
 	for (o = TCP_ESTABLISHED; o <= TCP_CLOSING; o++) {
-		seq_printf(seq, TCPFSM_NAME_FMT, tcpfsm_state_name(o));
+		seq_printf(seq, "%-12s", tcpfsm_state_name(o));
 		for (n = TCP_ESTABLISHED; n <= TCP_CLOSING; n++)
 			seq_printf(seq, " %12llu",
 				   snap->trans[tcpfsm_idx(o)][tcpfsm_idx(n)]);
@@ -52,7 +49,7 @@ static int tcpfsm_transitions_show(struct seq_file *seq, void *v)
 static void tcpfsm_states_row(struct seq_file *seq, int state, s64 current_nr,
 			      s64 entered, s64 left)
 {
-	seq_printf(seq, TCPFSM_NAME_FMT, tcpfsm_state_name(state));
+	seq_printf(seq, "%-12s", tcpfsm_state_name(state));
 	tcpfsm_put_num(seq, current_nr);
 	tcpfsm_put_num(seq, entered);
 	tcpfsm_put_num(seq, left);
@@ -70,8 +67,8 @@ static int tcpfsm_states_show(struct seq_file *seq, void *v)
 		return -ENOMEM;
 	tcpfsm_snapshot(seq_file_single_net(seq), snap);
 
-	seq_printf(seq, TCPFSM_NAME_FMT TCPFSM_COL_FMT TCPFSM_COL_FMT
-		   TCPFSM_COL_FMT "\n", "state", "current", "entered", "left");
+	seq_printf(seq, "%-12s %12s %12s %12s\n",
+		   "state", "current", "entered", "left");
 	for (s = TCP_ESTABLISHED; s <= TCP_CLOSING; s++) {
 		i = tcpfsm_idx(s);
 		/* timewait sockets never appear in a transition */

@@ -1,0 +1,66 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run every tcpfsm selftest in the running kernel (the test guest, as
+# root). Prints TAP as it goes and writes "PASSED FAILED SKIPPED" to
+# RESULTS. The module must not be loaded when this starts.
+#
+# usage: run_guest.sh MODULE.ko BINDIR RESULTS
+set -u
+
+ko=$(readlink -f "${1:?usage: run_guest.sh MODULE.ko BINDIR RESULTS}")
+bindir=${2:?usage: run_guest.sh MODULE.ko BINDIR RESULTS}
+results=${3:?usage: run_guest.sh MODULE.ko BINDIR RESULTS}
+timeout=${TCPFSM_TEST_TIMEOUT:-600}
+passed=0 failed=0 skipped=0
+export TCPFSM_KO=$ko
+
+# a check of this runner's own, counted as one test
+check() {
+	local name=$1
+	shift
+	if "$@"; then
+		echo "ok - $name"
+		passed=$((passed + 1))
+	else
+		echo "not ok - $name"
+		failed=$((failed + 1))
+	fi
+}
+
+# a kselftest_harness binary: its "# Totals:" line counts; no line, one failure
+run_harness() {
+	local bin=$bindir/$1 log totals p f s xf xp e
+	log=$(mktemp)
+	echo "# running $1"
+	timeout -k 10 "$timeout" "$bin" 2>&1 | tee "$log"
+	totals=$(grep '^# Totals:' "$log" | tail -n 1)
+	if [ -z "$totals" ]; then
+		echo "not ok - $1 did not finish (crash or timeout)"
+		failed=$((failed + 1))
+	else
+		read -r p f xf xp s e < <(echo "$totals" |
+			sed -E 's/.*pass:([0-9]+) fail:([0-9]+) xfail:([0-9]+) xpass:([0-9]+) skip:([0-9]+) error:([0-9]+).*/\1 \2 \3 \4 \5 \6/')
+		passed=$((passed + p + xf))
+		failed=$((failed + f + xp + e))
+		skipped=$((skipped + s))
+	fi
+	rm -f "$log"
+}
+
+no_proc_dir() { [ ! -e /proc/net/tcpfsm ]; }
+kernel_log_clean() {
+	! dmesg | grep -E 'WARNING:|BUG:|Oops|general protection|Call Trace:' >&2
+}
+
+echo "# kernel $(uname -r), module $ko"
+check "module not loaded at start" no_proc_dir
+check "insmod tcpfsm.ko" insmod "$ko"
+run_harness transitions
+check "rmmod tcpfsm" rmmod tcpfsm
+check "no /proc/net/tcpfsm after rmmod" no_proc_dir
+run_harness lifecycle
+check "kernel log free of WARNING, BUG and Oops" kernel_log_clean
+
+echo "$passed $failed $skipped" >"$results"
+echo "# $(uname -r): $passed passed, $failed failed, $skipped skipped"
