@@ -15,7 +15,8 @@
 
 static void tcpfsm_put_num(struct seq_file *seq, s64 v)
 {
-	if (v < 0)
+	/* a gauge read while sockets change state may be briefly negative */
+	if (v == TCPFSM_NONE)
 		seq_printf(seq, " %12s", "-");
 	else
 		seq_printf(seq, " %12lld", v);
@@ -73,12 +74,14 @@ static int tcpfsm_states_show(struct seq_file *seq, void *v)
 		i = tcpfsm_idx(s);
 		/* timewait sockets never appear in a transition */
 		if (s == TCP_TIME_WAIT)
-			tcpfsm_states_row(seq, s, snap->current_nr[i], -1, -1);
+			tcpfsm_states_row(seq, s, snap->current_nr[i],
+					  TCPFSM_NONE, TCPFSM_NONE);
 		else
 			tcpfsm_states_row(seq, s, snap->current_nr[i],
 					  snap->entered[i], snap->left[i]);
 	}
-	tcpfsm_states_row(seq, TCP_NEW_SYN_RECV, snap->new_syn_recv, -1, -1);
+	tcpfsm_states_row(seq, TCP_NEW_SYN_RECV, snap->new_syn_recv,
+			  TCPFSM_NONE, TCPFSM_NONE);
 	kfree(snap);
 	return 0;
 }

@@ -170,5 +170,5 @@ void tcpfsm_snapshot(struct net *net, struct tcpfsm_snapshot *snap)
 	snap->new_syn_recv = tcpfsm_count_reqsk(net);
 
 	snap->current_nr[tcpfsm_idx(TCP_TIME_WAIT)] = snap->timewait;
-	snap->current_nr[tcpfsm_idx(TCP_CLOSE)] = -1;
+	snap->current_nr[tcpfsm_idx(TCP_CLOSE)] = TCPFSM_NONE;
 }

@@ -59,7 +59,8 @@ struct tcpfsm_net {
  * @trans: transition counts, [old][new]
  * @entered: per state, transitions into it from another state
  * @left: per state, transitions out of it to another state
- * @current_nr: per state, sockets in it now; -1 where not tracked (CLOSE)
+ * @current_nr: per state, sockets in it now; TCPFSM_NONE for CLOSE, which
+ *	is not tracked
  * @timewait: timewait sockets now (TIME_WAIT and FIN_WAIT2 substates)
  * @new_syn_recv: request sockets (half-open connections) now
  */
@@ -71,6 +72,9 @@ struct tcpfsm_snapshot {
 	s64 timewait;
 	s64 new_syn_recv;
 };
+
+/* a figure that does not exist, printed as "-" */
+#define TCPFSM_NONE	S64_MIN
 
 extern unsigned int tcpfsm_net_id;
 extern struct rw_semaphore tcpfsm_seed_rwsem;

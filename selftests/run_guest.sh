@@ -39,8 +39,9 @@ run_harness() {
 		echo "not ok - $1 did not finish (crash or timeout)"
 		failed=$((failed + 1))
 	else
-		read -r p f xf xp s e < <(echo "$totals" |
-			sed -E 's/.*pass:([0-9]+) fail:([0-9]+) xfail:([0-9]+) xpass:([0-9]+) skip:([0-9]+) error:([0-9]+).*/\1 \2 \3 \4 \5 \6/')
+		# shellcheck disable=SC2046
+		set -- $(echo "$totals" | sed -E 's/.*pass:([0-9]+) fail:([0-9]+) xfail:([0-9]+) xpass:([0-9]+) skip:([0-9]+) error:([0-9]+).*/\1 \2 \3 \4 \5 \6/')
+		p=$1 f=$2 xf=$3 xp=$4 s=$5 e=$6
 		passed=$((passed + p + xf))
 		failed=$((failed + f + xp + e))
 		skipped=$((skipped + s))

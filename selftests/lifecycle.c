@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpfsm: loading and unloading the module.
+ *
+ * Must start with tcpfsm unloaded: loads $TCPFSM_KO itself with
+ * finit_module(2), and leaves the module unloaded when it exits, test
+ * failed or not (fixture teardown, and a destructor for a test killed
+ * on timeout).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "tcpfsm_lib.h"
+
+#define MODULE_NAME	"tcpfsm"
+#define CYCLES		100
+#define CHURN_THREADS	2
+#define CHURN_MAX	20000	/* connections per thread */
+#define CHURN_MAX_MS	60000
+/*
+ * Pace the churn: unpaced, it slows the load/unload cycles down 3 times
+ * in a TCG guest (50 s instead of 18 s for 100 cycles).
+ */
+#define CHURN_PAUSE_US	2000
+
+static bool module_loaded(void)
+{
+	return !access("/sys/module/" MODULE_NAME, F_OK);
+}
+
+static int module_load(int fd)
+{
+	return syscall(__NR_finit_module, fd, "", 0) ? -errno : 0;
+}
+
+/* delete_module(2), retried for up to 5 s while it is busy. */
+static int module_unload(void)
+{
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		if (!syscall(__NR_delete_module, MODULE_NAME, O_NONBLOCK))
+			return 0;
+		if (errno != EAGAIN && errno != EBUSY)
+			return -errno;
+		usleep(10000);
+	}
+	return -EBUSY;
+}
+
+static pid_t main_pid;
+static bool loaded_at_start;
+
+static void __attribute__((constructor)) note_start(void)
+{
+	main_pid = getpid();
+	loaded_at_start = module_loaded();
+}
+
+/* A test killed on timeout skips its teardown: unload here then. */
+static void __attribute__((destructor)) unload_at_exit(void)
+{
+	if (getpid() == main_pid && !loaded_at_start && module_loaded())
+		module_unload();
+}
+
+/* /dev/kmsg from now on, non-blocking. */
+static int kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+/*
+ * Records "prio,seq,usec,flags;text" logged since kmsg_open(): count and
+ * print those showing a kernel problem or an error of tcpfsm.
+ */
+static int kmsg_check(int fd)
+{
+	static const char * const bad[] = {
+		"WARNING:", "BUG:", "Oops", "general protection", "Call Trace:",
+	};
+	char rec[8192], *text, *nl;
+	int found = 0;
+	size_t i;
+	ssize_t r;
+
+	for (;;) {
+		r = read(fd, rec, sizeof(rec) - 1);
+		if (r < 0 && errno == EPIPE)
+			continue;	/* overwritten while we read: go on */
+		if (r < 0 && errno == EAGAIN)
+			break;
+		if (r <= 0)
+			return r ? -errno : found;
+		rec[r] = '\0';
+		text = strchr(rec, ';');
+		if (!text)
+			continue;
+		nl = strchr(++text, '\n');
+		if (nl)
+			*nl = '\0';
+		for (i = 0; i < ARRAY_SIZE(bad); i++)
+			if (strstr(text, bad[i]))
+				break;
+		/* LOG_ERR or worse */
+		if (i < ARRAY_SIZE(bad) ||
+		    ((atoi(rec) & 7) <= 3 && strstr(text, MODULE_NAME))) {
+			fprintf(stderr, "# kernel: %s\n", text);
+			found++;
+		}
+	}
+	return found;
+}
+
+FIXTURE(lifecycle) {
+	int ko_fd;
+	int kmsg_fd;
+	int ns[2];	/* every netns the test made, -1 if not */
+};
+
+FIXTURE_SETUP(lifecycle)
+{
+	const char *ko = getenv("TCPFSM_KO");
+
+	if (!ko || !*ko)
+		SKIP(return, "TCPFSM_KO is not set (path of tcpfsm.ko)");
+	if (access("/proc/modules", F_OK))
+		SKIP(return, "kernel without module support");
+	if (module_loaded())
+		SKIP(return, "tcpfsm is loaded: this test loads it itself");
+	self->ko_fd = open(ko, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, self->ko_fd)
+		TH_LOG("%s: %s", ko, strerror(errno));
+	self->kmsg_fd = kmsg_open();
+	ASSERT_LE(0, self->kmsg_fd);
+	ASSERT_EQ(0, tcpfsm_netns_new());
+	self->ns[0] = tcpfsm_netns_open();
+	ASSERT_LE(0, self->ns[0]);
+	self->ns[1] = -1;
+}
+
+FIXTURE_TEARDOWN(lifecycle)
+{
+	if (module_loaded())
+		EXPECT_EQ(0, module_unload());
+}
+
+/* Another netns, kept in ns[1]; the thread stays in it. */
+static void second_netns(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(lifecycle) *self)
+{
+	ASSERT_EQ(0, tcpfsm_netns_new());
+	self->ns[1] = tcpfsm_netns_open();
+	ASSERT_LE(0, self->ns[1]);
+}
+
+/* Unload; /proc/net/tcpfsm then is gone everywhere, the log is clean. */
+static void unload_and_check(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(lifecycle) *self)
+{
+	int i;
+
+	ASSERT_EQ(0, module_unload());
+	ASSERT_FALSE(module_loaded());
+	for (i = 0; i < 2; i++) {
+		if (self->ns[i] < 0)
+			continue;
+		ASSERT_EQ(0, setns(self->ns[i], CLONE_NEWNET));
+		ASSERT_NE(0, access(TCPFSM_PROC, F_OK));
+		ASSERT_EQ(ENOENT, errno);
+	}
+	ASSERT_EQ(0, kmsg_check(self->kmsg_fd));
+}
+
+/* listen, connect, accept: the matrix and the gauges move exactly so */
+static void handshake_moves(struct __test_metadata *_metadata,
+			    struct tcpfsm_snap *snap)
+{
+	static const struct tcpfsm_cell cells[] = {
+		TR(CLOSE, LISTEN, 1), TR(CLOSE, SYN_SENT, 1),
+		TR(SYN_SENT, ESTABLISHED, 1), TR(LISTEN, SYN_RECV, 1),
+		TR(SYN_RECV, ESTABLISHED, 1),
+	};
+	static const struct tcpfsm_gauge gauges[] = {
+		GA(LISTEN, 1), GA(ESTABLISHED, 2),
+	};
+	struct tcpfsm_addr a;
+	int lfd, c, s;
+
+	lfd = tcpfsm_listen(AF_INET, 1, &a);
+	ASSERT_LE(0, lfd);
+	c = tcpfsm_connect(&a, false);
+	ASSERT_LE(0, c);
+	s = tcpfsm_accept(lfd);
+	ASSERT_LE(0, s);
+	ASSERT_EQ(0, tcpfsm_expect(snap, cells, ARRAY_SIZE(cells),
+				   gauges, ARRAY_SIZE(gauges)));
+}
+
+/* Just loaded, in a netns with no socket open: all counters at zero. */
+static void quiet_since_load(struct __test_metadata *_metadata,
+			     struct tcpfsm_snap *snap)
+{
+	struct tcpfsm_matrix zero = { 0 };
+	int s;
+
+	ASSERT_EQ(0, tcpfsm_snap_read(snap));
+	ASSERT_EQ(0, memcmp(&zero, &snap->m, sizeof(zero)));
+	for (s = TCP_ESTABLISHED; s <= TCP_NEW_SYN_RECV; s++)
+		if (s != TCP_CLOSE && s != TCP_TIME_WAIT)
+			ASSERT_EQ(0, snap->s.cur[s])
+				TH_LOG("%s", tcpfsm_state_name(s));
+	/* timewait sockets of the churn may be left: sockstat's count */
+	ASSERT_EQ(snap->sockstat_tw, snap->s.cur[TCP_TIME_WAIT]);
+}
+
+TEST_F(lifecycle, seed_existing_sockets)
+{
+	/* what was there before the load, seen as gauges, not transitions */
+	static const struct tcpfsm_gauge seeded[] = {
+		GA(LISTEN, 1), GA(ESTABLISHED, 4), GA(FIN_WAIT2, 1),
+		GA(CLOSE_WAIT, 1), GA(TIME_WAIT, 1),
+	};
+	/* pairs 0 and 1 closed client first, 2's server closes, listener */
+	static const struct tcpfsm_cell closing[] = {
+		TR(ESTABLISHED, FIN_WAIT1, 2), TR(FIN_WAIT1, FIN_WAIT2, 2),
+		TR(FIN_WAIT2, CLOSE, 3), TR(ESTABLISHED, CLOSE_WAIT, 2),
+		TR(CLOSE_WAIT, LAST_ACK, 3), TR(LAST_ACK, CLOSE, 3),
+		TR(LISTEN, CLOSE, 1),
+	};
+	static const struct tcpfsm_gauge closing_g[] = {
+		GA(LISTEN, -1), GA(ESTABLISHED, -4), GA(FIN_WAIT2, -1),
+		GA(CLOSE_WAIT, -1), GA(TIME_WAIT, 3),
+	};
+	struct tcpfsm_ss want = {
+		.n = { [TCP_LISTEN] = 1, [TCP_ESTABLISHED] = 4,
+		       [TCP_FIN_WAIT2] = 1, [TCP_CLOSE_WAIT] = 1 },
+		.timewait = 1,
+	}, ss;
+	struct tcpfsm_snap snap, fresh;
+	struct tcpfsm_addr a;
+	int lfd, c[4], s[4], i, err;
+	char ch;
+
+	/* one path through a graceful close, see tcpfsm_pin_cpu() */
+	ASSERT_EQ(0, tcpfsm_pin_cpu());
+	lfd = tcpfsm_listen(AF_INET, 8, &a);
+	ASSERT_LE(0, lfd);
+	for (i = 0; i < 4; i++) {
+		c[i] = tcpfsm_connect(&a, false);
+		ASSERT_LE(0, c[i]);
+		s[i] = tcpfsm_accept(lfd);
+		ASSERT_LE(0, s[i]);
+	}
+	/*
+	 * 2 half-closed: a full FIN_WAIT2 socket. After close() instead it
+	 * would be a timewait socket in substate FIN_WAIT2, a TIME_WAIT.
+	 */
+	ASSERT_EQ(0, shutdown(c[2], SHUT_WR));
+	ASSERT_EQ(0, tcpfsm_recv(s[2], &ch, 1));
+	/* 3 closed both ways: a timewait socket */
+	ASSERT_EQ(0, close(c[3]));
+	ASSERT_EQ(0, tcpfsm_recv(s[3], &ch, 1));
+	ASSERT_EQ(0, close(s[3]));
+	err = tcpfsm_ss_wait(&want);
+	if (err == -ENOENT)
+		SKIP(return, "no ss(8)");
+	ASSERT_EQ(0, err);
+
+	ASSERT_EQ(0, module_load(self->ko_fd));
+	tcpfsm_snap_zero(&snap);
+	ASSERT_EQ(0, tcpfsm_expect(&snap, NULL, 0, seeded, ARRAY_SIZE(seeded)));
+	ASSERT_EQ(0, tcpfsm_ss_read(&ss));
+	ASSERT_EQ(0, tcpfsm_ss_check(&snap.s, &ss));
+
+	/* a netns made after the load starts at zero */
+	second_netns(_metadata, self);
+	tcpfsm_snap_zero(&fresh);
+	ASSERT_EQ(0, tcpfsm_expect(&fresh, NULL, 0, NULL, 0));
+	ASSERT_EQ(0, setns(self->ns[0], CLONE_NEWNET));
+
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, close(c[i]));
+		ASSERT_EQ(0, tcpfsm_recv(s[i], &ch, 1));
+		ASSERT_EQ(0, close(s[i]));
+	}
+	ASSERT_EQ(0, close(s[2]));
+	ASSERT_EQ(0, tcpfsm_recv(c[2], &ch, 1));
+	ASSERT_EQ(0, close(c[2]));
+	ASSERT_EQ(0, close(lfd));
+	/* every gauge back to 0 but TIME_WAIT (none negative: checked) */
+	ASSERT_EQ(0, tcpfsm_expect(&snap, closing, ARRAY_SIZE(closing),
+				   closing_g, ARRAY_SIZE(closing_g)));
+	for (i = TCP_ESTABLISHED; i <= TCP_NEW_SYN_RECV; i++)
+		if (i != TCP_CLOSE && i != TCP_TIME_WAIT)
+			ASSERT_EQ(0, snap.s.cur[i])
+				TH_LOG("%s", tcpfsm_state_name(i));
+	ASSERT_EQ(4, snap.s.cur[TCP_TIME_WAIT]);
+
+	unload_and_check(_metadata, self);
+}
+
+struct churn {
+	pthread_t thread;
+	int family;
+	atomic_bool *stop;
+	unsigned long conns;
+	int err;		/* first failure, errno */
+};
+
+/* connect, accept, close; every other one aborted (SO_LINGER 0) */
+static void *churn_loop(void *arg)
+{
+	int64_t end = tcpfsm_now_ms() + CHURN_MAX_MS;
+	struct churn *ch = arg;
+	struct tcpfsm_addr a;
+	int lfd, c, s;
+
+	lfd = tcpfsm_listen(ch->family, 64, &a);
+	if (lfd < 0) {
+		ch->err = -lfd;
+		return NULL;
+	}
+	while (!atomic_load(ch->stop) && ch->conns < CHURN_MAX &&
+	       tcpfsm_now_ms() < end) {
+		c = tcpfsm_connect(&a, false);
+		if (c < 0) {
+			ch->err = -c;
+			break;
+		}
+		s = tcpfsm_accept(lfd);
+		if (s < 0 || ((ch->conns & 1) && tcpfsm_linger0(c))) {
+			ch->err = s < 0 ? -s : errno;
+			close(c);
+			break;
+		}
+		close(c);
+		close(s);
+		ch->conns++;
+		usleep(CHURN_PAUSE_US);
+	}
+	close(lfd);
+	return NULL;
+}
+
+TEST_F_TIMEOUT(lifecycle, load_unload_churn, 60)
+{
+	struct tcpfsm_ss no_full_socket = { .timewait = -1 };
+	struct churn ch[CHURN_THREADS] = { 0 };
+	int64_t start = tcpfsm_now_ms();
+	atomic_bool stop = false;
+	struct tcpfsm_states st;
+	struct tcpfsm_snap snap;
+	int i, cycles, err = 0;
+
+	/* netns B lives through all the cycles; the churn runs in A */
+	second_netns(_metadata, self);
+	ASSERT_EQ(0, setns(self->ns[0], CLONE_NEWNET));
+	for (i = 0; i < CHURN_THREADS; i++) {
+		ch[i].family = i % 2 ? AF_INET6 : AF_INET;
+		ch[i].stop = &stop;
+		ASSERT_EQ(0, pthread_create(&ch[i].thread, NULL, churn_loop,
+					    &ch[i]));
+	}
+	for (cycles = 0; cycles < CYCLES; cycles++) {
+		err = module_load(self->ko_fd);
+		if (!err)
+			err = tcpfsm_read_states(&st);
+		if (!err)
+			err = module_unload();
+		if (err)
+			break;
+	}
+	atomic_store(&stop, true);
+	for (i = 0; i < CHURN_THREADS; i++)
+		pthread_join(ch[i].thread, NULL);
+	ASSERT_EQ(0, err)
+		TH_LOG("cycle %d: %s", cycles, strerror(-err));
+	for (i = 0; i < CHURN_THREADS; i++) {
+		ASSERT_EQ(0, ch[i].err)
+			TH_LOG("churn %d: %s", i, strerror(ch[i].err));
+		ASSERT_LT(0UL, ch[i].conns);
+		TH_LOG("churn %d: %lu connections", i, ch[i].conns);
+	}
+	TH_LOG("%d load/unload cycles in %lld ms", cycles,
+	       (long long)(tcpfsm_now_ms() - start));
+
+	/* once only timewait sockets are left, load again */
+	err = tcpfsm_ss_wait(&no_full_socket);
+	if (err == -ENOENT)
+		SKIP(return, "no ss(8)");
+	ASSERT_EQ(0, err);
+	ASSERT_EQ(0, module_load(self->ko_fd));
+	/* A, after all that churn, and B, which saw 100 loads come and go */
+	quiet_since_load(_metadata, &snap);
+	ASSERT_EQ(0, setns(self->ns[1], CLONE_NEWNET));
+	quiet_since_load(_metadata, &snap);
+	/* and counting, exactly */
+	handshake_moves(_metadata, &snap);
+
+	unload_and_check(_metadata, self);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,873 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helpers shared by the tcpfsm selftests, see tcpfsm_lib.h.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tcpfsm_lib.h"
+
+#define ARRAY_LEN(a)		(sizeof(a) / sizeof((a)[0]))
+#define MAX_FIELDS		16
+#define SOCK_TIMEOUT_S		5
+#define POLL_INTERVAL_MS	10
+#define WAIT_MS			5000
+/* how long a matching matrix must stay unchanged to count as final */
+#define SETTLE_MS		50
+
+static const char * const state_names[TCPFSM_NR] = {
+	[TCP_ESTABLISHED]	= "ESTABLISHED",
+	[TCP_SYN_SENT]		= "SYN_SENT",
+	[TCP_SYN_RECV]		= "SYN_RECV",
+	[TCP_FIN_WAIT1]		= "FIN_WAIT1",
+	[TCP_FIN_WAIT2]		= "FIN_WAIT2",
+	[TCP_TIME_WAIT]		= "TIME_WAIT",
+	[TCP_CLOSE]		= "CLOSE",
+	[TCP_CLOSE_WAIT]	= "CLOSE_WAIT",
+	[TCP_LAST_ACK]		= "LAST_ACK",
+	[TCP_LISTEN]		= "LISTEN",
+	[TCP_CLOSING]		= "CLOSING",
+	[TCP_NEW_SYN_RECV]	= "NEW_SYN_RECV",
+};
+
+/* ss(8) names, iproute2 misc/ss.c sstate_name[] */
+static const char * const ss_names[TCPFSM_NR] = {
+	[TCP_ESTABLISHED]	= "ESTAB",
+	[TCP_SYN_SENT]		= "SYN-SENT",
+	[TCP_SYN_RECV]		= "SYN-RECV",
+	[TCP_FIN_WAIT1]		= "FIN-WAIT-1",
+	[TCP_FIN_WAIT2]		= "FIN-WAIT-2",
+	[TCP_TIME_WAIT]		= "TIME-WAIT",
+	[TCP_CLOSE_WAIT]	= "CLOSE-WAIT",
+	[TCP_LAST_ACK]		= "LAST-ACK",
+	[TCP_LISTEN]		= "LISTEN",
+	[TCP_CLOSING]		= "CLOSING",
+};
+
+static void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void report(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "# tcpfsm: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+const char *tcpfsm_state_name(int state)
+{
+	if (state <= 0 || state >= TCPFSM_NR)
+		return "?";
+	return state_names[state];
+}
+
+static int lookup(const char * const *names, const char *s, int first, int last)
+{
+	int i;
+
+	for (i = first; i <= last; i++)
+		if (names[i] && !strcmp(names[i], s))
+			return i;
+	return 0;
+}
+
+int64_t tcpfsm_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* The whole file into @buf, NUL-terminated. */
+static int read_text(const char *path, char *buf, size_t size)
+{
+	size_t len = 0;
+	ssize_t r;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	do {
+		r = read(fd, buf + len, size - 1 - len);
+		if (r > 0)
+			len += r;
+	} while (r > 0 && len < size - 1);
+	if (r < 0)
+		r = -errno;
+	close(fd);
+	if (r < 0)
+		return r;
+	if (len == size - 1)
+		return -EFBIG;
+	buf[len] = '\0';
+	return 0;
+}
+
+/*
+ * Next line of @*pos, which must end with '\n'; NULL at the end of the
+ * text, or (with *bad set) on a last line without newline.
+ */
+static char *next_line(char **pos, bool *bad)
+{
+	char *line = *pos, *nl;
+
+	if (!*line)
+		return NULL;
+	nl = strchr(line, '\n');
+	if (!nl) {
+		*bad = true;
+		return NULL;
+	}
+	*nl = '\0';
+	*pos = nl + 1;
+	return line;
+}
+
+/* Fields separated by runs of spaces; no leading or trailing space. */
+static int split(char *line, char **f, int max)
+{
+	int n = 0;
+
+	if (*line == ' ' || !*line)
+		return -1;
+	while (*line) {
+		if (n == max)
+			return -1;
+		f[n++] = line;
+		while (*line && *line != ' ')
+			line++;
+		if (!*line)
+			break;
+		while (*line == ' ')
+			*line++ = '\0';
+		if (!*line)
+			return -1;
+	}
+	return n;
+}
+
+static bool parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return !errno && !*end;
+}
+
+/* A decimal integer, or "-" for TCPFSM_ABSENT. */
+static bool parse_field(const char *s, int64_t *v)
+{
+	uint64_t u;
+
+	if (!strcmp(s, "-")) {
+		*v = TCPFSM_ABSENT;
+		return true;
+	}
+	if (*s == '-') {
+		if (!parse_u64(s + 1, &u) || u > (uint64_t)INT64_MAX)
+			return false;
+		*v = -(int64_t)u;
+		return true;
+	}
+	if (!parse_u64(s, &u) || u > (uint64_t)INT64_MAX)
+		return false;
+	*v = u;
+	return true;
+}
+
+#define MALFORMED(file, lineno, why) ({					\
+	report("%s line %d: malformed: %s", file, lineno, why);		\
+	-EBADMSG; })
+
+int tcpfsm_read_matrix(struct tcpfsm_matrix *m)
+{
+	static const char path[] = TCPFSM_PROC "/transitions";
+	bool seen[TCPFSM_NR] = { false }, bad = false;
+	char buf[16384], *pos = buf, *line, *f[MAX_FIELDS];
+	int col[MAX_FIELDS], lineno = 0, rows = 0, nf, i, s;
+	uint64_t v;
+
+	memset(m, 0, sizeof(*m));
+	i = read_text(path, buf, sizeof(buf));
+	if (i)
+		return i;
+	while ((line = next_line(&pos, &bad))) {
+		lineno++;
+		nf = split(line, f, MAX_FIELDS);
+		if (nf != 1 + TCP_CLOSING)
+			return MALFORMED(path, lineno, "not 12 fields");
+		if (lineno == 1) {
+			if (strcmp(f[0], "old/new"))
+				return MALFORMED(path, 1, "no old/new header");
+			for (i = 1; i < nf; i++) {
+				s = lookup(state_names, f[i], TCP_ESTABLISHED,
+					   TCP_CLOSING);
+				if (!s || seen[s])
+					return MALFORMED(path, 1, f[i]);
+				seen[s] = true;
+				col[i] = s;
+			}
+			memset(seen, 0, sizeof(seen));
+			continue;
+		}
+		s = lookup(state_names, f[0], TCP_ESTABLISHED, TCP_CLOSING);
+		if (!s || seen[s])
+			return MALFORMED(path, lineno, f[0]);
+		seen[s] = true;
+		rows++;
+		for (i = 1; i < nf; i++) {
+			if (!parse_u64(f[i], &v))
+				return MALFORMED(path, lineno, f[i]);
+			m->n[s][col[i]] = v;
+		}
+	}
+	if (bad)
+		return MALFORMED(path, lineno + 1, "no newline at end");
+	if (rows != TCP_CLOSING)
+		return MALFORMED(path, lineno, "not 11 rows");
+	return 0;
+}
+
+int tcpfsm_read_states(struct tcpfsm_states *st)
+{
+	static const char path[] = TCPFSM_PROC "/states";
+	static const char * const hdr[] = { "current", "entered", "left" };
+	bool seen[TCPFSM_NR] = { false }, bad = false;
+	char buf[16384], *pos = buf, *line, *f[MAX_FIELDS];
+	int lineno = 0, rows = 0, col[4], nf, i, j, s;
+	int64_t *dst[3], v;
+
+	i = read_text(path, buf, sizeof(buf));
+	if (i)
+		return i;
+	while ((line = next_line(&pos, &bad))) {
+		lineno++;
+		nf = split(line, f, MAX_FIELDS);
+		if (nf != 4)
+			return MALFORMED(path, lineno, "not 4 fields");
+		if (lineno == 1) {
+			if (strcmp(f[0], "state"))
+				return MALFORMED(path, 1, "no state header");
+			for (i = 1; i < 4; i++) {
+				for (j = 0; j < 3; j++)
+					if (!strcmp(f[i], hdr[j]))
+						break;
+				if (j == 3 || seen[j])
+					return MALFORMED(path, 1, f[i]);
+				seen[j] = true;
+				col[i] = j;
+			}
+			memset(seen, 0, sizeof(seen));
+			continue;
+		}
+		s = lookup(state_names, f[0], TCP_ESTABLISHED,
+			   TCP_NEW_SYN_RECV);
+		if (!s || seen[s])
+			return MALFORMED(path, lineno, f[0]);
+		seen[s] = true;
+		rows++;
+		dst[0] = &st->cur[s];
+		dst[1] = &st->entered[s];
+		dst[2] = &st->left[s];
+		for (i = 1; i < 4; i++) {
+			if (!parse_field(f[i], &v))
+				return MALFORMED(path, lineno, f[i]);
+			*dst[col[i]] = v;
+		}
+	}
+	if (bad)
+		return MALFORMED(path, lineno + 1, "no newline at end");
+	if (rows != TCP_NEW_SYN_RECV)
+		return MALFORMED(path, lineno, "not 12 rows");
+	return 0;
+}
+
+/* The matrix, the states and sockstat, with no transition in between. */
+int tcpfsm_snap_read(struct tcpfsm_snap *snap)
+{
+	struct tcpfsm_matrix again;
+	int tries, err;
+
+	for (tries = 0; tries < 100; tries++) {
+		err = tcpfsm_read_matrix(&snap->m);
+		if (!err)
+			err = tcpfsm_read_states(&snap->s);
+		if (!err)
+			err = tcpfsm_sockstat_tw(&snap->sockstat_tw);
+		if (!err)
+			err = tcpfsm_read_matrix(&again);
+		if (err)
+			return err;
+		if (!memcmp(&again, &snap->m, sizeof(again)))
+			return 0;
+		usleep(POLL_INTERVAL_MS * 1000);
+	}
+	report("the matrix never stopped moving");
+	return -EAGAIN;
+}
+
+/* What a netns shows when nothing ever happened in it. */
+void tcpfsm_snap_zero(struct tcpfsm_snap *snap)
+{
+	memset(snap, 0, sizeof(*snap));
+	snap->s.cur[TCP_CLOSE] = TCPFSM_ABSENT;
+	snap->s.entered[TCP_TIME_WAIT] = TCPFSM_ABSENT;
+	snap->s.left[TCP_TIME_WAIT] = TCPFSM_ABSENT;
+	snap->s.entered[TCP_NEW_SYN_RECV] = TCPFSM_ABSENT;
+	snap->s.left[TCP_NEW_SYN_RECV] = TCPFSM_ABSENT;
+}
+
+static int check_field(int state, const char *what, int64_t got, int64_t want)
+{
+	if (got == want)
+		return 0;
+	if (want == TCPFSM_ABSENT)
+		report("states %s %s: got %lld, expected -", tcpfsm_state_name(state),
+		       what, (long long)got);
+	else if (got == TCPFSM_ABSENT)
+		report("states %s %s: got -, expected %lld", tcpfsm_state_name(state),
+		       what, (long long)want);
+	else
+		report("states %s %s: got %lld, expected %lld",
+		       tcpfsm_state_name(state), what, (long long)got,
+		       (long long)want);
+	return 1;
+}
+
+/*
+ * Which fields exist, and entered/left against the matrix: entered[s] is
+ * the sum of column s, left[s] the sum of row s, both without the diagonal,
+ * and LISTEN -> SYN_RECV (a child's birth) does not leave LISTEN.
+ */
+static int check_flow(const struct tcpfsm_snap *snap)
+{
+	const struct tcpfsm_states *st = &snap->s;
+	int bad = 0, s, o;
+
+	for (s = TCP_ESTABLISHED; s <= TCP_NEW_SYN_RECV; s++) {
+		int64_t in = 0, out = 0;
+
+		if (s == TCP_CLOSE) {
+			bad += check_field(s, "current", st->cur[s],
+					   TCPFSM_ABSENT);
+		} else if (st->cur[s] == TCPFSM_ABSENT || st->cur[s] < 0) {
+			report("states %s current: %s, expected a count >= 0",
+			       tcpfsm_state_name(s),
+			       st->cur[s] == TCPFSM_ABSENT ? "-" : "negative");
+			bad++;
+		}
+		if (s == TCP_TIME_WAIT || s == TCP_NEW_SYN_RECV) {
+			in = TCPFSM_ABSENT;
+			out = TCPFSM_ABSENT;
+		} else {
+			for (o = TCP_ESTABLISHED; o <= TCP_CLOSING; o++) {
+				if (o == s)
+					continue;
+				in += snap->m.n[o][s];
+				out += snap->m.n[s][o];
+			}
+			if (s == TCP_LISTEN)
+				out -= snap->m.n[TCP_LISTEN][TCP_SYN_RECV];
+		}
+		bad += check_field(s, "entered", st->entered[s], in);
+		bad += check_field(s, "left", st->left[s], out);
+	}
+	return bad;
+}
+
+/*
+ * Per state but CLOSE, the change of current from @old to @now must be
+ * the sum of @gauges for that state (0 if not listed).
+ */
+static int check_deltas(const struct tcpfsm_states *old,
+			const struct tcpfsm_states *now,
+			const struct tcpfsm_gauge *gauges, size_t ngauges)
+{
+	int bad = 0, s;
+	size_t i;
+
+	for (s = TCP_ESTABLISHED; s <= TCP_NEW_SYN_RECV; s++) {
+		int64_t want = 0, got;
+
+		if (s == TCP_CLOSE)
+			continue;
+		for (i = 0; i < ngauges; i++)
+			if (gauges[i].state == s)
+				want += gauges[i].delta;
+		if (old->cur[s] == TCPFSM_ABSENT || now->cur[s] == TCPFSM_ABSENT)
+			continue;	/* reported by check_flow() */
+		got = now->cur[s] - old->cur[s];
+		if (got != want) {
+			report("current %s: changed by %+lld, expected %+lld (now %lld)",
+			       tcpfsm_state_name(s), (long long)got,
+			       (long long)want, (long long)now->cur[s]);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+static int check_matrix(const struct tcpfsm_matrix *old,
+			const struct tcpfsm_matrix *want,
+			const struct tcpfsm_matrix *got)
+{
+	int bad = 0, o, n;
+
+	for (o = TCP_ESTABLISHED; o <= TCP_CLOSING; o++) {
+		for (n = TCP_ESTABLISHED; n <= TCP_CLOSING; n++) {
+			if (got->n[o][n] == want->n[o][n])
+				continue;
+			report("transition %s -> %s: %+lld, expected %+lld",
+			       state_names[o], state_names[n],
+			       (long long)(got->n[o][n] - old->n[o][n]),
+			       (long long)(want->n[o][n] - old->n[o][n]));
+			bad++;
+		}
+	}
+	return bad;
+}
+
+/*
+ * Wait until the matrix has moved from @snap by exactly @cells and nothing
+ * else, and stays so for SETTLE_MS; then check the states file against
+ * the matrix, the change of every gauge against @gauges (unlisted: 0) and
+ * TIME_WAIT against sockstat. *@snap becomes the new state of things.
+ * Returns the number of mismatches, all printed, or a negative errno.
+ */
+int tcpfsm_expect(struct tcpfsm_snap *snap,
+		  const struct tcpfsm_cell *cells, size_t ncells,
+		  const struct tcpfsm_gauge *gauges, size_t ngauges)
+{
+	struct tcpfsm_matrix old = snap->m, want = snap->m, got;
+	struct tcpfsm_states old_states = snap->s;
+	int64_t deadline = tcpfsm_now_ms() + WAIT_MS, equal_since = -1, t;
+	int bad, err;
+	size_t i;
+
+	for (i = 0; i < ncells; i++)
+		want.n[cells[i].from][cells[i].to] += cells[i].n;
+	for (;;) {
+		err = tcpfsm_read_matrix(&got);
+		if (err)
+			return err;
+		t = tcpfsm_now_ms();
+		if (memcmp(&got, &want, sizeof(got)))
+			equal_since = -1;
+		else if (equal_since < 0)
+			equal_since = t;
+		else if (t - equal_since >= SETTLE_MS)
+			break;
+		if (t > deadline)
+			break;
+		usleep(POLL_INTERVAL_MS * 1000);
+	}
+	err = tcpfsm_snap_read(snap);
+	if (err)
+		return err;
+	bad = check_matrix(&old, &want, &snap->m);
+	bad += check_flow(snap);
+	bad += check_deltas(&old_states, &snap->s, gauges, ngauges);
+	if (snap->s.cur[TCP_TIME_WAIT] != snap->sockstat_tw) {
+		report("current TIME_WAIT %lld but sockstat tw %lld",
+		       (long long)snap->s.cur[TCP_TIME_WAIT],
+		       (long long)snap->sockstat_tw);
+		bad++;
+	}
+	return bad;
+}
+
+/* /proc/net/snmp: the "Tcp:" header line, then the "Tcp:" values line. */
+int tcpfsm_tcp_mib_read(struct tcpfsm_tcp_mib *mib)
+{
+	static const char path[] = "/proc/net/snmp";
+	static const struct {
+		const char *name;
+		size_t off;
+	} fields[] = {
+		{ "ActiveOpens", offsetof(struct tcpfsm_tcp_mib, active_opens) },
+		{ "PassiveOpens", offsetof(struct tcpfsm_tcp_mib, passive_opens) },
+		{ "AttemptFails", offsetof(struct tcpfsm_tcp_mib, attempt_fails) },
+		{ "EstabResets", offsetof(struct tcpfsm_tcp_mib, estab_resets) },
+		{ "CurrEstab", offsetof(struct tcpfsm_tcp_mib, curr_estab) },
+	};
+	char buf[16384], *pos = buf, *line, *hdr = NULL;
+	char *h[32], *v[32];
+	int lineno = 0, nh = 0, nv, i, found = 0;
+	bool bad = false;
+	size_t k;
+
+	i = read_text(path, buf, sizeof(buf));
+	if (i)
+		return i;
+	while ((line = next_line(&pos, &bad))) {
+		lineno++;
+		if (strncmp(line, "Tcp: ", 5))
+			continue;
+		if (!hdr) {
+			hdr = line;
+			continue;
+		}
+		nh = split(hdr, h, ARRAY_LEN(h));
+		nv = split(line, v, ARRAY_LEN(v));
+		if (nh < 0 || nh != nv)
+			return MALFORMED(path, lineno, "Tcp: header and values differ");
+		for (i = 1; i < nh; i++) {
+			for (k = 0; k < ARRAY_LEN(fields); k++) {
+				int64_t *dst = (int64_t *)((char *)mib + fields[k].off);
+
+				if (strcmp(h[i], fields[k].name))
+					continue;
+				if (!parse_field(v[i], dst) || *dst == TCPFSM_ABSENT)
+					return MALFORMED(path, lineno, v[i]);
+				found++;
+			}
+		}
+		break;
+	}
+	if (found != (int)ARRAY_LEN(fields))
+		return MALFORMED(path, lineno, "Tcp: fields missing");
+	return 0;
+}
+
+/* /proc/net/sockstat: "TCP: inuse N orphan N tw N alloc N mem N" */
+int tcpfsm_sockstat_tw(int64_t *tw)
+{
+	static const char path[] = "/proc/net/sockstat";
+	char buf[4096], *pos = buf, *line, *f[MAX_FIELDS];
+	int lineno = 0, nf, i;
+	bool bad = false;
+
+	i = read_text(path, buf, sizeof(buf));
+	if (i)
+		return i;
+	while ((line = next_line(&pos, &bad))) {
+		lineno++;
+		if (strncmp(line, "TCP: ", 5))
+			continue;
+		nf = split(line, f, MAX_FIELDS);
+		for (i = 1; i + 1 < nf; i += 2) {
+			if (strcmp(f[i], "tw"))
+				continue;
+			if (!parse_field(f[i + 1], tw) || *tw < 0)
+				break;
+			return 0;
+		}
+		break;
+	}
+	return MALFORMED(path, lineno, "no TCP tw");
+}
+
+/*
+ * `ss -tano`: the first word of a line is the state; with -o, timewait
+ * sockets carry "timer:(timewait,...)", possibly on a continuation line
+ * (starting with blanks) if ss ever wraps.
+ */
+int tcpfsm_ss_read(struct tcpfsm_ss *ss)
+{
+	char *line = NULL, word[32];
+	int last = -1, status, s;
+	size_t cap = 0;
+	FILE *p;
+
+	memset(ss, 0, sizeof(*ss));
+	p = popen("ss -tano 2>/dev/null", "re");
+	if (!p)
+		return -errno;
+	while (getline(&line, &cap, p) > 0) {
+		bool tw = strstr(line, "timer:(timewait");
+
+		if (!strncmp(line, "State ", 6))
+			continue;
+		if (line[0] == ' ' || line[0] == '\t') {
+			if (tw && last > 0) {
+				ss->n[last]--;
+				ss->timewait++;
+				last = -1;
+			}
+			continue;
+		}
+		if (sscanf(line, "%31s", word) != 1)
+			continue;
+		s = lookup(ss_names, word, TCP_ESTABLISHED, TCP_CLOSING);
+		last = -1;
+		if (!s)
+			ss->other++;
+		else if (tw || s == TCP_TIME_WAIT)
+			ss->timewait++;
+		else
+			ss->n[last = s]++;
+	}
+	free(line);
+	status = pclose(p);
+	if (status == -1)
+		return -errno;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		return -ENOENT;
+	return status ? -EIO : 0;
+}
+
+static int ss_diff(const struct tcpfsm_ss *want, const struct tcpfsm_ss *got,
+		   bool print)
+{
+	int bad = 0, s;
+
+	for (s = TCP_ESTABLISHED; s <= TCP_CLOSING; s++) {
+		if (s == TCP_TIME_WAIT || s == TCP_CLOSE ||
+		    want->n[s] == got->n[s])
+			continue;
+		if (print)
+			report("ss %s: %d sockets, expected %d", ss_names[s],
+			       got->n[s], want->n[s]);
+		bad++;
+	}
+	if (want->timewait >= 0 && want->timewait != got->timewait) {
+		if (print)
+			report("ss timewait sockets: %d, expected %d",
+			       got->timewait, want->timewait);
+		bad++;
+	}
+	return bad;
+}
+
+/*
+ * The current column against ss: SYN_RECV + NEW_SYN_RECV against ss
+ * SYN-RECV, TIME_WAIT against ss timewait sockets, the rest one to one.
+ */
+int tcpfsm_ss_check(const struct tcpfsm_states *st, const struct tcpfsm_ss *ss)
+{
+	struct tcpfsm_ss want = { .timewait = st->cur[TCP_TIME_WAIT] };
+	int s;
+
+	for (s = TCP_ESTABLISHED; s <= TCP_CLOSING; s++)
+		if (s != TCP_TIME_WAIT && s != TCP_CLOSE)
+			want.n[s] = st->cur[s];
+	want.n[TCP_SYN_RECV] += st->cur[TCP_NEW_SYN_RECV];
+	return ss_diff(&want, ss, true);
+}
+
+/*
+ * Poll ss until it shows @want (a way to wait without the module);
+ * @want->timewait < 0: any number of timewait sockets.
+ */
+int tcpfsm_ss_wait(const struct tcpfsm_ss *want)
+{
+	int64_t deadline = tcpfsm_now_ms() + WAIT_MS;
+	struct tcpfsm_ss got;
+	int err;
+
+	for (;;) {
+		err = tcpfsm_ss_read(&got);
+		if (err)
+			return err;
+		if (!ss_diff(want, &got, false) || tcpfsm_now_ms() > deadline)
+			break;
+		usleep(POLL_INTERVAL_MS * 1000);
+	}
+	return ss_diff(want, &got, true);
+}
+
+/* A new netns for the calling thread, with lo up (127.0.0.1 and ::1). */
+int tcpfsm_netns_new(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd, err = 0;
+
+	if (unshare(CLONE_NEWNET))
+		return -errno;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr))
+		err = -errno;
+	ifr.ifr_flags |= IFF_UP;
+	if (!err && ioctl(fd, SIOCSIFFLAGS, &ifr))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/*
+ * Run on one CPU. An orphaned socket whose FIN is acked while close() still
+ * owns it stays a full FIN_WAIT2 socket (tcp_rcv_state_process(): "Bad
+ * case"), unless __tcp_close() sees FIN_WAIT2 after draining its backlog and
+ * hands it to a timewait socket at once. With the peer on another CPU the
+ * ACK can land after that check, and the close takes the other path; on one
+ * CPU the loopback softirq runs inside close(), before it.
+ */
+int tcpfsm_pin_cpu(void)
+{
+	cpu_set_t set;
+	int cpu = sched_getcpu();
+
+	if (cpu < 0)
+		return -errno;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
+}
+
+int tcpfsm_netns_open(void)
+{
+	int fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/* Run a shell command, quietly; its exit status (127: not found). */
+int tcpfsm_sh(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	int n, status;
+
+	va_start(ap, fmt);
+	n = vsnprintf(cmd, sizeof(cmd) - 20, fmt, ap);
+	va_end(ap);
+	if (n < 0 || n >= (int)sizeof(cmd) - 20)
+		return -1;
+	strcat(cmd, " >/dev/null 2>&1");
+	status = system(cmd);
+	if (status == -1 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+static void loopback(int family, struct tcpfsm_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&a->ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		a->len = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&a->ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = in6addr_loopback;
+		a->len = sizeof(*sin6);
+	}
+}
+
+/* Every socket times out rather than hang a test: accept, connect, recv. */
+static int new_socket(int family)
+{
+	struct timeval tv = { .tv_sec = SOCK_TIMEOUT_S };
+	int fd, err;
+
+	fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_TCP);
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv))) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* A socket bound to an ephemeral port of the loopback address, in @a. */
+int tcpfsm_bind(int family, struct tcpfsm_addr *a)
+{
+	int fd, err;
+
+	fd = new_socket(family);
+	if (fd < 0)
+		return fd;
+	loopback(family, a);
+	if (bind(fd, (struct sockaddr *)&a->ss, a->len) ||
+	    getsockname(fd, (struct sockaddr *)&a->ss, &a->len)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int tcpfsm_listen(int family, int backlog, struct tcpfsm_addr *a)
+{
+	int fd, err;
+
+	fd = tcpfsm_bind(family, a);
+	if (fd < 0)
+		return fd;
+	if (listen(fd, backlog)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* Blocking: the connected socket or -errno. Non-blocking: SYN sent. */
+int tcpfsm_connect(const struct tcpfsm_addr *a, bool nonblock)
+{
+	int fd, err;
+
+	fd = new_socket(a->ss.ss_family);
+	if (fd < 0)
+		return fd;
+	if (nonblock && fcntl(fd, F_SETFL, O_NONBLOCK)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	if (connect(fd, (const struct sockaddr *)&a->ss, a->len) &&
+	    !(nonblock && errno == EINPROGRESS)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int tcpfsm_accept(int lfd)
+{
+	int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/* close() will then abort the connection: RST, no FIN (tcp_disconnect) */
+int tcpfsm_linger0(int fd)
+{
+	struct linger l = { .l_onoff = 1, .l_linger = 0 };
+
+	return setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)) ? -errno : 0;
+}
+
+/* recv(), blocking up to SOCK_TIMEOUT_S: bytes, 0 at EOF, or -errno. */
+int tcpfsm_recv(int fd, char *buf, size_t len)
+{
+	ssize_t r = recv(fd, buf, len, 0);
+
+	return r < 0 ? -errno : (int)r;
+}
+
+uint16_t tcpfsm_port(const struct tcpfsm_addr *a)
+{
+	if (a->ss.ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)&a->ss)->sin_port);
+	return ntohs(((const struct sockaddr_in6 *)&a->ss)->sin6_port);
+}

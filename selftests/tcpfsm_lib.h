@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the tcpfsm selftests: strict parsers of
+ * /proc/net/tcpfsm/{transitions,states}, of the kernel's own TCP counters
+ * (/proc/net/snmp, /proc/net/sockstat) and of `ss -tano`, the polling
+ * check of the transition matrix, and loopback socket helpers.
+ *
+ * Nothing here includes kselftest_harness.h: functions return 0 or a
+ * negative errno, or the number of mismatches they printed, and the tests
+ * assert on that.
+ */
+#ifndef _TCPFSM_LIB_H
+#define _TCPFSM_LIB_H
+
+#include <netinet/tcp.h>	/* TCP_ESTABLISHED .. TCP_CLOSING */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#ifndef TCP_NEW_SYN_RECV
+#define TCP_NEW_SYN_RECV	12
+#endif
+
+/* Arrays are indexed by kernel state number; 0 is unused. */
+#define TCPFSM_NR		(TCP_NEW_SYN_RECV + 1)
+/* A "-" field of /proc/net/tcpfsm/states: the figure does not exist. */
+#define TCPFSM_ABSENT		INT64_MIN
+
+#define TCPFSM_PROC		"/proc/net/tcpfsm"
+
+/* transitions: [old][new], old and new in TCP_ESTABLISHED..TCP_CLOSING */
+struct tcpfsm_matrix {
+	uint64_t n[TCPFSM_NR][TCPFSM_NR];
+};
+
+/* states: per state TCP_ESTABLISHED..TCP_NEW_SYN_RECV, or TCPFSM_ABSENT */
+struct tcpfsm_states {
+	int64_t cur[TCPFSM_NR];
+	int64_t entered[TCPFSM_NR];
+	int64_t left[TCPFSM_NR];
+};
+
+/* Both files read at one quiescent moment, with sockstat's "tw". */
+struct tcpfsm_snap {
+	struct tcpfsm_matrix m;
+	struct tcpfsm_states s;
+	int64_t sockstat_tw;
+};
+
+/* An expected number of from -> to transitions, or a change of a gauge. */
+struct tcpfsm_cell {
+	int from;
+	int to;
+	uint64_t n;
+};
+
+struct tcpfsm_gauge {
+	int state;
+	int64_t delta;
+};
+
+#define TR(from, to, cnt)	{ TCP_##from, TCP_##to, (cnt) }
+#define GA(state, d)		{ TCP_##state, (d) }
+
+/* The kernel's TCP MIB, /proc/net/snmp "Tcp:" (per netns). */
+struct tcpfsm_tcp_mib {
+	int64_t active_opens;
+	int64_t passive_opens;
+	int64_t attempt_fails;
+	int64_t estab_resets;
+	int64_t curr_estab;
+};
+
+/*
+ * `ss -tano`, per state. Timewait sockets (TIME-WAIT, and FIN-WAIT-2 with
+ * a timewait timer) are counted in @timewait only; SYN-RECV counts both
+ * full sockets and request sockets, which ss does not tell apart.
+ */
+struct tcpfsm_ss {
+	int n[TCPFSM_NR];
+	int timewait;
+	int other;
+};
+
+struct tcpfsm_addr {
+	struct sockaddr_storage ss;
+	socklen_t len;
+};
+
+const char *tcpfsm_state_name(int state);
+int64_t tcpfsm_now_ms(void);
+
+int tcpfsm_read_matrix(struct tcpfsm_matrix *m);
+int tcpfsm_read_states(struct tcpfsm_states *s);
+int tcpfsm_snap_read(struct tcpfsm_snap *snap);
+void tcpfsm_snap_zero(struct tcpfsm_snap *snap);
+int tcpfsm_expect(struct tcpfsm_snap *snap,
+		  const struct tcpfsm_cell *cells, size_t ncells,
+		  const struct tcpfsm_gauge *gauges, size_t ngauges);
+
+int tcpfsm_tcp_mib_read(struct tcpfsm_tcp_mib *mib);
+int tcpfsm_sockstat_tw(int64_t *tw);
+int tcpfsm_ss_read(struct tcpfsm_ss *ss);
+int tcpfsm_ss_check(const struct tcpfsm_states *s, const struct tcpfsm_ss *ss);
+int tcpfsm_ss_wait(const struct tcpfsm_ss *want);
+
+int tcpfsm_netns_new(void);
+int tcpfsm_netns_open(void);
+int tcpfsm_pin_cpu(void);
+int tcpfsm_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+int tcpfsm_listen(int family, int backlog, struct tcpfsm_addr *a);
+int tcpfsm_bind(int family, struct tcpfsm_addr *a);
+int tcpfsm_connect(const struct tcpfsm_addr *a, bool nonblock);
+int tcpfsm_accept(int lfd);
+int tcpfsm_linger0(int fd);
+int tcpfsm_recv(int fd, char *buf, size_t len);
+uint16_t tcpfsm_port(const struct tcpfsm_addr *a);
+
+#endif /* _TCPFSM_LIB_H */
