@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -311,6 +312,58 @@ TEST_F(lifecycle, seed_existing_sockets)
 				TH_LOG("%s", tcpfsm_state_name(i));
 	ASSERT_EQ(4, snap.s.cur[TCP_TIME_WAIT]);
 
+	unload_and_check(_metadata, self);
+}
+
+#define MANY_PAIRS	1000
+
+/*
+ * Thousands of connections open at load: all in the gauges, exactly. They
+ * live in a netns with an established hash of its own
+ * (net.ipv4.tcp_child_ehash_entries), which the seed walks separately.
+ */
+TEST_F_TIMEOUT(lifecycle, seed_thousands, 120)
+{
+	static const struct tcpfsm_gauge seeded[] = {
+		GA(LISTEN, 1), GA(ESTABLISHED, 2 * MANY_PAIRS),
+	};
+	struct rlimit nofile = {
+		.rlim_cur = 2 * MANY_PAIRS + 64, .rlim_max = 2 * MANY_PAIRS + 64,
+	};
+	struct tcpfsm_ss want = {
+		.n = { [TCP_LISTEN] = 1, [TCP_ESTABLISHED] = 2 * MANY_PAIRS },
+	};
+	struct tcpfsm_snap snap;
+	struct tcpfsm_addr a;
+	int lfd, fd, i, err;
+	int64_t t;
+
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &nofile));
+	if (tcpfsm_sh("sysctl -qw net.ipv4.tcp_child_ehash_entries=1024"))
+		SKIP(return, "no net.ipv4.tcp_child_ehash_entries");
+	second_netns(_metadata, self);
+	/* negative when the netns shares init_net's hash */
+	ASSERT_EQ(0, tcpfsm_sh("test $(sysctl -n net.ipv4.tcp_ehash_entries) = 1024"));
+	lfd = tcpfsm_listen(AF_INET6, 128, &a);
+	ASSERT_LE(0, lfd);
+	for (i = 0; i < MANY_PAIRS; i++) {
+		fd = tcpfsm_connect(&a, false);
+		ASSERT_LE(0, fd);
+		fd = tcpfsm_accept(lfd);
+		ASSERT_LE(0, fd);
+	}
+	err = tcpfsm_ss_wait(&want);
+	if (err == -ENOENT)
+		SKIP(return, "no ss(8)");
+	ASSERT_EQ(0, err);
+
+	t = tcpfsm_now_ms();
+	ASSERT_EQ(0, module_load(self->ko_fd));
+	TH_LOG("loaded with %d sockets open in %lld ms", 2 * MANY_PAIRS + 1,
+	       (long long)(tcpfsm_now_ms() - t));
+	tcpfsm_snap_zero(&snap);
+	ASSERT_EQ(0, tcpfsm_expect(&snap, NULL, 0, seeded, ARRAY_SIZE(seeded)));
+	/* the sockets close with the test process; the module goes first */
 	unload_and_check(_metadata, self);
 }
 
