@@ -18,9 +18,17 @@ ln -s /proc/self/fd/1 /dev/stdout
 ln -s /proc/self/fd/2 /dev/stderr
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
+# The project may live under a directory that gets a tmpfs (a clone in
+# /tmp): hold it on a bind mount meanwhile, and put it back at its path.
+dir=${tcpfsm_dir:-/}
+mkdir /dev/.project
+mount --bind "$dir" /dev/.project
 for d in /tmp /run /var/tmp /var/log; do
 	mount -t tmpfs tmpfs "$d"
 done
+mkdir -p "$dir"
+mount --move /dev/.project "$dir"
+rmdir /dev/.project
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t bpf bpf /sys/fs/bpf 2>/dev/null
@@ -30,7 +38,7 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 out /run/out
 hostname tcpfsm-vm
 ip link set lo up
 
-cd "${tcpfsm_dir:-/}" || exit 1
+cd "$dir" || exit 1
 echo "tcpfsm-vm: $(uname -r) up"
 bash /run/out/cmd
 echo "$?" >/run/out/exit-status
