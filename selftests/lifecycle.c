@@ -367,6 +367,24 @@ TEST_F_TIMEOUT(lifecycle, seed_thousands, 120)
 	unload_and_check(_metadata, self);
 }
 
+/* A field of /proc/meminfo, in kB, or -1. */
+static long meminfo_kb(const char *field)
+{
+	char line[256];
+	size_t len = strlen(field);
+	long kb = -1;
+	FILE *f;
+
+	f = fopen("/proc/meminfo", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, len) && line[len] == ':')
+			kb = strtol(line + len + 1, NULL, 10);
+	fclose(f);
+	return kb;
+}
+
 struct churn {
 	pthread_t thread;
 	int family;
@@ -420,8 +438,15 @@ TEST_F_TIMEOUT(lifecycle, load_unload_churn, 60)
 	struct tcpfsm_snap snap;
 	int i, cycles, err = 0;
 
+	long percpu_kb, leak_kb;
+
 	/* netns B lives through all the cycles; the churn runs in A */
 	second_netns(_metadata, self);
+	/* the first load populates per-CPU chunks that later ones reuse */
+	ASSERT_EQ(0, module_load(self->ko_fd));
+	ASSERT_EQ(0, module_unload());
+	percpu_kb = meminfo_kb("Percpu");
+	ASSERT_LT(0, percpu_kb);
 	ASSERT_EQ(0, setns(self->ns[0], CLONE_NEWNET));
 	for (i = 0; i < CHURN_THREADS; i++) {
 		ch[i].family = i % 2 ? AF_INET6 : AF_INET;
@@ -451,6 +476,15 @@ TEST_F_TIMEOUT(lifecycle, load_unload_churn, 60)
 	}
 	TH_LOG("%d load/unload cycles in %lld ms", cycles,
 	       (long long)(tcpfsm_now_ms() - start));
+	/*
+	 * A matrix left behind per netns (init, A, B) per load would be
+	 * 3 x 968 bytes x CPUs x 100 cycles; allow a tenth of that for the
+	 * allocator's own chunk balancing.
+	 */
+	leak_kb = meminfo_kb("Percpu") - percpu_kb;
+	TH_LOG("Percpu: %+ld kB after %d cycles", leak_kb, cycles);
+	ASSERT_GT(3 * 968 * sysconf(_SC_NPROCESSORS_CONF) * CYCLES / 1024 / 10,
+		  leak_kb);
 
 	/* once only timewait sockets are left, load again */
 	err = tcpfsm_ss_wait(&no_full_socket);
