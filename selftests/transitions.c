@@ -15,7 +15,9 @@
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -305,6 +307,28 @@ TEST_F(tcpfsm, handshake)
 	open_conns(_metadata, self, variant, 1, true);
 	ASSERT_EQ(1, self->snap.s.cur[TCP_LISTEN]);
 	ASSERT_EQ(2, self->snap.s.cur[TCP_ESTABLISHED]);
+}
+
+/* Any user reads the figures of its netns, as /proc/net/snmp. */
+TEST_F(tcpfsm, unprivileged_read)
+{
+	struct tcpfsm_snap snap;
+	int status;
+	pid_t pid;
+
+	open_conns(_metadata, self, variant, 1, true);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		_exit(tcpfsm_snap_read(&snap) ||
+		      memcmp(&snap.m, &self->snap.m, sizeof(snap.m)) ||
+		      snap.s.cur[TCP_ESTABLISHED] != 2);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
 }
 
 TEST_F(tcpfsm, close_client_first)
