@@ -57,10 +57,11 @@ static struct pernet_operations tcpfsm_net_ops = {
 
 /*
  * Init order: the per-netns counters and /proc files (for every existing
- * netns, and from now on for every new one), then the probe, then the seed
- * of the gauges, which must see the probe already counting (seed.c).
- * Exit in reverse: the probe is detached and every running instance has
- * returned before the per-netns state it writes is freed.
+ * netns, and from now on for every new one), then the netlink family, then
+ * the probe, then the seed of the gauges, which must see the probe already
+ * counting (seed.c). Exit in reverse: the probe is detached and every
+ * running instance has returned before the family goes and the per-netns
+ * state it writes is freed.
  */
 static int __init tcpfsm_init(void)
 {
@@ -69,9 +70,12 @@ static int __init tcpfsm_init(void)
 	err = register_pernet_subsys(&tcpfsm_net_ops);
 	if (err)
 		return err;
-	err = tcpfsm_probe_register();
+	err = tcpfsm_netlink_register();
 	if (err)
 		goto err_unregister_pernet;
+	err = tcpfsm_probe_register();
+	if (err)
+		goto err_unregister_netlink;
 	err = tcpfsm_seed();
 	if (err)
 		goto err_unregister_probe;
@@ -79,6 +83,8 @@ static int __init tcpfsm_init(void)
 
 err_unregister_probe:
 	tcpfsm_probe_unregister();
+err_unregister_netlink:
+	tcpfsm_netlink_unregister();
 err_unregister_pernet:
 	unregister_pernet_subsys(&tcpfsm_net_ops);
 	return err;
@@ -87,6 +93,7 @@ err_unregister_pernet:
 static void __exit tcpfsm_exit(void)
 {
 	tcpfsm_probe_unregister();
+	tcpfsm_netlink_unregister();
 	unregister_pernet_subsys(&tcpfsm_net_ops);
 }
 

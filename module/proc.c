@@ -13,13 +13,13 @@
 
 #include "tcpfsm.h"
 
-static void tcpfsm_put_num(struct seq_file *seq, s64 v)
+/* "-" for a figure that does not exist */
+static void tcpfsm_put_num(struct seq_file *seq, bool exists, s64 v)
 {
-	/* a gauge read while sockets change state may be briefly negative */
-	if (v == TCPFSM_NONE)
-		seq_printf(seq, " %12s", "-");
-	else
+	if (exists)
 		seq_printf(seq, " %12lld", v);
+	else
+		seq_printf(seq, " %12s", "-");
 }
 
 static int tcpfsm_transitions_show(struct seq_file *seq, void *v)
@@ -47,20 +47,10 @@ static int tcpfsm_transitions_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
-static void tcpfsm_states_row(struct seq_file *seq, int state, s64 current_nr,
-			      s64 entered, s64 left)
-{
-	seq_printf(seq, "%-12s", tcpfsm_state_name(state));
-	tcpfsm_put_num(seq, current_nr);
-	tcpfsm_put_num(seq, entered);
-	tcpfsm_put_num(seq, left);
-	seq_putc(seq, '\n');
-}
-
 static int tcpfsm_states_show(struct seq_file *seq, void *v)
 {
 	struct tcpfsm_snapshot *snap;
-	unsigned int i;
+	struct tcpfsm_figures f;
 	int s;
 
 	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
@@ -70,18 +60,14 @@ static int tcpfsm_states_show(struct seq_file *seq, void *v)
 
 	seq_printf(seq, "%-12s %12s %12s %12s\n",
 		   "state", "current", "entered", "left");
-	for (s = TCP_ESTABLISHED; s <= TCP_CLOSING; s++) {
-		i = tcpfsm_idx(s);
-		/* timewait sockets never appear in a transition */
-		if (s == TCP_TIME_WAIT)
-			tcpfsm_states_row(seq, s, snap->current_nr[i],
-					  TCPFSM_NONE, TCPFSM_NONE);
-		else
-			tcpfsm_states_row(seq, s, snap->current_nr[i],
-					  snap->entered[i], snap->left[i]);
+	for (s = TCP_ESTABLISHED; s <= TCP_NEW_SYN_RECV; s++) {
+		tcpfsm_state_figures(snap, s, &f);
+		seq_printf(seq, "%-12s", tcpfsm_state_name(s));
+		tcpfsm_put_num(seq, f.has_current, f.current_nr);
+		tcpfsm_put_num(seq, f.has_flow, f.entered);
+		tcpfsm_put_num(seq, f.has_flow, f.left);
+		seq_putc(seq, '\n');
 	}
-	tcpfsm_states_row(seq, TCP_NEW_SYN_RECV, snap->new_syn_recv,
-			  TCPFSM_NONE, TCPFSM_NONE);
 	kfree(snap);
 	return 0;
 }

@@ -170,5 +170,28 @@ void tcpfsm_snapshot(struct net *net, struct tcpfsm_snapshot *snap)
 	snap->new_syn_recv = tcpfsm_count_reqsk(net);
 
 	snap->current_nr[tcpfsm_idx(TCP_TIME_WAIT)] = snap->timewait;
-	snap->current_nr[tcpfsm_idx(TCP_CLOSE)] = TCPFSM_NONE;
+}
+
+/**
+ * tcpfsm_state_figures() - the figures of one state, as both /proc and
+ * netlink show them
+ * @snap: a snapshot of the netns
+ * @state: TCP_ESTABLISHED to TCP_NEW_SYN_RECV
+ * @f: filled in
+ */
+void tcpfsm_state_figures(const struct tcpfsm_snapshot *snap, int state,
+			  struct tcpfsm_figures *f)
+{
+	memset(f, 0, sizeof(*f));
+	if (state == TCP_NEW_SYN_RECV) {
+		f->current_nr = snap->new_syn_recv;
+		f->has_current = true;
+		return;
+	}
+	f->has_current = state != TCP_CLOSE;
+	f->current_nr = snap->current_nr[tcpfsm_idx(state)];
+	/* timewait sockets never appear in a transition */
+	f->has_flow = state != TCP_TIME_WAIT;
+	f->entered = snap->entered[tcpfsm_idx(state)];
+	f->left = snap->left[tcpfsm_idx(state)];
 }

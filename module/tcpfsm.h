@@ -59,8 +59,8 @@ struct tcpfsm_net {
  * @trans: transition counts, [old][new]
  * @entered: per state, transitions into it from another state
  * @left: per state, transitions out of it to another state
- * @current_nr: per state, sockets in it now; TCPFSM_NONE for CLOSE, which
- *	is not tracked
+ * @current_nr: per state, sockets in it now (meaningless for CLOSE, which
+ *	is not tracked)
  * @timewait: timewait sockets now (TIME_WAIT and FIN_WAIT2 substates)
  * @new_syn_recv: request sockets (half-open connections) now
  */
@@ -73,8 +73,21 @@ struct tcpfsm_snapshot {
 	s64 new_syn_recv;
 };
 
-/* a figure that does not exist, printed as "-" */
-#define TCPFSM_NONE	S64_MIN
+/**
+ * struct tcpfsm_figures - what /proc and netlink show of one state
+ * @current_nr: sockets in the state now, if @has_current
+ * @entered: transitions into it from another state, if @has_flow
+ * @left: transitions out of it to another state, if @has_flow
+ * @has_current: false for CLOSE, which is not tracked
+ * @has_flow: false for TIME_WAIT and NEW_SYN_RECV, which no event reports
+ */
+struct tcpfsm_figures {
+	s64 current_nr;
+	u64 entered;
+	u64 left;
+	bool has_current;
+	bool has_flow;
+};
 
 extern unsigned int tcpfsm_net_id;
 extern struct rw_semaphore tcpfsm_seed_rwsem;
@@ -93,11 +106,16 @@ void tcpfsm_stats_fold(const struct tcpfsm_net *tn,
 void tcpfsm_flow(u64 trans[TCPFSM_NR_STATES][TCPFSM_NR_STATES],
 		 u64 *entered, u64 *left);
 void tcpfsm_snapshot(struct net *net, struct tcpfsm_snapshot *snap);
+void tcpfsm_state_figures(const struct tcpfsm_snapshot *snap, int state,
+			  struct tcpfsm_figures *f);
 
 int tcpfsm_seed(void);
 
 int tcpfsm_proc_init_net(struct net *net, struct tcpfsm_net *tn);
 void tcpfsm_proc_exit_net(struct net *net, struct tcpfsm_net *tn);
+
+int tcpfsm_netlink_register(void);
+void tcpfsm_netlink_unregister(void);
 
 int tcpfsm_probe_register(void);
 void tcpfsm_probe_unregister(void);

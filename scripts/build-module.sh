@@ -21,5 +21,7 @@ cp -u "$top"/module/*.[ch] "$src/module/"
 for f in "$src"/module/*.[ch]; do
 	[ -e "$top/module/$(basename "$f")" ] || rm -f "$f"
 done
+mkdir -p "$src/include/uapi/linux"
+cp -u "$top/include/uapi/linux/tcpfsm.h" "$src/include/uapi/linux/"
 make -s -C "/lib/modules/$kver/build" M="$src" W=1 "$@" modules >&2
 echo "$src/tcpfsm.ko"

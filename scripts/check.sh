@@ -38,6 +38,7 @@ for k in "${kernels[@]}"; do
 	fi
 done
 tally "checkpatch and sparse" scripts/style.sh
+tally "netlink spec valid, headers and tables in sync with it" scripts/ynl.sh check
 
 # One guest per kernel, side by side: each is a TCG process of its own.
 for k in "${kernels[@]}"; do
