@@ -108,6 +108,24 @@ static int tcpfsm_nl_put_state(struct sk_buff *skb,
 }
 
 /*
+ * The module's own counters of the events group. No notification is sent
+ * yet (the per-CPU batching comes next), so none was sent and none lost.
+ */
+static int tcpfsm_nl_put_events(struct sk_buff *skb)
+{
+	static const int attrs[] = {
+		TCPFSM_A_STATS_EVENTS_SENT, TCPFSM_A_STATS_EVENTS_LOST_OVERFLOW,
+		TCPFSM_A_STATS_EVENTS_LOST_NOMEM, TCPFSM_A_STATS_EVENTS_LOST_RCVBUF,
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(attrs); i++)
+		if (nla_put_u64_64bit(skb, attrs[i], 0, TCPFSM_A_STATS_PAD))
+			return -EMSGSIZE;
+	return 0;
+}
+
+/*
  * One reply for both ops: every transition and every state, or (@only, a
  * state) that state's nest alone.
  */
@@ -130,7 +148,8 @@ static int tcpfsm_nl_reply(struct genl_info *info, u8 cmd, int only)
 		size = TCPFSM_NR_STATES * TCPFSM_NR_STATES *
 			tcpfsm_nl_transition_size() +
 			(TCP_NEW_SYN_RECV - TCP_ESTABLISHED + 1) *
-			tcpfsm_nl_state_size();
+			tcpfsm_nl_state_size() +
+			4 * nla_total_size_64bit(sizeof(u64));
 	err = -ENOMEM;
 	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
@@ -148,6 +167,8 @@ static int tcpfsm_nl_reply(struct genl_info *info, u8 cmd, int only)
 			err = tcpfsm_nl_put_transition(msg, o, n,
 						       snap->trans[tcpfsm_idx(o)]
 								  [tcpfsm_idx(n)]);
+	if (!only && !err)
+		err = tcpfsm_nl_put_events(msg);
 	if (err)
 		goto err_free;
 	genlmsg_end(msg, hdr);

@@ -15,6 +15,7 @@ scripts/deps.sh
 mapfile -t kernels < <(scripts/kernels.sh)
 ksft=$(scripts/ksft.sh "$top/build/ksft")
 make -s -C selftests KSFT="$ksft" OUTPUT="$top/build/selftests"
+make -s -C userspace OUTPUT="$top/build/userspace"
 
 passed=0 failed=0 skipped=0
 tally() { # name, command...
@@ -39,6 +40,24 @@ for k in "${kernels[@]}"; do
 done
 tally "checkpatch and sparse" scripts/style.sh
 tally "netlink spec valid, headers and tables in sync with it" scripts/ynl.sh check
+
+# the command's unit tests, on the host, under ASan and UBSan
+echo "# userspace unit tests"
+if make -s -C userspace OUTPUT="$top/build/userspace" test >"$top/build/unit.log" 2>&1; then
+	unit_rc=0
+else
+	unit_rc=$?
+fi
+grep -vE '^ok |^[0-9]+ passed, ' "$top/build/unit.log" || true
+if line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$top/build/unit.log" | tail -n 1); then
+	set -- $line
+	passed=$((passed + $1))
+	failed=$((failed + $3))
+fi
+if [ "$unit_rc" != 0 ] || [ -z "${line:-}" ]; then
+	echo "not ok - userspace unit tests (make test exit $unit_rc)"
+	failed=$((failed + 1))
+fi
 
 # One guest per kernel, side by side: each is a TCG process of its own.
 for k in "${kernels[@]}"; do

@@ -1,0 +1,835 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpfsm: the generic netlink family "tcpfsm", with libmnl.
+ *
+ * A request is sent with NLM_F_ACK and the replies are read until the
+ * acknowledgment: the reply of a do command, then the ack, or an error
+ * carrying the kernel's extended ack (the socket has NETLINK_EXT_ACK and
+ * NETLINK_CAP_ACK). Replies are parsed attribute by attribute into the
+ * structures of nl.h; attributes this command does not know are skipped (a
+ * newer module may add some), attributes of the wrong size are an error,
+ * and the attributes the family documents as always present are checked
+ * afterwards (tcpfsm_stats_check(), tcpfsm_state_check()).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include "nl.h"
+#include "util.h"
+
+/* The largest reply: a GET of 121 transitions and 12 states is about 5 KiB */
+#define TCPFSM_NL_BUFSIZE	65536
+/* The largest request: a header and one attribute */
+#define TCPFSM_NL_REQSIZE	256
+
+/* What a reply of an attribute set may hold: indexed by attribute type */
+struct attr_spec {
+	enum mnl_attr_data_type type;	/* MNL_TYPE_UNSPEC: unknown, skipped */
+	const char *name;		/* as the spec names it */
+};
+
+struct attr_set {
+	const char *name;
+	unsigned int max;
+	const struct attr_spec *attrs;
+};
+
+#define ATTR_SET(_name, _attrs) \
+	{ .name = _name, .max = ARRAY_SIZE(_attrs) - 1, .attrs = _attrs }
+
+static const struct attr_spec transition_attrs[] = {
+	[TCPFSM_A_TRANSITION_OLD_STATE]	= { MNL_TYPE_U8, "old-state" },
+	[TCPFSM_A_TRANSITION_NEW_STATE]	= { MNL_TYPE_U8, "new-state" },
+	[TCPFSM_A_TRANSITION_COUNT]	= { MNL_TYPE_U64, "count" },
+};
+
+static const struct attr_spec state_stats_attrs[] = {
+	[TCPFSM_A_STATE_STATS_STATE]	= { MNL_TYPE_U8, "state" },
+	[TCPFSM_A_STATE_STATS_CURRENT]	= { MNL_TYPE_U64, "current" },
+	[TCPFSM_A_STATE_STATS_ENTERED]	= { MNL_TYPE_U64, "entered" },
+	[TCPFSM_A_STATE_STATS_LEFT]	= { MNL_TYPE_U64, "left" },
+};
+
+static const struct attr_spec stats_attrs[] = {
+	[TCPFSM_A_STATS_TRANSITION]		= { MNL_TYPE_NESTED, "transition" },
+	[TCPFSM_A_STATS_STATE]			= { MNL_TYPE_NESTED, "state" },
+	[TCPFSM_A_STATS_EVENTS_SENT]		= { MNL_TYPE_U64, "events-sent" },
+	[TCPFSM_A_STATS_EVENTS_LOST_OVERFLOW]	= { MNL_TYPE_U64, "events-lost-overflow" },
+	[TCPFSM_A_STATS_EVENTS_LOST_NOMEM]	= { MNL_TYPE_U64, "events-lost-nomem" },
+	[TCPFSM_A_STATS_EVENTS_LOST_RCVBUF]	= { MNL_TYPE_U64, "events-lost-rcvbuf" },
+	[TCPFSM_A_STATS_STATE_ID]		= { MNL_TYPE_U8, "state-id" },
+};
+
+static const struct attr_spec ctrl_attrs[] = {
+	[CTRL_ATTR_FAMILY_ID]		= { MNL_TYPE_U16, "family-id" },
+	[CTRL_ATTR_FAMILY_NAME]		= { MNL_TYPE_NUL_STRING, "family-name" },
+	[CTRL_ATTR_VERSION]		= { MNL_TYPE_U32, "version" },
+	[CTRL_ATTR_MCAST_GROUPS]	= { MNL_TYPE_NESTED, "mcast-groups" },
+};
+
+static const struct attr_spec mcast_grp_attrs[] = {
+	[CTRL_ATTR_MCAST_GRP_NAME]	= { MNL_TYPE_NUL_STRING, "name" },
+	[CTRL_ATTR_MCAST_GRP_ID]	= { MNL_TYPE_U32, "id" },
+};
+
+static const struct attr_set transition_set = ATTR_SET("transition", transition_attrs);
+static const struct attr_set state_stats_set = ATTR_SET("state-stats", state_stats_attrs);
+static const struct attr_set stats_set = ATTR_SET("stats", stats_attrs);
+static const struct attr_set ctrl_set = ATTR_SET("ctrl", ctrl_attrs);
+static const struct attr_set mcast_grp_set = ATTR_SET("mcast-group", mcast_grp_attrs);
+
+/* The event counters of a GET reply, all of which it must have */
+static const unsigned int stats_event_attrs[] = {
+	TCPFSM_A_STATS_EVENTS_SENT,
+	TCPFSM_A_STATS_EVENTS_LOST_OVERFLOW,
+	TCPFSM_A_STATS_EVENTS_LOST_NOMEM,
+	TCPFSM_A_STATS_EVENTS_LOST_RCVBUF,
+};
+
+static void err_init(struct tcpfsm_err *e, const char *what)
+{
+	memset(e, 0, sizeof(*e));
+	e->what = what;
+}
+
+/* Records an error; returns -1, for "return set_err(...);" */
+__attribute__((format(printf, 4, 5)))
+static int set_err(struct tcpfsm_err *e, enum tcpfsm_err_kind kind, int code,
+		   const char *fmt, ...)
+{
+	va_list ap;
+
+	e->kind = kind;
+	e->code = code;
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(e->detail, sizeof(e->detail), fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+static int sys_err(struct tcpfsm_err *e, int code)
+{
+	return set_err(e, TCPFSM_ERR_SYS, code, NULL);
+}
+
+/*
+ * mnl_attr_parse() and mnl_attr_parse_nested() stop silently at an
+ * attribute that overruns its container, as at the end: tell a truncated
+ * payload from a complete one. Only padding may be left after the last.
+ */
+static bool attrs_fit(const void *payload, size_t len)
+{
+	const struct nlattr *attr;
+
+	mnl_attr_for_each_payload(payload, len)
+		;
+	return (const char *)payload + len - (const char *)attr <
+	       (ptrdiff_t)sizeof(*attr);
+}
+
+/*
+ * Checks an attribute of @set. Return: its type, 0 for a type this command
+ * does not know (to skip), -1 if it has the wrong size.
+ */
+static int attr_check(const struct nlattr *attr, const struct attr_set *set,
+		      struct tcpfsm_err *e)
+{
+	unsigned int type = mnl_attr_get_type(attr);
+	const struct attr_spec *spec;
+
+	if (type > set->max || set->attrs[type].type == MNL_TYPE_UNSPEC)
+		return 0;
+	spec = &set->attrs[type];
+	if (mnl_attr_validate(attr, spec->type) < 0)
+		return set_err(e, TCPFSM_ERR_MALFORMED, errno,
+			       "attribute %s of %s", spec->name, set->name);
+	return type;
+}
+
+/* mnl_attr_parse_nested(), if the nest's attributes fill it exactly */
+static int parse_nested(const struct nlattr *nest, mnl_attr_cb_t cb, void *data,
+			const char *name, struct tcpfsm_err *e)
+{
+	if (!attrs_fit(mnl_attr_get_payload(nest), mnl_attr_get_payload_len(nest)))
+		return set_err(e, TCPFSM_ERR_MALFORMED, EBADMSG,
+			       "attribute lengths in a %s nest", name);
+	return mnl_attr_parse_nested(nest, cb, data);
+}
+
+struct nest_ctx {
+	const struct attr_set *set;
+	const struct nlattr **tb;	/* set->max + 1 entries */
+	struct tcpfsm_err *e;
+};
+
+static int nest_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct nest_ctx *c = data;
+	int type = attr_check(attr, c->set, c->e);
+
+	if (type < 0)
+		return MNL_CB_ERROR;
+	if (type)
+		c->tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+/* The attributes of a nest of @set into tb[], known ones only */
+static int parse_nest(const struct nlattr *nest, const struct attr_set *set,
+		      const struct nlattr **tb, struct tcpfsm_err *e)
+{
+	struct nest_ctx c = { .set = set, .tb = tb, .e = e };
+
+	memset(tb, 0, (set->max + 1) * sizeof(*tb));
+	return parse_nested(nest, nest_attr_cb, &c, set->name, e) < 0 ? -1 : 0;
+}
+
+/* The payload of a generic netlink message, after its header */
+static int genl_payload_check(const struct nlmsghdr *nlh, struct tcpfsm_err *e)
+{
+	size_t len = mnl_nlmsg_get_payload_len(nlh);
+
+	if (len < GENL_HDRLEN)
+		return set_err(e, TCPFSM_ERR_MALFORMED, EBADMSG,
+			       "generic netlink header");
+	if (!attrs_fit((const char *)mnl_nlmsg_get_payload(nlh) + GENL_HDRLEN,
+		       len - GENL_HDRLEN))
+		return set_err(e, TCPFSM_ERR_MALFORMED, EBADMSG,
+			       "attributes of the message");
+	return 0;
+}
+
+/*
+ * A state of a reply: 1..12. Return: the state, 0 for a state this command
+ * does not know (a newer module's, skipped), -1 for 0.
+ */
+static int state_check(const struct nlattr *attr, const struct attr_set *set,
+		       struct tcpfsm_err *e)
+{
+	unsigned int type = mnl_attr_get_type(attr);
+	uint8_t state = mnl_attr_get_u8(attr);
+
+	if (!state)
+		return set_err(e, TCPFSM_ERR_MALFORMED, EINVAL,
+			       "state 0 in attribute %s of %s",
+			       set->attrs[type].name, set->name);
+	return state <= TCPFSM_NR_STATES ? state : 0;
+}
+
+static int parse_transition(const struct nlattr *nest, struct tcpfsm_stats *st,
+			    struct tcpfsm_err *e)
+{
+	const struct nlattr *tb[TCPFSM_A_TRANSITION_MAX + 1];
+	int old, new;
+
+	if (parse_nest(nest, &transition_set, tb, e) < 0)
+		return -1;
+	if (!tb[TCPFSM_A_TRANSITION_OLD_STATE] ||
+	    !tb[TCPFSM_A_TRANSITION_NEW_STATE] || !tb[TCPFSM_A_TRANSITION_COUNT])
+		return set_err(e, TCPFSM_ERR_MISSING, 0,
+			       "old-state, new-state or count in a transition");
+	old = state_check(tb[TCPFSM_A_TRANSITION_OLD_STATE], &transition_set, e);
+	new = state_check(tb[TCPFSM_A_TRANSITION_NEW_STATE], &transition_set, e);
+	if (old < 0 || new < 0)
+		return -1;
+	if (old && new) {
+		st->trans[old][new] = mnl_attr_get_u64(tb[TCPFSM_A_TRANSITION_COUNT]);
+		st->trans_seen[old] |= BIT(new);
+	}
+	return 0;
+}
+
+static int parse_state(const struct nlattr *nest, struct tcpfsm_stats *st,
+		       struct tcpfsm_err *e)
+{
+	const struct nlattr *tb[TCPFSM_A_STATE_STATS_MAX + 1];
+	const struct nlattr *entered, *left;
+	struct tcpfsm_state_stats *s;
+	int state;
+
+	if (parse_nest(nest, &state_stats_set, tb, e) < 0)
+		return -1;
+	if (!tb[TCPFSM_A_STATE_STATS_STATE])
+		return set_err(e, TCPFSM_ERR_MISSING, 0, "state in a state-stats");
+	state = state_check(tb[TCPFSM_A_STATE_STATS_STATE], &state_stats_set, e);
+	if (state <= 0)
+		return state;
+	entered = tb[TCPFSM_A_STATE_STATS_ENTERED];
+	left = tb[TCPFSM_A_STATE_STATS_LEFT];
+	if (!entered != !left)
+		return set_err(e, TCPFSM_ERR_MISSING, 0, "%s of %s",
+			       entered ? "left" : "entered",
+			       tcpfsm_state_name(state));
+
+	s = &st->state[state];
+	memset(s, 0, sizeof(*s));
+	s->present = true;
+	if (tb[TCPFSM_A_STATE_STATS_CURRENT]) {
+		s->has_current = true;
+		s->current = (int64_t)mnl_attr_get_u64(tb[TCPFSM_A_STATE_STATS_CURRENT]);
+	}
+	if (entered) {
+		s->has_flow = true;
+		s->entered = mnl_attr_get_u64(entered);
+		s->left = mnl_attr_get_u64(left);
+	}
+	return 0;
+}
+
+struct stats_ctx {
+	struct tcpfsm_stats *st;
+	struct tcpfsm_err *e;
+};
+
+static int stats_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct stats_ctx *c = data;
+	struct tcpfsm_stats *st = c->st;
+	int type = attr_check(attr, &stats_set, c->e);
+	int ret = 0;
+
+	switch (type) {
+	case -1:
+		return MNL_CB_ERROR;
+	case TCPFSM_A_STATS_TRANSITION:
+		ret = parse_transition(attr, st, c->e);
+		break;
+	case TCPFSM_A_STATS_STATE:
+		ret = parse_state(attr, st, c->e);
+		break;
+	case TCPFSM_A_STATS_EVENTS_SENT:
+		st->events_sent = mnl_attr_get_u64(attr);
+		break;
+	case TCPFSM_A_STATS_EVENTS_LOST_OVERFLOW:
+		st->events_lost_overflow = mnl_attr_get_u64(attr);
+		break;
+	case TCPFSM_A_STATS_EVENTS_LOST_NOMEM:
+		st->events_lost_nomem = mnl_attr_get_u64(attr);
+		break;
+	case TCPFSM_A_STATS_EVENTS_LOST_RCVBUF:
+		st->events_lost_rcvbuf = mnl_attr_get_u64(attr);
+		break;
+	default:	/* unknown, or of requests only */
+		return MNL_CB_OK;
+	}
+	if (ret < 0)
+		return MNL_CB_ERROR;
+	st->present |= BIT(type);
+	return MNL_CB_OK;
+}
+
+/**
+ * tcpfsm_parse_stats() - parse a reply of TCPFSM_CMD_GET or _STATE_GET
+ * @nlh: the message
+ * @st: where to store what it holds: zero it first
+ * @e: what went wrong, on error
+ *
+ * Return: 0, or -1 if the message is malformed.
+ */
+int tcpfsm_parse_stats(const struct nlmsghdr *nlh, struct tcpfsm_stats *st,
+		       struct tcpfsm_err *e)
+{
+	struct stats_ctx c = { .st = st, .e = e };
+
+	if (genl_payload_check(nlh, e) < 0)
+		return -1;
+	return mnl_attr_parse(nlh, GENL_HDRLEN, stats_attr_cb, &c) < 0 ? -1 : 0;
+}
+
+/**
+ * tcpfsm_state_check() - whether a reply had the figures of a state
+ * @st: the reply
+ * @state: 1..12
+ * @e: what is missing, on error
+ *
+ * Return: 0, or -1 if the nest of @state, or one of its figures the family
+ * documents for that state, is missing.
+ */
+int tcpfsm_state_check(const struct tcpfsm_stats *st, unsigned int state,
+		       struct tcpfsm_err *e)
+{
+	const struct tcpfsm_state_stats *s = &st->state[state];
+	const char *name = tcpfsm_state_name(state);
+
+	if (!s->present)
+		return set_err(e, TCPFSM_ERR_MISSING, 0, "the figures of %s", name);
+	if (!s->has_current && tcpfsm_state_has_current(state))
+		return set_err(e, TCPFSM_ERR_MISSING, 0, "current of %s", name);
+	if (!s->has_flow && tcpfsm_state_has_flow(state))
+		return set_err(e, TCPFSM_ERR_MISSING, 0, "entered and left of %s",
+			       name);
+	return 0;
+}
+
+/**
+ * tcpfsm_stats_check() - whether a reply of TCPFSM_CMD_GET is complete
+ * @st: the reply
+ * @e: what is missing, on error
+ *
+ * Return: 0, or -1 if a state, a transition between two of the 11 TCP
+ * states or an event counter is missing.
+ */
+int tcpfsm_stats_check(const struct tcpfsm_stats *st, struct tcpfsm_err *e)
+{
+	unsigned int i, old, new;
+
+	for (i = 1; i <= TCPFSM_NR_STATES; i++)
+		if (tcpfsm_state_check(st, i, e) < 0)
+			return -1;
+	for (old = 1; old <= TCPFSM_NR_TRANS_STATES; old++)
+		for (new = 1; new <= TCPFSM_NR_TRANS_STATES; new++)
+			if (!(st->trans_seen[old] & BIT(new)))
+				return set_err(e, TCPFSM_ERR_MISSING, 0,
+					       "the transition %s -> %s",
+					       tcpfsm_state_name(old),
+					       tcpfsm_state_name(new));
+	for (i = 0; i < ARRAY_SIZE(stats_event_attrs); i++)
+		if (!(st->present & BIT(stats_event_attrs[i])))
+			return set_err(e, TCPFSM_ERR_MISSING, 0, "%s",
+				       stats_attrs[stats_event_attrs[i]].name);
+	return 0;
+}
+
+struct family_ctx {
+	struct tcpfsm_family *fam;
+	struct tcpfsm_err *e;
+	bool has_id;
+};
+
+static int mcast_grp_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1];
+	struct family_ctx *c = data;
+
+	/* each group is a nest, whatever its type */
+	if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0) {
+		set_err(c->e, TCPFSM_ERR_MALFORMED, errno, "a multicast group");
+		return MNL_CB_ERROR;
+	}
+	if (parse_nest(attr, &mcast_grp_set, tb, c->e) < 0)
+		return MNL_CB_ERROR;
+	if (tb[CTRL_ATTR_MCAST_GRP_NAME] && tb[CTRL_ATTR_MCAST_GRP_ID] &&
+	    !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]),
+		    TCPFSM_MCGRP_EVENTS))
+		c->fam->mcgrp_events = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+	return MNL_CB_OK;
+}
+
+static int family_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct family_ctx *c = data;
+
+	switch (attr_check(attr, &ctrl_set, c->e)) {
+	case -1:
+		return MNL_CB_ERROR;
+	case CTRL_ATTR_FAMILY_ID:
+		c->fam->id = mnl_attr_get_u16(attr);
+		c->has_id = true;
+		break;
+	case CTRL_ATTR_VERSION:
+		c->fam->version = mnl_attr_get_u32(attr);
+		break;
+	case CTRL_ATTR_MCAST_GROUPS:
+		return parse_nested(attr, mcast_grp_cb, c, "mcast-groups", c->e);
+	}
+	return MNL_CB_OK;
+}
+
+/**
+ * tcpfsm_parse_family() - parse a reply of CTRL_CMD_GETFAMILY
+ * @nlh: the message
+ * @fam: where to store the family's id, version and multicast group
+ * @e: what went wrong, on error
+ *
+ * Return: 0, or -1 if the message is malformed or has no family id.
+ */
+int tcpfsm_parse_family(const struct nlmsghdr *nlh, struct tcpfsm_family *fam,
+			struct tcpfsm_err *e)
+{
+	struct family_ctx c = { .fam = fam, .e = e };
+
+	memset(fam, 0, sizeof(*fam));
+	if (genl_payload_check(nlh, e) < 0 ||
+	    mnl_attr_parse(nlh, GENL_HDRLEN, family_attr_cb, &c) < 0)
+		return -1;
+	if (!c.has_id)
+		return set_err(e, TCPFSM_ERR_MISSING, 0, "the family id");
+	return 0;
+}
+
+/**
+ * tcpfsm_family_check() - whether this command knows the family's version
+ * @fam: the family
+ * @e: the version, on error
+ *
+ * Return: 0, or -1 if the version is not TCPFSM_FAMILY_VERSION.
+ */
+int tcpfsm_family_check(const struct tcpfsm_family *fam, struct tcpfsm_err *e)
+{
+	if (fam->version == TCPFSM_FAMILY_VERSION)
+		return 0;
+	e->version = fam->version;
+	return set_err(e, TCPFSM_ERR_VERSION, 0, NULL);
+}
+
+static int extack_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct tcpfsm_err *e = data;
+
+	switch (mnl_attr_get_type(attr)) {
+	case NLMSGERR_ATTR_MSG:
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+			snprintf(e->ext_msg, sizeof(e->ext_msg), "%s",
+				 mnl_attr_get_str(attr));
+		break;
+	case NLMSGERR_ATTR_OFFS:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0) {
+			e->ext_offs = mnl_attr_get_u32(attr);
+			e->has_offs = true;
+		}
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+/**
+ * tcpfsm_parse_error() - parse an NLMSG_ERROR message
+ * @nlh: the message
+ * @e: the error, with the kernel's extended ack
+ *
+ * Return: MNL_CB_STOP for an acknowledgment, MNL_CB_ERROR for an error
+ * (errno is set to it).
+ */
+int tcpfsm_parse_error(const struct nlmsghdr *nlh, struct tcpfsm_err *e)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	size_t len = mnl_nlmsg_get_payload_len(nlh);
+	size_t off = sizeof(*err);
+
+	if (len < sizeof(*err)) {
+		set_err(e, TCPFSM_ERR_MALFORMED, EBADMSG, "an error message");
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	if (!err->error)
+		return MNL_CB_STOP;
+
+	set_err(e, TCPFSM_ERR_KERNEL, err->error < 0 ? -err->error : err->error,
+		NULL);
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+		/* after the request, unless capped to its header */
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED) &&
+		    err->msg.nlmsg_len >= sizeof(err->msg))
+			off += MNL_ALIGN(err->msg.nlmsg_len - sizeof(err->msg));
+		if (off < len)
+			mnl_attr_parse(nlh, off, extack_attr_cb, e);
+	}
+	errno = e->code;
+	return MNL_CB_ERROR;
+}
+
+/* One exchange: the request, the reply if any, the ack */
+struct reply_ctx {
+	uint16_t type;		/* of the reply */
+	int (*parse)(const struct nlmsghdr *nlh, void *arg, struct tcpfsm_err *e);
+	void *arg;
+	struct tcpfsm_err *e;
+	bool replied;
+	bool failed;		/* the reply did not parse */
+};
+
+/* A reply that does not parse is an error, after the ack is read */
+static int reply_data_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct reply_ctx *c = data;
+
+	if (nlh->nlmsg_type != c->type || c->failed)
+		return MNL_CB_OK;
+	c->replied = true;
+	if (c->parse(nlh, c->arg, c->e) < 0)
+		c->failed = true;
+	return MNL_CB_OK;
+}
+
+static int reply_error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct reply_ctx *c = data;
+
+	return tcpfsm_parse_error(nlh, c->e);
+}
+
+static int reply_done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	return MNL_CB_STOP;
+}
+
+static int nl_talk(struct tcpfsm_nl *nl, const struct nlmsghdr *nlh,
+		   struct reply_ctx *c)
+{
+	mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
+		[NLMSG_ERROR]	= reply_error_cb,
+		[NLMSG_DONE]	= reply_done_cb,
+	};
+	ssize_t n;
+	int ret;
+
+	if (mnl_socket_sendto(nl->sk, nlh, nlh->nlmsg_len) < 0)
+		return sys_err(c->e, errno);
+	do {
+		n = mnl_socket_recvfrom(nl->sk, nl->buf, TCPFSM_NL_BUFSIZE);
+		if (n < 0)
+			return sys_err(c->e, errno);
+		ret = mnl_cb_run2(nl->buf, n, nlh->nlmsg_seq, nl->portid,
+				  reply_data_cb, c, ctl, ARRAY_SIZE(ctl));
+	} while (ret > MNL_CB_STOP);
+	if (ret < 0) {
+		/* not the kernel's error: the seq or portid check failed */
+		if (c->e->kind == TCPFSM_ERR_NONE)
+			sys_err(c->e, errno);
+		return -1;
+	}
+	if (c->failed)
+		return -1;
+	if (!c->replied)
+		return set_err(c->e, TCPFSM_ERR_MISSING, 0, "a reply");
+	return 0;
+}
+
+/* A request of @cmd to @type, acknowledged, in @buf (zeroed) */
+static struct nlmsghdr *genl_request(struct tcpfsm_nl *nl, char *buf,
+				     uint16_t type, uint8_t cmd, uint8_t version)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = ++nl->seq;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = version;
+	return nlh;
+}
+
+static int parse_family_cb(const struct nlmsghdr *nlh, void *arg,
+			   struct tcpfsm_err *e)
+{
+	return tcpfsm_parse_family(nlh, arg, e);
+}
+
+static int parse_stats_cb(const struct nlmsghdr *nlh, void *arg,
+			  struct tcpfsm_err *e)
+{
+	return tcpfsm_parse_stats(nlh, arg, e);
+}
+
+/**
+ * tcpfsm_nl_socket() - open a generic netlink socket
+ * @nl: the socket
+ * @e: what went wrong, on error
+ *
+ * Return: 0, or -1 (and @nl closed).
+ */
+int tcpfsm_nl_socket(struct tcpfsm_nl *nl, struct tcpfsm_err *e)
+{
+	int one = 1;
+
+	memset(nl, 0, sizeof(*nl));
+	err_init(e, "opening a generic netlink socket");
+	nl->buf = malloc(TCPFSM_NL_BUFSIZE);
+	if (!nl->buf)
+		return sys_err(e, ENOMEM);
+	nl->sk = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl->sk || mnl_socket_bind(nl->sk, 0, MNL_SOCKET_AUTOPID) < 0) {
+		sys_err(e, errno);
+		tcpfsm_nl_close(nl);
+		return -1;
+	}
+	/* the kernel's messages in errors, not the request echoed back */
+	(void)mnl_socket_setsockopt(nl->sk, NETLINK_EXT_ACK, &one, sizeof(one));
+	(void)mnl_socket_setsockopt(nl->sk, NETLINK_CAP_ACK, &one, sizeof(one));
+	nl->portid = mnl_socket_get_portid(nl->sk);
+	nl->seq = time(NULL);
+	return 0;
+}
+
+/**
+ * tcpfsm_nl_resolve() - CTRL_CMD_GETFAMILY: find a generic netlink family
+ * @nl: an open socket
+ * @name: the family's name
+ * @fam: its id, version and multicast group "events"
+ * @e: what went wrong, on error; TCPFSM_ERR_NOFAMILY if there is no such
+ *	family
+ *
+ * Return: 0, or -1.
+ */
+int tcpfsm_nl_resolve(struct tcpfsm_nl *nl, const char *name,
+		      struct tcpfsm_family *fam, struct tcpfsm_err *e)
+{
+	char req[TCPFSM_NL_REQSIZE] = { 0 };
+	struct reply_ctx c = {
+		.type = GENL_ID_CTRL, .parse = parse_family_cb, .arg = fam, .e = e,
+	};
+	struct nlmsghdr *nlh;
+
+	err_init(e, "looking up the netlink family");
+	nlh = genl_request(nl, req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
+	if (nl_talk(nl, nlh, &c) < 0) {
+		if (e->kind == TCPFSM_ERR_KERNEL && e->code == ENOENT)
+			e->kind = TCPFSM_ERR_NOFAMILY;
+		return -1;
+	}
+	return 0;
+}
+
+/**
+ * tcpfsm_nl_open() - open a generic netlink socket, find the tcpfsm family
+ * @nl: the socket and what it knows about the family
+ * @e: what went wrong, on error
+ *
+ * Return: 0, or -1 (and @nl closed).
+ */
+int tcpfsm_nl_open(struct tcpfsm_nl *nl, struct tcpfsm_err *e)
+{
+	if (tcpfsm_nl_socket(nl, e) < 0)
+		return -1;
+	if (tcpfsm_nl_resolve(nl, TCPFSM_FAMILY_NAME, &nl->family, e) < 0 ||
+	    tcpfsm_family_check(&nl->family, e) < 0) {
+		tcpfsm_nl_close(nl);
+		return -1;
+	}
+	return 0;
+}
+
+/**
+ * tcpfsm_nl_close() - close what tcpfsm_nl_open() opened
+ * @nl: the socket
+ */
+void tcpfsm_nl_close(struct tcpfsm_nl *nl)
+{
+	if (nl->sk)
+		mnl_socket_close(nl->sk);
+	free(nl->buf);
+	memset(nl, 0, sizeof(*nl));
+}
+
+static int nl_stats_request(struct tcpfsm_nl *nl, const struct nlmsghdr *nlh,
+			    struct tcpfsm_stats *st, struct tcpfsm_err *e)
+{
+	struct reply_ctx c = {
+		.type = nl->family.id, .parse = parse_stats_cb, .arg = st, .e = e,
+	};
+
+	memset(st, 0, sizeof(*st));
+	return nl_talk(nl, nlh, &c);
+}
+
+/**
+ * tcpfsm_nl_get_stats() - TCPFSM_CMD_GET: everything, for this netns
+ * @nl: an open socket
+ * @st: the reply
+ * @e: what went wrong, on error
+ *
+ * Return: 0, or -1 on error, including a reply that lacks something.
+ */
+int tcpfsm_nl_get_stats(struct tcpfsm_nl *nl, struct tcpfsm_stats *st,
+			struct tcpfsm_err *e)
+{
+	char req[TCPFSM_NL_REQSIZE] = { 0 };
+	struct nlmsghdr *nlh;
+
+	err_init(e, "reading the statistics of the tcpfsm module");
+	nlh = genl_request(nl, req, nl->family.id, TCPFSM_CMD_GET,
+			   TCPFSM_FAMILY_VERSION);
+	if (nl_stats_request(nl, nlh, st, e) < 0)
+		return -1;
+	return tcpfsm_stats_check(st, e);
+}
+
+/**
+ * tcpfsm_nl_get_state() - TCPFSM_CMD_STATE_GET: one state, for this netns
+ * @nl: an open socket
+ * @state: 1..12
+ * @st: the reply: st->state[@state]
+ * @e: what went wrong, on error
+ *
+ * Return: 0, or -1 on error, including a reply that lacks something.
+ */
+int tcpfsm_nl_get_state(struct tcpfsm_nl *nl, unsigned int state,
+			struct tcpfsm_stats *st, struct tcpfsm_err *e)
+{
+	char req[TCPFSM_NL_REQSIZE] = { 0 };
+	struct nlmsghdr *nlh;
+
+	err_init(e, "reading the figures of a state");
+	if (state < 1 || state > TCPFSM_NR_STATES)
+		return set_err(e, TCPFSM_ERR_SYS, EINVAL, NULL);
+	nlh = genl_request(nl, req, nl->family.id, TCPFSM_CMD_STATE_GET,
+			   TCPFSM_FAMILY_VERSION);
+	mnl_attr_put_u8(nlh, TCPFSM_A_STATS_STATE_ID, state);
+	if (nl_stats_request(nl, nlh, st, e) < 0)
+		return -1;
+	return tcpfsm_state_check(st, state, e);
+}
+
+/**
+ * tcpfsm_err_print() - say what went wrong, and its likely cause
+ * @f: where, usually stderr
+ * @e: the error
+ */
+void tcpfsm_err_print(FILE *f, const struct tcpfsm_err *e)
+{
+	const char *what = e->what ? e->what : "netlink";
+
+	switch (e->kind) {
+	case TCPFSM_ERR_NONE:
+		return;
+	case TCPFSM_ERR_NOFAMILY:
+		fputs("tcpfsm: the tcpfsm netlink family is not registered: is the tcpfsm module loaded? (insmod tcpfsm.ko)\n",
+		      f);
+		return;
+	case TCPFSM_ERR_VERSION:
+		fprintf(f, "tcpfsm: the kernel module has version %u of the tcpfsm netlink family, this command knows version %d: the kernel module is too %s for this tcpfsm command\n",
+			e->version, TCPFSM_FAMILY_VERSION,
+			e->version > TCPFSM_FAMILY_VERSION ? "new" : "old");
+		return;
+	case TCPFSM_ERR_MISSING:
+		fprintf(f, "tcpfsm: %s: the reply of the kernel lacks %s: the kernel module is too old for this tcpfsm command\n",
+			what, e->detail);
+		return;
+	case TCPFSM_ERR_MALFORMED:
+		fprintf(f, "tcpfsm: %s: malformed reply from the kernel: %s: %s\n",
+			what, e->detail, strerror(e->code));
+		return;
+	case TCPFSM_ERR_SYS:
+	case TCPFSM_ERR_KERNEL:
+		break;
+	}
+
+	if (e->code == EPERM || e->code == EACCES)
+		fprintf(f, "tcpfsm: %s needs CAP_NET_ADMIN: %s", what,
+			strerror(e->code));
+	else
+		fprintf(f, "tcpfsm: %s: %s", what, strerror(e->code));
+	if (e->ext_msg[0])
+		fprintf(f, ": %s", e->ext_msg);
+	if (e->has_offs)
+		fprintf(f, " (the attribute at byte %u of the request)",
+			e->ext_offs);
+	if (e->kind == TCPFSM_ERR_KERNEL && e->code == EOPNOTSUPP)
+		fputs(": the kernel module is too old for this tcpfsm command", f);
+	fputc('\n', f);
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tcpfsm: the generic netlink family "tcpfsm" (Documentation/netlink/specs/
+ * tcpfsm.yaml), with libmnl: family resolution, requests, and the parsing of
+ * replies into plain C structures. Nothing here prints but tcpfsm_err_print().
+ */
+#ifndef TCPFSM_NL_H
+#define TCPFSM_NL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "states.h"
+
+struct nlmsghdr;
+struct mnl_socket;
+
+/* The figures of one state; entered and left exist together (has_flow) */
+struct tcpfsm_state_stats {
+	bool present;		/* the reply had this state's nest */
+	bool has_current, has_flow;
+	int64_t current;
+	uint64_t entered, left;
+};
+
+/* A reply of TCPFSM_CMD_GET or TCPFSM_CMD_STATE_GET; indexed by state */
+struct tcpfsm_stats {
+	uint64_t trans[TCPFSM_NR_STATES + 1][TCPFSM_NR_STATES + 1];
+	uint16_t trans_seen[TCPFSM_NR_STATES + 1];	/* bit new of [old] */
+	struct tcpfsm_state_stats state[TCPFSM_NR_STATES + 1];
+	uint64_t events_sent;
+	uint64_t events_lost_overflow;
+	uint64_t events_lost_nomem;
+	uint64_t events_lost_rcvbuf;
+	uint32_t present;	/* bit TCPFSM_A_STATS_x: attribute seen */
+};
+
+/* What CTRL_CMD_GETFAMILY says about the family */
+struct tcpfsm_family {
+	uint16_t id;
+	uint32_t version;
+	uint32_t mcgrp_events;	/* multicast group "events", 0 if none */
+};
+
+enum tcpfsm_err_kind {
+	TCPFSM_ERR_NONE,
+	TCPFSM_ERR_SYS,		/* a system call failed */
+	TCPFSM_ERR_KERNEL,	/* the kernel answered a request with an error */
+	TCPFSM_ERR_NOFAMILY,	/* no family "tcpfsm": module not loaded */
+	TCPFSM_ERR_VERSION,	/* family version this command does not know */
+	TCPFSM_ERR_MISSING,	/* a reply lacks an attribute it must have */
+	TCPFSM_ERR_MALFORMED,	/* a reply does not parse */
+};
+
+struct tcpfsm_err {
+	enum tcpfsm_err_kind kind;
+	int code;		/* errno value (positive), or 0 */
+	const char *what;	/* what was being done, for the message */
+	char detail[96];	/* which attribute was missing or malformed */
+	char ext_msg[256];	/* the kernel's extended ack message, or "" */
+	bool has_offs;
+	uint32_t ext_offs;	/* offset of the attribute the kernel rejected */
+	uint32_t version;	/* the family's, for TCPFSM_ERR_VERSION */
+};
+
+struct tcpfsm_nl {
+	struct mnl_socket *sk;
+	unsigned int portid;
+	unsigned int seq;
+	struct tcpfsm_family family;
+	char *buf;		/* receive buffer, TCPFSM_NL_BUFSIZE bytes */
+};
+
+int tcpfsm_nl_socket(struct tcpfsm_nl *nl, struct tcpfsm_err *e);
+int tcpfsm_nl_resolve(struct tcpfsm_nl *nl, const char *name,
+		      struct tcpfsm_family *fam, struct tcpfsm_err *e);
+int tcpfsm_nl_open(struct tcpfsm_nl *nl, struct tcpfsm_err *e);
+void tcpfsm_nl_close(struct tcpfsm_nl *nl);
+int tcpfsm_nl_get_stats(struct tcpfsm_nl *nl, struct tcpfsm_stats *st,
+			struct tcpfsm_err *e);
+int tcpfsm_nl_get_state(struct tcpfsm_nl *nl, unsigned int state,
+			struct tcpfsm_stats *st, struct tcpfsm_err *e);
+
+/* The parsers the functions above run on each reply, for the unit tests */
+int tcpfsm_parse_family(const struct nlmsghdr *nlh, struct tcpfsm_family *fam,
+			struct tcpfsm_err *e);
+int tcpfsm_family_check(const struct tcpfsm_family *fam, struct tcpfsm_err *e);
+int tcpfsm_parse_stats(const struct nlmsghdr *nlh, struct tcpfsm_stats *st,
+		       struct tcpfsm_err *e);
+int tcpfsm_stats_check(const struct tcpfsm_stats *st, struct tcpfsm_err *e);
+int tcpfsm_state_check(const struct tcpfsm_stats *st, unsigned int state,
+		       struct tcpfsm_err *e);
+int tcpfsm_parse_error(const struct nlmsghdr *nlh, struct tcpfsm_err *e);
+
+void tcpfsm_err_print(FILE *f, const struct tcpfsm_err *e);
+
+#endif /* TCPFSM_NL_H */

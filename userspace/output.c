@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpfsm: text and JSON output.
+ *
+ * Text: the table of /proc/net/tcpfsm/states (same columns, "-" where a
+ * figure does not exist), the transitions as "OLD -> NEW  COUNT" in state
+ * order, and the event counters on one line. JSON: the same as one object,
+ * absent figures omitted.
+ */
+#include <inttypes.h>
+#include <stddef.h>
+
+#include "output.h"
+#include "states.h"
+#include "util.h"
+
+#define STATE_ROW	"%-12s %12s %12s %12s\n"
+#define TRANS_HEADER	"%-12s    %-12s %12s\n"
+#define TRANS_ROW	"%-12s -> %-12s %12" PRIu64 "\n"
+
+/* The event counters, in the order they are shown */
+static const struct {
+	unsigned int attr;
+	size_t offset;
+	const char *name;
+} event_fields[] = {
+	{ TCPFSM_A_STATS_EVENTS_SENT,
+	  offsetof(struct tcpfsm_stats, events_sent), "sent" },
+	{ TCPFSM_A_STATS_EVENTS_LOST_OVERFLOW,
+	  offsetof(struct tcpfsm_stats, events_lost_overflow), "lost_overflow" },
+	{ TCPFSM_A_STATS_EVENTS_LOST_NOMEM,
+	  offsetof(struct tcpfsm_stats, events_lost_nomem), "lost_nomem" },
+	{ TCPFSM_A_STATS_EVENTS_LOST_RCVBUF,
+	  offsetof(struct tcpfsm_stats, events_lost_rcvbuf), "lost_rcvbuf" },
+};
+
+static bool event_present(const struct tcpfsm_stats *st, unsigned int i)
+{
+	return st->present & BIT(event_fields[i].attr);
+}
+
+static uint64_t event_value(const struct tcpfsm_stats *st, unsigned int i)
+{
+	return *(const uint64_t *)((const char *)st + event_fields[i].offset);
+}
+
+static bool any_event(const struct tcpfsm_stats *st)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(event_fields); i++)
+		if (event_present(st, i))
+			return true;
+	return false;
+}
+
+#define NR_PAIRS	(TCPFSM_NR_STATES * TCPFSM_NR_STATES)
+
+/*
+ * The @i-th pair of states, in state order, in *@old and *@new. Return:
+ * whether it is shown: if its count is not zero, or with @all if both are
+ * TCP states.
+ */
+static bool transition_shown(const struct tcpfsm_stats *st, bool all,
+			     unsigned int i, unsigned int *old, unsigned int *new)
+{
+	*old = i / TCPFSM_NR_STATES + 1;
+	*new = i % TCPFSM_NR_STATES + 1;
+	return st->trans[*old][*new] ||
+	       (all && *old <= TCPFSM_NR_TRANS_STATES &&
+		*new <= TCPFSM_NR_TRANS_STATES);
+}
+
+static void text_state(FILE *f, unsigned int state,
+		       const struct tcpfsm_state_stats *s)
+{
+	char cur[24] = "-", entered[24] = "-", left[24] = "-";
+
+	if (s->has_current)
+		snprintf(cur, sizeof(cur), "%" PRId64, s->current);
+	if (s->has_flow) {
+		snprintf(entered, sizeof(entered), "%" PRIu64, s->entered);
+		snprintf(left, sizeof(left), "%" PRIu64, s->left);
+	}
+	fprintf(f, STATE_ROW, tcpfsm_state_name(state), cur, entered, left);
+}
+
+static void text_state_header(FILE *f)
+{
+	fprintf(f, STATE_ROW, "state", "current", "entered", "left");
+}
+
+static void text_stats(FILE *f, const struct tcpfsm_stats *st, bool all)
+{
+	unsigned int i, old, new, shown = 0;
+
+	text_state_header(f);
+	for (i = 1; i <= TCPFSM_NR_STATES; i++)
+		if (st->state[i].present)
+			text_state(f, i, &st->state[i]);
+
+	fputc('\n', f);
+	fprintf(f, TRANS_HEADER, "old", "new", "count");
+	for (i = 0; i < NR_PAIRS; i++) {
+		if (!transition_shown(st, all, i, &old, &new))
+			continue;
+		fprintf(f, TRANS_ROW, tcpfsm_state_name(old),
+			tcpfsm_state_name(new), st->trans[old][new]);
+		shown++;
+	}
+	if (!shown)
+		fputs("(none)\n", f);
+
+	if (!any_event(st))
+		return;
+	fputs("\nevents:", f);
+	for (i = 0; i < ARRAY_SIZE(event_fields); i++) {
+		fprintf(f, "%s %s ", i ? "," : "", event_fields[i].name);
+		if (event_present(st, i))
+			fprintf(f, "%" PRIu64, event_value(st, i));
+		else
+			fputc('-', f);
+	}
+	fputc('\n', f);
+}
+
+static void json_state(struct json *j, unsigned int state,
+		       const struct tcpfsm_state_stats *s)
+{
+	json_open(j, '{');
+	json_key(j, "state");
+	json_string(j, tcpfsm_state_name(state));
+	if (s->has_current) {
+		json_key(j, "current");
+		json_s64(j, s->current);
+	}
+	if (s->has_flow) {
+		json_key(j, "entered");
+		json_u64(j, s->entered);
+		json_key(j, "left");
+		json_u64(j, s->left);
+	}
+	json_close(j, '}');
+}
+
+static void json_stats(struct json *j, const struct tcpfsm_stats *st, bool all)
+{
+	unsigned int i, old, new;
+
+	json_open(j, '{');
+	json_key(j, "states");
+	json_open(j, '[');
+	for (i = 1; i <= TCPFSM_NR_STATES; i++)
+		if (st->state[i].present)
+			json_state(j, i, &st->state[i]);
+	json_close(j, ']');
+
+	json_key(j, "transitions");
+	json_open(j, '[');
+	for (i = 0; i < NR_PAIRS; i++) {
+		if (!transition_shown(st, all, i, &old, &new))
+			continue;
+		json_open(j, '{');
+		json_key(j, "old");
+		json_string(j, tcpfsm_state_name(old));
+		json_key(j, "new");
+		json_string(j, tcpfsm_state_name(new));
+		json_key(j, "count");
+		json_u64(j, st->trans[old][new]);
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+
+	if (any_event(st)) {
+		json_key(j, "events");
+		json_open(j, '{');
+		for (i = 0; i < ARRAY_SIZE(event_fields); i++) {
+			if (!event_present(st, i))
+				continue;
+			json_key(j, event_fields[i].name);
+			json_u64(j, event_value(st, i));
+		}
+		json_close(j, '}');
+	}
+	json_close(j, '}');
+}
+
+/**
+ * tcpfsm_print_stats() - show a reply of TCPFSM_CMD_GET
+ * @f: where
+ * @fmt: how
+ * @st: the reply
+ * @all: show every transition between TCP states, not only those that
+ *	happened
+ */
+void tcpfsm_print_stats(FILE *f, enum tcpfsm_fmt fmt,
+			const struct tcpfsm_stats *st, bool all)
+{
+	struct json j;
+
+	if (fmt == TCPFSM_FMT_TEXT) {
+		text_stats(f, st, all);
+		return;
+	}
+	json_init(&j, f, fmt == TCPFSM_FMT_JSON_PRETTY);
+	json_stats(&j, st, all);
+	json_end(&j);
+}
+
+/**
+ * tcpfsm_print_state() - show the figures of one state
+ * @f: where
+ * @fmt: how
+ * @st: a reply of TCPFSM_CMD_STATE_GET (or _GET)
+ * @state: the state, 1..12
+ */
+void tcpfsm_print_state(FILE *f, enum tcpfsm_fmt fmt,
+			const struct tcpfsm_stats *st, unsigned int state)
+{
+	struct json j;
+
+	if (fmt == TCPFSM_FMT_TEXT) {
+		text_state_header(f);
+		text_state(f, state, &st->state[state]);
+		return;
+	}
+	json_init(&j, f, fmt == TCPFSM_FMT_JSON_PRETTY);
+	json_state(&j, state, &st->state[state]);
+	json_end(&j);
+}
+
+/* The JSON writer */
+
+void json_init(struct json *j, FILE *f, bool pretty)
+{
+	*j = (struct json){ .f = f, .pretty = pretty, .first = true };
+}
+
+static void json_newline(struct json *j)
+{
+	unsigned int i;
+
+	if (!j->pretty)
+		return;
+	fputc('\n', j->f);
+	for (i = 0; i < j->depth; i++)
+		fputs("    ", j->f);
+}
+
+/* Before a key, or a value that has no key: the comma, the line break */
+static void json_sep(struct json *j)
+{
+	if (j->after_key) {
+		j->after_key = false;
+		return;
+	}
+	if (!j->first)
+		fputc(',', j->f);
+	if (j->depth)
+		json_newline(j);
+	j->first = false;
+}
+
+static void json_quote(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		switch (c) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\b':
+			fputs("\\b", f);
+			break;
+		case '\f':
+			fputs("\\f", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				fprintf(f, "\\u%04x", c);
+			else
+				fputc(c, f);
+		}
+	}
+	fputc('"', f);
+}
+
+/**
+ * json_open() - start an object or an array
+ * @j: the writer
+ * @bracket: '{' or '['
+ */
+void json_open(struct json *j, char bracket)
+{
+	json_sep(j);
+	fputc(bracket, j->f);
+	j->depth++;
+	j->first = true;
+}
+
+/**
+ * json_close() - end an object or an array
+ * @j: the writer
+ * @bracket: '}' or ']'
+ */
+void json_close(struct json *j, char bracket)
+{
+	j->depth--;
+	if (!j->first)
+		json_newline(j);
+	fputc(bracket, j->f);
+	j->first = false;
+}
+
+/**
+ * json_key() - the key of the next value of an object
+ * @j: the writer
+ * @key: the key, escaped as a string is
+ */
+void json_key(struct json *j, const char *key)
+{
+	json_sep(j);
+	json_quote(j->f, key);
+	fputs(j->pretty ? ": " : ":", j->f);
+	j->after_key = true;
+}
+
+/**
+ * json_string() - a string value
+ * @j: the writer
+ * @s: the string, UTF-8: '"', '\' and control characters are escaped
+ */
+void json_string(struct json *j, const char *s)
+{
+	json_sep(j);
+	json_quote(j->f, s);
+}
+
+void json_u64(struct json *j, uint64_t v)
+{
+	json_sep(j);
+	fprintf(j->f, "%" PRIu64, v);
+}
+
+void json_s64(struct json *j, int64_t v)
+{
+	json_sep(j);
+	fprintf(j->f, "%" PRId64, v);
+}
+
+/**
+ * json_end() - end the document (a line)
+ * @j: the writer
+ */
+void json_end(struct json *j)
+{
+	fputc('\n', j->f);
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tcpfsm: rendering of the structures of nl.h as text or JSON, and the
+ * small JSON writer that does it.
+ */
+#ifndef TCPFSM_OUTPUT_H
+#define TCPFSM_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "nl.h"
+
+enum tcpfsm_fmt {
+	TCPFSM_FMT_TEXT,
+	TCPFSM_FMT_JSON,		/* compact, on one line */
+	TCPFSM_FMT_JSON_PRETTY,		/* indented */
+};
+
+void tcpfsm_print_stats(FILE *f, enum tcpfsm_fmt fmt,
+			const struct tcpfsm_stats *st, bool all);
+void tcpfsm_print_state(FILE *f, enum tcpfsm_fmt fmt,
+			const struct tcpfsm_stats *st, unsigned int state);
+
+/*
+ * A JSON writer: json_open(j, '{'), json_key(), a value, ..., json_close(j,
+ * '}'), json_end(). It puts the commas, and in pretty mode the newlines and
+ * the indentation (4 spaces a level, as iproute2's).
+ */
+struct json {
+	FILE *f;
+	bool pretty;
+	bool first;		/* nothing written yet in the current container */
+	bool after_key;		/* a key was written: its value follows */
+	unsigned int depth;
+};
+
+void json_init(struct json *j, FILE *f, bool pretty);
+void json_open(struct json *j, char bracket);
+void json_close(struct json *j, char bracket);
+void json_key(struct json *j, const char *key);
+void json_string(struct json *j, const char *s);
+void json_u64(struct json *j, uint64_t v);
+void json_s64(struct json *j, int64_t v);
+void json_end(struct json *j);
+
+#endif /* TCPFSM_OUTPUT_H */
