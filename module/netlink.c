@@ -42,8 +42,6 @@ struct genl_family tcpfsm_nl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= tcpfsm_nl_ops,
 	.n_ops		= ARRAY_SIZE(tcpfsm_nl_ops),
-	/* strict validation of every op, no legacy leniency */
-	.resv_start_op	= TCPFSM_CMD_STATE_GET + 1,
 	.mcgrps		= tcpfsm_nl_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(tcpfsm_nl_mcgrps),
 };

@@ -14,6 +14,7 @@ results=${3:?usage: run_guest.sh MODULE.ko BINDIR RESULTS}
 timeout=${TCPFSM_TEST_TIMEOUT:-600}
 passed=0 failed=0 skipped=0
 export TCPFSM_KO=$ko
+here=$(dirname "$(readlink -f "$0")")
 
 # a check of this runner's own, counted as one test
 check() {
@@ -49,6 +50,18 @@ run_harness() {
 	rm -f "$log"
 }
 
+# a TEST_PROGS script: exit 0 passes, 4 (KSFT_SKIP) skips, else it fails
+run_script() {
+	local rc=0
+	echo "# running $1"
+	timeout -k 10 "$timeout" bash "$here/$1" || rc=$?
+	case $rc in
+	0) echo "ok - $1"; passed=$((passed + 1)) ;;
+	4) echo "ok - $1 # SKIP"; skipped=$((skipped + 1)) ;;
+	*) echo "not ok - $1 (exit $rc)"; failed=$((failed + 1)) ;;
+	esac
+}
+
 no_proc_dir() { [ ! -e /proc/net/tcpfsm ]; }
 kernel_log_clean() {
 	! dmesg | grep -E 'WARNING:|BUG:|Oops|general protection|Call Trace:' >&2
@@ -58,6 +71,8 @@ echo "# kernel $(uname -r), module $ko"
 check "module not loaded at start" no_proc_dir
 check "insmod tcpfsm.ko" insmod "$ko"
 run_harness transitions
+run_harness netlink
+run_script ynl_cli.sh
 check "rmmod tcpfsm" rmmod tcpfsm
 check "no /proc/net/tcpfsm after rmmod" no_proc_dir
 run_harness lifecycle

@@ -95,6 +95,18 @@ int tcpfsm_read_matrix(struct tcpfsm_matrix *m);
 int tcpfsm_read_states(struct tcpfsm_states *s);
 int tcpfsm_snap_read(struct tcpfsm_snap *snap);
 void tcpfsm_snap_zero(struct tcpfsm_snap *snap);
+/* One way things may legitimately go: the cells and gauges it moves. */
+struct tcpfsm_outcome {
+	const struct tcpfsm_cell *cells;
+	size_t ncells;
+	const struct tcpfsm_gauge *gauges;
+	size_t ngauges;
+};
+
+#define TCPFSM_MAX_OUTCOMES	4
+
+int tcpfsm_expect_one(struct tcpfsm_snap *snap,
+		      const struct tcpfsm_outcome *o, size_t n, size_t *which);
 int tcpfsm_expect(struct tcpfsm_snap *snap,
 		  const struct tcpfsm_cell *cells, size_t ncells,
 		  const struct tcpfsm_gauge *gauges, size_t ngauges);

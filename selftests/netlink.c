@@ -1,0 +1,985 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpfsm: the generic netlink family "tcpfsm" against its contract,
+ * Documentation/netlink/specs/tcpfsm.yaml, and against /proc/net/tcpfsm.
+ *
+ * get and state-get must report exactly what /proc shows, for the netns of
+ * the requesting socket; every malformed request must be refused with the
+ * errno and extended ACK that genetlink and nlattr give for it, and change
+ * nothing; the "events" group is for CAP_NET_ADMIN only. The expected
+ * errors come from net/netlink/genetlink.c, lib/nlattr.c and
+ * net/netlink/af_netlink.c, which behave alike here in 6.1 and 6.12.
+ *
+ * Needs tcpfsm loaded, and libmnl.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/tcpfsm.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "tcpfsm_lib.h"
+
+#define RCV_TIMEOUT_S	5
+/* where the first attribute of a request starts, and the one after a u8 */
+#define ATTR0		(NLMSG_HDRLEN + GENL_HDRLEN)
+#define ATTR1		(ATTR0 + NLA_ALIGN(NLA_HDRLEN + 1))
+/* the largest attribute payload there is: nla_len is a u16 */
+#define NLA_MAX_PAYLOAD	(UINT16_MAX - NLA_HDRLEN)
+
+#define EVENTS_ALL	(1U << TCPFSM_A_STATS_EVENTS_SENT |		\
+			 1U << TCPFSM_A_STATS_EVENTS_LOST_OVERFLOW |	\
+			 1U << TCPFSM_A_STATS_EVENTS_LOST_NOMEM |	\
+			 1U << TCPFSM_A_STATS_EVENTS_LOST_RCVBUF)
+
+static char tx[NLMSG_HDRLEN + GENL_HDRLEN + 2 * (UINT16_MAX + 1)];
+static char rx[64 * 1024];	/* a get reply is about 5 KiB */
+
+struct nl {
+	struct mnl_socket *sk;
+	unsigned int portid;
+	unsigned int seq;
+	uint16_t family;	/* id of tcpfsm */
+	uint32_t events;	/* id of its "events" group */
+};
+
+/* A family as CTRL_CMD_GETFAMILY describes it, with one group's id. */
+struct family {
+	const char *grp;
+	uint16_t id;
+	uint32_t version;
+	uint32_t grp_id;
+};
+
+/* The ACK (err 0) or error that ended an exchange, with its extack. */
+struct answer {
+	int err;			/* a positive errno, or 0 */
+	int nreplies;			/* messages before it */
+	bool has_msg;
+	char msg[128];			/* NLMSGERR_ATTR_MSG */
+	int64_t offs;			/* NLMSGERR_ATTR_OFFS, or -1 */
+	int64_t miss_type;		/* NLMSGERR_ATTR_MISS_TYPE, or -1 */
+	bool has_policy;		/* NLMSGERR_ATTR_POLICY */
+	uint32_t pol_type;
+	uint64_t pol_min, pol_max;
+};
+
+/* A get or state-get reply; figures not sent are TCPFSM_ABSENT. */
+struct reply {
+	uint8_t cmd, version;
+	int ntrans, nstates, nevents;
+	unsigned int events_seen;	/* a bit per events-* attribute */
+	int bad;	/* attributes the spec does not have there, bad sizes */
+	int trans_seen[TCPFSM_NR][TCPFSM_NR];
+	int state_seen[TCPFSM_NR];
+	struct tcpfsm_matrix m;
+	struct tcpfsm_states s;
+	uint64_t events[TCPFSM_A_STATS_EVENTS_LOST_RCVBUF + 1];
+};
+
+static int ack_tlv(const struct nlattr *attr, void *data)
+{
+	int type = mnl_attr_get_type(attr);
+	struct answer *a = data;
+	const struct nlattr *p;
+
+	if (type == NLMSGERR_ATTR_MSG) {
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+			return MNL_CB_ERROR;
+		a->has_msg = true;
+		snprintf(a->msg, sizeof(a->msg), "%s", mnl_attr_get_str(attr));
+	} else if (type == NLMSGERR_ATTR_OFFS || type == NLMSGERR_ATTR_MISS_TYPE) {
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		*(type == NLMSGERR_ATTR_OFFS ? &a->offs : &a->miss_type) =
+			mnl_attr_get_u32(attr);
+	} else if (type == NLMSGERR_ATTR_POLICY) {
+		a->has_policy = true;
+		mnl_attr_for_each_nested(p, attr) {
+			if (mnl_attr_get_type(p) == NL_POLICY_TYPE_ATTR_TYPE)
+				a->pol_type = mnl_attr_get_u32(p);
+			else if (mnl_attr_get_type(p) == NL_POLICY_TYPE_ATTR_MIN_VALUE_U)
+				a->pol_min = mnl_attr_get_u64(p);
+			else if (mnl_attr_get_type(p) == NL_POLICY_TYPE_ATTR_MAX_VALUE_U)
+				a->pol_max = mnl_attr_get_u64(p);
+		}
+	}
+	return MNL_CB_OK;
+}
+
+/* struct nlmsgerr, then the request unless NLM_F_CAPPED, then the TLVs */
+static int parse_ack(const struct nlmsghdr *nlh, struct answer *a)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	size_t off = sizeof(*e);
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e))
+		return -EPROTO;
+	a->err = -e->error;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return 0;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += mnl_nlmsg_get_payload_len(&e->msg);
+	return mnl_attr_parse(nlh, off, ack_tlv, a) == MNL_CB_OK ? 0 : -EPROTO;
+}
+
+/*
+ * Send @req and read what answers it, up to its ACK or error, handing the
+ * replies to @cb. 0 with *@a filled, or a negative errno if the socket
+ * failed or a message was not for this request.
+ */
+static int nl_talk(struct nl *nl, struct nlmsghdr *req, mnl_cb_t cb,
+		   void *data, struct answer *a)
+{
+	struct nlmsghdr *nlh;
+	int len;
+
+	memset(a, 0, sizeof(*a));
+	a->offs = -1;
+	a->miss_type = -1;
+	if (mnl_socket_sendto(nl->sk, req, req->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		len = mnl_socket_recvfrom(nl->sk, rx, sizeof(rx));
+		if (len < 0)
+			return -errno;
+		for (nlh = (struct nlmsghdr *)rx; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
+			if (nlh->nlmsg_seq != req->nlmsg_seq ||
+			    nlh->nlmsg_pid != nl->portid)
+				return -EPROTO;
+			if (nlh->nlmsg_type == NLMSG_ERROR)
+				return parse_ack(nlh, a);
+			if (nlh->nlmsg_type != req->nlmsg_type ||
+			    cb(nlh, data) != MNL_CB_OK)
+				return -EPROTO;
+			a->nreplies++;
+		}
+		if (len)
+			return -EPROTO;
+	}
+}
+
+static struct nlmsghdr *nl_req(struct nl *nl, uint16_t type, uint8_t cmd,
+			       uint8_t version)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(tx);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = ++nl->seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = version;
+	return nlh;
+}
+
+static int parse_family(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *attr, *grp, *ga;
+	struct family *f = data;
+
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		switch (mnl_attr_get_type(attr)) {
+		case CTRL_ATTR_FAMILY_ID:
+			f->id = mnl_attr_get_u16(attr);
+			break;
+		case CTRL_ATTR_VERSION:
+			f->version = mnl_attr_get_u32(attr);
+			break;
+		case CTRL_ATTR_MCAST_GROUPS:
+			mnl_attr_for_each_nested(grp, attr) {
+				const char *name = NULL;
+				uint32_t id = 0;
+
+				mnl_attr_for_each_nested(ga, grp) {
+					if (mnl_attr_get_type(ga) == CTRL_ATTR_MCAST_GRP_NAME)
+						name = mnl_attr_get_str(ga);
+					else if (mnl_attr_get_type(ga) == CTRL_ATTR_MCAST_GRP_ID)
+						id = mnl_attr_get_u32(ga);
+				}
+				if (name && f->grp && !strcmp(name, f->grp))
+					f->grp_id = id;
+			}
+			break;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+/* CTRL_CMD_GETFAMILY of @name: 0, or a negative errno. */
+static int nl_family(struct nl *nl, const char *name, struct family *f)
+{
+	struct nlmsghdr *nlh = nl_req(nl, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
+	struct answer a;
+	int err;
+
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
+	err = nl_talk(nl, nlh, parse_family, f, &a);
+	if (!err && (a.err || a.nreplies != 1 || !f->id))
+		err = a.err ? -a.err : -EPROTO;
+	return err;
+}
+
+/* A socket of the caller's netns, with extended and capped ACKs. */
+static int nl_open(struct nl *nl, struct family *f)
+{
+	struct timeval tv = { .tv_sec = RCV_TIMEOUT_S };
+	int one = 1, err;
+
+	memset(nl, 0, sizeof(*nl));
+	nl->sk = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl->sk)
+		return -errno;
+	if (mnl_socket_bind(nl->sk, 0, MNL_SOCKET_AUTOPID) ||
+	    mnl_socket_setsockopt(nl->sk, NETLINK_EXT_ACK, &one, sizeof(one)) ||
+	    mnl_socket_setsockopt(nl->sk, NETLINK_CAP_ACK, &one, sizeof(one)) ||
+	    setsockopt(mnl_socket_get_fd(nl->sk), SOL_SOCKET, SO_RCVTIMEO,
+		       &tv, sizeof(tv))) {
+		err = -errno;
+		goto err_close;
+	}
+	nl->portid = mnl_socket_get_portid(nl->sk);
+	f->grp = TCPFSM_MCGRP_EVENTS;
+	err = nl_family(nl, TCPFSM_FAMILY_NAME, f);
+	if (err)
+		goto err_close;
+	nl->family = f->id;
+	nl->events = f->grp_id;
+	return 0;
+
+err_close:
+	mnl_socket_close(nl->sk);
+	nl->sk = NULL;
+	return err;
+}
+
+/*
+ * The attributes of a nest by type, into @val: each at most once, of the
+ * size @types gives it (MNL_TYPE_BINARY: a pad, skipped; MNL_TYPE_UNSPEC:
+ * not in the spec). Returns a bit per attribute found.
+ */
+static unsigned int parse_nest(const struct nlattr *nest,
+			       const enum mnl_attr_data_type *types, int max,
+			       uint64_t *val, struct reply *r)
+{
+	const struct nlattr *a;
+	unsigned int seen = 0;
+	int t;
+
+	/* the kernel's nla_nest_start() sets it */
+	if (!(nest->nla_type & NLA_F_NESTED))
+		r->bad++;
+	mnl_attr_for_each_nested(a, nest) {
+		t = mnl_attr_get_type(a);
+		if (t <= max && types[t] == MNL_TYPE_BINARY)
+			continue;
+		if (t > max || !types[t] || (seen & 1U << t) ||
+		    mnl_attr_validate(a, types[t]) < 0) {
+			r->bad++;
+			continue;
+		}
+		seen |= 1U << t;
+		val[t] = types[t] == MNL_TYPE_U8 ? mnl_attr_get_u8(a) :
+						   mnl_attr_get_u64(a);
+	}
+	return seen;
+}
+
+static void parse_transition(const struct nlattr *nest, struct reply *r)
+{
+	static const enum mnl_attr_data_type types[] = {
+		[TCPFSM_A_TRANSITION_OLD_STATE] = MNL_TYPE_U8,
+		[TCPFSM_A_TRANSITION_NEW_STATE] = MNL_TYPE_U8,
+		[TCPFSM_A_TRANSITION_COUNT] = MNL_TYPE_U64,
+		[TCPFSM_A_TRANSITION_PAD] = MNL_TYPE_BINARY,
+	};
+	uint64_t v[TCPFSM_A_TRANSITION_MAX + 1] = { 0 };
+	unsigned int seen;
+	uint64_t o, n;
+
+	seen = parse_nest(nest, types, TCPFSM_A_TRANSITION_MAX, v, r);
+	o = v[TCPFSM_A_TRANSITION_OLD_STATE];
+	n = v[TCPFSM_A_TRANSITION_NEW_STATE];
+	if (o < TCP_ESTABLISHED || o > TCP_CLOSING ||
+	    n < TCP_ESTABLISHED || n > TCP_CLOSING ||
+	    !(seen & 1U << TCPFSM_A_TRANSITION_COUNT)) {
+		r->bad++;
+		return;
+	}
+	r->trans_seen[o][n]++;
+	r->m.n[o][n] = v[TCPFSM_A_TRANSITION_COUNT];
+}
+
+static int64_t fig_or_absent(unsigned int seen, const uint64_t *v, int attr)
+{
+	return seen & 1U << attr ? (int64_t)v[attr] : TCPFSM_ABSENT;
+}
+
+static void parse_state(const struct nlattr *nest, struct reply *r)
+{
+	static const enum mnl_attr_data_type types[] = {
+		[TCPFSM_A_STATE_STATS_STATE] = MNL_TYPE_U8,
+		[TCPFSM_A_STATE_STATS_CURRENT] = MNL_TYPE_U64,
+		[TCPFSM_A_STATE_STATS_ENTERED] = MNL_TYPE_U64,
+		[TCPFSM_A_STATE_STATS_LEFT] = MNL_TYPE_U64,
+		[TCPFSM_A_STATE_STATS_PAD] = MNL_TYPE_BINARY,
+	};
+	uint64_t v[TCPFSM_A_STATE_STATS_MAX + 1] = { 0 };
+	unsigned int seen;
+	uint64_t s;
+
+	seen = parse_nest(nest, types, TCPFSM_A_STATE_STATS_MAX, v, r);
+	s = v[TCPFSM_A_STATE_STATS_STATE];
+	if (s < TCP_ESTABLISHED || s > TCP_NEW_SYN_RECV) {
+		r->bad++;
+		return;
+	}
+	r->state_seen[s]++;
+	r->s.cur[s] = fig_or_absent(seen, v, TCPFSM_A_STATE_STATS_CURRENT);
+	r->s.entered[s] = fig_or_absent(seen, v, TCPFSM_A_STATE_STATS_ENTERED);
+	r->s.left[s] = fig_or_absent(seen, v, TCPFSM_A_STATE_STATS_LEFT);
+}
+
+/* Only what the spec has in a reply of get or state-get, of its size. */
+static int parse_reply(const struct nlmsghdr *nlh, void *data)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+	struct reply *r = data;
+	int type;
+
+	r->cmd = g->cmd;
+	r->version = g->version;
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		type = mnl_attr_get_type(attr);
+		switch (type) {
+		case TCPFSM_A_STATS_TRANSITION:
+			r->ntrans++;
+			parse_transition(attr, r);
+			break;
+		case TCPFSM_A_STATS_STATE:
+			r->nstates++;
+			parse_state(attr, r);
+			break;
+		case TCPFSM_A_STATS_EVENTS_SENT:
+		case TCPFSM_A_STATS_EVENTS_LOST_OVERFLOW:
+		case TCPFSM_A_STATS_EVENTS_LOST_NOMEM:
+		case TCPFSM_A_STATS_EVENTS_LOST_RCVBUF:
+			r->nevents++;
+			if ((r->events_seen & 1U << type) ||
+			    mnl_attr_validate(attr, MNL_TYPE_U64) < 0) {
+				r->bad++;
+				break;
+			}
+			r->events_seen |= 1U << type;
+			r->events[type] = mnl_attr_get_u64(attr);
+			break;
+		case TCPFSM_A_STATS_PAD:
+			break;
+		default:
+			r->bad++;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static void reply_init(struct reply *r)
+{
+	int s;
+
+	memset(r, 0, sizeof(*r));
+	for (s = 0; s < TCPFSM_NR; s++) {
+		r->s.cur[s] = TCPFSM_ABSENT;
+		r->s.entered[s] = TCPFSM_ABSENT;
+		r->s.left[s] = TCPFSM_ABSENT;
+	}
+}
+
+/* get (@state 0) or state-get of @state; 0 or a negative errno. */
+static int nl_get(struct nl *nl, int state, struct reply *r, struct answer *a)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = nl_req(nl, nl->family,
+		     state ? TCPFSM_CMD_STATE_GET : TCPFSM_CMD_GET,
+		     TCPFSM_FAMILY_VERSION);
+	if (state)
+		mnl_attr_put_u8(nlh, TCPFSM_A_STATS_STATE_ID, state);
+	reply_init(r);
+	return nl_talk(nl, nlh, parse_reply, r, a);
+}
+
+/* A successful get or state-get: one well-formed reply, then the ACK. */
+static void get_ok(struct __test_metadata *_metadata, struct nl *nl,
+		   int state, struct reply *r)
+{
+	struct answer a;
+
+	ASSERT_EQ(0, nl_get(nl, state, r, &a));
+	ASSERT_EQ(0, a.err) TH_LOG("refused: %s (%s)", strerror(a.err), a.msg);
+	ASSERT_EQ(1, a.nreplies);
+	ASSERT_EQ(state ? TCPFSM_CMD_STATE_GET : TCPFSM_CMD_GET, r->cmd);
+	ASSERT_EQ(TCPFSM_FAMILY_VERSION, r->version);
+	ASSERT_EQ(0, r->bad);
+}
+
+static const char *fig(int64_t v, char *buf, size_t len)
+{
+	if (v == TCPFSM_ABSENT)
+		return "absent";
+	snprintf(buf, len, "%lld", (long long)v);
+	return buf;
+}
+
+/* One state nest of @r against the /proc line of state @s. */
+static int state_vs_proc(struct __test_metadata *_metadata,
+			 const struct reply *r, const struct tcpfsm_states *st,
+			 int s)
+{
+	static const char * const what[] = { "current", "entered", "left" };
+	const int64_t got[] = { r->s.cur[s], r->s.entered[s], r->s.left[s] };
+	const int64_t want[] = { st->cur[s], st->entered[s], st->left[s] };
+	char g[24], w[24];
+	int bad = 0, i;
+
+	if (r->state_seen[s] != 1) {
+		TH_LOG("state %s: %d nests", tcpfsm_state_name(s),
+		       r->state_seen[s]);
+		return 1;
+	}
+	for (i = 0; i < 3; i++) {
+		if (got[i] == want[i])
+			continue;
+		TH_LOG("state %s %s: netlink %s, /proc %s",
+		       tcpfsm_state_name(s), what[i],
+		       fig(got[i], g, sizeof(g)), fig(want[i], w, sizeof(w)));
+		bad++;
+	}
+	return bad;
+}
+
+/*
+ * A get reply against /proc: every pair and every state once, equal; and
+ * each of the module's events-* counters, which /proc does not show.
+ */
+static int get_vs_proc(struct __test_metadata *_metadata,
+		       const struct reply *r, const struct tcpfsm_snap *snap)
+{
+	int bad = 0, o, n, s;
+
+	for (o = TCP_ESTABLISHED; o <= TCP_CLOSING; o++) {
+		for (n = TCP_ESTABLISHED; n <= TCP_CLOSING; n++) {
+			if (r->trans_seen[o][n] != 1) {
+				TH_LOG("transition %s -> %s: %d nests",
+				       tcpfsm_state_name(o),
+				       tcpfsm_state_name(n),
+				       r->trans_seen[o][n]);
+				bad++;
+			} else if (r->m.n[o][n] != snap->m.n[o][n]) {
+				TH_LOG("transition %s -> %s: netlink %llu, /proc %llu",
+				       tcpfsm_state_name(o),
+				       tcpfsm_state_name(n),
+				       (unsigned long long)r->m.n[o][n],
+				       (unsigned long long)snap->m.n[o][n]);
+				bad++;
+			}
+		}
+	}
+	for (s = TCP_ESTABLISHED; s <= TCP_NEW_SYN_RECV; s++)
+		bad += state_vs_proc(_metadata, r, &snap->s, s);
+	if (r->ntrans != TCP_CLOSING * TCP_CLOSING ||
+	    r->nstates != TCP_NEW_SYN_RECV || r->nevents != 4 ||
+	    r->events_seen != EVENTS_ALL) {
+		TH_LOG("%d transition, %d state nests, events-* 0x%x",
+		       r->ntrans, r->nstates, r->events_seen);
+		bad++;
+	}
+	return bad;
+}
+
+static int nonzero_cells(const struct tcpfsm_matrix *m)
+{
+	int n = 0, o, i;
+
+	for (o = 0; o < TCPFSM_NR; o++)
+		for (i = 0; i < TCPFSM_NR; i++)
+			n += !!m->n[o][i];
+	return n;
+}
+
+/* What workload() does to a netns, each step as transitions.c proves it. */
+static const struct tcpfsm_cell workload_cells[] = {
+	TR(CLOSE, LISTEN, 1),
+	TR(CLOSE, SYN_SENT, 5),		/* 4 handshakes, 1 refused */
+	TR(SYN_SENT, ESTABLISHED, 4),
+	TR(LISTEN, SYN_RECV, 4),
+	TR(SYN_RECV, ESTABLISHED, 4),
+	TR(ESTABLISHED, FIN_WAIT1, 3),	/* 2 graceful closes, 1 half-close */
+	TR(FIN_WAIT1, FIN_WAIT2, 3),
+	TR(FIN_WAIT2, CLOSE, 2),
+	TR(ESTABLISHED, CLOSE_WAIT, 3),
+	TR(CLOSE_WAIT, LAST_ACK, 2),
+	TR(LAST_ACK, CLOSE, 2),
+	TR(ESTABLISHED, CLOSE, 2),	/* the abort, both ends */
+	TR(SYN_SENT, CLOSE, 1),		/* the refused connect */
+};
+
+static const struct tcpfsm_gauge workload_gauges[] = {
+	GA(LISTEN, 1), GA(FIN_WAIT2, 1), GA(CLOSE_WAIT, 1), GA(TIME_WAIT, 2),
+};
+
+/*
+ * In the caller's netns, from *@snap, which it updates: 4 handshakes to a
+ * listener; connection 0 closed client first, 1 server first, 2 aborted
+ * by the client, 3 half-closed by the client (FIN_WAIT2 / CLOSE_WAIT: not
+ * an orphan, whose way to timewait depends on timing); a refused connect.
+ * The listener, connection 3 and the port that refused stay open until
+ * the test process exits.
+ */
+static void workload(struct __test_metadata *_metadata,
+		     struct tcpfsm_snap *snap)
+{
+	struct tcpfsm_addr addr, closed;
+	int lfd, holder, c[4], s[4], i;
+	char ch;
+
+	lfd = tcpfsm_listen(AF_INET, 4, &addr);
+	ASSERT_LE(0, lfd);
+	for (i = 0; i < 4; i++) {
+		c[i] = tcpfsm_connect(&addr, false);
+		ASSERT_LE(0, c[i]);
+		s[i] = tcpfsm_accept(lfd);
+		ASSERT_LE(0, s[i]);
+	}
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, close(i ? s[i] : c[i]));
+		ASSERT_EQ(0, tcpfsm_recv(i ? c[i] : s[i], &ch, 1)); /* EOF */
+		ASSERT_EQ(0, close(i ? c[i] : s[i]));
+	}
+	ASSERT_EQ(0, tcpfsm_linger0(c[2]));
+	ASSERT_EQ(0, close(c[2]));
+	ASSERT_EQ(-ECONNRESET, tcpfsm_recv(s[2], &ch, 1));
+	ASSERT_EQ(0, close(s[2]));
+	ASSERT_EQ(0, shutdown(c[3], SHUT_WR));
+	ASSERT_EQ(0, tcpfsm_recv(s[3], &ch, 1));
+	/* bound, not listening */
+	holder = tcpfsm_bind(AF_INET, &closed);
+	ASSERT_LE(0, holder);
+	ASSERT_EQ(-ECONNREFUSED, tcpfsm_connect(&closed, false));
+	ASSERT_EQ(0, tcpfsm_expect(snap, workload_cells,
+				   ARRAY_SIZE(workload_cells),
+				   workload_gauges,
+				   ARRAY_SIZE(workload_gauges)));
+}
+
+/*
+ * A new netns with a socket in it, or false if tcpfsm is not loaded.
+ * Pinned to one CPU for one path through a graceful close, see
+ * tcpfsm_pin_cpu().
+ */
+static bool nl_setup(struct __test_metadata *_metadata, struct nl *nl,
+		     struct tcpfsm_snap *snap)
+{
+	struct family f = { 0 };
+
+	ASSERT_EQ(0, tcpfsm_netns_new());
+	ASSERT_EQ(0, tcpfsm_pin_cpu());
+	if (access(TCPFSM_PROC "/transitions", R_OK)) {
+		ASSERT_NE(0, access("/sys/module/tcpfsm", F_OK))
+			TH_LOG("tcpfsm is loaded, but a new netns has no %s",
+			       TCPFSM_PROC);
+		return false;
+	}
+	tcpfsm_snap_zero(snap);
+	ASSERT_EQ(0, tcpfsm_expect(snap, NULL, 0, NULL, 0));
+	ASSERT_EQ(0, nl_open(nl, &f));
+	ASSERT_EQ(TCPFSM_FAMILY_VERSION, (int)f.version);
+	ASSERT_NE(0U, f.grp_id) TH_LOG("no \"%s\" group", TCPFSM_MCGRP_EVENTS);
+	return true;
+}
+
+FIXTURE(tcpfsm_nl) {
+	struct nl nl;
+	struct tcpfsm_snap snap;
+};
+
+FIXTURE_SETUP(tcpfsm_nl)
+{
+	if (!nl_setup(_metadata, &self->nl, &self->snap))
+		SKIP(return, "tcpfsm is not loaded");
+}
+
+FIXTURE_TEARDOWN(tcpfsm_nl)
+{
+	if (self->nl.sk)
+		mnl_socket_close(self->nl.sk);
+}
+
+TEST_F(tcpfsm_nl, get_equals_proc)
+{
+	struct reply r;
+
+	workload(_metadata, &self->snap);
+	get_ok(_metadata, &self->nl, 0, &r);
+	ASSERT_EQ(0, tcpfsm_snap_read(&self->snap));
+	ASSERT_EQ(0, get_vs_proc(_metadata, &r, &self->snap));
+	/* the workload's figures, not an empty reply */
+	ASSERT_EQ((int)ARRAY_SIZE(workload_cells), nonzero_cells(&r.m));
+	ASSERT_EQ(1, r.s.cur[TCP_LISTEN]);
+	ASSERT_EQ(1, r.s.cur[TCP_CLOSE_WAIT]);
+	ASSERT_EQ(2, r.s.cur[TCP_TIME_WAIT]);
+}
+
+TEST_F(tcpfsm_nl, state_get)
+{
+	struct tcpfsm_states st, got = { 0 };
+	struct reply r;
+	int s;
+
+	workload(_metadata, &self->snap);
+	for (s = TCP_ESTABLISHED; s <= TCP_NEW_SYN_RECV; s++) {
+		get_ok(_metadata, &self->nl, s, &r);
+		ASSERT_EQ(0, tcpfsm_read_states(&st));
+		/* the state nest alone */
+		ASSERT_EQ(1, r.nstates);
+		ASSERT_EQ(0, r.ntrans);
+		ASSERT_EQ(0, r.nevents);
+		ASSERT_EQ(0, state_vs_proc(_metadata, &r, &st, s));
+		got.cur[s] = r.s.cur[s];
+		got.entered[s] = r.s.entered[s];
+	}
+	ASSERT_EQ(8, got.entered[TCP_ESTABLISHED]);
+	ASSERT_EQ(1, got.cur[TCP_LISTEN]);
+	ASSERT_EQ(1, got.cur[TCP_CLOSE_WAIT]);
+	ASSERT_EQ(2, got.cur[TCP_TIME_WAIT]);
+}
+
+/*
+ * A request concerns the netns of its socket (genl_rcv_msg() runs on the
+ * kernel socket of the sender's netns), not that of the calling thread.
+ */
+TEST_F(tcpfsm_nl, netns_isolation)
+{
+	struct tcpfsm_snap a = self->snap, b;
+	struct reply ra, rb;
+	struct family f = { 0 };
+	struct nl nl_b;
+	int a_fd, b_fd;
+
+	a_fd = tcpfsm_netns_open();
+	ASSERT_LE(0, a_fd);
+	ASSERT_EQ(0, tcpfsm_netns_new());
+	b_fd = tcpfsm_netns_open();
+	ASSERT_LE(0, b_fd);
+	ASSERT_EQ(0, nl_open(&nl_b, &f));
+	tcpfsm_snap_zero(&b);
+
+	/* traffic in A moves A's reply, B's stays at zero */
+	ASSERT_EQ(0, setns(a_fd, CLONE_NEWNET));
+	workload(_metadata, &a);
+	get_ok(_metadata, &self->nl, 0, &ra);
+	ASSERT_EQ(0, get_vs_proc(_metadata, &ra, &a));
+	get_ok(_metadata, &nl_b, 0, &rb);
+	ASSERT_EQ(0, get_vs_proc(_metadata, &rb, &b));
+
+	/* twice as much in B: B's reply moves, A's does not */
+	ASSERT_EQ(0, setns(b_fd, CLONE_NEWNET));
+	workload(_metadata, &b);
+	workload(_metadata, &b);
+	ASSERT_NE(0, memcmp(&a.m, &b.m, sizeof(a.m)));
+	get_ok(_metadata, &nl_b, 0, &rb);
+	ASSERT_EQ(0, get_vs_proc(_metadata, &rb, &b));
+	get_ok(_metadata, &self->nl, 0, &ra);
+	ASSERT_EQ(0, get_vs_proc(_metadata, &ra, &a));
+	mnl_socket_close(nl_b.sk);
+	close(a_fd);
+	close(b_fd);
+}
+
+/* What a user without CAP_NET_ADMIN got: errnos, 0 for success. */
+struct unpriv {
+	int get;	/* a get request */
+	int events;	/* joining tcpfsm's "events" */
+	int notify;	/* joining nlctrl's "notify", which has no flag */
+};
+
+static int join(struct nl *nl, uint32_t grp)
+{
+	return mnl_socket_setsockopt(nl->sk, NETLINK_ADD_MEMBERSHIP, &grp,
+				     sizeof(grp)) ? errno : 0;
+}
+
+static void unpriv_child(int wfd, uint32_t notify)
+{
+	struct unpriv u = { EPROTO, EPROTO, EPROTO };
+	struct family f = { 0 };
+	struct answer a;
+	struct reply r;
+	struct nl nl;
+	int err;
+
+	/* from uid 0 to another: every capability goes */
+	if (setgid(65534) || setuid(65534))
+		_exit(1);
+	err = nl_open(&nl, &f);
+	if (err)
+		_exit(2);
+	err = nl_get(&nl, 0, &r, &a);
+	if (!err && !a.err && a.nreplies == 1 && !r.bad)
+		u.get = 0;
+	else if (!err && a.err)
+		u.get = a.err;
+	u.events = join(&nl, nl.events);
+	u.notify = join(&nl, notify);
+	_exit(write(wfd, &u, sizeof(u)) == sizeof(u) ? 0 : 3);
+}
+
+TEST_F(tcpfsm_nl, events_group_admin_only)
+{
+	struct family ctrl = { .grp = "notify" };
+	struct unpriv u;
+	int pfd[2], status;
+	pid_t pid;
+
+	ASSERT_EQ(0, nl_family(&self->nl, "nlctrl", &ctrl));
+	ASSERT_NE(0U, ctrl.grp_id);
+	/* genl_bind(): root has CAP_NET_ADMIN in the netns's user ns */
+	ASSERT_EQ(0, join(&self->nl, self->nl.events));
+
+	ASSERT_EQ(0, pipe(pfd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		close(pfd[0]);
+		unpriv_child(pfd[1], ctrl.grp_id);
+	}
+	close(pfd[1]);
+	ASSERT_EQ((ssize_t)sizeof(u), read(pfd[0], &u, sizeof(u)));
+	close(pfd[0]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	/* get takes no GENL_ADMIN_PERM: open to all, as /proc is */
+	ASSERT_EQ(0, u.get);
+	/* genl_bind(): GENL_MCAST_CAP_NET_ADMIN, ns_capable() fails */
+	ASSERT_EQ(EPERM, u.events);
+	/* a group without the flag: the EPERM is the group's, not netlink's */
+	ASSERT_EQ(0, u.notify);
+}
+
+/* An attribute of @len bytes (zeros), @val in its first bytes (LE). */
+struct raw_attr {
+	uint16_t type;
+	uint16_t len;
+	uint32_t val;
+};
+
+FIXTURE(malformed) {
+	struct nl nl;
+	struct tcpfsm_snap snap;
+};
+
+FIXTURE_VARIANT(malformed) {
+	uint8_t cmd;
+	uint8_t reserved;		/* genlmsghdr.reserved */
+	uint16_t flags;			/* besides NLM_F_REQUEST | NLM_F_ACK */
+	struct raw_attr attr[2];	/* type 0: none */
+	uint16_t nla_len;		/* if set, the last one's nla_len */
+	/* the answer: errno and extack, 0 or NULL where it must have none */
+	int err;
+	const char *msg;
+	int offs;
+	uint32_t miss_type;
+	bool policy;			/* the policy of state-id: u8, 1..12 */
+};
+
+#define STATE_GET	TCPFSM_CMD_STATE_GET
+#define ID(len, val)	{ TCPFSM_A_STATS_STATE_ID, (len), (val) }
+#define ID_OK		ID(1, TCP_LISTEN)
+
+/* genl_family_rcv_msg(): genl_get_cmd() finds no such op; no extack */
+FIXTURE_VARIANT_ADD(malformed, unknown_cmd) {
+	.cmd = 99, .err = EOPNOTSUPP,
+};
+
+/* the same: transition-ntf is an event, not an op */
+FIXTURE_VARIANT_ADD(malformed, ntf_cmd) {
+	.cmd = TCPFSM_CMD_TRANSITION_NTF, .err = EOPNOTSUPP,
+};
+
+/*
+ * get has a do only: genl_family_rcv_msg_dumpit() finds no .dumpit (6.1),
+ * genl_get_cmd(GENL_CMD_CAP_DUMP) no dump op (6.12)
+ */
+FIXTURE_VARIANT_ADD(malformed, get_dump) {
+	.cmd = TCPFSM_CMD_GET, .flags = NLM_F_DUMP, .err = EOPNOTSUPP,
+};
+
+/*
+ * get takes no attribute: genl_op_fill_in_reject_policy() gives an op
+ * >= resv_start_op without policy the reject-all one (maxattr 1), then
+ * __nla_validate_parse(): type > maxattr with NL_VALIDATE_MAXTYPE
+ */
+FIXTURE_VARIANT_ADD(malformed, get_with_attr) {
+	.cmd = TCPFSM_CMD_GET, .attr = { ID_OK },
+	.err = EINVAL, .msg = "Unknown attribute type", .offs = ATTR0,
+};
+
+/* genl_header_check(), for ops >= resv_start_op */
+FIXTURE_VARIANT_ADD(malformed, reserved) {
+	.cmd = STATE_GET, .reserved = 1, .attr = { ID_OK },
+	.err = EINVAL, .msg = "genlmsghdr.reserved field is not 0",
+};
+
+/* GENL_REQ_ATTR_CHECK() in tcpfsm_nl_state_get_doit(): no message */
+FIXTURE_VARIANT_ADD(malformed, no_state_id) {
+	.cmd = STATE_GET,
+	.err = EINVAL, .miss_type = TCPFSM_A_STATS_STATE_ID,
+};
+
+/* nla_validate_range_unsigned(), from the spec's checks: min 1, max 12 */
+FIXTURE_VARIANT_ADD(malformed, state_id_0) {
+	.cmd = STATE_GET, .attr = { ID(1, 0) },
+	.err = ERANGE, .msg = "integer out of range", .offs = ATTR0,
+	.policy = true,
+};
+
+FIXTURE_VARIANT_ADD(malformed, state_id_13) {
+	.cmd = STATE_GET, .attr = { ID(1, TCP_NEW_SYN_RECV + 1) },
+	.err = ERANGE, .msg = "integer out of range", .offs = ATTR0,
+	.policy = true,
+};
+
+/*
+ * validate_nla(): length != nla_attr_len[NLA_U8], with
+ * NL_VALIDATE_STRICT_ATTRS as the op has no GENL_DONT_VALIDATE_STRICT;
+ * its first byte alone would be a valid id
+ */
+FIXTURE_VARIANT_ADD(malformed, state_id_u32) {
+	.cmd = STATE_GET, .attr = { ID(4, TCP_LISTEN) },
+	.err = EINVAL, .msg = "invalid attribute length", .offs = ATTR0,
+	.policy = true,
+};
+
+/*
+ * The same with the largest attribute there is; 64 KiB is below
+ * sk_sndbuf - 32, so netlink_sendmsg() does not refuse it (EMSGSIZE)
+ */
+FIXTURE_VARIANT_ADD(malformed, state_id_64k) {
+	.cmd = STATE_GET, .attr = { ID(NLA_MAX_PAYLOAD, TCP_LISTEN) },
+	.err = EINVAL, .msg = "invalid attribute length", .offs = ATTR0,
+	.policy = true,
+};
+
+/*
+ * __nla_validate_parse(): nla_ok() stops at an nla_len past the end of
+ * the message; the bytes left are an error with NL_VALIDATE_TRAILING,
+ * which names no attribute
+ */
+FIXTURE_VARIANT_ADD(malformed, nla_len_past_end) {
+	.cmd = STATE_GET, .attr = { ID_OK }, .nla_len = 64,
+	.err = EINVAL, .msg = "bytes leftover after parsing attributes",
+};
+
+/* __nla_validate_parse(): type > maxattr with NL_VALIDATE_MAXTYPE */
+FIXTURE_VARIANT_ADD(malformed, unknown_type) {
+	.cmd = STATE_GET, .attr = { ID_OK, { 100, 4, 1 } },
+	.err = EINVAL, .msg = "Unknown attribute type", .offs = ATTR1,
+};
+
+/*
+ * In the attribute set, not in state-get's policy: NLA_UNSPEC there,
+ * which validate_nla() refuses with NL_VALIDATE_UNSPEC
+ */
+FIXTURE_VARIANT_ADD(malformed, not_in_policy) {
+	.cmd = STATE_GET,
+	.attr = { ID_OK, { NLA_F_NESTED | TCPFSM_A_STATS_TRANSITION, 0, 0 } },
+	.err = EINVAL, .msg = "Unsupported attribute", .offs = ATTR1,
+};
+
+FIXTURE_SETUP(malformed)
+{
+	if (!nl_setup(_metadata, &self->nl, &self->snap))
+		SKIP(return, "tcpfsm is not loaded");
+	/* figures to keep */
+	workload(_metadata, &self->snap);
+}
+
+FIXTURE_TEARDOWN(malformed)
+{
+	if (self->nl.sk)
+		mnl_socket_close(self->nl.sk);
+}
+
+static struct nlmsghdr *bad_request(struct nl *nl,
+				    const FIXTURE_VARIANT(malformed) *v)
+{
+	static const uint8_t zeros[NLA_MAX_PAYLOAD];
+	struct nlmsghdr *nlh = nl_req(nl, nl->family, v->cmd,
+				      TCPFSM_FAMILY_VERSION);
+	struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	struct nlattr *nla = NULL;
+	size_t i;
+
+	g->reserved = v->reserved;
+	nlh->nlmsg_flags |= v->flags;
+	for (i = 0; i < ARRAY_SIZE(v->attr) && v->attr[i].type; i++) {
+		uint32_t le = htole32(v->attr[i].val);
+
+		nla = mnl_nlmsg_get_payload_tail(nlh);
+		mnl_attr_put(nlh, v->attr[i].type, v->attr[i].len, zeros);
+		memcpy(mnl_attr_get_payload(nla), &le,
+		       v->attr[i].len < sizeof(le) ? v->attr[i].len : sizeof(le));
+	}
+	if (v->nla_len)
+		nla->nla_len = v->nla_len;
+	return nlh;
+}
+
+TEST_F(malformed, refused)
+{
+	struct reply before, after, r;
+	struct tcpfsm_snap snap;
+	struct answer a;
+
+	get_ok(_metadata, &self->nl, 0, &before);
+	ASSERT_EQ(0, nl_talk(&self->nl, bad_request(&self->nl, variant),
+			     parse_reply, &r, &a));
+	ASSERT_EQ(variant->err, a.err)
+		TH_LOG("got %s (%s), %d replies", strerror(a.err), a.msg,
+		       a.nreplies);
+	ASSERT_EQ(0, a.nreplies);
+	ASSERT_EQ(!!variant->msg, a.has_msg);
+	ASSERT_STREQ(variant->msg ? variant->msg : "", a.msg);
+	ASSERT_EQ(variant->offs ? variant->offs : -1, a.offs);
+	ASSERT_EQ(variant->miss_type ? (int64_t)variant->miss_type : -1,
+		  a.miss_type);
+	ASSERT_EQ(variant->policy, a.has_policy);
+	if (variant->policy) {
+		ASSERT_EQ((uint32_t)NL_ATTR_TYPE_U8, a.pol_type);
+		ASSERT_EQ((uint64_t)TCPFSM_STATE_ESTABLISHED, a.pol_min);
+		ASSERT_EQ((uint64_t)TCPFSM_STATE_NEW_SYN_RECV, a.pol_max);
+	}
+
+	/* nothing changed, and the socket still answers in step */
+	get_ok(_metadata, &self->nl, 0, &after);
+	ASSERT_EQ(0, memcmp(&before.m, &after.m, sizeof(after.m)));
+	ASSERT_EQ(0, memcmp(&before.s, &after.s, sizeof(after.s)));
+	ASSERT_EQ(0, memcmp(before.events, after.events, sizeof(after.events)));
+	ASSERT_EQ(0, get_vs_proc(_metadata, &after, &self->snap));
+	ASSERT_EQ(0, tcpfsm_snap_read(&snap));
+	ASSERT_EQ(0, get_vs_proc(_metadata, &after, &snap));
+}
+
+TEST_HARNESS_MAIN

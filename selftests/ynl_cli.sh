@@ -1,0 +1,248 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The kernel's own YNL CLI (tools/net/ynl/cli.py of linux-source-6.12, run
+# by scripts/ynl.sh cli with the spec) against /proc/net/tcpfsm, in a new
+# netns after some loopback TCP: "--do get" must report what /proc shows,
+# "--do state-get" one state's line, and a state-id out of range must be
+# refused with the policy's extended ACK. The CLI knows the family from
+# the spec alone: nothing here depends on the kernel's version.
+#
+# Needs root, tcpfsm loaded, python3 with yaml and jsonschema, and the
+# tree scripts/ynl.sh check stages under build/ (run it on the host).
+# Exit status: 0 pass, 1 fail, 4 skip (kselftest's KSFT_SKIP).
+set -u
+
+ksft_skip=4
+here=$(dirname "$(readlink -f "$0")")
+
+# the project: the first parent with scripts/ynl.sh (this file may be
+# installed in OUTPUT)
+start=${TCPFSM_TOP:-$here}
+top=$start
+while [ "$top" != / ] && [ ! -f "$top/scripts/ynl.sh" ]; do
+	top=$(dirname "$top")
+done
+
+skip() {
+	echo "ok 1 - ynl_cli # SKIP $*"
+	exit "$ksft_skip"
+}
+
+if [ "${1:-}" != --in-netns ]; then
+	echo "TAP version 13"
+	[ -f "$top/scripts/ynl.sh" ] || skip "no scripts/ynl.sh in $start or above"
+	command -v python3 >/dev/null || skip "no python3"
+	python3 -c 'import yaml, jsonschema' 2>/dev/null ||
+		skip "python3 lacks yaml or jsonschema"
+	for f in build/ksft/linux-source-6.12/tools/net/ynl/.extracted \
+		 build/ynl/Documentation/netlink/specs/tcpfsm.yaml \
+		 build/ynl/Documentation/netlink/genetlink.yaml; do
+		[ -f "$top/$f" ] ||
+			skip "no $f: run scripts/ynl.sh check on the host"
+	done
+	# lo up in a netns of our own, whose counters start at zero
+	exec unshare -n -- /bin/bash "$(readlink -f "$0")" --in-netns
+fi
+
+py=/usr/bin/python3
+work=$(mktemp -d)
+traffic=
+trap '[ -z "$traffic" ] || kill "$traffic" 2>/dev/null; rm -rf "$work"' EXIT
+ntests=0 nfailed=0
+
+result() { # status description
+	ntests=$((ntests + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $ntests - $2"
+	else
+		echo "not ok $ntests - $2"
+		nfailed=$((nfailed + 1))
+	fi
+}
+
+cli() {
+	timeout 60 bash "$top/scripts/ynl.sh" cli "$@"
+}
+
+# Both files, twice, identical: nothing moved while they were read.
+read_proc() { # dest
+	local _
+
+	for _ in $(seq 50); do
+		cat /proc/net/tcpfsm/transitions /proc/net/tcpfsm/states \
+			>"$1" || return 1
+		cat /proc/net/tcpfsm/transitions /proc/net/tcpfsm/states \
+			>"$1.again" || return 1
+		cmp -s "$1" "$1.again" && return 0
+		sleep 0.1
+	done
+	echo "# /proc/net/tcpfsm never stopped moving" >&2
+	return 1
+}
+
+if ! ip link set dev lo up; then
+	echo "not ok 1 - lo up in a new netns"
+	echo "not ok - ynl_cli"
+	exit 1
+fi
+if [ ! -d /proc/net/tcpfsm ]; then
+	echo "not ok 1 - tcpfsm is not loaded (no /proc/net/tcpfsm)"
+	echo "not ok - ynl_cli"
+	exit 1
+fi
+
+# 4 handshakes: closed client first, server first, aborted, and one
+# half-closed (FIN_WAIT2 / CLOSE_WAIT); it and the listener stay open while
+# the CLI runs
+$py - "$work/ready" <<'EOF' &
+import socket, struct, sys, time
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen(8)
+pairs = []
+for _ in range(3):
+    c = socket.create_connection(l.getsockname(), timeout=5)
+    s, _ = l.accept()
+    pairs.append((c, s))
+for first, second in ((pairs[0][0], pairs[0][1]), (pairs[1][1], pairs[1][0])):
+    first.close()
+    second.settimeout(5)
+    assert second.recv(1) == b""
+    second.close()
+c, s = pairs[2]
+c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+c.close()
+s.settimeout(5)
+try:
+    s.recv(1)
+    sys.exit("no RST")
+except ConnectionResetError:
+    s.close()
+c = socket.create_connection(l.getsockname(), timeout=5)
+s, _ = l.accept()
+c.shutdown(socket.SHUT_WR)
+s.settimeout(5)
+assert s.recv(1) == b""
+open(sys.argv[1], "w").close()
+time.sleep(120)
+EOF
+traffic=$!
+for _ in $(seq 100); do
+	[ -e "$work/ready" ] || ! kill -0 "$traffic" 2>/dev/null && break
+	sleep 0.1
+done
+if [ ! -e "$work/ready" ]; then
+	result 1 "loopback traffic"
+	echo "not ok - ynl_cli"
+	exit 1
+fi
+result 0 "loopback traffic"
+
+# get: every count equal to /proc, read before and after it
+rc=1
+for _ in 1 2 3; do
+	read_proc "$work/before" || break
+	cli --do get --output-json >"$work/get.json" 2>"$work/get.err" || break
+	read_proc "$work/after" || break
+	if cmp -s "$work/before" "$work/after"; then
+		rc=0
+		break
+	fi
+done
+[ "$rc" = 0 ] || sed 's/^/# /' "$work/get.err"
+if [ "$rc" = 0 ]; then
+	$py - "$work/get.json" "$work/after" <<'EOF'
+import json, sys
+
+def proc(path):
+    """transitions and states, by the names of their header and rows"""
+    trans, states, table = {}, {}, None
+    for line in open(path):
+        f = line.split()
+        if f[0] in ("old/new", "state"):
+            table, cols = f[0], f[1:]
+            continue
+        for col, v in zip(cols, f[1:]):
+            if table == "old/new":
+                trans[(f[0], col)] = int(v)
+            else:
+                states[(f[0], col)] = None if v == "-" else int(v)
+    return trans, states
+
+name = lambda s: s.upper().replace("-", "_")
+reply = json.load(open(sys.argv[1]))
+trans, states = proc(sys.argv[2])
+bad = []
+seen = {}
+for t in reply.get("transition", []):
+    k = (name(t["old-state"]), name(t["new-state"]))
+    seen[k] = seen.get(k, 0) + 1
+    if trans.get(k) != t["count"]:
+        bad.append(f"{k}: cli {t['count']}, /proc {trans.get(k)}")
+if len(trans) != 121 or seen != {k: 1 for k in trans}:
+    bad.append(f"{len(seen)} distinct transitions of 121, or repeated")
+got = {}
+for s in reply.get("state", []):
+    for field in ("current", "entered", "left"):
+        got[(name(s["state"]), field)] = s.get(field)
+if got != states or len(states) != 36:
+    bad.append(f"states: cli {got}, /proc {states}")
+# what the traffic did to a new netns: not an empty reply
+if trans[("SYN_SENT", "ESTABLISHED")] != 4 or states[("CLOSE_WAIT", "current")] != 1:
+    bad.append("the traffic is not in /proc")
+for b in bad:
+    print("#", b)
+sys.exit(1 if bad else 0)
+EOF
+	rc=$?
+fi
+result "$rc" "--do get equals /proc/net/tcpfsm"
+
+# state-get: LISTEN's line
+rc=1
+if cli --do state-get --json '{"state-id": 10}' --output-json \
+	>"$work/state.json" 2>"$work/state.err"; then
+	$py - "$work/state.json" <<'EOF'
+import json, sys
+reply = json.load(open(sys.argv[1]))
+lines = [l.split() for l in open("/proc/net/tcpfsm/states")]
+want = next(l for l in lines if l[0] == "LISTEN")
+s = reply["state"]
+s = s[0] if isinstance(s, list) and len(s) == 1 else s
+got = [s["state"]] + [str(s.get(f, "-")) for f in ("current", "entered", "left")]
+ok = set(reply) == {"state"} and got == ["listen"] + want[1:] and want[1] == "1"
+if not ok:
+    print(f"# cli {reply}, /proc {want}")
+sys.exit(0 if ok else 1)
+EOF
+	rc=$?
+else
+	sed 's/^/# /' "$work/state.err"
+fi
+result "$rc" "--do state-get of LISTEN equals its /proc line"
+
+# out of range: nla_validate_range_unsigned() gives ERANGE, its message,
+# the attribute and the policy of state-id (u8, 1..12)
+out=$(cli --do state-get --json '{"state-id": 13}' 2>&1)
+status=$?
+rc=0
+[ "$status" = 1 ] || rc=1
+for want in "error: -34" "'msg': 'integer out of range'" \
+	    "'bad-attr': '.state-id'" "'min-value': 1" "'max-value': 12" \
+	    "'type': 'u8'"; do
+	case $out in
+	*"$want"*) ;;
+	*) rc=1 ;;
+	esac
+done
+[ "$rc" = 0 ] || { echo "# exit $status:"; printf '%s\n' "$out" | sed 's/^/# /'; }
+result "$rc" "--do state-get state-id 13 refused with the range extack"
+
+echo "1..$ntests"
+if [ "$nfailed" = 0 ]; then
+	echo "ok - ynl_cli"
+	exit 0
+fi
+echo "not ok - ynl_cli ($nfailed of $ntests failed)"
+exit 1
