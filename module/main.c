@@ -43,6 +43,7 @@ static void __net_exit tcpfsm_net_exit(struct net *net)
 {
 	struct tcpfsm_net *tn = tcpfsm_pernet(net);
 
+	tcpfsm_events_exit_net(net);
 	tcpfsm_proc_exit_net(net, tn);
 	tcpfsm_stats_exit_net(tn);
 }
@@ -56,20 +57,23 @@ static struct pernet_operations tcpfsm_net_ops = {
 };
 
 /*
- * Init order: the per-netns counters and /proc files (for every existing
- * netns, and from now on for every new one), then the netlink family, then
- * the probe, then the seed of the gauges, which must see the probe already
- * counting (seed.c). Exit in reverse: the probe is detached and every
- * running instance has returned before the family goes and the per-netns
- * state it writes is freed.
+ * Init order: the event rings, the per-netns counters and /proc files (for
+ * every existing netns, and from now on for every new one), then the
+ * netlink family, then the probe, then the seed of the gauges, which must
+ * see the probe already counting (seed.c). Exit in reverse: the probe is
+ * detached and every running instance has returned, the events it queued
+ * are sent, then the family goes and the per-netns state is freed.
  */
 static int __init tcpfsm_init(void)
 {
 	int err;
 
-	err = register_pernet_subsys(&tcpfsm_net_ops);
+	err = tcpfsm_events_init();
 	if (err)
 		return err;
+	err = register_pernet_subsys(&tcpfsm_net_ops);
+	if (err)
+		goto err_events_fini;
 	err = tcpfsm_netlink_register();
 	if (err)
 		goto err_unregister_pernet;
@@ -83,18 +87,23 @@ static int __init tcpfsm_init(void)
 
 err_unregister_probe:
 	tcpfsm_probe_unregister();
+	tcpfsm_events_flush();
 err_unregister_netlink:
 	tcpfsm_netlink_unregister();
 err_unregister_pernet:
 	unregister_pernet_subsys(&tcpfsm_net_ops);
+err_events_fini:
+	tcpfsm_events_fini();
 	return err;
 }
 
 static void __exit tcpfsm_exit(void)
 {
 	tcpfsm_probe_unregister();
+	tcpfsm_events_flush();
 	tcpfsm_netlink_unregister();
 	unregister_pernet_subsys(&tcpfsm_net_ops);
+	tcpfsm_events_fini();
 }
 
 module_init(tcpfsm_init);

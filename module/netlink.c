@@ -105,20 +105,24 @@ static int tcpfsm_nl_put_state(struct sk_buff *skb,
 	return 0;
 }
 
-/*
- * The module's own counters of the events group. No notification is sent
- * yet (the per-CPU batching comes next), so none was sent and none lost.
- */
-static int tcpfsm_nl_put_events(struct sk_buff *skb)
+/* The module's own counters of the events group. */
+static int tcpfsm_nl_put_events(struct sk_buff *skb,
+				const struct tcpfsm_snapshot *snap)
 {
-	static const int attrs[] = {
-		TCPFSM_A_STATS_EVENTS_SENT, TCPFSM_A_STATS_EVENTS_LOST_OVERFLOW,
-		TCPFSM_A_STATS_EVENTS_LOST_NOMEM, TCPFSM_A_STATS_EVENTS_LOST_RCVBUF,
+	const struct {
+		int attr;
+		u64 value;
+	} c[] = {
+		{ TCPFSM_A_STATS_EVENTS_SENT, snap->ev_sent },
+		{ TCPFSM_A_STATS_EVENTS_LOST_OVERFLOW, snap->ev_lost_overflow },
+		{ TCPFSM_A_STATS_EVENTS_LOST_NOMEM, snap->ev_lost_nomem },
+		{ TCPFSM_A_STATS_EVENTS_LOST_RCVBUF, snap->ev_lost_rcvbuf },
 	};
 	int i;
 
-	for (i = 0; i < ARRAY_SIZE(attrs); i++)
-		if (nla_put_u64_64bit(skb, attrs[i], 0, TCPFSM_A_STATS_PAD))
+	for (i = 0; i < ARRAY_SIZE(c); i++)
+		if (nla_put_u64_64bit(skb, c[i].attr, c[i].value,
+				      TCPFSM_A_STATS_PAD))
 			return -EMSGSIZE;
 	return 0;
 }
@@ -166,7 +170,7 @@ static int tcpfsm_nl_reply(struct genl_info *info, u8 cmd, int only)
 						       snap->trans[tcpfsm_idx(o)]
 								  [tcpfsm_idx(n)]);
 	if (!only && !err)
-		err = tcpfsm_nl_put_events(msg);
+		err = tcpfsm_nl_put_events(msg, snap);
 	if (err)
 		goto err_free;
 	genlmsg_end(msg, hdr);

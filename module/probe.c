@@ -4,11 +4,14 @@
  *
  * This runs on every state change of every TCP socket of the machine,
  * from softirq or from process context with preemption disabled. It takes
- * no lock, allocates nothing and writes only this CPU's counters.
+ * no lock, allocates nothing and writes only this CPU's counters; while
+ * somebody listens to the events group it also fills a slot of this CPU's
+ * event ring (events.c).
  */
 #include <linux/tracepoint.h>
 #include <net/sock.h>
 
+#include "genl.h"
 #include "tcpfsm.h"
 
 static struct tracepoint *tcpfsm_tp;
@@ -33,6 +36,13 @@ static void tcpfsm_probe(void *data, const struct sock *sk,
 	if (unlikely(!stats))
 		return;
 	this_cpu_inc(stats->trans[tcpfsm_idx(oldstate)][tcpfsm_idx(newstate)]);
+	/*
+	 * Listeners of the group in any netns (the kernel keeps no count per
+	 * netns); the sender drops what nobody in this netns listens to.
+	 */
+	if (unlikely(genl_has_listeners(&tcpfsm_nl_family, sock_net(sk),
+					TCPFSM_NLGRP_EVENTS)))
+		tcpfsm_event_record(sk, sock_net(sk), stats, oldstate, newstate);
 }
 
 static void tcpfsm_find_tp(struct tracepoint *tp, void *priv)

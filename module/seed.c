@@ -28,12 +28,6 @@
 
 #include "tcpfsm.h"
 
-struct tcpfsm_seed_work {
-	u64 trans[TCPFSM_NR_STATES][TCPFSM_NR_STATES];
-	u64 entered[TCPFSM_NR_STATES];
-	u64 left[TCPFSM_NR_STATES];
-};
-
 static void tcpfsm_seed_sock(struct sock *sk)
 {
 	struct tcpfsm_net *tn;
@@ -76,7 +70,7 @@ static void tcpfsm_seed_lhash2(struct inet_hashinfo *h)
 static int tcpfsm_seed_stopped(void *data)
 {
 	struct inet_hashinfo *shared = init_net.ipv4.tcp_death_row.hashinfo;
-	struct tcpfsm_seed_work *w = data;
+	struct tcpfsm_snapshot *w = data;
 	struct tcpfsm_net *tn;
 	struct net *net;
 	int i;
@@ -97,7 +91,7 @@ static int tcpfsm_seed_stopped(void *data)
 		tn = tcpfsm_pernet(net);
 		if (!tn || !tn->stats)
 			continue;
-		tcpfsm_stats_fold(tn, w->trans);
+		tcpfsm_stats_fold(tn, w);
 		tcpfsm_flow(w->trans, w->entered, w->left);
 		for (i = 0; i < TCPFSM_NR_STATES; i++)
 			tn->base[i] -= w->entered[i] - w->left[i];
@@ -116,7 +110,7 @@ static int tcpfsm_seed_stopped(void *data)
  */
 int tcpfsm_seed(void)
 {
-	struct tcpfsm_seed_work *w;
+	struct tcpfsm_snapshot *w;
 	int err;
 
 	w = kmalloc(sizeof(*w), GFP_KERNEL);

@@ -68,22 +68,30 @@ void tcpfsm_stats_exit_net(struct tcpfsm_net *tn)
 }
 
 /**
- * tcpfsm_stats_fold() - sum the per-CPU matrices of a netns
+ * tcpfsm_stats_fold() - sum the per-CPU counters of a netns
  * @tn: the netns's state
- * @trans: where to store the sums, [old][new]
+ * @snap: where the sums go: @snap->trans and the event counters
  */
 void tcpfsm_stats_fold(const struct tcpfsm_net *tn,
-		       u64 trans[TCPFSM_NR_STATES][TCPFSM_NR_STATES])
+		       struct tcpfsm_snapshot *snap)
 {
 	int cpu, i, j;
 
-	memset(trans, 0, sizeof(u64) * TCPFSM_NR_STATES * TCPFSM_NR_STATES);
+	memset(snap->trans, 0, sizeof(snap->trans));
+	snap->ev_sent = 0;
+	snap->ev_lost_overflow = 0;
+	snap->ev_lost_nomem = 0;
+	snap->ev_lost_rcvbuf = 0;
 	for_each_possible_cpu(cpu) {
 		const struct tcpfsm_pcpu *p = per_cpu_ptr(tn->stats, cpu);
 
 		for (i = 0; i < TCPFSM_NR_STATES; i++)
 			for (j = 0; j < TCPFSM_NR_STATES; j++)
-				trans[i][j] += READ_ONCE(p->trans[i][j]);
+				snap->trans[i][j] += READ_ONCE(p->trans[i][j]);
+		snap->ev_sent += READ_ONCE(p->ev_sent);
+		snap->ev_lost_overflow += READ_ONCE(p->ev_lost_overflow);
+		snap->ev_lost_nomem += READ_ONCE(p->ev_lost_nomem);
+		snap->ev_lost_rcvbuf += READ_ONCE(p->ev_lost_rcvbuf);
 	}
 }
 
@@ -155,7 +163,7 @@ void tcpfsm_snapshot(struct net *net, struct tcpfsm_snapshot *snap)
 
 	/* base[] and the matrix must come from the same side of the seed */
 	down_read(&tcpfsm_seed_rwsem);
-	tcpfsm_stats_fold(tn, snap->trans);
+	tcpfsm_stats_fold(tn, snap);
 	for (i = 0; i < TCPFSM_NR_STATES; i++)
 		snap->current_nr[i] = tn->base[i];
 	up_read(&tcpfsm_seed_rwsem);

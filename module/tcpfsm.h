@@ -33,9 +33,18 @@ static inline unsigned int tcpfsm_idx(int state)
 	return state - TCP_ESTABLISHED;
 }
 
-/* What the probe writes: one per CPU per netns, never shared. */
+/*
+ * What the probe writes: one per CPU per netns, never shared. The ev_
+ * counters are those of the events group (events.c): the sequence number
+ * of the last event, and how events went.
+ */
 struct tcpfsm_pcpu {
 	u64 trans[TCPFSM_NR_STATES][TCPFSM_NR_STATES];
+	u64 ev_seq;
+	u64 ev_sent;
+	u64 ev_lost_overflow;
+	u64 ev_lost_nomem;
+	u64 ev_lost_rcvbuf;
 };
 
 /**
@@ -63,6 +72,10 @@ struct tcpfsm_net {
  *	is not tracked)
  * @timewait: timewait sockets now (TIME_WAIT and FIN_WAIT2 substates)
  * @new_syn_recv: request sockets (half-open connections) now
+ * @ev_sent: events delivered to the events group
+ * @ev_lost_overflow: events dropped on a full per-CPU ring
+ * @ev_lost_nomem: events dropped for want of memory for a message
+ * @ev_lost_rcvbuf: events a listener's full receive buffer refused
  */
 struct tcpfsm_snapshot {
 	u64 trans[TCPFSM_NR_STATES][TCPFSM_NR_STATES];
@@ -71,6 +84,10 @@ struct tcpfsm_snapshot {
 	s64 current_nr[TCPFSM_NR_STATES];
 	s64 timewait;
 	s64 new_syn_recv;
+	u64 ev_sent;
+	u64 ev_lost_overflow;
+	u64 ev_lost_nomem;
+	u64 ev_lost_rcvbuf;
 };
 
 /**
@@ -102,7 +119,7 @@ const char *tcpfsm_state_name(int state);
 int tcpfsm_stats_init_net(struct tcpfsm_net *tn);
 void tcpfsm_stats_exit_net(struct tcpfsm_net *tn);
 void tcpfsm_stats_fold(const struct tcpfsm_net *tn,
-		       u64 trans[TCPFSM_NR_STATES][TCPFSM_NR_STATES]);
+		       struct tcpfsm_snapshot *snap);
 void tcpfsm_flow(u64 trans[TCPFSM_NR_STATES][TCPFSM_NR_STATES],
 		 u64 *entered, u64 *left);
 void tcpfsm_snapshot(struct net *net, struct tcpfsm_snapshot *snap);
@@ -116,6 +133,13 @@ void tcpfsm_proc_exit_net(struct net *net, struct tcpfsm_net *tn);
 
 int tcpfsm_netlink_register(void);
 void tcpfsm_netlink_unregister(void);
+
+int tcpfsm_events_init(void);
+void tcpfsm_events_flush(void);
+void tcpfsm_events_fini(void);
+void tcpfsm_events_exit_net(struct net *net);
+void tcpfsm_event_record(const struct sock *sk, struct net *net,
+			 struct tcpfsm_pcpu __percpu *stats, int old, int new);
 
 int tcpfsm_probe_register(void);
 void tcpfsm_probe_unregister(void);

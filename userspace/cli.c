@@ -5,7 +5,11 @@
  * asks for its usage.
  */
 #include <getopt.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <linux/tcpfsm.h>
 
@@ -19,13 +23,17 @@
 
 static int parse_stats(struct cli_args *a, int argc, char **argv, FILE *err);
 static int parse_state(struct cli_args *a, int argc, char **argv, FILE *err);
+static int parse_monitor(struct cli_args *a, int argc, char **argv, FILE *err);
 static int parse_help(struct cli_args *a, int argc, char **argv, FILE *err);
+
+#define JSON_OPTS	"[-j [-p]] "
 
 static const struct cli_command commands[] = {
 	{
 		.name = "stats",
 		.alias = "show",
 		.id = CLI_CMD_STATS,
+		.opts = JSON_OPTS,
 		.args = "[all]",
 		.summary = "per-state figures, transitions, event counters",
 		.details =
@@ -40,6 +48,7 @@ static const struct cli_command commands[] = {
 	{
 		.name = "state",
 		.id = CLI_CMD_STATE,
+		.opts = JSON_OPTS,
 		.args = "NAME",
 		.summary = "the figures of one state",
 		.details =
@@ -50,8 +59,33 @@ static const struct cli_command commands[] = {
 		.parse = parse_state,
 	},
 	{
+		.name = "monitor",
+		.id = CLI_CMD_MONITOR,
+		.opts = "[-j] ",
+		.args = "[FILTERS]",
+		.summary = "the transitions as they happen",
+		.details =
+"One line per TCP state transition of the caller's network namespace, as it\n"
+"happens, until SIGINT or SIGTERM: the time (CLOCK_MONOTONIC seconds), the\n"
+"family, the local and the remote address and port, OLD -> NEW, then the\n"
+"socket's inode, owner and cookie where it has them. With -j, one JSON\n"
+"object per line (-p does nothing). The events lost on the way are counted\n"
+"from the gaps in their sequence numbers: \"LOST N events (source CPU)\".\n"
+"Needs CAP_NET_ADMIN: the events carry addresses.\n"
+"\n"
+"Filters, all of which an event must pass:\n"
+"  -4, -6, family inet|inet6   its address family\n"
+"  sport PORT                  its local port\n"
+"  dport PORT                  its remote port\n"
+"  port PORT                   its local or its remote port\n"
+"  state NAME                  its old or its new state; repeated: any of\n"
+"                              them (NAME as for \"tcpfsm state\")\n",
+		.parse = parse_monitor,
+	},
+	{
 		.name = "help",
 		.id = CLI_CMD_HELP,
+		.opts = "",
 		.args = "[COMMAND]",
 		.summary = "this text, or the usage of COMMAND",
 		.details = "The usage of tcpfsm, or of COMMAND.\n",
@@ -83,15 +117,14 @@ const struct cli_command *cli_lookup(const char *name)
  */
 void cli_usage(FILE *f, const struct cli_command *cmd)
 {
-	const char *opts;
 	unsigned int i;
 
 	if (cmd) {
-		opts = cmd->id == CLI_CMD_HELP ? "" : "[-j [-p]] ";
-		fprintf(f, "Usage: tcpfsm %s%s %s\n", opts, cmd->name, cmd->args);
+		fprintf(f, "Usage: tcpfsm %s%s %s\n", cmd->opts, cmd->name,
+			cmd->args);
 		if (cmd->alias)
-			fprintf(f, "       tcpfsm %s%s %s\n", opts, cmd->alias,
-				cmd->args);
+			fprintf(f, "       tcpfsm %s%s %s\n", cmd->opts,
+				cmd->alias, cmd->args);
 		fprintf(f, "\n%s", cmd->details);
 		return;
 	}
@@ -157,28 +190,153 @@ static int parse_stats(struct cli_args *a, int argc, char **argv, FILE *err)
 	return 0;
 }
 
-static int parse_state(struct cli_args *a, int argc, char **argv, FILE *err)
+/* @what (of @arg if not NULL) is missing */
+static int missing(const struct cli_args *a, const char *arg, const char *what,
+		   FILE *err)
+{
+	fprintf(err, "tcpfsm: %s: %s%s%s is missing\n", a->cmd->name,
+		arg ? arg : "", arg ? ": " : "", what);
+	cli_usage(err, a->cmd);
+	return -1;
+}
+
+/* The number of state @s, or -1 and the valid names on @err */
+static int parse_state_name(const char *s, FILE *err)
 {
 	unsigned int i;
+	int state = tcpfsm_state_parse(s);
+
+	if (state >= 0)
+		return state;
+	fprintf(err, "tcpfsm: unknown state \"%s\"\nvalid states:", s);
+	for (i = 1; i <= TCPFSM_NR_STATES; i++)
+		fprintf(err, " %s", tcpfsm_state_name(i));
+	fputs("\n(in any case; or as ss spells them: ESTAB, SYN-SENT, FIN-WAIT-1, ...; or 1-12)\n",
+	      err);
+	return -1;
+}
+
+static int parse_state(struct cli_args *a, int argc, char **argv, FILE *err)
+{
 	int state;
 
-	if (argc < 1) {
-		fprintf(err, "tcpfsm: %s: NAME is missing\n", a->cmd->name);
-		cli_usage(err, a->cmd);
-		return -1;
-	}
+	if (argc < 1)
+		return missing(a, NULL, "NAME", err);
 	if (argc > 1)
 		return bad_arg(a, argv[1], err);
-	state = tcpfsm_state_parse(argv[0]);
-	if (state < 0) {
-		fprintf(err, "tcpfsm: unknown state \"%s\"\nvalid states:", argv[0]);
-		for (i = 1; i <= TCPFSM_NR_STATES; i++)
-			fprintf(err, " %s", tcpfsm_state_name(i));
-		fputs("\n(in any case; or as ss spells them: ESTAB, SYN-SENT, FIN-WAIT-1, ...; or 1-12)\n",
-		      err);
+	state = parse_state_name(argv[0], err);
+	if (state < 0)
+		return -1;
+	a->state = state;
+	return 0;
+}
+
+/* The family of "family NAME" */
+static unsigned int parse_family_name(const char *s)
+{
+	if (!strcmp(s, "inet") || !strcmp(s, "ipv4"))
+		return AF_INET;
+	if (!strcmp(s, "inet6") || !strcmp(s, "ipv6"))
+		return AF_INET6;
+	return 0;
+}
+
+/* A port, 0-65535 in decimal: -1 if @s is not one */
+static int parse_port(const char *s)
+{
+	unsigned long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	v = strtoul(s, &end, 10);
+	return *end || v > UINT16_MAX ? -1 : (int)v;
+}
+
+/* The port filters: their names, their bit, where they go */
+static const struct {
+	const char *name;
+	unsigned int bit;
+	size_t offset;
+} port_filters[] = {
+	{ "sport", TCPFSM_FILTER_SPORT, offsetof(struct tcpfsm_filter, sport) },
+	{ "dport", TCPFSM_FILTER_DPORT, offsetof(struct tcpfsm_filter, dport) },
+	{ "port", TCPFSM_FILTER_PORT, offsetof(struct tcpfsm_filter, port) },
+};
+
+/* Filter @arg, of value @val (NULL if none); Return: arguments used, or -1 */
+static int parse_filter(struct cli_args *a, const char *arg, const char *val,
+			FILE *err)
+{
+	struct tcpfsm_filter *f = &a->filter;
+	unsigned int family = 0, i;
+	int n = 1, v;
+
+	if (!strcmp(arg, "-4")) {
+		family = AF_INET;
+	} else if (!strcmp(arg, "-6")) {
+		family = AF_INET6;
+	} else if (!strcmp(arg, "family")) {
+		if (!val)
+			return missing(a, arg, "inet or inet6", err);
+		family = parse_family_name(val);
+		if (!family) {
+			fprintf(err, "tcpfsm: %s: family: invalid family \"%s\" (inet or inet6)\n",
+				a->cmd->name, val);
+			return -1;
+		}
+		n = 2;
+	} else if (!strcmp(arg, "state")) {
+		if (!val)
+			return missing(a, arg, "NAME", err);
+		v = parse_state_name(val, err);
+		if (v < 0)
+			return -1;
+		f->states |= BIT(v);
+		return 2;
+	} else {
+		for (i = 0; i < ARRAY_SIZE(port_filters); i++)
+			if (!strcmp(arg, port_filters[i].name))
+				break;
+		if (i == ARRAY_SIZE(port_filters))
+			return bad_arg(a, arg, err);
+		if (!val)
+			return missing(a, arg, "PORT", err);
+		if (f->ports & port_filters[i].bit) {
+			fprintf(err, "tcpfsm: %s: %s given twice\n",
+				a->cmd->name, arg);
+			return -1;
+		}
+		v = parse_port(val);
+		if (v < 0) {
+			fprintf(err, "tcpfsm: %s: %s: invalid port \"%s\" (0-65535)\n",
+				a->cmd->name, arg, val);
+			return -1;
+		}
+		f->ports |= port_filters[i].bit;
+		*(uint16_t *)((char *)f + port_filters[i].offset) = v;
+		return 2;
+	}
+
+	if (f->family && f->family != family) {
+		fprintf(err, "tcpfsm: %s: the inet and inet6 filters exclude each other\n",
+			a->cmd->name);
 		return -1;
 	}
-	a->state = state;
+	f->family = family;
+	return n;
+}
+
+static int parse_monitor(struct cli_args *a, int argc, char **argv, FILE *err)
+{
+	int i, n;
+
+	for (i = 0; i < argc; i += n) {
+		n = parse_filter(a, argv[i], i + 1 < argc ? argv[i + 1] : NULL,
+				 err);
+		if (n < 0)
+			return -1;
+	}
 	return 0;
 }
 

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "monitor.h"
+
 enum cli_action {
 	CLI_RUN,		/* run cmd */
 	CLI_HELP,		/* print the usage of cmd (of tcpfsm if NULL) */
@@ -19,6 +21,7 @@ enum cli_cmd_id {
 	CLI_CMD_HELP,
 	CLI_CMD_STATS,
 	CLI_CMD_STATE,
+	CLI_CMD_MONITOR,
 };
 
 struct cli_args;
@@ -27,6 +30,7 @@ struct cli_command {
 	const char *name;
 	const char *alias;		/* or NULL */
 	enum cli_cmd_id id;
+	const char *opts;		/* synopsis of the options it takes */
 	const char *args;		/* synopsis of its arguments */
 	const char *summary;		/* one line, for tcpfsm's usage */
 	const char *details;		/* for its own usage */
@@ -41,6 +45,7 @@ struct cli_args {
 	bool pretty;
 	bool all;			/* stats all */
 	unsigned int state;		/* state NAME */
+	struct tcpfsm_filter filter;	/* monitor FILTERS */
 };
 
 const struct cli_command *cli_lookup(const char *name);

@@ -10,17 +10,23 @@
  * newer module may add some), attributes of the wrong size are an error,
  * and the attributes the family documents as always present are checked
  * afterwards (tcpfsm_stats_check(), tcpfsm_state_check()).
+ *
+ * The monitor joins the multicast group "events" and reads the
+ * TCPFSM_CMD_TRANSITION_NTF messages the module sends to it, several to a
+ * datagram, each parsed the same way into a struct tcpfsm_event.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
+#include <netinet/in.h>
 
 #include "nl.h"
 #include "util.h"
@@ -29,11 +35,14 @@
 #define TCPFSM_NL_BUFSIZE	65536
 /* The largest request: a header and one attribute */
 #define TCPFSM_NL_REQSIZE	256
+/* The receive buffer of the monitor's socket: events come in bursts */
+#define TCPFSM_NL_RCVBUF	(4 << 20)
 
 /* What a reply of an attribute set may hold: indexed by attribute type */
 struct attr_spec {
 	enum mnl_attr_data_type type;	/* MNL_TYPE_UNSPEC: unknown, skipped */
 	const char *name;		/* as the spec names it */
+	size_t len;			/* MNL_TYPE_BINARY: its exact length */
 };
 
 struct attr_set {
@@ -68,6 +77,24 @@ static const struct attr_spec stats_attrs[] = {
 	[TCPFSM_A_STATS_STATE_ID]		= { MNL_TYPE_U8, "state-id" },
 };
 
+static const struct attr_spec event_attrs[] = {
+	[TCPFSM_A_EVENT_FAMILY]		= { MNL_TYPE_U16, "family" },
+	[TCPFSM_A_EVENT_SADDR4]		= { MNL_TYPE_U32, "saddr4" },
+	[TCPFSM_A_EVENT_DADDR4]		= { MNL_TYPE_U32, "daddr4" },
+	[TCPFSM_A_EVENT_SADDR6]		= { MNL_TYPE_BINARY, "saddr6", 16 },
+	[TCPFSM_A_EVENT_DADDR6]		= { MNL_TYPE_BINARY, "daddr6", 16 },
+	[TCPFSM_A_EVENT_SPORT]		= { MNL_TYPE_U16, "sport" },
+	[TCPFSM_A_EVENT_DPORT]		= { MNL_TYPE_U16, "dport" },
+	[TCPFSM_A_EVENT_OLD_STATE]	= { MNL_TYPE_U8, "old-state" },
+	[TCPFSM_A_EVENT_NEW_STATE]	= { MNL_TYPE_U8, "new-state" },
+	[TCPFSM_A_EVENT_TIMESTAMP]	= { MNL_TYPE_U64, "timestamp" },
+	[TCPFSM_A_EVENT_COOKIE]		= { MNL_TYPE_U64, "cookie" },
+	[TCPFSM_A_EVENT_INO]		= { MNL_TYPE_U64, "ino" },
+	[TCPFSM_A_EVENT_UID]		= { MNL_TYPE_U32, "uid" },
+	[TCPFSM_A_EVENT_SOURCE]		= { MNL_TYPE_U32, "source" },
+	[TCPFSM_A_EVENT_SEQ]		= { MNL_TYPE_U64, "seq" },
+};
+
 static const struct attr_spec ctrl_attrs[] = {
 	[CTRL_ATTR_FAMILY_ID]		= { MNL_TYPE_U16, "family-id" },
 	[CTRL_ATTR_FAMILY_NAME]		= { MNL_TYPE_NUL_STRING, "family-name" },
@@ -83,8 +110,21 @@ static const struct attr_spec mcast_grp_attrs[] = {
 static const struct attr_set transition_set = ATTR_SET("transition", transition_attrs);
 static const struct attr_set state_stats_set = ATTR_SET("state-stats", state_stats_attrs);
 static const struct attr_set stats_set = ATTR_SET("stats", stats_attrs);
+static const struct attr_set event_set = ATTR_SET("event", event_attrs);
 static const struct attr_set ctrl_set = ATTR_SET("ctrl", ctrl_attrs);
 static const struct attr_set mcast_grp_set = ATTR_SET("mcast-group", mcast_grp_attrs);
+
+/* The attributes every event has, whatever its family */
+static const unsigned int event_required_attrs[] = {
+	TCPFSM_A_EVENT_FAMILY,
+	TCPFSM_A_EVENT_SPORT,
+	TCPFSM_A_EVENT_DPORT,
+	TCPFSM_A_EVENT_OLD_STATE,
+	TCPFSM_A_EVENT_NEW_STATE,
+	TCPFSM_A_EVENT_TIMESTAMP,
+	TCPFSM_A_EVENT_SOURCE,
+	TCPFSM_A_EVENT_SEQ,
+};
 
 /* The event counters of a GET reply, all of which it must have */
 static const unsigned int stats_event_attrs[] = {
@@ -150,7 +190,8 @@ static int attr_check(const struct nlattr *attr, const struct attr_set *set,
 	if (type > set->max || set->attrs[type].type == MNL_TYPE_UNSPEC)
 		return 0;
 	spec = &set->attrs[type];
-	if (mnl_attr_validate(attr, spec->type) < 0)
+	if ((spec->len ? mnl_attr_validate2(attr, spec->type, spec->len) :
+			 mnl_attr_validate(attr, spec->type)) < 0)
 		return set_err(e, TCPFSM_ERR_MALFORMED, errno,
 			       "attribute %s of %s", spec->name, set->name);
 	return type;
@@ -538,6 +579,141 @@ int tcpfsm_parse_error(const struct nlmsghdr *nlh, struct tcpfsm_err *e)
 	return MNL_CB_ERROR;
 }
 
+/* A state of an event: one this command knows, for it must name it */
+static int event_state(const struct nlattr *attr, struct tcpfsm_err *e)
+{
+	int state = state_check(attr, &event_set, e);
+
+	if (!state)
+		return set_err(e, TCPFSM_ERR_MALFORMED, EINVAL,
+			       "state %u in attribute %s of event",
+			       mnl_attr_get_u8(attr),
+			       event_attrs[mnl_attr_get_type(attr)].name);
+	return state;
+}
+
+/**
+ * tcpfsm_parse_event() - parse a TCPFSM_CMD_TRANSITION_NTF
+ * @nlh: the message
+ * @ev: the event
+ * @e: what went wrong, on error
+ *
+ * Return: 0, or -1 if the message is malformed, of a family other than
+ * AF_INET and AF_INET6, or lacks an attribute every event has.
+ */
+int tcpfsm_parse_event(const struct nlmsghdr *nlh, struct tcpfsm_event *ev,
+		       struct tcpfsm_err *e)
+{
+	const struct nlattr *tb[TCPFSM_A_EVENT_MAX + 1] = { 0 };
+	struct nest_ctx c = { .set = &event_set, .tb = tb, .e = e };
+	const struct nlattr *saddr, *daddr;
+	unsigned int i, sa, da;
+	int old, new;
+
+	memset(ev, 0, sizeof(*ev));
+	if (genl_payload_check(nlh, e) < 0 ||
+	    mnl_attr_parse(nlh, GENL_HDRLEN, nest_attr_cb, &c) < 0)
+		return -1;
+	for (i = 1; i <= TCPFSM_A_EVENT_MAX; i++)
+		if (tb[i])
+			ev->present |= BIT(i);
+	for (i = 0; i < ARRAY_SIZE(event_required_attrs); i++)
+		if (!tb[event_required_attrs[i]])
+			return set_err(e, TCPFSM_ERR_MISSING, 0, "%s in an event",
+				       event_attrs[event_required_attrs[i]].name);
+
+	ev->family = mnl_attr_get_u16(tb[TCPFSM_A_EVENT_FAMILY]);
+	switch (ev->family) {
+	case AF_INET:
+		sa = TCPFSM_A_EVENT_SADDR4;
+		da = TCPFSM_A_EVENT_DADDR4;
+		break;
+	case AF_INET6:
+		sa = TCPFSM_A_EVENT_SADDR6;
+		da = TCPFSM_A_EVENT_DADDR6;
+		break;
+	default:
+		return set_err(e, TCPFSM_ERR_MALFORMED, EAFNOSUPPORT,
+			       "family %u of an event", ev->family);
+	}
+	saddr = tb[sa];
+	daddr = tb[da];
+	if (!saddr || !daddr)
+		return set_err(e, TCPFSM_ERR_MISSING, 0, "%s in an event",
+			       event_attrs[saddr ? da : sa].name);
+	memcpy(ev->saddr, mnl_attr_get_payload(saddr),
+	       mnl_attr_get_payload_len(saddr));
+	memcpy(ev->daddr, mnl_attr_get_payload(daddr),
+	       mnl_attr_get_payload_len(daddr));
+	ev->sport = ntohs(mnl_attr_get_u16(tb[TCPFSM_A_EVENT_SPORT]));
+	ev->dport = ntohs(mnl_attr_get_u16(tb[TCPFSM_A_EVENT_DPORT]));
+
+	old = event_state(tb[TCPFSM_A_EVENT_OLD_STATE], e);
+	new = event_state(tb[TCPFSM_A_EVENT_NEW_STATE], e);
+	if (old < 0 || new < 0)
+		return -1;
+	ev->old_state = old;
+	ev->new_state = new;
+
+	ev->time_ns = mnl_attr_get_u64(tb[TCPFSM_A_EVENT_TIMESTAMP]);
+	if (tb[TCPFSM_A_EVENT_COOKIE])
+		ev->cookie = mnl_attr_get_u64(tb[TCPFSM_A_EVENT_COOKIE]);
+	if (tb[TCPFSM_A_EVENT_INO])
+		ev->ino = mnl_attr_get_u64(tb[TCPFSM_A_EVENT_INO]);
+	if (tb[TCPFSM_A_EVENT_UID])
+		ev->uid = mnl_attr_get_u32(tb[TCPFSM_A_EVENT_UID]);
+	ev->source = mnl_attr_get_u32(tb[TCPFSM_A_EVENT_SOURCE]);
+	ev->seq = mnl_attr_get_u64(tb[TCPFSM_A_EVENT_SEQ]);
+	return 0;
+}
+
+/**
+ * tcpfsm_parse_events() - the events of a datagram of the events group
+ * @buf: the datagram
+ * @len: its length
+ * @family_id: the id of the tcpfsm family: messages of others are skipped,
+ *	as are its messages other than TCPFSM_CMD_TRANSITION_NTF
+ * @cb: called for each event, in order, or for each message that does not
+ *	parse (with what is wrong with it): one bad message does not hide
+ *	the others
+ * @data: for @cb
+ * @e: why, if @cb stopped
+ *
+ * Return: 0, or -1 if @cb returned -1.
+ */
+int tcpfsm_parse_events(const void *buf, size_t len, uint16_t family_id,
+			tcpfsm_event_cb cb, void *data, struct tcpfsm_err *e)
+{
+	const struct nlmsghdr *nlh = buf;
+	struct tcpfsm_event ev;
+	struct tcpfsm_err me;
+	int left = len, ret;
+
+	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+
+		if (nlh->nlmsg_type != family_id ||
+		    (mnl_nlmsg_get_payload_len(nlh) >= GENL_HDRLEN &&
+		     genl->cmd != TCPFSM_CMD_TRANSITION_NTF))
+			continue;
+		err_init(&me, "reading an event");
+		if (tcpfsm_parse_event(nlh, &ev, &me) < 0)
+			ret = cb(NULL, &me, data);
+		else
+			ret = cb(&ev, NULL, data);
+		if (ret < 0)
+			return sys_err(e, errno);
+	}
+	if (left > 0) {
+		err_init(&me, "reading an event");
+		set_err(&me, TCPFSM_ERR_MALFORMED, EBADMSG,
+			"a message longer than its datagram");
+		if (cb(NULL, &me, data) < 0)
+			return sys_err(e, errno);
+	}
+	return 0;
+}
+
 /* One exchange: the request, the reply if any, the ack */
 struct reply_ctx {
 	uint16_t type;		/* of the reply */
@@ -786,6 +962,60 @@ int tcpfsm_nl_get_state(struct tcpfsm_nl *nl, unsigned int state,
 }
 
 /**
+ * tcpfsm_nl_join_events() - join the multicast group "events"
+ * @nl: an open socket, of tcpfsm_nl_open()
+ * @e: what went wrong, on error: TCPFSM_ERR_NOGROUP if the family has no
+ *	such group
+ *
+ * The socket's receive buffer is enlarged first, to hold a burst of events
+ * (beyond net.core.rmem_max with CAP_NET_ADMIN, else up to it).
+ *
+ * Return: 0, or -1.
+ */
+int tcpfsm_nl_join_events(struct tcpfsm_nl *nl, struct tcpfsm_err *e)
+{
+	unsigned int grp = nl->family.mcgrp_events;
+	int fd = mnl_socket_get_fd(nl->sk);
+	int size = TCPFSM_NL_RCVBUF;
+
+	err_init(e, "monitor");
+	if (!grp)
+		return set_err(e, TCPFSM_ERR_NOGROUP, 0, NULL);
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (mnl_socket_setsockopt(nl->sk, NETLINK_ADD_MEMBERSHIP, &grp,
+				  sizeof(grp)) < 0) {
+		if (errno == EPERM || errno == EACCES)
+			return set_err(e, TCPFSM_ERR_SYS, errno,
+				       "the events carry addresses");
+		return sys_err(e, errno);
+	}
+	return 0;
+}
+
+/**
+ * tcpfsm_nl_recv_events() - receive a datagram of the events group
+ * @nl: a socket of tcpfsm_nl_join_events()
+ * @cb: called for each event of it, see tcpfsm_parse_events()
+ * @data: for @cb
+ * @e: what went wrong, on error: ENOBUFS (TCPFSM_ERR_SYS) if events were
+ *	lost because the socket's buffer was full; the socket goes on
+ *
+ * Return: 0, or -1.
+ */
+int tcpfsm_nl_recv_events(struct tcpfsm_nl *nl, tcpfsm_event_cb cb, void *data,
+			  struct tcpfsm_err *e)
+{
+	ssize_t n;
+
+	err_init(e, "receiving the events");
+	n = mnl_socket_recvfrom(nl->sk, nl->buf, TCPFSM_NL_BUFSIZE);
+	if (n < 0)
+		return sys_err(e, errno);
+	return tcpfsm_parse_events(nl->buf, n, nl->family.id, cb, data, e);
+}
+
+/**
  * tcpfsm_err_print() - say what went wrong, and its likely cause
  * @f: where, usually stderr
  * @e: the error
@@ -814,11 +1044,20 @@ void tcpfsm_err_print(FILE *f, const struct tcpfsm_err *e)
 		fprintf(f, "tcpfsm: %s: malformed reply from the kernel: %s: %s\n",
 			what, e->detail, strerror(e->code));
 		return;
+	case TCPFSM_ERR_NOGROUP:
+		fputs("tcpfsm: the tcpfsm module is too old: no events group\n", f);
+		return;
 	case TCPFSM_ERR_SYS:
 	case TCPFSM_ERR_KERNEL:
 		break;
 	}
 
+	if ((e->code == EPERM || e->code == EACCES) && e->detail[0]) {
+		/* the detail says why */
+		fprintf(f, "tcpfsm: %s needs CAP_NET_ADMIN (%s)\n", what,
+			e->detail);
+		return;
+	}
 	if (e->code == EPERM || e->code == EACCES)
 		fprintf(f, "tcpfsm: %s needs CAP_NET_ADMIN: %s", what,
 			strerror(e->code));

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * tcpfsm: the generic netlink family "tcpfsm" (Documentation/netlink/specs/
- * tcpfsm.yaml), with libmnl: family resolution, requests, and the parsing of
- * replies into plain C structures. Nothing here prints but tcpfsm_err_print().
+ * tcpfsm.yaml), with libmnl: family resolution, requests, the events group,
+ * and the parsing of replies and events into plain C structures. Nothing
+ * here prints but tcpfsm_err_print().
  */
 #ifndef TCPFSM_NL_H
 #define TCPFSM_NL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -15,6 +17,7 @@
 
 struct nlmsghdr;
 struct mnl_socket;
+struct tcpfsm_err;
 
 /* The figures of one state; entered and left exist together (has_flow) */
 struct tcpfsm_state_stats {
@@ -36,6 +39,30 @@ struct tcpfsm_stats {
 	uint32_t present;	/* bit TCPFSM_A_STATS_x: attribute seen */
 };
 
+/*
+ * A TCPFSM_CMD_TRANSITION_NTF: one transition of one socket. Addresses in
+ * network byte order (the first 4 bytes for AF_INET), ports in host order.
+ */
+struct tcpfsm_event {
+	uint16_t family;	/* AF_INET or AF_INET6 */
+	uint8_t saddr[16], daddr[16];
+	uint16_t sport, dport;
+	uint8_t old_state, new_state;	/* 1..12 */
+	uint64_t time_ns;	/* CLOCK_MONOTONIC */
+	uint64_t cookie, ino;	/* if present */
+	uint32_t uid;		/* if present */
+	uint32_t source;	/* the CPU whose buffer carried it */
+	uint64_t seq;		/* of the event among those of its source */
+	uint32_t present;	/* bit TCPFSM_A_EVENT_x: attribute seen */
+};
+
+/*
+ * Called for each event of a datagram: @ev, or NULL and @e for a message
+ * that does not parse. Return 0 to go on, -1 (errno set) to stop.
+ */
+typedef int (*tcpfsm_event_cb)(const struct tcpfsm_event *ev,
+			       const struct tcpfsm_err *e, void *data);
+
 /* What CTRL_CMD_GETFAMILY says about the family */
 struct tcpfsm_family {
 	uint16_t id;
@@ -51,6 +78,7 @@ enum tcpfsm_err_kind {
 	TCPFSM_ERR_VERSION,	/* family version this command does not know */
 	TCPFSM_ERR_MISSING,	/* a reply lacks an attribute it must have */
 	TCPFSM_ERR_MALFORMED,	/* a reply does not parse */
+	TCPFSM_ERR_NOGROUP,	/* the family has no multicast group "events" */
 };
 
 struct tcpfsm_err {
@@ -81,6 +109,9 @@ int tcpfsm_nl_get_stats(struct tcpfsm_nl *nl, struct tcpfsm_stats *st,
 			struct tcpfsm_err *e);
 int tcpfsm_nl_get_state(struct tcpfsm_nl *nl, unsigned int state,
 			struct tcpfsm_stats *st, struct tcpfsm_err *e);
+int tcpfsm_nl_join_events(struct tcpfsm_nl *nl, struct tcpfsm_err *e);
+int tcpfsm_nl_recv_events(struct tcpfsm_nl *nl, tcpfsm_event_cb cb, void *data,
+			  struct tcpfsm_err *e);
 
 /* The parsers the functions above run on each reply, for the unit tests */
 int tcpfsm_parse_family(const struct nlmsghdr *nlh, struct tcpfsm_family *fam,
@@ -92,6 +123,10 @@ int tcpfsm_stats_check(const struct tcpfsm_stats *st, struct tcpfsm_err *e);
 int tcpfsm_state_check(const struct tcpfsm_stats *st, unsigned int state,
 		       struct tcpfsm_err *e);
 int tcpfsm_parse_error(const struct nlmsghdr *nlh, struct tcpfsm_err *e);
+int tcpfsm_parse_event(const struct nlmsghdr *nlh, struct tcpfsm_event *ev,
+		       struct tcpfsm_err *e);
+int tcpfsm_parse_events(const void *buf, size_t len, uint16_t family_id,
+			tcpfsm_event_cb cb, void *data, struct tcpfsm_err *e);
 
 void tcpfsm_err_print(FILE *f, const struct tcpfsm_err *e);
 

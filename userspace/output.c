@@ -6,9 +6,13 @@
  * figure does not exist), the transitions as "OLD -> NEW  COUNT" in state
  * order, and the event counters on one line. JSON: the same as one object,
  * absent figures omitted.
+ *
+ * The monitor: one line per event, per loss; in JSON one object a line.
  */
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stddef.h>
+#include <sys/socket.h>
 
 #include "output.h"
 #include "states.h"
@@ -229,6 +233,192 @@ void tcpfsm_print_state(FILE *f, enum tcpfsm_fmt fmt,
 	json_end(&j);
 }
 
+/* The monitor */
+
+/* "ipv4" or "ipv6": the family of an event, which tcpfsm_parse_event() checked */
+static const char *event_family(const struct tcpfsm_event *ev)
+{
+	return ev->family == AF_INET6 ? "ipv6" : "ipv4";
+}
+
+static void event_addr(const struct tcpfsm_event *ev, const uint8_t *addr,
+		       char *buf, size_t len)
+{
+	if (!inet_ntop(ev->family, addr, buf, len))
+		snprintf(buf, len, "?");
+}
+
+/* ADDR:PORT, [ADDR]:PORT for IPv6 */
+static void text_endpoint(FILE *f, const struct tcpfsm_event *ev,
+			  const uint8_t *addr, uint16_t port)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	event_addr(ev, addr, buf, sizeof(buf));
+	if (ev->family == AF_INET6)
+		fprintf(f, "[%s]:%u", buf, port);
+	else
+		fprintf(f, "%s:%u", buf, port);
+}
+
+static bool event_has(const struct tcpfsm_event *ev, unsigned int attr)
+{
+	return ev->present & BIT(attr);
+}
+
+static void text_event(FILE *f, const struct tcpfsm_event *ev)
+{
+	fprintf(f, "%" PRIu64 ".%06" PRIu64 " %s ", ev->time_ns / 1000000000,
+		ev->time_ns % 1000000000 / 1000, event_family(ev));
+	text_endpoint(f, ev, ev->saddr, ev->sport);
+	fputc(' ', f);
+	text_endpoint(f, ev, ev->daddr, ev->dport);
+	fprintf(f, " %s -> %s", tcpfsm_state_name(ev->old_state),
+		tcpfsm_state_name(ev->new_state));
+	if (event_has(ev, TCPFSM_A_EVENT_INO))
+		fprintf(f, " ino %" PRIu64, ev->ino);
+	if (event_has(ev, TCPFSM_A_EVENT_UID))
+		fprintf(f, " uid %" PRIu32, ev->uid);
+	if (event_has(ev, TCPFSM_A_EVENT_COOKIE))
+		fprintf(f, " cookie %" PRIu64, ev->cookie);
+	fputc('\n', f);
+}
+
+static void json_event(struct json *j, const struct tcpfsm_event *ev)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	json_open(j, '{');
+	json_key(j, "time_ns");
+	json_u64(j, ev->time_ns);
+	json_key(j, "family");
+	json_string(j, event_family(ev));
+	json_key(j, "saddr");
+	event_addr(ev, ev->saddr, buf, sizeof(buf));
+	json_string(j, buf);
+	json_key(j, "sport");
+	json_u64(j, ev->sport);
+	json_key(j, "daddr");
+	event_addr(ev, ev->daddr, buf, sizeof(buf));
+	json_string(j, buf);
+	json_key(j, "dport");
+	json_u64(j, ev->dport);
+	json_key(j, "old");
+	json_string(j, tcpfsm_state_name(ev->old_state));
+	json_key(j, "new");
+	json_string(j, tcpfsm_state_name(ev->new_state));
+	if (event_has(ev, TCPFSM_A_EVENT_COOKIE)) {
+		json_key(j, "cookie");
+		json_u64(j, ev->cookie);
+	}
+	if (event_has(ev, TCPFSM_A_EVENT_INO)) {
+		json_key(j, "ino");
+		json_u64(j, ev->ino);
+	}
+	if (event_has(ev, TCPFSM_A_EVENT_UID)) {
+		json_key(j, "uid");
+		json_u64(j, ev->uid);
+	}
+	json_key(j, "source");
+	json_u64(j, ev->source);
+	json_key(j, "seq");
+	json_u64(j, ev->seq);
+	json_close(j, '}');
+}
+
+/**
+ * tcpfsm_print_event() - one line for a transition event
+ * @f: where
+ * @fmt: text, or JSON (always compact)
+ * @ev: an event of tcpfsm_parse_event()
+ *
+ * Text: seconds.microseconds of CLOCK_MONOTONIC, the family, the local
+ * and the remote end, OLD -> NEW, then ino, uid and cookie if known.
+ */
+void tcpfsm_print_event(FILE *f, enum tcpfsm_fmt fmt,
+			const struct tcpfsm_event *ev)
+{
+	struct json j;
+
+	if (fmt == TCPFSM_FMT_TEXT) {
+		text_event(f, ev);
+		return;
+	}
+	json_init(&j, f, false);
+	json_event(&j, ev);
+	json_end(&j);
+}
+
+/**
+ * tcpfsm_print_lost() - one line for events a gap in the sequence says lost
+ * @f: where
+ * @fmt: text, or JSON (always compact)
+ * @lost: how many
+ * @source: of which source (CPU)
+ */
+void tcpfsm_print_lost(FILE *f, enum tcpfsm_fmt fmt, uint64_t lost,
+		       uint32_t source)
+{
+	struct json j;
+
+	if (fmt == TCPFSM_FMT_TEXT) {
+		fprintf(f, "LOST %" PRIu64 " events (source %" PRIu32 ")\n",
+			lost, source);
+		return;
+	}
+	json_init(&j, f, false);
+	json_open(&j, '{');
+	json_key(&j, "lost");
+	json_u64(&j, lost);
+	json_key(&j, "source");
+	json_u64(&j, source);
+	json_close(&j, '}');
+	json_end(&j);
+}
+
+/**
+ * tcpfsm_print_overflow() - one line for an overflow of the socket buffer
+ * @f: where
+ * @fmt: text, or JSON (always compact)
+ * @overflows: how many so far, this one included
+ *
+ * How many events were lost is not known yet ("lost" is null in JSON): the
+ * gaps in the sequences of the next events tell, in lines of their own.
+ */
+void tcpfsm_print_overflow(FILE *f, enum tcpfsm_fmt fmt, uint64_t overflows)
+{
+	struct json j;
+
+	if (fmt == TCPFSM_FMT_TEXT) {
+		fputs("lost events: socket buffer overflow\n", f);
+		return;
+	}
+	json_init(&j, f, false);
+	json_open(&j, '{');
+	json_key(&j, "lost");
+	json_null(&j);
+	json_key(&j, "overflows");
+	json_u64(&j, overflows);
+	json_close(&j, '}');
+	json_end(&j);
+}
+
+/**
+ * tcpfsm_print_monitor_summary() - the last line of the monitor, in text
+ * @f: where, stderr
+ * @events: the events shown
+ * @lost: the events lost, by the gaps of the sequences
+ * @overflows: the overflows of the socket buffer, said only if any
+ */
+void tcpfsm_print_monitor_summary(FILE *f, uint64_t events, uint64_t lost,
+				  uint64_t overflows)
+{
+	fprintf(f, "# %" PRIu64 " events, %" PRIu64 " lost", events, lost);
+	if (overflows)
+		fprintf(f, ", %" PRIu64 " socket buffer overflows", overflows);
+	fputc('\n', f);
+}
+
 /* The JSON writer */
 
 void json_init(struct json *j, FILE *f, bool pretty)
@@ -360,6 +550,12 @@ void json_s64(struct json *j, int64_t v)
 {
 	json_sep(j);
 	fprintf(j->f, "%" PRId64, v);
+}
+
+void json_null(struct json *j)
+{
+	json_sep(j);
+	fputs("null", j->f);
 }
 
 /**

@@ -23,6 +23,15 @@ void tcpfsm_print_stats(FILE *f, enum tcpfsm_fmt fmt,
 void tcpfsm_print_state(FILE *f, enum tcpfsm_fmt fmt,
 			const struct tcpfsm_stats *st, unsigned int state);
 
+/* The lines of the monitor: -j is one compact object a line, even with -p */
+void tcpfsm_print_event(FILE *f, enum tcpfsm_fmt fmt,
+			const struct tcpfsm_event *ev);
+void tcpfsm_print_lost(FILE *f, enum tcpfsm_fmt fmt, uint64_t lost,
+		       uint32_t source);
+void tcpfsm_print_overflow(FILE *f, enum tcpfsm_fmt fmt, uint64_t overflows);
+void tcpfsm_print_monitor_summary(FILE *f, uint64_t events, uint64_t lost,
+				  uint64_t overflows);
+
 /*
  * A JSON writer: json_open(j, '{'), json_key(), a value, ..., json_close(j,
  * '}'), json_end(). It puts the commas, and in pretty mode the newlines and
@@ -43,6 +52,7 @@ void json_key(struct json *j, const char *key);
 void json_string(struct json *j, const char *s);
 void json_u64(struct json *j, uint64_t v);
 void json_s64(struct json *j, int64_t v);
+void json_null(struct json *j);
 void json_end(struct json *j);
 
 #endif /* TCPFSM_OUTPUT_H */

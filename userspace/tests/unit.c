@@ -5,9 +5,9 @@
  *	unit [PATH/TO/tcpfsm]
  *
  * State names, the command line, the text and JSON output, the parsers of
- * netlink replies (fed messages built here with libmnl) and the printing of
- * errors; then the netlink plumbing against the running kernel's own
- * family nlctrl; then, given the path of the command, its exit status and
+ * netlink replies and events (fed messages built here with libmnl), the
+ * monitor's filters and loss accounting, and the printing of errors; then
+ * the netlink plumbing against the running kernel's own family nlctrl; then, given the path of the command, its exit status and
  * output for a few command lines. Prints "ok N - ..." or "not ok N - ..."
  * per test, "# " lines to say why, and last "N passed, N failed". Exits 1
  * if a test failed.
@@ -18,14 +18,17 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
+#include <netinet/in.h>
 
 #include "cli.h"
+#include "monitor.h"
 #include "nl.h"
 #include "output.h"
 #include "states.h"
@@ -251,7 +254,8 @@ static void test_cli_lookup(void)
 	      cli_lookup("help") && cli_lookup("help")->id == CLI_CMD_HELP,
 	      "cli: state and help");
 	check(!cli_lookup("stat") && !cli_lookup("statss") && !cli_lookup("") &&
-	      !cli_lookup("STATS") && !cli_lookup("monitor"),
+	      !cli_lookup("STATS") && !cli_lookup("monitors") &&
+	      !cli_lookup("mon"),
 	      "cli: no prefixes, no other case, no unknown command");
 }
 
@@ -390,6 +394,131 @@ static void test_cli_usage(void)
 	s = cap_close(&cap);
 	check_str(s, "tcpfsm " TCPFSM_VERSION ", for version 1 of the tcpfsm netlink family\n",
 		  "version");
+	free(s);
+}
+
+static bool filter_is(const struct tcpfsm_filter *f, unsigned int family,
+		      unsigned int ports, uint16_t sport, uint16_t dport,
+		      uint16_t port, uint32_t states)
+{
+	bool ok = f->family == family && f->ports == ports &&
+		  (!(ports & TCPFSM_FILTER_SPORT) || f->sport == sport) &&
+		  (!(ports & TCPFSM_FILTER_DPORT) || f->dport == dport) &&
+		  (!(ports & TCPFSM_FILTER_PORT) || f->port == port) &&
+		  f->states == states;
+
+	if (!ok)
+		printf("# family %u, ports %#x, sport %u, dport %u, port %u, states %#x\n",
+		       f->family, f->ports, f->sport, f->dport, f->port,
+		       f->states);
+	return ok;
+}
+
+static void test_cli_monitor(void)
+{
+	struct parsed p;
+	struct capture cap;
+	char *s;
+
+	check(cli_lookup("monitor") && cli_lookup("monitor")->id == CLI_CMD_MONITOR,
+	      "cli: monitor");
+
+	p = parse("monitor", NULL);
+	parsed_ok(&p, CLI_RUN, "monitor", "monitor");
+	check(!p.a.json && filter_is(&p.a.filter, 0, 0, 0, 0, 0, 0),
+	      "cli: monitor: text, no filter");
+
+	p = parse("-j", "monitor", "-4", "sport", "80", "dport", "65535",
+		  "port", "0", "state", "estab", "state", "TIME-WAIT",
+		  "state", "syn_sent", NULL);
+	parsed_ok(&p, CLI_RUN, "monitor", "-j monitor with every filter");
+	check(p.a.json &&
+	      filter_is(&p.a.filter, AF_INET,
+			TCPFSM_FILTER_SPORT | TCPFSM_FILTER_DPORT | TCPFSM_FILTER_PORT,
+			80, 65535, 0,
+			BIT(TCPFSM_STATE_ESTABLISHED) | BIT(TCPFSM_STATE_TIME_WAIT) |
+			BIT(TCPFSM_STATE_SYN_SENT)),
+	      "cli: monitor: -4, the ports, three states");
+
+	p = parse("-jp", "monitor", "family", "inet6", "port", "443", NULL);
+	parsed_ok(&p, CLI_RUN, "monitor", "-jp monitor family inet6 port 443");
+	check(p.a.json && p.a.pretty &&
+	      filter_is(&p.a.filter, AF_INET6, TCPFSM_FILTER_PORT, 0, 0, 443, 0),
+	      "cli: monitor: family inet6, port");
+
+	p = parse("monitor", "-6", "family", "inet6", "-6", "state", "12", NULL);
+	parsed_ok(&p, CLI_RUN, "monitor", "monitor -6 family inet6 -6 state 12");
+	check(filter_is(&p.a.filter, AF_INET6, 0, 0, 0, 0,
+			BIT(TCPFSM_STATE_NEW_SYN_RECV)),
+	      "cli: monitor: the same family again is no conflict");
+
+	p = parse("monitor", "family", "inet", "dport", "08080", NULL);
+	parsed_ok(&p, CLI_RUN, "monitor", "monitor family inet dport 08080");
+	check(filter_is(&p.a.filter, AF_INET, TCPFSM_FILTER_DPORT, 0, 8080, 0, 0),
+	      "cli: monitor: family inet, dport 8080");
+
+	p = parse("monitor", "help", NULL);
+	parsed_ok(&p, CLI_HELP, "monitor", "monitor help");
+	p = parse("monitor", "sport", "80", "--help", NULL);
+	parsed_ok(&p, CLI_HELP, "monitor", "monitor sport 80 --help");
+	p = parse("help", "monitor", NULL);
+	parsed_ok(&p, CLI_HELP, "monitor", "help monitor");
+
+	p = parse("monitor", "sport", NULL);
+	parsed_err(&p, "tcpfsm: monitor: sport: PORT is missing", "monitor sport");
+	p = parse("monitor", "state", NULL);
+	parsed_err(&p, "tcpfsm: monitor: state: NAME is missing", "monitor state");
+	p = parse("monitor", "-4", "family", NULL);
+	parsed_err(&p, "tcpfsm: monitor: family: inet or inet6 is missing",
+		   "monitor -4 family");
+	p = parse("monitor", "port", "65536", NULL);
+	parsed_err(&p, "tcpfsm: monitor: port: invalid port \"65536\" (0-65535)",
+		   "monitor port 65536");
+	p = parse("monitor", "dport", "-1", NULL);
+	parsed_err(&p, "tcpfsm: monitor: dport: invalid port \"-1\" (0-65535)",
+		   "monitor dport -1");
+	p = parse("monitor", "sport", "80x", NULL);
+	parsed_err(&p, "tcpfsm: monitor: sport: invalid port \"80x\" (0-65535)",
+		   "monitor sport 80x");
+	p = parse("monitor", "sport", "", NULL);
+	parsed_err(&p, "tcpfsm: monitor: sport: invalid port \"\" (0-65535)",
+		   "monitor sport \"\"");
+	p = parse("monitor", "sport", "99999999999999999999999", NULL);
+	parsed_err(&p, "tcpfsm: monitor: sport: invalid port \"99999999999999999999999\" (0-65535)",
+		   "monitor sport of 23 digits");
+	p = parse("monitor", "sport", "1", "sport", "2", NULL);
+	parsed_err(&p, "tcpfsm: monitor: sport given twice", "monitor sport twice");
+	p = parse("monitor", "family", "ipx", NULL);
+	parsed_err(&p, "tcpfsm: monitor: family: invalid family \"ipx\" (inet or inet6)",
+		   "monitor family ipx");
+	p = parse("monitor", "-4", "-6", NULL);
+	parsed_err(&p, "tcpfsm: monitor: the inet and inet6 filters exclude each other",
+		   "monitor -4 -6");
+	p = parse("monitor", "family", "inet6", "-4", NULL);
+	parsed_err(&p, "tcpfsm: monitor: the inet and inet6 filters exclude each other",
+		   "monitor family inet6 -4");
+	p = parse("monitor", "state", "estab", "state", "FIN-WAIT-3", NULL);
+	parsed_err(&p, "tcpfsm: unknown state \"FIN-WAIT-3\"", "monitor state FIN-WAIT-3");
+	p = parse("monitor", "bogus", NULL);
+	parsed_err(&p, "tcpfsm: monitor: unknown argument \"bogus\"", "monitor bogus");
+	p = parse("monitor", "80", NULL);
+	parsed_err(&p, "tcpfsm: monitor: unknown argument \"80\"", "monitor 80");
+	p = parse("monitor", "-j", NULL);
+	parsed_err(&p, "tcpfsm: monitor: unknown argument \"-j\" (options go before the command)",
+		   "monitor -j");
+
+	cli_usage(cap_open(&cap), cli_lookup("monitor"));
+	s = cap_close(&cap);
+	check(starts_with(s, "Usage: tcpfsm [-j] monitor [FILTERS]\n\n") &&
+	      strstr(s, "-4, -6, family inet|inet6") && strstr(s, "sport PORT") &&
+	      strstr(s, "dport PORT") && strstr(s, "port PORT") &&
+	      strstr(s, "state NAME"),
+	      "usage: of monitor, with its filters");
+	free(s);
+	cli_usage(cap_open(&cap), NULL);
+	s = cap_close(&cap);
+	check(s && strstr(s, "\n  monitor [FILTERS]  the transitions as they happen\n"),
+	      "usage: tcpfsm's lists monitor");
 	free(s);
 }
 
@@ -1275,6 +1404,16 @@ static void test_err_print(void)
 		{ { .kind = TCPFSM_ERR_MALFORMED, .code = ERANGE, .what = "reading",
 		    .detail = "attribute count of transition" },
 		  "tcpfsm: reading: malformed reply from the kernel: attribute count of transition: Numerical result out of range\n" },
+		{ { .kind = TCPFSM_ERR_NOGROUP, .what = "monitor" },
+		  "tcpfsm: the tcpfsm module is too old: no events group\n" },
+		{ { .kind = TCPFSM_ERR_SYS, .code = EPERM, .what = "monitor",
+		    .detail = "the events carry addresses" },
+		  "tcpfsm: monitor needs CAP_NET_ADMIN (the events carry addresses)\n" },
+		{ { .kind = TCPFSM_ERR_SYS, .code = EACCES, .what = "monitor",
+		    .detail = "the events carry addresses" },
+		  "tcpfsm: monitor needs CAP_NET_ADMIN (the events carry addresses)\n" },
+		{ { .kind = TCPFSM_ERR_SYS, .code = ENOBUFS, .what = "receiving the events" },
+		  "tcpfsm: receiving the events: No buffer space available\n" },
 	};
 	struct capture cap;
 	unsigned int i;
@@ -1292,12 +1431,674 @@ static void test_err_print(void)
 	}
 }
 
+/* Events, built here */
+
+/* An AF_INET event with every attribute */
+static void sample_event4(struct tcpfsm_event *ev)
+{
+	static const uint8_t saddr[4] = { 127, 0, 0, 1 }, daddr[4] = { 10, 1, 2, 3 };
+
+	memset(ev, 0, sizeof(*ev));
+	ev->family = AF_INET;
+	memcpy(ev->saddr, saddr, sizeof(saddr));
+	memcpy(ev->daddr, daddr, sizeof(daddr));
+	ev->sport = 43210;
+	ev->dport = 8080;
+	ev->old_state = TCPFSM_STATE_SYN_SENT;
+	ev->new_state = TCPFSM_STATE_ESTABLISHED;
+	ev->time_ns = 1234567890123ULL;
+	ev->cookie = 4097;
+	ev->ino = 123456;
+	ev->uid = 1000;
+	ev->source = 3;
+	ev->seq = 17;
+	ev->present = BIT(TCPFSM_A_EVENT_FAMILY) | BIT(TCPFSM_A_EVENT_SADDR4) |
+		      BIT(TCPFSM_A_EVENT_DADDR4) | BIT(TCPFSM_A_EVENT_SPORT) |
+		      BIT(TCPFSM_A_EVENT_DPORT) | BIT(TCPFSM_A_EVENT_OLD_STATE) |
+		      BIT(TCPFSM_A_EVENT_NEW_STATE) | BIT(TCPFSM_A_EVENT_TIMESTAMP) |
+		      BIT(TCPFSM_A_EVENT_COOKIE) | BIT(TCPFSM_A_EVENT_INO) |
+		      BIT(TCPFSM_A_EVENT_UID) | BIT(TCPFSM_A_EVENT_SOURCE) |
+		      BIT(TCPFSM_A_EVENT_SEQ);
+}
+
+/* An AF_INET6 event without the optional attributes */
+static void sample_event6(struct tcpfsm_event *ev)
+{
+	static const uint8_t daddr[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+
+	memset(ev, 0, sizeof(*ev));
+	ev->family = AF_INET6;
+	ev->saddr[15] = 1;			/* ::1 */
+	memcpy(ev->daddr, daddr, sizeof(daddr));	/* 2001:db8::1 */
+	ev->sport = 8080;
+	ev->dport = 51000;
+	ev->old_state = TCPFSM_STATE_ESTABLISHED;
+	ev->new_state = TCPFSM_STATE_CLOSE_WAIT;
+	ev->time_ns = 5000001;
+	ev->source = 0;
+	ev->seq = 1;
+	ev->present = BIT(TCPFSM_A_EVENT_FAMILY) | BIT(TCPFSM_A_EVENT_SADDR6) |
+		      BIT(TCPFSM_A_EVENT_DADDR6) | BIT(TCPFSM_A_EVENT_SPORT) |
+		      BIT(TCPFSM_A_EVENT_DPORT) | BIT(TCPFSM_A_EVENT_OLD_STATE) |
+		      BIT(TCPFSM_A_EVENT_NEW_STATE) | BIT(TCPFSM_A_EVENT_TIMESTAMP) |
+		      BIT(TCPFSM_A_EVENT_SOURCE) | BIT(TCPFSM_A_EVENT_SEQ);
+}
+
+static const char event4_text[] =
+	"1234.567890 ipv4 127.0.0.1:43210 10.1.2.3:8080 SYN_SENT -> ESTABLISHED ino 123456 uid 1000 cookie 4097\n";
+static const char event4_json[] =
+	"{\"time_ns\":1234567890123,\"family\":\"ipv4\",\"saddr\":\"127.0.0.1\",\"sport\":43210,"
+	"\"daddr\":\"10.1.2.3\",\"dport\":8080,\"old\":\"SYN_SENT\",\"new\":\"ESTABLISHED\","
+	"\"cookie\":4097,\"ino\":123456,\"uid\":1000,\"source\":3,\"seq\":17}\n";
+static const char event6_text[] =
+	"0.005000 ipv6 [::1]:8080 [2001:db8::1]:51000 ESTABLISHED -> CLOSE_WAIT\n";
+static const char event6_json[] =
+	"{\"time_ns\":5000001,\"family\":\"ipv6\",\"saddr\":\"::1\",\"sport\":8080,"
+	"\"daddr\":\"2001:db8::1\",\"dport\":51000,\"old\":\"ESTABLISHED\",\"new\":\"CLOSE_WAIT\","
+	"\"source\":0,\"seq\":1}\n";
+
+/* A u64 attribute; after a pad attribute, as the kernel may align it */
+static void put_event_u64(struct nlmsghdr *nlh, uint16_t type, uint64_t v,
+			  bool pads)
+{
+	if (pads)
+		mnl_attr_put(nlh, TCPFSM_A_EVENT_PAD, 0, NULL);
+	mnl_attr_put_u64(nlh, type, v);
+}
+
+/*
+ * A TCPFSM_CMD_TRANSITION_NTF of the attributes of @ev in ev->present, as
+ * the module sends it; with @pads, pads before the u64 attributes and an
+ * unknown attribute first and last.
+ */
+static struct nlmsghdr *put_event(char *buf, const struct tcpfsm_event *ev,
+				  bool pads)
+{
+	struct nlmsghdr *nlh = msg_start(buf, 0x20, TCPFSM_CMD_TRANSITION_NTF);
+	uint32_t a4;
+
+#define EV_HAS(a)	(ev->present & BIT(TCPFSM_A_EVENT_##a))
+	if (pads)
+		mnl_attr_put_u32(nlh, TCPFSM_A_EVENT_MAX + 1, 0xdead);
+	if (EV_HAS(FAMILY))
+		mnl_attr_put_u16(nlh, TCPFSM_A_EVENT_FAMILY, ev->family);
+	if (EV_HAS(SADDR4)) {
+		memcpy(&a4, ev->saddr, sizeof(a4));
+		mnl_attr_put_u32(nlh, TCPFSM_A_EVENT_SADDR4, a4);
+	}
+	if (EV_HAS(DADDR4)) {
+		memcpy(&a4, ev->daddr, sizeof(a4));
+		mnl_attr_put_u32(nlh, TCPFSM_A_EVENT_DADDR4, a4);
+	}
+	if (EV_HAS(SADDR6))
+		mnl_attr_put(nlh, TCPFSM_A_EVENT_SADDR6, 16, ev->saddr);
+	if (EV_HAS(DADDR6))
+		mnl_attr_put(nlh, TCPFSM_A_EVENT_DADDR6, 16, ev->daddr);
+	if (EV_HAS(SPORT))
+		mnl_attr_put_u16(nlh, TCPFSM_A_EVENT_SPORT, htons(ev->sport));
+	if (EV_HAS(DPORT))
+		mnl_attr_put_u16(nlh, TCPFSM_A_EVENT_DPORT, htons(ev->dport));
+	if (EV_HAS(OLD_STATE))
+		mnl_attr_put_u8(nlh, TCPFSM_A_EVENT_OLD_STATE, ev->old_state);
+	if (EV_HAS(NEW_STATE))
+		mnl_attr_put_u8(nlh, TCPFSM_A_EVENT_NEW_STATE, ev->new_state);
+	if (EV_HAS(TIMESTAMP))
+		put_event_u64(nlh, TCPFSM_A_EVENT_TIMESTAMP, ev->time_ns, pads);
+	if (EV_HAS(COOKIE))
+		put_event_u64(nlh, TCPFSM_A_EVENT_COOKIE, ev->cookie, pads);
+	if (EV_HAS(INO))
+		put_event_u64(nlh, TCPFSM_A_EVENT_INO, ev->ino, pads);
+	if (EV_HAS(UID))
+		mnl_attr_put_u32(nlh, TCPFSM_A_EVENT_UID, ev->uid);
+	if (EV_HAS(SOURCE))
+		mnl_attr_put_u32(nlh, TCPFSM_A_EVENT_SOURCE, ev->source);
+	if (EV_HAS(SEQ))
+		put_event_u64(nlh, TCPFSM_A_EVENT_SEQ, ev->seq, pads);
+	if (pads) {
+		struct nlattr *nest = mnl_attr_nest_start(nlh, TCPFSM_A_EVENT_MAX + 2);
+
+		mnl_attr_put_u64(nlh, 1, 1);
+		mnl_attr_nest_end(nlh, nest);
+	}
+#undef EV_HAS
+	return nlh;
+}
+
+static bool events_equal(const struct tcpfsm_event *a, const struct tcpfsm_event *b)
+{
+	bool ok = a->family == b->family && !memcmp(a->saddr, b->saddr, 16) &&
+		  !memcmp(a->daddr, b->daddr, 16) && a->sport == b->sport &&
+		  a->dport == b->dport && a->old_state == b->old_state &&
+		  a->new_state == b->new_state && a->time_ns == b->time_ns &&
+		  a->cookie == b->cookie && a->ino == b->ino && a->uid == b->uid &&
+		  a->source == b->source && a->seq == b->seq &&
+		  a->present == b->present;
+
+	if (!ok)
+		printf("# family %u/%u, ports %u:%u/%u:%u, states %u>%u/%u>%u, time %llu/%llu, cookie %llu/%llu, ino %llu/%llu, uid %u/%u, source %u/%u, seq %llu/%llu, present %#x/%#x\n",
+		       a->family, b->family, a->sport, a->dport, b->sport,
+		       b->dport, a->old_state, a->new_state, b->old_state,
+		       b->new_state, (unsigned long long)a->time_ns,
+		       (unsigned long long)b->time_ns,
+		       (unsigned long long)a->cookie,
+		       (unsigned long long)b->cookie, (unsigned long long)a->ino,
+		       (unsigned long long)b->ino, a->uid, b->uid, a->source,
+		       b->source, (unsigned long long)a->seq,
+		       (unsigned long long)b->seq, a->present, b->present);
+	return ok;
+}
+
+/* tcpfsm_parse_event() of @nlh, into @got, which must be @want */
+static void check_event_parses(const struct nlmsghdr *nlh,
+			       const struct tcpfsm_event *want, const char *what)
+{
+	struct tcpfsm_event got;
+	struct tcpfsm_err e = { 0 };
+	int ret;
+
+	memset(&got, 0xa5, sizeof(got));	/* it must set it all */
+	ret = tcpfsm_parse_event(nlh, &got, &e);
+	if (!check(!ret && e.kind == TCPFSM_ERR_NONE && events_equal(&got, want),
+		   "event: %s", what))
+		printf("# ret %d, kind %d, detail \"%s\"\n", ret, e.kind, e.detail);
+}
+
+static int parse_event_msg(const struct nlmsghdr *nlh, struct tcpfsm_err *e)
+{
+	struct tcpfsm_event ev;
+
+	memset(e, 0, sizeof(*e));
+	return tcpfsm_parse_event(nlh, &ev, e);
+}
+
+static void test_parse_event(void)
+{
+	static char buf[MSG_SIZE];
+	struct tcpfsm_event ev;
+	struct tcpfsm_err e;
+	struct nlmsghdr *nlh;
+	struct nlattr *attr;
+	uint32_t v32 = 1;
+	uint8_t addr[32] = { 0 };
+	int ret;
+
+	sample_event4(&ev);
+	check_event_parses(put_event(buf, &ev, false), &ev,
+			   "IPv4, every attribute, ports and addresses in network order");
+	check_event_parses(put_event(buf, &ev, true), &ev,
+			   "IPv4, with pads and unknown attributes skipped");
+	ev.present &= ~(BIT(TCPFSM_A_EVENT_COOKIE) | BIT(TCPFSM_A_EVENT_INO) |
+			BIT(TCPFSM_A_EVENT_UID));
+	ev.cookie = ev.ino = ev.uid = 0;
+	check_event_parses(put_event(buf, &ev, false), &ev,
+			   "IPv4, without cookie, ino, uid");
+	sample_event6(&ev);
+	check_event_parses(put_event(buf, &ev, false), &ev, "IPv6, no optional attribute");
+	check_event_parses(put_event(buf, &ev, true), &ev,
+			   "IPv6, with pads and unknown attributes skipped");
+	ev.present |= BIT(TCPFSM_A_EVENT_UID);
+	ev.uid = UINT32_MAX;
+	ev.seq = UINT64_MAX;
+	ev.source = 4095;
+	ev.old_state = TCPFSM_STATE_LISTEN;
+	ev.new_state = TCPFSM_STATE_NEW_SYN_RECV;
+	check_event_parses(put_event(buf, &ev, true), &ev,
+			   "IPv6, with uid only, limits, NEW_SYN_RECV");
+
+	/* attributes of the wrong size */
+	sample_event6(&ev);
+	ev.present &= ~BIT(TCPFSM_A_EVENT_SADDR6);
+	nlh = put_event(buf, &ev, false);
+	mnl_attr_put(nlh, TCPFSM_A_EVENT_SADDR6, 15, addr);
+	ret = parse_event_msg(nlh, &e);
+	check_err(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE, "attribute saddr6 of event",
+		  "event: an IPv6 address of 15 bytes");
+	ev.present &= ~BIT(TCPFSM_A_EVENT_DADDR6);
+	nlh = put_event(buf, &ev, false);
+	mnl_attr_put(nlh, TCPFSM_A_EVENT_SADDR6, 16, addr);
+	mnl_attr_put(nlh, TCPFSM_A_EVENT_DADDR6, 17, addr);
+	ret = parse_event_msg(nlh, &e);
+	check_err(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE, "attribute daddr6 of event",
+		  "event: an IPv6 address of 17 bytes");
+
+	sample_event4(&ev);
+	ev.present &= ~BIT(TCPFSM_A_EVENT_SEQ);
+	nlh = put_event(buf, &ev, true);
+	mnl_attr_put(nlh, TCPFSM_A_EVENT_SEQ, sizeof(v32), &v32);
+	ret = parse_event_msg(nlh, &e);
+	check_err(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE, "attribute seq of event",
+		  "event: a u64 seq of 4 bytes");
+
+	sample_event4(&ev);
+	ev.present &= ~BIT(TCPFSM_A_EVENT_SPORT);
+	nlh = put_event(buf, &ev, false);
+	mnl_attr_put_u32(nlh, TCPFSM_A_EVENT_SPORT, 80);
+	ret = parse_event_msg(nlh, &e);
+	check_err(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE, "attribute sport of event",
+		  "event: a u16 port of 4 bytes");
+
+	/* the last attribute runs past the end of the message */
+	sample_event4(&ev);
+	nlh = put_event(buf, &ev, false);
+	attr = mnl_nlmsg_get_payload_tail(nlh);
+	mnl_attr_put_u32(nlh, TCPFSM_A_EVENT_MAX + 1, 1);
+	attr->nla_len += 8;
+	ret = parse_event_msg(nlh, &e);
+	check_err(ret, &e, TCPFSM_ERR_MALFORMED, EBADMSG, "attributes of the message",
+		  "event: an attribute longer than the message");
+
+	/* values out of range */
+	sample_event4(&ev);
+	ev.family = AF_UNIX;
+	ret = parse_event_msg(put_event(buf, &ev, false), &e);
+	check_err(ret, &e, TCPFSM_ERR_MALFORMED, EAFNOSUPPORT, "family 1 of an event",
+		  "event: family AF_UNIX");
+	sample_event4(&ev);
+	ev.old_state = 0;
+	ret = parse_event_msg(put_event(buf, &ev, false), &e);
+	check_err(ret, &e, TCPFSM_ERR_MALFORMED, EINVAL,
+		  "state 0 in attribute old-state of event", "event: old state 0");
+	sample_event4(&ev);
+	ev.new_state = TCPFSM_NR_STATES + 1;
+	ret = parse_event_msg(put_event(buf, &ev, false), &e);
+	check_err(ret, &e, TCPFSM_ERR_MALFORMED, EINVAL,
+		  "state 13 in attribute new-state of event", "event: new state 13");
+
+	/* missing attributes */
+	sample_event4(&ev);
+	ev.present &= ~BIT(TCPFSM_A_EVENT_SEQ);
+	ret = parse_event_msg(put_event(buf, &ev, false), &e);
+	check_err(ret, &e, TCPFSM_ERR_MISSING, 0, "seq in an event", "event: no seq");
+	sample_event4(&ev);
+	ev.present &= ~BIT(TCPFSM_A_EVENT_TIMESTAMP);
+	ret = parse_event_msg(put_event(buf, &ev, false), &e);
+	check_err(ret, &e, TCPFSM_ERR_MISSING, 0, "timestamp in an event",
+		  "event: no timestamp");
+	sample_event4(&ev);
+	ev.present &= ~BIT(TCPFSM_A_EVENT_DADDR4);
+	ret = parse_event_msg(put_event(buf, &ev, false), &e);
+	check_err(ret, &e, TCPFSM_ERR_MISSING, 0, "daddr4 in an event",
+		  "event: IPv4 without daddr4");
+	/* an AF_INET event with IPv6 addresses */
+	sample_event6(&ev);
+	ev.family = AF_INET;
+	ret = parse_event_msg(put_event(buf, &ev, false), &e);
+	check_err(ret, &e, TCPFSM_ERR_MISSING, 0, "saddr4 in an event",
+		  "event: AF_INET with saddr6 and daddr6");
+}
+
+/* The output of the monitor, in memory */
+struct mon {
+	struct tcpfsm_monitor m;
+	struct capture out, err;
+};
+
+static void mon_start(struct mon *t, enum tcpfsm_fmt fmt,
+		      const struct tcpfsm_filter *filter)
+{
+	cap_open(&t->out);
+	cap_open(&t->err);
+	tcpfsm_monitor_init(&t->m, t->out.f, t->err.f, fmt, filter);
+}
+
+/* Ends it; its stdout and stderr in *out and *err, to free() */
+static void mon_end(struct mon *t, char **out, char **err)
+{
+	*out = cap_close(&t->out);
+	*err = cap_close(&t->err);
+	tcpfsm_monitor_free(&t->m);
+}
+
+/* A datagram of several messages */
+struct dgram {
+	char buf[4 * MSG_SIZE];
+	size_t len;
+};
+
+static void dgram_add(struct dgram *d, const struct nlmsghdr *nlh)
+{
+	memcpy(d->buf + d->len, nlh, nlh->nlmsg_len);
+	d->len += MNL_ALIGN(nlh->nlmsg_len);
+}
+
+static int stop_cb(const struct tcpfsm_event *ev, const struct tcpfsm_err *e,
+		   void *data)
+{
+	unsigned int *calls = data;
+
+	(void)ev;
+	(void)e;
+	(*calls)++;
+	errno = ENOMEM;
+	return -1;
+}
+
+static void test_parse_events(void)
+{
+	static char buf[MSG_SIZE];
+	static struct dgram d;
+	struct tcpfsm_filter none = { 0 };
+	struct tcpfsm_event ev4, ev6, ev;
+	struct tcpfsm_err e = { 0 };
+	char want[1024], *out, *err;
+	unsigned int calls = 0;
+	struct mon t;
+	int ret;
+
+	sample_event4(&ev4);
+	sample_event6(&ev6);
+	d.len = 0;
+	dgram_add(&d, put_event(buf, &ev4, true));
+	ev = ev4;
+	put_event(buf, &ev, false)->nlmsg_type = 0x21;	/* another family's */
+	dgram_add(&d, (struct nlmsghdr *)buf);
+	dgram_add(&d, msg_start(buf, 0x20, TCPFSM_CMD_GET));	/* another command */
+	ev.present &= ~BIT(TCPFSM_A_EVENT_SEQ);			/* malformed */
+	dgram_add(&d, put_event(buf, &ev, false));
+	dgram_add(&d, put_event(buf, &ev6, false));
+	ev = ev4;
+	ev.seq = 20;
+	dgram_add(&d, put_event(buf, &ev, false));
+
+	mon_start(&t, TCPFSM_FMT_TEXT, &none);
+	ret = tcpfsm_parse_events(d.buf, d.len, 0x20, tcpfsm_monitor_cb, &t.m, &e);
+	check(!ret && t.m.received == 3 && t.m.shown == 3 && t.m.malformed == 1 &&
+	      t.m.seqs.lost == 2,
+	      "events: a datagram of 6 messages: 3 events, 2 skipped, 1 malformed, 2 lost");
+	mon_end(&t, &out, &err);
+	snprintf(want, sizeof(want), "%s%sLOST 2 events (source 3)\n%s",
+		 event4_text, event6_text,
+		 "1234.567890 ipv4 127.0.0.1:43210 10.1.2.3:8080 SYN_SENT -> ESTABLISHED ino 123456 uid 1000 cookie 4097\n");
+	check_str(out, want, "events: each in order, the loss before the event after the gap");
+	check_str(err, "tcpfsm: reading an event: the reply of the kernel lacks seq in an event: the kernel module is too old for this tcpfsm command\n",
+		  "events: the malformed one is said, and the others read");
+	free(out);
+	free(err);
+
+	/* a message longer than what is left of the datagram */
+	d.len = 0;
+	dgram_add(&d, put_event(buf, &ev6, false));
+	dgram_add(&d, put_event(buf, &ev4, false));
+	d.len -= 8;
+	mon_start(&t, TCPFSM_FMT_JSON, &none);
+	ret = tcpfsm_parse_events(d.buf, d.len, 0x20, tcpfsm_monitor_cb, &t.m, &e);
+	check(!ret && t.m.received == 1 && t.m.malformed == 1,
+	      "events: a truncated last message");
+	mon_end(&t, &out, &err);
+	check_str(out, event6_json, "events: the event before it is shown");
+	check_str(err, "tcpfsm: reading an event: malformed reply from the kernel: a message longer than its datagram: Bad message\n",
+		  "events: the truncated message is said");
+	free(out);
+	free(err);
+
+	/* the callback stops */
+	d.len = 0;
+	dgram_add(&d, put_event(buf, &ev6, false));
+	dgram_add(&d, put_event(buf, &ev4, false));
+	memset(&e, 0, sizeof(e));
+	ret = tcpfsm_parse_events(d.buf, d.len, 0x20, stop_cb, &calls, &e);
+	check(ret == -1 && calls == 1 && e.kind == TCPFSM_ERR_SYS && e.code == ENOMEM,
+	      "events: a callback that fails stops the datagram");
+}
+
+static void test_seqs(void)
+{
+	static const struct {
+		uint32_t source;
+		uint64_t seq, lost;
+	} steps[] = {
+		{ 0, 1, 0 },		/* baseline */
+		{ 7, 10, 0 },		/* baseline of another source */
+		{ 0, 2, 0 },
+		{ 0, 5, 2 },
+		{ 7, 11, 0 },
+		{ 7, 15, 3 },
+		{ 3, 100, 0 },		/* between 0 and 7 */
+		{ 0, 6, 0 },
+		{ 3, 101, 0 },
+		{ 0, 100, 93 },
+		{ 7, 16, 0 },
+		{ 7, 1, 0 },		/* restarted: a new baseline */
+		{ 7, 3, 1 },
+		{ UINT32_MAX, UINT64_MAX - 1, 0 },
+		{ UINT32_MAX, UINT64_MAX, 0 },
+	};
+	struct tcpfsm_seqs s = { 0 };
+	uint64_t lost, total = 0;
+	unsigned int i;
+	bool ok = true;
+
+	for (i = 0; i < ARRAY_SIZE(steps); i++) {
+		if (tcpfsm_seqs_account(&s, steps[i].source, steps[i].seq, &lost) ||
+		    lost != steps[i].lost) {
+			printf("# step %u: source %u seq %llu: lost %llu, expected %llu\n",
+			       i, steps[i].source, (unsigned long long)steps[i].seq,
+			       (unsigned long long)lost,
+			       (unsigned long long)steps[i].lost);
+			ok = false;
+		}
+		total += steps[i].lost;
+	}
+	check(ok && s.lost == total && total == 99 && s.n == 4,
+	      "seq: gaps per source, the first of each a baseline: %llu lost",
+	      (unsigned long long)s.lost);
+	tcpfsm_seqs_free(&s);
+
+	/* many sources, in an order that inserts everywhere */
+	ok = true;
+	for (i = 0; i < 1000; i++)
+		ok &= !tcpfsm_seqs_account(&s, (i * 389) % 1000, 1, &lost) && !lost;
+	for (i = 0; i < 1000; i++)
+		ok &= !tcpfsm_seqs_account(&s, 999 - i, 2 + i % 3, &lost) &&
+		      lost == i % 3;
+	check(ok && s.n == 1000 && s.lost == 999,
+	      "seq: 1000 sources, each its own sequence");
+	tcpfsm_seqs_free(&s);
+}
+
+static void test_filter(void)
+{
+	struct tcpfsm_filter f;
+	struct tcpfsm_event ev4, ev6;
+
+	sample_event4(&ev4);	/* 43210 -> 8080, SYN_SENT -> ESTABLISHED */
+	sample_event6(&ev6);	/* 8080 -> 51000, ESTABLISHED -> CLOSE_WAIT */
+
+	memset(&f, 0, sizeof(f));
+	check(tcpfsm_filter_match(&f, &ev4) && tcpfsm_filter_match(&f, &ev6),
+	      "filter: none: every event");
+	f.family = AF_INET;
+	check(tcpfsm_filter_match(&f, &ev4) && !tcpfsm_filter_match(&f, &ev6),
+	      "filter: -4");
+	f.family = AF_INET6;
+	check(!tcpfsm_filter_match(&f, &ev4) && tcpfsm_filter_match(&f, &ev6),
+	      "filter: -6");
+
+	memset(&f, 0, sizeof(f));
+	f.ports = TCPFSM_FILTER_SPORT;
+	f.sport = 8080;
+	check(!tcpfsm_filter_match(&f, &ev4) && tcpfsm_filter_match(&f, &ev6),
+	      "filter: sport is the local port only");
+	f.ports = TCPFSM_FILTER_DPORT;
+	f.dport = 8080;
+	check(tcpfsm_filter_match(&f, &ev4) && !tcpfsm_filter_match(&f, &ev6),
+	      "filter: dport is the remote port only");
+	f.ports = TCPFSM_FILTER_PORT;
+	f.port = 8080;
+	check(tcpfsm_filter_match(&f, &ev4) && tcpfsm_filter_match(&f, &ev6),
+	      "filter: port is either");
+	f.port = 80;
+	check(!tcpfsm_filter_match(&f, &ev4) && !tcpfsm_filter_match(&f, &ev6),
+	      "filter: port of neither");
+	f.port = 0;
+	check(!tcpfsm_filter_match(&f, &ev4), "filter: port 0 is a port, not any");
+
+	memset(&f, 0, sizeof(f));
+	f.states = BIT(TCPFSM_STATE_ESTABLISHED);
+	check(tcpfsm_filter_match(&f, &ev4) && tcpfsm_filter_match(&f, &ev6),
+	      "filter: state: the new state of one, the old of the other");
+	f.states = BIT(TCPFSM_STATE_SYN_SENT);
+	check(tcpfsm_filter_match(&f, &ev4) && !tcpfsm_filter_match(&f, &ev6),
+	      "filter: state SYN_SENT");
+	f.states = BIT(TCPFSM_STATE_LISTEN) | BIT(TCPFSM_STATE_CLOSE_WAIT);
+	check(!tcpfsm_filter_match(&f, &ev4) && tcpfsm_filter_match(&f, &ev6),
+	      "filter: states repeated: any of them");
+
+	/* all of them */
+	f.family = AF_INET6;
+	f.ports = TCPFSM_FILTER_SPORT | TCPFSM_FILTER_DPORT | TCPFSM_FILTER_PORT;
+	f.sport = 8080;
+	f.dport = 51000;
+	f.port = 51000;
+	check(tcpfsm_filter_match(&f, &ev6), "filter: all, passed");
+	f.dport = 51001;
+	check(!tcpfsm_filter_match(&f, &ev6), "filter: all, one failed");
+	f.dport = 51000;
+	f.states = BIT(TCPFSM_STATE_LISTEN);
+	check(!tcpfsm_filter_match(&f, &ev6), "filter: all but the state");
+	f.states = 0;
+	f.family = AF_INET;
+	check(!tcpfsm_filter_match(&f, &ev6), "filter: all but the family");
+}
+
+static void test_output_event(void)
+{
+	struct tcpfsm_event ev;
+	struct capture cap;
+	char *s;
+
+	sample_event4(&ev);
+	tcpfsm_print_event(cap_open(&cap), TCPFSM_FMT_TEXT, &ev);
+	s = cap_close(&cap);
+	check_str(s, event4_text, "output: an IPv4 event, text");
+	free(s);
+	tcpfsm_print_event(cap_open(&cap), TCPFSM_FMT_JSON, &ev);
+	s = cap_close(&cap);
+	check_str(s, event4_json, "output: an IPv4 event, JSON");
+	free(s);
+	tcpfsm_print_event(cap_open(&cap), TCPFSM_FMT_JSON_PRETTY, &ev);
+	s = cap_close(&cap);
+	check_str(s, event4_json, "output: an event, JSON: one line even with -p");
+	free(s);
+
+	sample_event6(&ev);
+	tcpfsm_print_event(cap_open(&cap), TCPFSM_FMT_TEXT, &ev);
+	s = cap_close(&cap);
+	check_str(s, event6_text, "output: an IPv6 event without the optional attributes, text");
+	free(s);
+	tcpfsm_print_event(cap_open(&cap), TCPFSM_FMT_JSON, &ev);
+	s = cap_close(&cap);
+	check_str(s, event6_json, "output: an IPv6 event without the optional attributes, JSON");
+	free(s);
+
+	ev.present |= BIT(TCPFSM_A_EVENT_COOKIE);
+	ev.cookie = UINT64_MAX;
+	ev.time_ns = 999999999;
+	memset(ev.saddr, 0xff, 16);
+	tcpfsm_print_event(cap_open(&cap), TCPFSM_FMT_TEXT, &ev);
+	s = cap_close(&cap);
+	check_str(s, "0.999999 ipv6 [ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:8080 [2001:db8::1]:51000 ESTABLISHED -> CLOSE_WAIT cookie 18446744073709551615\n",
+		  "output: an event with a cookie only, the longest address");
+	free(s);
+
+	tcpfsm_print_lost(cap_open(&cap), TCPFSM_FMT_JSON, 5, 2);
+	s = cap_close(&cap);
+	check_str(s, "{\"lost\":5,\"source\":2}\n", "output: a loss, JSON");
+	free(s);
+	tcpfsm_print_lost(cap_open(&cap), TCPFSM_FMT_TEXT, UINT64_MAX, 4095);
+	s = cap_close(&cap);
+	check_str(s, "LOST 18446744073709551615 events (source 4095)\n",
+		  "output: a loss, text");
+	free(s);
+
+	tcpfsm_print_overflow(cap_open(&cap), TCPFSM_FMT_TEXT, 1);
+	s = cap_close(&cap);
+	check_str(s, "lost events: socket buffer overflow\n", "output: an overflow, text");
+	free(s);
+	tcpfsm_print_overflow(cap_open(&cap), TCPFSM_FMT_JSON, 3);
+	s = cap_close(&cap);
+	check_str(s, "{\"lost\":null,\"overflows\":3}\n", "output: an overflow, JSON");
+	free(s);
+
+	tcpfsm_print_monitor_summary(cap_open(&cap), 12, 3, 0);
+	s = cap_close(&cap);
+	check_str(s, "# 12 events, 3 lost\n", "output: the summary of the monitor");
+	free(s);
+	tcpfsm_print_monitor_summary(cap_open(&cap), 0, 0, 2);
+	s = cap_close(&cap);
+	check_str(s, "# 0 events, 0 lost, 2 socket buffer overflows\n",
+		  "output: the summary, with overflows");
+	free(s);
+}
+
+/* The monitor: filtered-out events count for the gaps */
+static void test_monitor(void)
+{
+	struct tcpfsm_filter f = { .ports = TCPFSM_FILTER_PORT, .port = 8080 };
+	struct tcpfsm_event ev;
+	char *out, *err;
+	struct mon t;
+	int fmt;
+
+	for (fmt = TCPFSM_FMT_TEXT; fmt <= TCPFSM_FMT_JSON; fmt++) {
+		mon_start(&t, fmt, &f);
+		sample_event4(&ev);			/* shown */
+		ev.seq = 1;
+		tcpfsm_monitor_cb(&ev, NULL, &t.m);
+		ev.dport = 22;				/* hidden */
+		ev.seq = 2;
+		tcpfsm_monitor_cb(&ev, NULL, &t.m);
+		ev.seq = 4;				/* hidden, 1 lost */
+		tcpfsm_monitor_cb(&ev, NULL, &t.m);
+		ev.dport = 8080;			/* shown, 2 lost */
+		ev.seq = 7;
+		tcpfsm_monitor_cb(&ev, NULL, &t.m);
+		ev.source = 1;				/* baseline */
+		ev.seq = 50;
+		tcpfsm_monitor_cb(&ev, NULL, &t.m);
+		tcpfsm_monitor_overflow(&t.m);
+		ev.source = 3;
+		ev.seq = 8;
+		tcpfsm_monitor_cb(&ev, NULL, &t.m);
+		check(t.m.received == 6 && t.m.shown == 4 && t.m.seqs.lost == 3 &&
+		      t.m.overflows == 1 && !t.m.malformed,
+		      "monitor: %s: 6 events, 4 shown, 3 lost", fmt ? "JSON" : "text");
+		mon_end(&t, &out, &err);
+		if (fmt == TCPFSM_FMT_TEXT)
+			check_str(out,
+				  "1234.567890 ipv4 127.0.0.1:43210 10.1.2.3:8080 SYN_SENT -> ESTABLISHED ino 123456 uid 1000 cookie 4097\n"
+				  "LOST 1 events (source 3)\n"
+				  "LOST 2 events (source 3)\n"
+				  "1234.567890 ipv4 127.0.0.1:43210 10.1.2.3:8080 SYN_SENT -> ESTABLISHED ino 123456 uid 1000 cookie 4097\n"
+				  "1234.567890 ipv4 127.0.0.1:43210 10.1.2.3:8080 SYN_SENT -> ESTABLISHED ino 123456 uid 1000 cookie 4097\n"
+				  "lost events: socket buffer overflow\n"
+				  "1234.567890 ipv4 127.0.0.1:43210 10.1.2.3:8080 SYN_SENT -> ESTABLISHED ino 123456 uid 1000 cookie 4097\n",
+				  "monitor: text: the gaps of the events filtered out too");
+		else
+			check(out && starts_with(out, "{\"time_ns\":1234567890123,") &&
+			      strstr(out, "\"seq\":1}\n{\"lost\":1,\"source\":3}\n"
+					  "{\"lost\":2,\"source\":3}\n{\"time_ns\":") &&
+			      strstr(out, "\"seq\":7}\n{\"time_ns\":") &&
+			      strstr(out, "\"source\":1,\"seq\":50}\n{\"lost\":null,\"overflows\":1}\n{\"time_ns\":") &&
+			      count_lines(out, "\n") == 7 && count_lines(out, "\"seq\":") == 4,
+			      "monitor: JSON: one object a line, the losses as objects");
+		if (!check(err && !err[0], "monitor: %s: nothing on stderr",
+			   fmt ? "JSON" : "text"))
+			diag("stderr", err);
+		free(out);
+		free(err);
+	}
+}
+
 /* The plumbing, against the running kernel's family nlctrl */
 static void test_kernel(void)
 {
+	socklen_t optlen = sizeof(int);
 	struct tcpfsm_family fam;
 	struct tcpfsm_nl nl;
 	struct tcpfsm_err e;
+	unsigned int calls;
+	int rcvbuf[2] = { 0 };
 	char name[64];
 	int ret;
 
@@ -1328,6 +2129,30 @@ static void test_kernel(void)
 	/* the socket still works after an error */
 	ret = tcpfsm_nl_resolve(&nl, "nlctrl", &fam, &e);
 	check(!ret && fam.id == GENL_ID_CTRL, "kernel: and goes on after it");
+
+	/* nlctrl has no group "events"; its group "notify" has the id GENL_ID_CTRL */
+	nl.family = fam;
+	ret = tcpfsm_nl_join_events(&nl, &e);
+	check(ret == -1 && e.kind == TCPFSM_ERR_NOGROUP,
+	      "kernel: joining a family without an events group: TCPFSM_ERR_NOGROUP");
+	if (!getsockopt(mnl_socket_get_fd(nl.sk), SOL_SOCKET, SO_RCVBUF, &rcvbuf[0],
+			&optlen)) {
+		nl.family.mcgrp_events = GENL_ID_CTRL;
+		ret = tcpfsm_nl_join_events(&nl, &e);
+		if (!check(!ret, "kernel: joining the group notify of nlctrl"))
+			tcpfsm_err_print(stdout, &e);
+		getsockopt(mnl_socket_get_fd(nl.sk), SOL_SOCKET, SO_RCVBUF,
+			   &rcvbuf[1], &optlen);
+		check(rcvbuf[1] > rcvbuf[0],
+		      "kernel: ... with a bigger receive buffer: %d, was %d",
+		      rcvbuf[1], rcvbuf[0]);
+		/* nothing to read: the error, not an event */
+		fcntl(mnl_socket_get_fd(nl.sk), F_SETFL, O_NONBLOCK);
+		calls = 0;
+		ret = tcpfsm_nl_recv_events(&nl, stop_cb, &calls, &e);
+		check(ret == -1 && e.kind == TCPFSM_ERR_SYS && e.code == EAGAIN &&
+		      !calls, "kernel: receiving on an empty socket: EAGAIN");
+	}
 	tcpfsm_nl_close(&nl);
 
 	ret = tcpfsm_nl_open(&nl, &e);
@@ -1448,6 +2273,18 @@ static void test_command(const char *bin)
 	r = run_cmd(bin, NULL, "state", "FIN-WAIT-3", NULL);
 	check_run(&r, 1, NULL, "tcpfsm: unknown state \"FIN-WAIT-3\"\nvalid states: ESTABLISHED ",
 		  "unknown state: exit 1");
+	r = run_cmd(bin, NULL, "monitor", "help", NULL);
+	check_run(&r, 0, "Usage: tcpfsm [-j] monitor [FILTERS]\n", NULL,
+		  "monitor help");
+	r = run_cmd(bin, NULL, "-j", "monitor", "-4", "port", "80", "--help", NULL);
+	check_run(&r, 0, "Usage: tcpfsm [-j] monitor [FILTERS]\n", NULL,
+		  "-j monitor -4 port 80 --help");
+	r = run_cmd(bin, NULL, "monitor", "sport", "http", NULL);
+	check_run(&r, 1, NULL, "tcpfsm: monitor: sport: invalid port \"http\" (0-65535)\n",
+		  "monitor sport http: exit 1");
+	r = run_cmd(bin, NULL, "monitor", "dport", NULL);
+	check_run(&r, 1, NULL, "tcpfsm: monitor: dport: PORT is missing\nUsage: tcpfsm [-j] monitor",
+		  "monitor dport: exit 1, with the usage");
 	r = run_cmd(bin, "/dev/full", "help", NULL);
 	check_run(&r, 1, NULL, "tcpfsm: writing the output: No space left on device\n",
 		  "a write error is an error");
@@ -1457,6 +2294,8 @@ static void test_command(const char *bin)
 		check_run(&r, 1, NULL, nofamily, "stats without the module");
 		r = run_cmd(bin, NULL, "-j", "state", "estab", NULL);
 		check_run(&r, 1, NULL, nofamily, "-j state estab without the module");
+		r = run_cmd(bin, NULL, "monitor", "state", "LISTEN", NULL);
+		check_run(&r, 1, NULL, nofamily, "monitor without the module");
 	} else {
 		r = run_cmd(bin, NULL, "stats", NULL);
 		check_run(&r, 0, "state             current      entered         left\n",
@@ -1475,6 +2314,7 @@ int main(int argc, char **argv)
 	test_cli_lookup();
 	test_cli_parse();
 	test_cli_usage();
+	test_cli_monitor();
 	test_output_stats();
 	test_output_pretty();
 	test_output_state();
@@ -1485,6 +2325,12 @@ int main(int argc, char **argv)
 	test_parse_family();
 	test_parse_error();
 	test_err_print();
+	test_parse_event();
+	test_parse_events();
+	test_seqs();
+	test_filter();
+	test_output_event();
+	test_monitor();
 	test_kernel();
 	if (argc > 1)
 		test_command(argv[1]);

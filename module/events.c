@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpfsm: transition events for the "events" multicast group.
+ *
+ * The probe never builds or sends a message. While somebody listens, it
+ * copies what an event needs into a fixed ring of this CPU (bounded
+ * memory: TCPFSM_EV_RING slots per CPU, about 26 KiB, allocated at load)
+ * and queues this
+ * CPU's work, which batches the ring's events into multicast messages per
+ * network namespace from process context, as net/core/drop_monitor.c does.
+ *
+ * Every event of a netns gets a sequence number per (netns, CPU), taken
+ * with the ring slot, so that numbers are in ring order; an event that finds
+ * the ring full is counted as lost with its number used, and a listener
+ * sees the gap.
+ */
+#include <linux/ktime.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <net/genetlink.h>
+#include <net/inet_sock.h>
+#include <net/sock.h>
+
+#include "genl.h"
+#include "tcpfsm.h"
+
+#define TCPFSM_EV_RING	256	/* per CPU, a power of 2 */
+
+struct tcpfsm_ev {
+	struct net *net;	/* NULL: its netns went away, skip it */
+	u64 seq;
+	u64 time_ns;
+	u64 cookie;
+	unsigned long ino;
+	kuid_t uid;
+	__be32 saddr4, daddr4;
+	struct in6_addr saddr6, daddr6;
+	__be16 sport, dport;
+	u16 family;
+	u8 old, new;
+	u8 ready;		/* committed by the producer */
+};
+
+struct tcpfsm_evbuf {
+	u32 head;		/* next slot to fill: this CPU, IRQs off */
+	u32 tail;		/* next slot to send: the work, under @lock */
+	struct mutex lock;	/* the consumer side: work and netns exit */
+	struct work_struct work;
+	int cpu;
+	struct tcpfsm_ev ring[TCPFSM_EV_RING];
+};
+
+/* one per possible CPU, on its node; read-only after load */
+static struct tcpfsm_evbuf **tcpfsm_evbufs;
+
+/**
+ * tcpfsm_event_record() - queue the event of a transition (probe context)
+ * @sk: the socket, locked by the caller of the tracepoint
+ * @net: its netns
+ * @stats: the netns's counters
+ * @old: old state
+ * @new: new state
+ */
+void tcpfsm_event_record(const struct sock *sk, struct net *net,
+			 struct tcpfsm_pcpu __percpu *stats, int old, int new)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+	struct tcpfsm_evbuf *b;
+	struct socket *sock;
+	struct tcpfsm_ev *ev;
+	unsigned long flags;
+	u64 seq;
+	u32 h;
+
+	/* a softirq may fire the tracepoint in the middle of this */
+	local_irq_save(flags);
+	b = tcpfsm_evbufs[smp_processor_id()];
+	seq = __this_cpu_inc_return(stats->ev_seq);
+	h = b->head;
+	/* pairs with the release of tail: the consumer is done with the slot */
+	if (h - smp_load_acquire(&b->tail) >= TCPFSM_EV_RING) {
+		__this_cpu_inc(stats->ev_lost_overflow);
+		local_irq_restore(flags);
+		return;
+	}
+	b->head = h + 1;
+	local_irq_restore(flags);
+
+	ev = &b->ring[h % TCPFSM_EV_RING];
+	ev->net = net;
+	ev->seq = seq;
+	ev->time_ns = ktime_get_ns();
+	ev->cookie = atomic64_read(&sk->sk_cookie);
+	/* orphaning takes the socket lock, which the caller holds */
+	sock = READ_ONCE(sk->sk_socket);
+	ev->ino = sock ? SOCK_INODE(sock)->i_ino : 0;
+	ev->uid = sk->sk_uid;
+	ev->family = sk->sk_family;
+	ev->sport = inet->inet_sport;
+	ev->dport = inet->inet_dport;
+	if (sk->sk_family == AF_INET) {
+		ev->saddr4 = inet->inet_rcv_saddr;
+		ev->daddr4 = inet->inet_daddr;
+	} else {
+		ev->saddr6 = sk->sk_v6_rcv_saddr;
+		ev->daddr6 = sk->sk_v6_daddr;
+	}
+	ev->old = old;
+	ev->new = new;
+	/* publish the slot: pairs with the consumer's acquire of ready */
+	smp_store_release(&ev->ready, 1);
+	queue_work_on(b->cpu, system_wq, &b->work);
+}
+
+static int tcpfsm_event_fill(struct sk_buff *skb, const struct tcpfsm_ev *ev,
+			     int cpu)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, 0, 0, &tcpfsm_nl_family, 0,
+			  TCPFSM_CMD_TRANSITION_NTF);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u16(skb, TCPFSM_A_EVENT_FAMILY, ev->family) ||
+	    (ev->family == AF_INET &&
+	     (nla_put_in_addr(skb, TCPFSM_A_EVENT_SADDR4, ev->saddr4) ||
+	      nla_put_in_addr(skb, TCPFSM_A_EVENT_DADDR4, ev->daddr4))) ||
+	    (ev->family == AF_INET6 &&
+	     (nla_put_in6_addr(skb, TCPFSM_A_EVENT_SADDR6, &ev->saddr6) ||
+	      nla_put_in6_addr(skb, TCPFSM_A_EVENT_DADDR6, &ev->daddr6))) ||
+	    nla_put_be16(skb, TCPFSM_A_EVENT_SPORT, ev->sport) ||
+	    nla_put_be16(skb, TCPFSM_A_EVENT_DPORT, ev->dport) ||
+	    nla_put_u8(skb, TCPFSM_A_EVENT_OLD_STATE, ev->old) ||
+	    nla_put_u8(skb, TCPFSM_A_EVENT_NEW_STATE, ev->new) ||
+	    nla_put_u64_64bit(skb, TCPFSM_A_EVENT_TIMESTAMP, ev->time_ns,
+			      TCPFSM_A_EVENT_PAD) ||
+	    (ev->cookie &&
+	     nla_put_u64_64bit(skb, TCPFSM_A_EVENT_COOKIE, ev->cookie,
+			       TCPFSM_A_EVENT_PAD)) ||
+	    (ev->ino &&
+	     (nla_put_u64_64bit(skb, TCPFSM_A_EVENT_INO, ev->ino,
+				TCPFSM_A_EVENT_PAD) ||
+	      nla_put_u32(skb, TCPFSM_A_EVENT_UID,
+			  from_kuid_munged(ev->net->user_ns, ev->uid)))) ||
+	    nla_put_u32(skb, TCPFSM_A_EVENT_SOURCE, cpu) ||
+	    nla_put_u64_64bit(skb, TCPFSM_A_EVENT_SEQ, ev->seq,
+			      TCPFSM_A_EVENT_PAD)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* Send what @skb holds, @n events of @net, and count how it went. */
+static void tcpfsm_event_send(struct net *net, struct sk_buff *skb,
+			      unsigned int n)
+{
+	struct tcpfsm_pcpu __percpu *stats = tcpfsm_pernet(net)->stats;
+	int err;
+
+	if (!n) {
+		nlmsg_free(skb);
+		return;
+	}
+	err = genlmsg_multicast_netns(&tcpfsm_nl_family, net, skb, 0,
+				      TCPFSM_NLGRP_EVENTS, GFP_KERNEL);
+	if (!err)
+		this_cpu_add(stats->ev_sent, n);
+	else if (err == -ENOBUFS)	/* a listener's receive buffer was full */
+		this_cpu_add(stats->ev_lost_rcvbuf, n);
+	/* -ESRCH: nobody listens in this netns, nothing is lost */
+}
+
+/* Send every committed event of @b, batched per netns. */
+static void tcpfsm_event_drain(struct tcpfsm_evbuf *b)
+{
+	struct sk_buff *skb = NULL;
+	struct net *net = NULL;
+	struct tcpfsm_ev *ev;
+	unsigned int n = 0;
+
+	mutex_lock(&b->lock);
+	for (;;) {
+		ev = &b->ring[b->tail % TCPFSM_EV_RING];
+		/* pairs with the producer's release: the slot is filled */
+		if (!smp_load_acquire(&ev->ready))
+			break;
+		if (skb && ev->net && ev->net != net) {
+			tcpfsm_event_send(net, skb, n);
+			skb = NULL;
+		}
+		while (ev->net) {
+			if (!skb) {
+				net = ev->net;
+				n = 0;
+				skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+				if (!skb) {
+					this_cpu_inc(tcpfsm_pernet(net)->stats->ev_lost_nomem);
+					break;
+				}
+			}
+			if (!tcpfsm_event_fill(skb, ev, b->cpu)) {
+				n++;
+				break;
+			}
+			/* full: send it and put the event in a new one */
+			tcpfsm_event_send(net, skb, n);
+			skb = NULL;
+			if (!n) {	/* cannot fit even alone: not expected */
+				this_cpu_inc(tcpfsm_pernet(net)->stats->ev_lost_nomem);
+				break;
+			}
+		}
+		WRITE_ONCE(ev->ready, 0);
+		/* hand the slot back: pairs with the producer's acquire */
+		smp_store_release(&b->tail, b->tail + 1);
+	}
+	if (skb)
+		tcpfsm_event_send(net, skb, n);
+	mutex_unlock(&b->lock);
+}
+
+static void tcpfsm_event_work(struct work_struct *work)
+{
+	tcpfsm_event_drain(container_of(work, struct tcpfsm_evbuf, work));
+}
+
+/**
+ * tcpfsm_events_exit_net() - forget the queued events of a dying netns
+ * @net: the netns; the probe no longer records events for it and every
+ *	probe that did has returned
+ */
+void tcpfsm_events_exit_net(struct net *net)
+{
+	struct tcpfsm_evbuf *b;
+	struct tcpfsm_ev *ev;
+	int cpu;
+	u32 i;
+
+	for_each_possible_cpu(cpu) {
+		b = tcpfsm_evbufs[cpu];
+		mutex_lock(&b->lock);
+		/* committed slots only: a reserved one is another netns's */
+		for (i = b->tail; i != READ_ONCE(b->head); i++) {
+			ev = &b->ring[i % TCPFSM_EV_RING];
+			/* committed: pairs with the producer's release */
+			if (smp_load_acquire(&ev->ready) && ev->net == net)
+				ev->net = NULL;
+		}
+		mutex_unlock(&b->lock);
+	}
+}
+
+/**
+ * tcpfsm_events_init() - allocate the per-CPU event rings
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int tcpfsm_events_init(void)
+{
+	struct tcpfsm_evbuf *b;
+	int cpu;
+
+	tcpfsm_evbufs = kcalloc(nr_cpu_ids, sizeof(*tcpfsm_evbufs), GFP_KERNEL);
+	if (!tcpfsm_evbufs)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		b = kvzalloc_node(sizeof(*b), GFP_KERNEL, cpu_to_node(cpu));
+		if (!b) {
+			tcpfsm_events_fini();
+			return -ENOMEM;
+		}
+		tcpfsm_evbufs[cpu] = b;
+		b->cpu = cpu;
+		mutex_init(&b->lock);
+		INIT_WORK(&b->work, tcpfsm_event_work);
+	}
+	return 0;
+}
+
+/**
+ * tcpfsm_events_flush() - send what the rings still hold
+ *
+ * Called once the probe is detached and synchronised: nothing is queued
+ * any more.
+ */
+void tcpfsm_events_flush(void)
+{
+	struct tcpfsm_evbuf *b;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		b = tcpfsm_evbufs[cpu];
+		cancel_work_sync(&b->work);
+		tcpfsm_event_drain(b);
+	}
+}
+
+/**
+ * tcpfsm_events_fini() - free the rings, after tcpfsm_events_flush()
+ */
+void tcpfsm_events_fini(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		kvfree(tcpfsm_evbufs[cpu]);
+	kfree(tcpfsm_evbufs);
+	tcpfsm_evbufs = NULL;
+}
