@@ -72,6 +72,7 @@ check "module not loaded at start" no_proc_dir
 check "insmod tcpfsm.ko" insmod "$ko"
 run_harness transitions
 run_harness netlink
+run_harness events
 run_script ynl_cli.sh
 check "rmmod tcpfsm" rmmod tcpfsm
 check "no /proc/net/tcpfsm after rmmod" no_proc_dir

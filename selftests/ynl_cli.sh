@@ -5,8 +5,11 @@
 # by scripts/ynl.sh cli with the spec) against /proc/net/tcpfsm, in a new
 # netns after some loopback TCP: "--do get" must report what /proc shows,
 # "--do state-get" one state's line, and a state-id out of range must be
-# refused with the policy's extended ACK. The CLI knows the family from
-# the spec alone: nothing here depends on the kernel's version.
+# refused with the policy's extended ACK. Then the YNL library itself
+# (cli.py has no way to wait for notifications) subscribes to "events" and
+# must decode the transition-ntf messages of one more connection, socket by
+# socket. The CLI knows the family from the spec alone: nothing here
+# depends on the kernel's version.
 #
 # Needs root, tcpfsm loaded, python3 with yaml and jsonschema, and the
 # tree scripts/ynl.sh check stages under build/ (run it on the host).
@@ -238,6 +241,95 @@ for want in "error: -34" "'msg': 'integer out of range'" \
 done
 [ "$rc" = 0 ] || { echo "# exit $status:"; printf '%s\n' "$out" | sed 's/^/# /'; }
 result "$rc" "--do state-get state-id 13 refused with the range extack"
+
+# events: the YNL library subscribes to the group and decodes the
+# transitions of one more connection, per socket in the order they happened
+# (that of their timestamps: a socket's transitions are serialised by its
+# lock); the other traffic above is idle, and told apart by its ports
+rc=0
+$py - "$top/build/ksft/linux-source-6.12/tools/net/ynl" \
+	"$top/build/ynl/Documentation/netlink/specs/tcpfsm.yaml" \
+	"$top/build/ynl/Documentation/netlink/genetlink.yaml" <<'EOF' || rc=$?
+import socket, sys, time
+sys.path.insert(0, sys.argv[1])
+from lib import YnlFamily
+
+ynl = YnlFamily(def_path=sys.argv[2], schema=sys.argv[3])
+ynl.ntf_subscribe("events")
+
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen(1)
+port_l = l.getsockname()[1]
+c = socket.create_connection(("127.0.0.1", port_l), timeout=5)
+port_c = c.getsockname()[1]
+s, _ = l.accept()
+c.close()
+s.settimeout(5)
+assert s.recv(1) == b""
+s.close()
+l.close()
+
+# as selftests/events.c, exchange_want, which names the kernel functions
+want = {
+    "listener": [("close", "listen"), ("listen", "close")],
+    "client": [("close", "syn-sent"), ("syn-sent", "established"),
+               ("established", "fin-wait1"), ("fin-wait1", "fin-wait2"),
+               ("fin-wait2", "close")],
+    "child": [("listen", "syn-recv"), ("syn-recv", "established"),
+              ("established", "close-wait"), ("close-wait", "last-ack"),
+              ("last-ack", "close")],
+}
+# (sport, dport) when each transition happens: the client's port is 0
+# before inet_hash_connect(), the child has the listener's at its birth
+ports = {
+    "listener": {(port_l, 0)},
+    "client": {(0, port_l), (port_c, port_l)},
+    "child": {(port_l, 0), (port_l, port_c)},
+}
+
+
+def role(m):
+    key = (m.get("sport"), m.get("dport"))
+    if (m.get("old-state"), m.get("new-state")) == ("listen", "syn-recv"):
+        return "child" if key in ports["child"] else None
+    for r in ("listener", "client", "child"):
+        if key in ports[r]:
+            return r
+    return None
+
+
+got = {r: [] for r in want}
+bad = []
+n, nwant = 0, sum(map(len, want.values()))
+quiet = None
+deadline = time.monotonic() + 30
+while time.monotonic() < deadline:
+    ynl.check_ntf()
+    for ntf in ynl.async_msg_queue:
+        m = ntf["msg"]
+        if ntf["name"] != "transition-ntf" or m.get("family") != socket.AF_INET:
+            bad.append(f"unexpected {ntf}")
+            continue
+        r = role(m)
+        if r is not None:
+            got[r].append((m["timestamp"], m["old-state"], m["new-state"]))
+            n += 1
+    ynl.async_msg_queue.clear()
+    if n >= nwant:
+        quiet = quiet or time.monotonic() + 0.5
+        if time.monotonic() >= quiet:
+            break
+    time.sleep(0.05)
+for r in want:
+    seq = [(o, w) for _, o, w in sorted(got[r], key=lambda e: e[0])]
+    if seq != want[r]:
+        bad.append(f"{r}: got {seq}, want {want[r]}")
+for b in bad:
+    print("#", b)
+sys.exit(1 if bad else 0)
+EOF
+result "$rc" "YNL library receives the transition-ntf events of a connection"
 
 echo "1..$ntests"
 if [ "$nfailed" = 0 ]; then
