@@ -385,15 +385,13 @@ static int64_t proc_settled(void)
 /* A new netns with lo up, or false if tcpfsm is not loaded. */
 static bool events_setup(struct __test_metadata *_metadata)
 {
-	ASSERT_EQ(0, tcpfsm_netns_new());
-	/* one path through a graceful close, see tcpfsm_pin_cpu() */
-	ASSERT_EQ(0, tcpfsm_pin_cpu());
-	if (access(TCPFSM_PROC "/transitions", R_OK)) {
-		ASSERT_NE(0, access("/sys/module/tcpfsm", F_OK))
-			TH_LOG("tcpfsm is loaded, but a new netns has no %s",
-			       TCPFSM_PROC);
+	int err;
+
+	/* pinned: one path through a graceful close, see tcpfsm_pin_cpu() */
+	err = tcpfsm_test_netns();
+	if (err == -ENOENT)
 		return false;
-	}
+	ASSERT_EQ(0, err);
 	/* new: no transition yet, so no sequence number used */
 	ASSERT_EQ(0, proc_total());
 	return true;

@@ -748,6 +748,26 @@ int tcpfsm_pin_cpu(void)
 	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
 }
 
+/*
+ * A new netns with lo up, this thread pinned to one CPU (tcpfsm_pin_cpu()),
+ * and /proc/net/tcpfsm in it. -ENOENT if tcpfsm is not loaded; -EIO
+ * (reported) if it is but the new netns has no /proc/net/tcpfsm.
+ */
+int tcpfsm_test_netns(void)
+{
+	int err;
+
+	err = tcpfsm_netns_new();
+	if (!err)
+		err = tcpfsm_pin_cpu();
+	if (err || !access(TCPFSM_PROC "/transitions", R_OK))
+		return err;
+	if (access("/sys/module/tcpfsm", F_OK))
+		return -ENOENT;
+	report("tcpfsm is loaded, but a new netns has no %s", TCPFSM_PROC);
+	return -EIO;
+}
+
 int tcpfsm_netns_open(void)
 {
 	int fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);

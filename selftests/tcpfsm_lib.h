@@ -120,6 +120,7 @@ int tcpfsm_ss_wait(const struct tcpfsm_ss *want);
 int tcpfsm_netns_new(void);
 int tcpfsm_netns_open(void);
 int tcpfsm_pin_cpu(void);
+int tcpfsm_test_netns(void);
 int tcpfsm_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int tcpfsm_listen(int family, int backlog, struct tcpfsm_addr *a);

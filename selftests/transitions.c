@@ -184,17 +184,13 @@ static const struct tcpfsm_gauge half_open_g[] = {
 
 FIXTURE_SETUP(tcpfsm)
 {
-	int fd;
+	int fd, err;
 
-	ASSERT_EQ(0, tcpfsm_netns_new());
-	/* one path through a graceful close, see tcpfsm_pin_cpu() */
-	ASSERT_EQ(0, tcpfsm_pin_cpu());
-	if (access(TCPFSM_PROC "/transitions", R_OK)) {
-		ASSERT_NE(0, access("/sys/module/tcpfsm", F_OK))
-			TH_LOG("tcpfsm is loaded, but a new netns has no %s",
-			       TCPFSM_PROC);
+	/* pinned: one path through a graceful close, see tcpfsm_pin_cpu() */
+	err = tcpfsm_test_netns();
+	if (err == -ENOENT)
 		SKIP(return, "tcpfsm is not loaded");
-	}
+	ASSERT_EQ(0, err);
 	fd = socket(variant->family, SOCK_STREAM, 0);
 	if (fd < 0 && errno == EAFNOSUPPORT)
 		SKIP(return, "no IPv6");
