@@ -16,4 +16,12 @@
  * net->ipv4.tcp_death_row.hashinfo; Kbuild refuses them with a message.
  */
 
+/*
+ * COMPAT_HAVE_GENL_BIND (6.6 and later, defined by Kbuild from
+ * <net/genetlink.h>): struct genl_family has .bind and .unbind, called when
+ * a socket joins or leaves one of the family's groups. Without them a
+ * module cannot learn that a listener joined, so events.c never treats a
+ * netns as quiet (see tcpfsm_events_quiet()).
+ */
+
 #endif /* _TCPFSM_COMPAT_H */

@@ -13,6 +13,21 @@
  * with the ring slot, so that numbers are in ring order; an event that finds
  * the ring full is counted as lost with its number used, and a listener
  * sees the gap.
+ *
+ * The kernel counts the listeners of a group per protocol, not per netns
+ * (genl_has_listeners()), so the probe records the events of every netns
+ * while anybody listens anywhere. The sender learns which netns has none: a
+ * batch that reached nobody (-ESRCH) makes its netns quiet, and the probe
+ * records nothing for a quiet netns (it only uses the sequence numbers)
+ * for TCPFSM_EV_QUIET, or until a socket joins the group anywhere: the
+ * family's bind callback counts joins in tcpfsm_ev_binds, and a netns is
+ * quiet only at the count it was found quiet at. The callback runs just
+ * before the kernel adds the socket to the group, so a batch sent in
+ * between would find nobody: no netns is made quiet within
+ * TCPFSM_EV_SETTLE of a join. -ESRCH also means that every listener of
+ * the netns had a full buffer (unless NETLINK_BROADCAST_ERROR): that is why
+ * quiet ends on its own, and why the numbers stay in use. Kernels without
+ * the callback (before 6.6) never make a netns quiet.
  */
 #include <linux/ktime.h>
 #include <linux/slab.h>
@@ -25,6 +40,8 @@
 #include "tcpfsm.h"
 
 #define TCPFSM_EV_RING	256	/* per CPU, a power of 2 */
+#define TCPFSM_EV_QUIET	(HZ / 10)
+#define TCPFSM_EV_SETTLE	(HZ / 10)
 
 struct tcpfsm_ev {
 	struct net *net;	/* NULL: its netns went away, skip it */
@@ -52,6 +69,29 @@ struct tcpfsm_evbuf {
 
 /* one per possible CPU, on its node; read-only after load */
 static struct tcpfsm_evbuf **tcpfsm_evbufs;
+
+/* joins of the events group, in any netns, and the time of the last one */
+atomic_long_t tcpfsm_ev_binds = ATOMIC_LONG_INIT(1);
+static unsigned long tcpfsm_ev_bind_time;
+
+/**
+ * tcpfsm_events_bind() - the family's bind callback: a socket joins a group
+ * @mcgrp: the group, by its index in the family
+ *
+ * Called before the socket is in the group, from the joining process.
+ *
+ * Return: 0, the join may go on.
+ */
+int tcpfsm_events_bind(int mcgrp)
+{
+	if (mcgrp == TCPFSM_NLGRP_EVENTS) {
+		WRITE_ONCE(tcpfsm_ev_bind_time, jiffies);
+		/* the time first: pairs with the sender's smp_rmb() */
+		smp_wmb();
+		atomic_long_inc(&tcpfsm_ev_binds);
+	}
+	return 0;
+}
 
 /**
  * tcpfsm_event_record() - queue the event of a transition (probe context)
@@ -152,24 +192,43 @@ static int tcpfsm_event_fill(struct sk_buff *skb, const struct tcpfsm_ev *ev,
 	return 0;
 }
 
+/* Nobody listened in @tn's netns at join count @binds: quiet it a while. */
+static void tcpfsm_events_set_quiet(struct tcpfsm_net *tn, unsigned long binds)
+{
+#ifdef COMPAT_HAVE_GENL_BIND
+	WRITE_ONCE(tn->ev_quiet_until, jiffies + TCPFSM_EV_QUIET);
+	WRITE_ONCE(tn->ev_quiet_binds, binds);
+#endif
+}
+
 /* Send what @skb holds, @n events of @net, and count how it went. */
 static void tcpfsm_event_send(struct net *net, struct sk_buff *skb,
 			      unsigned int n)
 {
-	struct tcpfsm_pcpu __percpu *stats = tcpfsm_pernet(net)->stats;
+	struct tcpfsm_net *tn = tcpfsm_pernet(net);
+	unsigned long binds, bind_time;
 	int err;
 
 	if (!n) {
 		nlmsg_free(skb);
 		return;
 	}
+	/* before sending: a join after this makes the netns not quiet */
+	binds = atomic_long_read(&tcpfsm_ev_binds);
+	/* the count first: pairs with the smp_wmb() of tcpfsm_events_bind() */
+	smp_rmb();
+	bind_time = READ_ONCE(tcpfsm_ev_bind_time);
 	err = genlmsg_multicast_netns(&tcpfsm_nl_family, net, skb, 0,
 				      TCPFSM_NLGRP_EVENTS, GFP_KERNEL);
-	if (!err)
-		this_cpu_add(stats->ev_sent, n);
-	else if (err == -ENOBUFS)	/* a listener's receive buffer was full */
-		this_cpu_add(stats->ev_lost_rcvbuf, n);
-	/* -ESRCH: nobody listens in this netns, nothing is lost */
+	if (!err) {
+		this_cpu_add(tn->stats->ev_sent, n);
+	} else if (err == -ENOBUFS) {	/* a listener's buffer was full */
+		this_cpu_add(tn->stats->ev_lost_rcvbuf, n);
+	} else if (err == -ESRCH) {	/* nobody listens in this netns */
+		this_cpu_add(tn->stats->ev_unheard, n);
+		if (time_after(jiffies, bind_time + TCPFSM_EV_SETTLE))
+			tcpfsm_events_set_quiet(tn, binds);
+	}
 }
 
 /* Send every committed event of @b, batched per netns. */

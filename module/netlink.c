@@ -44,6 +44,9 @@ struct genl_family tcpfsm_nl_family __ro_after_init = {
 	.n_ops		= ARRAY_SIZE(tcpfsm_nl_ops),
 	.mcgrps		= tcpfsm_nl_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(tcpfsm_nl_mcgrps),
+#ifdef COMPAT_HAVE_GENL_BIND
+	.bind		= tcpfsm_events_bind,
+#endif
 };
 
 static size_t tcpfsm_nl_transition_size(void)
@@ -117,6 +120,7 @@ static int tcpfsm_nl_put_events(struct sk_buff *skb,
 		{ TCPFSM_A_STATS_EVENTS_LOST_OVERFLOW, snap->ev_lost_overflow },
 		{ TCPFSM_A_STATS_EVENTS_LOST_NOMEM, snap->ev_lost_nomem },
 		{ TCPFSM_A_STATS_EVENTS_LOST_RCVBUF, snap->ev_lost_rcvbuf },
+		{ TCPFSM_A_STATS_EVENTS_UNHEARD, snap->ev_unheard },
 	};
 	int i;
 
@@ -151,7 +155,7 @@ static int tcpfsm_nl_reply(struct genl_info *info, u8 cmd, int only)
 			tcpfsm_nl_transition_size() +
 			(TCP_NEW_SYN_RECV - TCP_ESTABLISHED + 1) *
 			tcpfsm_nl_state_size() +
-			4 * nla_total_size_64bit(sizeof(u64));
+			5 * nla_total_size_64bit(sizeof(u64));
 	err = -ENOMEM;
 	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)

@@ -5,8 +5,8 @@
  * This runs on every state change of every TCP socket of the machine,
  * from softirq or from process context with preemption disabled. It takes
  * no lock, allocates nothing and writes only this CPU's counters; while
- * somebody listens to the events group it also fills a slot of this CPU's
- * event ring (events.c).
+ * somebody listens to the events group in its netns it also fills a slot
+ * of this CPU's event ring (events.c).
  */
 #include <linux/tracepoint.h>
 #include <net/sock.h>
@@ -37,12 +37,19 @@ static void tcpfsm_probe(void *data, const struct sock *sk,
 		return;
 	this_cpu_inc(stats->trans[tcpfsm_idx(oldstate)][tcpfsm_idx(newstate)]);
 	/*
-	 * Listeners of the group in any netns (the kernel keeps no count per
-	 * netns); the sender drops what nobody in this netns listens to.
+	 * Listeners of the group in any netns: the kernel keeps no count per
+	 * netns. Whether this netns has any, the sender finds out (events.c);
+	 * an event of a quiet netns still uses its sequence number, so that a
+	 * listener whose full buffer made it look quiet sees the gap.
 	 */
 	if (unlikely(genl_has_listeners(&tcpfsm_nl_family, sock_net(sk),
-					TCPFSM_NLGRP_EVENTS)))
-		tcpfsm_event_record(sk, sock_net(sk), stats, oldstate, newstate);
+					TCPFSM_NLGRP_EVENTS))) {
+		if (tcpfsm_events_quiet(tn))
+			this_cpu_inc(stats->ev_seq);
+		else
+			tcpfsm_event_record(sk, sock_net(sk), stats, oldstate,
+					    newstate);
+	}
 }
 
 static void tcpfsm_find_tp(struct tracepoint *tp, void *priv)

@@ -82,6 +82,7 @@ void tcpfsm_stats_fold(const struct tcpfsm_net *tn,
 	snap->ev_lost_overflow = 0;
 	snap->ev_lost_nomem = 0;
 	snap->ev_lost_rcvbuf = 0;
+	snap->ev_unheard = 0;
 	for_each_possible_cpu(cpu) {
 		const struct tcpfsm_pcpu *p = per_cpu_ptr(tn->stats, cpu);
 
@@ -92,6 +93,7 @@ void tcpfsm_stats_fold(const struct tcpfsm_net *tn,
 		snap->ev_lost_overflow += READ_ONCE(p->ev_lost_overflow);
 		snap->ev_lost_nomem += READ_ONCE(p->ev_lost_nomem);
 		snap->ev_lost_rcvbuf += READ_ONCE(p->ev_lost_rcvbuf);
+		snap->ev_unheard += READ_ONCE(p->ev_unheard);
 	}
 }
 

@@ -45,6 +45,7 @@ struct tcpfsm_pcpu {
 	u64 ev_lost_overflow;
 	u64 ev_lost_nomem;
 	u64 ev_lost_rcvbuf;
+	u64 ev_unheard;
 };
 
 /**
@@ -55,12 +56,16 @@ struct tcpfsm_pcpu {
  * @base: per-state gauge offsets; the number of sockets in state s is
  *	@base[s] plus the net flow into s read from the matrix (see seed.c)
  * @proc_dir: /proc/net/tcpfsm of this netns
+ * @ev_quiet_until: jiffies until which the netns is quiet (events.c)...
+ * @ev_quiet_binds: ...unless the events group was joined since this count
  */
 struct tcpfsm_net {
 	struct tcpfsm_pcpu __percpu *probe_stats;
 	struct tcpfsm_pcpu __percpu *stats;
 	s64 base[TCPFSM_NR_STATES];
 	struct proc_dir_entry *proc_dir;
+	unsigned long ev_quiet_until;
+	unsigned long ev_quiet_binds;
 };
 
 /**
@@ -76,6 +81,7 @@ struct tcpfsm_net {
  * @ev_lost_overflow: events dropped on a full per-CPU ring
  * @ev_lost_nomem: events dropped for want of memory for a message
  * @ev_lost_rcvbuf: events a listener's full receive buffer refused
+ * @ev_unheard: events sent while nobody in the netns listened
  */
 struct tcpfsm_snapshot {
 	u64 trans[TCPFSM_NR_STATES][TCPFSM_NR_STATES];
@@ -88,6 +94,7 @@ struct tcpfsm_snapshot {
 	u64 ev_lost_overflow;
 	u64 ev_lost_nomem;
 	u64 ev_lost_rcvbuf;
+	u64 ev_unheard;
 };
 
 /**
@@ -140,6 +147,30 @@ void tcpfsm_events_fini(void);
 void tcpfsm_events_exit_net(struct net *net);
 void tcpfsm_event_record(const struct sock *sk, struct net *net,
 			 struct tcpfsm_pcpu __percpu *stats, int old, int new);
+int tcpfsm_events_bind(int mcgrp);
+
+extern atomic_long_t tcpfsm_ev_binds;
+
+/**
+ * tcpfsm_events_quiet() - whether nobody listened in @tn's netns just now
+ * @tn: the netns
+ *
+ * Set by the sender when a batch of the netns reached nobody, for
+ * TCPFSM_EV_QUIET, and ended early by any join of the group (see
+ * events.c). Kernels that do not report joins are never quiet.
+ *
+ * Return: true if the probe should record nothing for the netns.
+ */
+static inline bool tcpfsm_events_quiet(const struct tcpfsm_net *tn)
+{
+#ifdef COMPAT_HAVE_GENL_BIND
+	return READ_ONCE(tn->ev_quiet_binds) ==
+	       (unsigned long)atomic_long_read(&tcpfsm_ev_binds) &&
+	       time_before(jiffies, READ_ONCE(tn->ev_quiet_until));
+#else
+	return false;
+#endif
+}
 
 int tcpfsm_probe_register(void);
 void tcpfsm_probe_unregister(void);

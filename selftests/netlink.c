@@ -39,7 +39,8 @@
 #define EVENTS_ALL	(1U << TCPFSM_A_STATS_EVENTS_SENT |		\
 			 1U << TCPFSM_A_STATS_EVENTS_LOST_OVERFLOW |	\
 			 1U << TCPFSM_A_STATS_EVENTS_LOST_NOMEM |	\
-			 1U << TCPFSM_A_STATS_EVENTS_LOST_RCVBUF)
+			 1U << TCPFSM_A_STATS_EVENTS_LOST_RCVBUF |	\
+			 1U << TCPFSM_A_STATS_EVENTS_UNHEARD)
 
 /* A get or state-get reply; figures not sent are TCPFSM_ABSENT. */
 struct reply {
@@ -51,7 +52,7 @@ struct reply {
 	int state_seen[TCPFSM_NR];
 	struct tcpfsm_matrix m;
 	struct tcpfsm_states s;
-	uint64_t events[TCPFSM_A_STATS_EVENTS_LOST_RCVBUF + 1];
+	uint64_t events[TCPFSM_A_STATS_MAX + 1];
 };
 
 /*
@@ -166,6 +167,7 @@ static int parse_reply(const struct nlmsghdr *nlh, void *data)
 		case TCPFSM_A_STATS_EVENTS_LOST_OVERFLOW:
 		case TCPFSM_A_STATS_EVENTS_LOST_NOMEM:
 		case TCPFSM_A_STATS_EVENTS_LOST_RCVBUF:
+		case TCPFSM_A_STATS_EVENTS_UNHEARD:
 			r->nevents++;
 			if ((r->events_seen & 1U << type) ||
 			    mnl_attr_validate(attr, MNL_TYPE_U64) < 0) {
@@ -289,7 +291,7 @@ static int get_vs_proc(struct __test_metadata *_metadata,
 	for (s = TCP_ESTABLISHED; s <= TCP_NEW_SYN_RECV; s++)
 		bad += state_vs_proc(_metadata, r, &snap->s, s);
 	if (r->ntrans != TCP_CLOSING * TCP_CLOSING ||
-	    r->nstates != TCP_NEW_SYN_RECV || r->nevents != 4 ||
+	    r->nstates != TCP_NEW_SYN_RECV || r->nevents != 5 ||
 	    r->events_seen != EVENTS_ALL) {
 		TH_LOG("%d transition, %d state nests, events-* 0x%x",
 		       r->ntrans, r->nstates, r->events_seen);

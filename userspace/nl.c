@@ -75,6 +75,7 @@ static const struct attr_spec stats_attrs[] = {
 	[TCPFSM_A_STATS_EVENTS_LOST_NOMEM]	= { MNL_TYPE_U64, "events-lost-nomem" },
 	[TCPFSM_A_STATS_EVENTS_LOST_RCVBUF]	= { MNL_TYPE_U64, "events-lost-rcvbuf" },
 	[TCPFSM_A_STATS_STATE_ID]		= { MNL_TYPE_U8, "state-id" },
+	[TCPFSM_A_STATS_EVENTS_UNHEARD]		= { MNL_TYPE_U64, "events-unheard" },
 };
 
 static const struct attr_spec event_attrs[] = {
@@ -132,6 +133,7 @@ static const unsigned int stats_event_attrs[] = {
 	TCPFSM_A_STATS_EVENTS_LOST_OVERFLOW,
 	TCPFSM_A_STATS_EVENTS_LOST_NOMEM,
 	TCPFSM_A_STATS_EVENTS_LOST_RCVBUF,
+	TCPFSM_A_STATS_EVENTS_UNHEARD,
 };
 
 static void err_init(struct tcpfsm_err *e, const char *what)
@@ -359,6 +361,9 @@ static int stats_attr_cb(const struct nlattr *attr, void *data)
 		break;
 	case TCPFSM_A_STATS_EVENTS_LOST_RCVBUF:
 		st->events_lost_rcvbuf = mnl_attr_get_u64(attr);
+		break;
+	case TCPFSM_A_STATS_EVENTS_UNHEARD:
+		st->events_unheard = mnl_attr_get_u64(attr);
 		break;
 	default:	/* unknown, or of requests only */
 		return MNL_CB_OK;

@@ -36,6 +36,7 @@ struct tcpfsm_stats {
 	uint64_t events_lost_overflow;
 	uint64_t events_lost_nomem;
 	uint64_t events_lost_rcvbuf;
+	uint64_t events_unheard;
 	uint32_t present;	/* bit TCPFSM_A_STATS_x: attribute seen */
 };
 

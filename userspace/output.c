@@ -36,6 +36,8 @@ static const struct {
 	  offsetof(struct tcpfsm_stats, events_lost_nomem), "lost_nomem" },
 	{ TCPFSM_A_STATS_EVENTS_LOST_RCVBUF,
 	  offsetof(struct tcpfsm_stats, events_lost_rcvbuf), "lost_rcvbuf" },
+	{ TCPFSM_A_STATS_EVENTS_UNHEARD,
+	  offsetof(struct tcpfsm_stats, events_unheard), "unheard" },
 };
 
 static bool event_present(const struct tcpfsm_stats *st, unsigned int i)

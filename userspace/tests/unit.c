@@ -563,11 +563,13 @@ static void sample_stats(struct tcpfsm_stats *st)
 	st->events_lost_overflow = 1;
 	st->events_lost_nomem = 0;
 	st->events_lost_rcvbuf = 2;
+	st->events_unheard = 4;
 	st->present = BIT(TCPFSM_A_STATS_TRANSITION) | BIT(TCPFSM_A_STATS_STATE) |
 		      BIT(TCPFSM_A_STATS_EVENTS_SENT) |
 		      BIT(TCPFSM_A_STATS_EVENTS_LOST_OVERFLOW) |
 		      BIT(TCPFSM_A_STATS_EVENTS_LOST_NOMEM) |
-		      BIT(TCPFSM_A_STATS_EVENTS_LOST_RCVBUF);
+		      BIT(TCPFSM_A_STATS_EVENTS_LOST_RCVBUF) |
+		      BIT(TCPFSM_A_STATS_EVENTS_UNHEARD);
 }
 
 static const char sample_states_text[] =
@@ -595,7 +597,7 @@ static const char sample_text[] =
 	"CLOSE_WAIT   -> CLOSE        18446744073709551615\n"
 	"LISTEN       -> SYN_RECV                2\n"
 	"\n"
-	"events: sent 10, lost_overflow 1, lost_nomem 0, lost_rcvbuf 2\n";
+	"events: sent 10, lost_overflow 1, lost_nomem 0, lost_rcvbuf 2, unheard 4\n";
 
 static const char sample_json[] =
 	"{\"states\":["
@@ -618,7 +620,7 @@ static const char sample_json[] =
 	"{\"old\":\"CLOSE\",\"new\":\"SYN_SENT\",\"count\":7},"
 	"{\"old\":\"CLOSE_WAIT\",\"new\":\"CLOSE\",\"count\":18446744073709551615},"
 	"{\"old\":\"LISTEN\",\"new\":\"SYN_RECV\",\"count\":2}],"
-	"\"events\":{\"sent\":10,\"lost_overflow\":1,\"lost_nomem\":0,\"lost_rcvbuf\":2}}\n";
+	"\"events\":{\"sent\":10,\"lost_overflow\":1,\"lost_nomem\":0,\"lost_rcvbuf\":2,\"unheard\":4}}\n";
 
 static char *render_stats(enum tcpfsm_fmt fmt, const struct tcpfsm_stats *st,
 			  bool all)
@@ -683,7 +685,7 @@ static void test_output_stats(void)
 
 	memset(st.trans, 0, sizeof(st.trans));
 	s = render_stats(TCPFSM_FMT_TEXT, &st, false);
-	snprintf(want, sizeof(want), "%s\nold             new                 count\n(none)\n\nevents: sent 10, lost_overflow 1, lost_nomem 0, lost_rcvbuf 2\n",
+	snprintf(want, sizeof(want), "%s\nold             new                 count\n(none)\n\nevents: sent 10, lost_overflow 1, lost_nomem 0, lost_rcvbuf 2, unheard 4\n",
 		 sample_states_text);
 	check_str(s, want, "output: text without transitions");
 	free(s);
@@ -744,7 +746,7 @@ static void test_output_pretty(void)
 	free(s);
 
 	s = render_stats(TCPFSM_FMT_TEXT, &st, false);
-	check(s && strstr(s, "\nevents: sent 5, lost_overflow -, lost_nomem -, lost_rcvbuf -\n"),
+	check(s && strstr(s, "\nevents: sent 5, lost_overflow -, lost_nomem -, lost_rcvbuf -, unheard -\n"),
 	      "output: text: absent event counters are -");
 	free(s);
 
@@ -955,6 +957,7 @@ static struct nlmsghdr *put_stats(char *buf, const struct tcpfsm_stats *st,
 	if (variant != OMIT_EVENT)
 		mnl_attr_put_u64(nlh, TCPFSM_A_STATS_EVENTS_LOST_RCVBUF,
 				 st->events_lost_rcvbuf);
+	mnl_attr_put_u64(nlh, TCPFSM_A_STATS_EVENTS_UNHEARD, st->events_unheard);
 	return nlh;
 }
 
@@ -991,6 +994,7 @@ static bool stats_equal(const struct tcpfsm_stats *a, const struct tcpfsm_stats 
 	    a->events_lost_overflow != b->events_lost_overflow ||
 	    a->events_lost_nomem != b->events_lost_nomem ||
 	    a->events_lost_rcvbuf != b->events_lost_rcvbuf ||
+	    a->events_unheard != b->events_unheard ||
 	    a->present != b->present) {
 		printf("# event counters or present differ\n");
 		ok = false;
