@@ -24,4 +24,20 @@
  * netns as quiet (see tcpfsm_events_quiet()).
  */
 
+/*
+ * COMPAT_HAVE_GENL_INFO_DUMP (6.2 and later, defined by Kbuild): a dump's
+ * parsed request is a struct genl_info, genl_info_dump(); before, the
+ * attributes hang off struct genl_dumpit_info directly.
+ */
+#include <net/genetlink.h>
+
+static inline struct nlattr **compat_genl_dump_attrs(struct netlink_callback *cb)
+{
+#ifdef COMPAT_HAVE_GENL_INFO_DUMP
+	return genl_info_dump(cb)->attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
+
 #endif /* _TCPFSM_COMPAT_H */

@@ -48,12 +48,10 @@ struct tcpfsm_ev {
 	u64 seq;
 	u64 time_ns;
 	u64 cookie;
+	u64 dwell_ns;		/* TCPFSM_DWELL_UNKNOWN: not known */
 	unsigned long ino;
 	kuid_t uid;
-	__be32 saddr4, daddr4;
-	struct in6_addr saddr6, daddr6;
-	__be16 sport, dport;
-	u16 family;
+	struct tcpfsm_endpoints ep;
 	u8 old, new;
 	u8 ready;		/* committed by the producer */
 };
@@ -100,11 +98,12 @@ int tcpfsm_events_bind(int mcgrp)
  * @stats: the netns's counters
  * @old: old state
  * @new: new state
+ * @d: its time, and how long @sk was in @old, from the table
  */
 void tcpfsm_event_record(const struct sock *sk, struct net *net,
-			 struct tcpfsm_pcpu __percpu *stats, int old, int new)
+			 struct tcpfsm_pcpu __percpu *stats, int old, int new,
+			 const struct tcpfsm_dwell *d)
 {
-	const struct inet_sock *inet = inet_sk(sk);
 	struct tcpfsm_evbuf *b;
 	struct socket *sock;
 	struct tcpfsm_ev *ev;
@@ -129,22 +128,14 @@ void tcpfsm_event_record(const struct sock *sk, struct net *net,
 	ev = &b->ring[h % TCPFSM_EV_RING];
 	ev->net = net;
 	ev->seq = seq;
-	ev->time_ns = ktime_get_ns();
+	ev->time_ns = d->now ?: ktime_get_ns();
+	ev->dwell_ns = d->ns;
 	ev->cookie = atomic64_read(&sk->sk_cookie);
 	/* orphaning takes the socket lock, which the caller holds */
 	sock = READ_ONCE(sk->sk_socket);
 	ev->ino = sock ? SOCK_INODE(sock)->i_ino : 0;
 	ev->uid = sk->sk_uid;
-	ev->family = sk->sk_family;
-	ev->sport = inet->inet_sport;
-	ev->dport = inet->inet_dport;
-	if (sk->sk_family == AF_INET) {
-		ev->saddr4 = inet->inet_rcv_saddr;
-		ev->daddr4 = inet->inet_daddr;
-	} else {
-		ev->saddr6 = sk->sk_v6_rcv_saddr;
-		ev->daddr6 = sk->sk_v6_daddr;
-	}
+	tcpfsm_endpoints_of(sk, &ev->ep);
 	ev->old = old;
 	ev->new = new;
 	/* publish the slot: pairs with the consumer's acquire of ready */
@@ -161,15 +152,7 @@ static int tcpfsm_event_fill(struct sk_buff *skb, const struct tcpfsm_ev *ev,
 			  TCPFSM_CMD_TRANSITION_NTF);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (nla_put_u16(skb, TCPFSM_A_EVENT_FAMILY, ev->family) ||
-	    (ev->family == AF_INET &&
-	     (nla_put_in_addr(skb, TCPFSM_A_EVENT_SADDR4, ev->saddr4) ||
-	      nla_put_in_addr(skb, TCPFSM_A_EVENT_DADDR4, ev->daddr4))) ||
-	    (ev->family == AF_INET6 &&
-	     (nla_put_in6_addr(skb, TCPFSM_A_EVENT_SADDR6, &ev->saddr6) ||
-	      nla_put_in6_addr(skb, TCPFSM_A_EVENT_DADDR6, &ev->daddr6))) ||
-	    nla_put_be16(skb, TCPFSM_A_EVENT_SPORT, ev->sport) ||
-	    nla_put_be16(skb, TCPFSM_A_EVENT_DPORT, ev->dport) ||
+	if (tcpfsm_nl_put_endpoints(skb, &ev->ep) ||
 	    nla_put_u8(skb, TCPFSM_A_EVENT_OLD_STATE, ev->old) ||
 	    nla_put_u8(skb, TCPFSM_A_EVENT_NEW_STATE, ev->new) ||
 	    nla_put_u64_64bit(skb, TCPFSM_A_EVENT_TIMESTAMP, ev->time_ns,
@@ -182,6 +165,9 @@ static int tcpfsm_event_fill(struct sk_buff *skb, const struct tcpfsm_ev *ev,
 				TCPFSM_A_EVENT_PAD) ||
 	      nla_put_u32(skb, TCPFSM_A_EVENT_UID,
 			  from_kuid_munged(ev->net->user_ns, ev->uid)))) ||
+	    (ev->dwell_ns != TCPFSM_DWELL_UNKNOWN &&
+	     nla_put_u64_64bit(skb, TCPFSM_A_EVENT_OLD_STATE_NS, ev->dwell_ns,
+			       TCPFSM_A_EVENT_PAD)) ||
 	    nla_put_u32(skb, TCPFSM_A_EVENT_SOURCE, cpu) ||
 	    nla_put_u64_64bit(skb, TCPFSM_A_EVENT_SEQ, ev->seq,
 			      TCPFSM_A_EVENT_PAD)) {

@@ -20,7 +20,7 @@ static int __net_init tcpfsm_net_init(struct net *net)
 	struct tcpfsm_net *tn = tcpfsm_pernet(net);
 	int err;
 
-	err = tcpfsm_stats_init_net(tn);
+	err = tcpfsm_stats_init_net(net, tn);
 	if (err)
 		return err;
 	err = tcpfsm_proc_init_net(net, tn);
@@ -57,20 +57,24 @@ static struct pernet_operations tcpfsm_net_ops = {
 };
 
 /*
- * Init order: the event rings, the per-netns counters and /proc files (for
- * every existing netns, and from now on for every new one), then the
- * netlink family, then the probe, then the seed of the gauges, which must
- * see the probe already counting (seed.c). Exit in reverse: the probe is
- * detached and every running instance has returned, the events it queued
- * are sent, then the family goes and the per-netns state is freed.
+ * Init order: the table of tracked sockets, the event rings, the per-netns
+ * counters and /proc files (for every existing netns, and from now on for
+ * every new one), then the netlink family, then the probe, then the seed of
+ * the gauges, which must see the probe already counting (seed.c). Exit in
+ * reverse: the probe is detached and every running instance has returned,
+ * the events it queued are sent, then the family goes, the per-netns state
+ * and the table are freed.
  */
 static int __init tcpfsm_init(void)
 {
 	int err;
 
-	err = tcpfsm_events_init();
+	err = tcpfsm_track_init();
 	if (err)
 		return err;
+	err = tcpfsm_events_init();
+	if (err)
+		goto err_track_fini;
 	err = register_pernet_subsys(&tcpfsm_net_ops);
 	if (err)
 		goto err_events_fini;
@@ -94,6 +98,8 @@ err_unregister_pernet:
 	unregister_pernet_subsys(&tcpfsm_net_ops);
 err_events_fini:
 	tcpfsm_events_fini();
+err_track_fini:
+	tcpfsm_track_fini();
 	return err;
 }
 
@@ -104,6 +110,7 @@ static void __exit tcpfsm_exit(void)
 	tcpfsm_netlink_unregister();
 	unregister_pernet_subsys(&tcpfsm_net_ops);
 	tcpfsm_events_fini();
+	tcpfsm_track_fini();
 }
 
 module_init(tcpfsm_init);

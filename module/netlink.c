@@ -7,12 +7,25 @@
  * the struct genl_ops form that every supported kernel takes;
  * scripts/ynl.sh check keeps them in agreement with the spec.
  */
+#include <net/inet_sock.h>
+#include <net/sock.h>
+
 #include "genl.h"
 #include "tcpfsm.h"
 
 /* TCPFSM_CMD_STATE_GET - do */
 static const struct nla_policy tcpfsm_state_get_nl_policy[TCPFSM_A_STATS_STATE_ID + 1] = {
 	[TCPFSM_A_STATS_STATE_ID] = NLA_POLICY_RANGE(NLA_U8, 1, 12),
+};
+
+/* TCPFSM_CMD_CLOSEWAIT_GET - dump */
+static const struct nla_policy tcpfsm_closewait_get_nl_policy[TCPFSM_A_SOCKET_MIN_AGE_NS + 1] = {
+	[TCPFSM_A_SOCKET_MIN_AGE_NS] = { .type = NLA_U64, },
+};
+
+/* TCPFSM_CMD_TIMEWAIT_GET - do */
+static const struct nla_policy tcpfsm_timewait_get_nl_policy[TCPFSM_A_TIMEWAIT_LIMIT + 1] = {
+	[TCPFSM_A_TIMEWAIT_LIMIT] = NLA_POLICY_RANGE(NLA_U32, 1, 1000),
 };
 
 static const struct genl_ops tcpfsm_nl_ops[] = {
@@ -25,6 +38,20 @@ static const struct genl_ops tcpfsm_nl_ops[] = {
 		.doit		= tcpfsm_nl_state_get_doit,
 		.policy		= tcpfsm_state_get_nl_policy,
 		.maxattr	= TCPFSM_A_STATS_STATE_ID,
+	},
+	{
+		.cmd		= TCPFSM_CMD_CLOSEWAIT_GET,
+		.dumpit		= tcpfsm_nl_closewait_get_dumpit,
+		.policy		= tcpfsm_closewait_get_nl_policy,
+		.maxattr	= TCPFSM_A_SOCKET_MIN_AGE_NS,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= TCPFSM_CMD_TIMEWAIT_GET,
+		.doit		= tcpfsm_nl_timewait_get_doit,
+		.policy		= tcpfsm_timewait_get_nl_policy,
+		.maxattr	= TCPFSM_A_TIMEWAIT_LIMIT,
+		.flags		= GENL_ADMIN_PERM,
 	},
 };
 
@@ -48,6 +75,60 @@ struct genl_family tcpfsm_nl_family __ro_after_init = {
 	.bind		= tcpfsm_events_bind,
 #endif
 };
+
+/**
+ * tcpfsm_endpoints_of() - the addresses and ports of a socket
+ * @sk: a full TCP socket, locked or in a locked hash bucket
+ * @e: filled in
+ */
+void tcpfsm_endpoints_of(const struct sock *sk, struct tcpfsm_endpoints *e)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+	e->family = sk->sk_family;
+	e->sport = inet->inet_sport;
+	e->dport = inet->inet_dport;
+	if (sk->sk_family == AF_INET) {
+		e->saddr4 = inet->inet_rcv_saddr;
+		e->daddr4 = inet->inet_daddr;
+	} else {
+		e->saddr6 = sk->sk_v6_rcv_saddr;
+		e->daddr6 = sk->sk_v6_daddr;
+	}
+}
+
+/* The event and socket sets number these attributes alike. */
+static_assert((int)TCPFSM_A_EVENT_FAMILY == (int)TCPFSM_A_SOCKET_FAMILY);
+static_assert((int)TCPFSM_A_EVENT_SADDR4 == (int)TCPFSM_A_SOCKET_SADDR4);
+static_assert((int)TCPFSM_A_EVENT_DADDR4 == (int)TCPFSM_A_SOCKET_DADDR4);
+static_assert((int)TCPFSM_A_EVENT_SADDR6 == (int)TCPFSM_A_SOCKET_SADDR6);
+static_assert((int)TCPFSM_A_EVENT_DADDR6 == (int)TCPFSM_A_SOCKET_DADDR6);
+static_assert((int)TCPFSM_A_EVENT_SPORT == (int)TCPFSM_A_SOCKET_SPORT);
+static_assert((int)TCPFSM_A_EVENT_DPORT == (int)TCPFSM_A_SOCKET_DPORT);
+
+/**
+ * tcpfsm_nl_put_endpoints() - family, addresses and ports of an event or a
+ * socket message
+ * @skb: the message
+ * @e: what to put
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int tcpfsm_nl_put_endpoints(struct sk_buff *skb,
+			    const struct tcpfsm_endpoints *e)
+{
+	if (nla_put_u16(skb, TCPFSM_A_EVENT_FAMILY, e->family) ||
+	    (e->family == AF_INET &&
+	     (nla_put_in_addr(skb, TCPFSM_A_EVENT_SADDR4, e->saddr4) ||
+	      nla_put_in_addr(skb, TCPFSM_A_EVENT_DADDR4, e->daddr4))) ||
+	    (e->family == AF_INET6 &&
+	     (nla_put_in6_addr(skb, TCPFSM_A_EVENT_SADDR6, &e->saddr6) ||
+	      nla_put_in6_addr(skb, TCPFSM_A_EVENT_DADDR6, &e->daddr6))) ||
+	    nla_put_be16(skb, TCPFSM_A_EVENT_SPORT, e->sport) ||
+	    nla_put_be16(skb, TCPFSM_A_EVENT_DPORT, e->dport))
+		return -EMSGSIZE;
+	return 0;
+}
 
 static size_t tcpfsm_nl_transition_size(void)
 {
@@ -131,6 +212,73 @@ static int tcpfsm_nl_put_events(struct sk_buff *skb,
 	return 0;
 }
 
+static size_t tcpfsm_nl_dwell_size(void)
+{
+	return nla_total_size(0) +			/* nest */
+	       nla_total_size(sizeof(u8)) +		/* state */
+	       2 * nla_total_size_64bit(sizeof(u64)) +	/* samples, sum */
+	       TCPFSM_NR_BUCKETS * (nla_total_size(0) +	/* bucket nest */
+				    nla_total_size(sizeof(u8)) +
+				    nla_total_size_64bit(sizeof(u64)));
+}
+
+/* The time-in-state histogram of state number @i, non-empty buckets only. */
+static int tcpfsm_nl_put_dwell(struct sk_buff *skb,
+			       const struct tcpfsm_snapshot *snap, int i)
+{
+	struct nlattr *nest, *bucket;
+	u64 samples = 0;
+	int b;
+
+	for (b = 0; b < TCPFSM_NR_BUCKETS; b++)
+		samples += snap->dwell[i][b];
+	nest = nla_nest_start(skb, TCPFSM_A_STATS_DWELL);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, TCPFSM_A_DWELL_STATE, tcpfsm_dwell_state(i)) ||
+	    nla_put_u64_64bit(skb, TCPFSM_A_DWELL_SAMPLES, samples,
+			      TCPFSM_A_DWELL_PAD) ||
+	    nla_put_u64_64bit(skb, TCPFSM_A_DWELL_SUM_NS, snap->dwell_sum_ns[i],
+			      TCPFSM_A_DWELL_PAD))
+		goto cancel;
+	for (b = 0; b < TCPFSM_NR_BUCKETS; b++) {
+		if (!snap->dwell[i][b])
+			continue;
+		bucket = nla_nest_start(skb, TCPFSM_A_DWELL_BUCKET);
+		if (!bucket ||
+		    nla_put_u8(skb, TCPFSM_A_BUCKET_INDEX, b) ||
+		    nla_put_u64_64bit(skb, TCPFSM_A_BUCKET_COUNT,
+				      snap->dwell[i][b], TCPFSM_A_BUCKET_PAD))
+			goto cancel;
+		nla_nest_end(skb, bucket);
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/* Time in state: the histograms and the table's figures; timewait. */
+static int tcpfsm_nl_put_tracking(struct sk_buff *skb,
+				  const struct tcpfsm_snapshot *snap)
+{
+	int i;
+
+	for (i = 0; i < TCPFSM_NR_DWELL; i++)
+		if (tcpfsm_nl_put_dwell(skb, snap, i))
+			return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, TCPFSM_A_STATS_TRACKED, snap->tracked,
+			      TCPFSM_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, TCPFSM_A_STATS_UNTRACKED, snap->untracked,
+			      TCPFSM_A_STATS_PAD) ||
+	    nla_put_u32(skb, TCPFSM_A_STATS_TRACK_SIZE, tcpfsm_track_size()) ||
+	    nla_put_u64_64bit(skb, TCPFSM_A_STATS_TIMEWAIT_CREATED,
+			      snap->timewait_created, TCPFSM_A_STATS_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /*
  * One reply for both ops: every transition and every state, or (@only, a
  * state) that state's nest alone.
@@ -155,7 +303,10 @@ static int tcpfsm_nl_reply(struct genl_info *info, u8 cmd, int only)
 			tcpfsm_nl_transition_size() +
 			(TCP_NEW_SYN_RECV - TCP_ESTABLISHED + 1) *
 			tcpfsm_nl_state_size() +
-			5 * nla_total_size_64bit(sizeof(u64));
+			5 * nla_total_size_64bit(sizeof(u64)) +
+			TCPFSM_NR_DWELL * tcpfsm_nl_dwell_size() +
+			3 * nla_total_size_64bit(sizeof(u64)) +
+			nla_total_size(sizeof(u32));
 	err = -ENOMEM;
 	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
@@ -175,6 +326,8 @@ static int tcpfsm_nl_reply(struct genl_info *info, u8 cmd, int only)
 								  [tcpfsm_idx(n)]);
 	if (!only && !err)
 		err = tcpfsm_nl_put_events(msg, snap);
+	if (!only && !err)
+		err = tcpfsm_nl_put_tracking(msg, snap);
 	if (err)
 		goto err_free;
 	genlmsg_end(msg, hdr);

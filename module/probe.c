@@ -20,6 +20,7 @@ static void tcpfsm_probe(void *data, const struct sock *sk,
 			 const int oldstate, const int newstate)
 {
 	struct tcpfsm_pcpu __percpu *stats;
+	struct tcpfsm_dwell d;
 	struct tcpfsm_net *tn;
 
 	/* DCCP, SCTP and MPTCP fire the same tracepoint */
@@ -30,9 +31,9 @@ static void tcpfsm_probe(void *data, const struct sock *sk,
 		return;
 	/* NULL while the netns is being set up or torn down */
 	tn = tcpfsm_pernet(sock_net(sk));
-	if (unlikely(!tn))
-		return;
-	stats = READ_ONCE(tn->probe_stats);
+	stats = likely(tn) ? READ_ONCE(tn->probe_stats) : NULL;
+	/* the table is global: a socket of a dying netns still leaves it */
+	tcpfsm_track(sk, stats, oldstate, newstate, &d);
 	if (unlikely(!stats))
 		return;
 	this_cpu_inc(stats->trans[tcpfsm_idx(oldstate)][tcpfsm_idx(newstate)]);
@@ -48,7 +49,7 @@ static void tcpfsm_probe(void *data, const struct sock *sk,
 			this_cpu_inc(stats->ev_seq);
 		else
 			tcpfsm_event_record(sk, sock_net(sk), stats, oldstate,
-					    newstate);
+					    newstate, &d);
 	}
 }
 

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tcpfsm: /proc/net/tcpfsm/{transitions,states} in every netns.
+ * tcpfsm: /proc/net/tcpfsm/{transitions,states,time_in_state,counters} in
+ * every netns.
  *
  * The format is an ABI, described in Documentation/tcpfsm.rst: a header
  * line, then one line per state, fields separated by spaces, numbers in
- * decimal, "-" where a figure does not exist.
+ * decimal, "-" where a figure does not exist; counters has one "name value"
+ * line per figure.
  */
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
@@ -72,6 +74,59 @@ static int tcpfsm_states_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
+static int tcpfsm_time_in_state_show(struct seq_file *seq, void *v)
+{
+	struct tcpfsm_snapshot *snap;
+	int i, b;
+
+	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
+	if (!snap)
+		return -ENOMEM;
+	tcpfsm_snapshot(seq_file_single_net(seq), snap);
+
+	/* bucket b: times below 2^b us, and at least 2^(b-1) */
+	seq_printf(seq, "%-12s %12s %20s", "state", "samples", "sum_ns");
+	for (b = 0; b < TCPFSM_NR_BUCKETS - 1; b++)
+		seq_printf(seq, " lt%llu", 1ULL << b);
+	seq_puts(seq, " inf\n");
+	for (i = 0; i < TCPFSM_NR_DWELL; i++) {
+		u64 samples = 0;
+
+		for (b = 0; b < TCPFSM_NR_BUCKETS; b++)
+			samples += snap->dwell[i][b];
+		seq_printf(seq, "%-12s %12llu %20llu",
+			   tcpfsm_state_name(tcpfsm_dwell_state(i)), samples,
+			   snap->dwell_sum_ns[i]);
+		for (b = 0; b < TCPFSM_NR_BUCKETS; b++)
+			seq_printf(seq, " %llu", snap->dwell[i][b]);
+		seq_putc(seq, '\n');
+	}
+	kfree(snap);
+	return 0;
+}
+
+static int tcpfsm_counters_show(struct seq_file *seq, void *v)
+{
+	struct tcpfsm_snapshot *snap;
+
+	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
+	if (!snap)
+		return -ENOMEM;
+	tcpfsm_snapshot(seq_file_single_net(seq), snap);
+	seq_printf(seq, "tracked %lld\n", snap->tracked);
+	seq_printf(seq, "untracked %llu\n", snap->untracked);
+	seq_printf(seq, "track_size %u\n", tcpfsm_track_size());
+	seq_printf(seq, "timewait %lld\n", snap->timewait);
+	seq_printf(seq, "timewait_created %llu\n", snap->timewait_created);
+	seq_printf(seq, "events_sent %llu\n", snap->ev_sent);
+	seq_printf(seq, "events_lost_overflow %llu\n", snap->ev_lost_overflow);
+	seq_printf(seq, "events_lost_nomem %llu\n", snap->ev_lost_nomem);
+	seq_printf(seq, "events_lost_rcvbuf %llu\n", snap->ev_lost_rcvbuf);
+	seq_printf(seq, "events_unheard %llu\n", snap->ev_unheard);
+	kfree(snap);
+	return 0;
+}
+
 /**
  * tcpfsm_proc_init_net() - create /proc/net/tcpfsm in a netns
  * @net: the netns
@@ -87,7 +142,11 @@ int tcpfsm_proc_init_net(struct net *net, struct tcpfsm_net *tn)
 	if (!proc_create_net_single("transitions", 0444, tn->proc_dir,
 				    tcpfsm_transitions_show, NULL) ||
 	    !proc_create_net_single("states", 0444, tn->proc_dir,
-				    tcpfsm_states_show, NULL)) {
+				    tcpfsm_states_show, NULL) ||
+	    !proc_create_net_single("time_in_state", 0444, tn->proc_dir,
+				    tcpfsm_time_in_state_show, NULL) ||
+	    !proc_create_net_single("counters", 0444, tn->proc_dir,
+				    tcpfsm_counters_show, NULL)) {
 		tcpfsm_proc_exit_net(net, tn);
 		return -ENOMEM;
 	}

@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 #include <net/inet_connection_sock.h>
 #include <net/inet_hashtables.h>
+#include <net/ip.h>
 #include <net/sock.h>
 
 #include "tcpfsm.h"
@@ -42,14 +43,39 @@ const char *tcpfsm_state_name(int state)
 	return tcpfsm_state_names[state];
 }
 
+/*
+ * Timewait sockets the netns created: the kernel counts each when it
+ * schedules its timer (__inet_twsk_schedule()), as TW or, with a short
+ * timeout, TWKilled.
+ */
+static u64 tcpfsm_tw_total(struct net *net)
+{
+	return snmp_fold_field(net->mib.net_statistics, LINUX_MIB_TIMEWAITED) +
+	       snmp_fold_field(net->mib.net_statistics,
+			       LINUX_MIB_TIMEWAITKILLED);
+}
+
+/**
+ * tcpfsm_timewait_created() - timewait sockets created since load
+ * @net: a netns with live tcpfsm state
+ *
+ * Return: the number.
+ */
+u64 tcpfsm_timewait_created(struct net *net)
+{
+	return tcpfsm_tw_total(net) - tcpfsm_pernet(net)->tw_created_base;
+}
+
 /**
  * tcpfsm_stats_init_net() - allocate the counters of a new netns
+ * @net: the netns
  * @tn: its per-netns state, zeroed by the netns core
  *
  * Return: 0 or -ENOMEM.
  */
-int tcpfsm_stats_init_net(struct tcpfsm_net *tn)
+int tcpfsm_stats_init_net(struct net *net, struct tcpfsm_net *tn)
 {
+	tn->tw_created_base = tcpfsm_tw_total(net);
 	tn->stats = alloc_percpu(struct tcpfsm_pcpu);
 	if (!tn->stats)
 		return -ENOMEM;
@@ -83,6 +109,10 @@ void tcpfsm_stats_fold(const struct tcpfsm_net *tn,
 	snap->ev_lost_nomem = 0;
 	snap->ev_lost_rcvbuf = 0;
 	snap->ev_unheard = 0;
+	memset(snap->dwell, 0, sizeof(snap->dwell));
+	memset(snap->dwell_sum_ns, 0, sizeof(snap->dwell_sum_ns));
+	snap->tracked = 0;
+	snap->untracked = 0;
 	for_each_possible_cpu(cpu) {
 		const struct tcpfsm_pcpu *p = per_cpu_ptr(tn->stats, cpu);
 
@@ -94,6 +124,13 @@ void tcpfsm_stats_fold(const struct tcpfsm_net *tn,
 		snap->ev_lost_nomem += READ_ONCE(p->ev_lost_nomem);
 		snap->ev_lost_rcvbuf += READ_ONCE(p->ev_lost_rcvbuf);
 		snap->ev_unheard += READ_ONCE(p->ev_unheard);
+		for (i = 0; i < TCPFSM_NR_DWELL; i++) {
+			for (j = 0; j < TCPFSM_NR_BUCKETS; j++)
+				snap->dwell[i][j] += READ_ONCE(p->dwell[i][j]);
+			snap->dwell_sum_ns[i] += READ_ONCE(p->dwell_sum_ns[i]);
+		}
+		snap->tracked += READ_ONCE(p->tracked);
+		snap->untracked += READ_ONCE(p->untracked);
 	}
 }
 
@@ -178,6 +215,7 @@ void tcpfsm_snapshot(struct net *net, struct tcpfsm_snapshot *snap)
 	snap->timewait =
 		refcount_read(&net->ipv4.tcp_death_row.tw_refcount) - 1;
 	snap->new_syn_recv = tcpfsm_count_reqsk(net);
+	snap->timewait_created = tcpfsm_timewait_created(net);
 
 	snap->current_nr[tcpfsm_idx(TCP_TIME_WAIT)] = snap->timewait;
 }

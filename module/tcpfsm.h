@@ -14,6 +14,7 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <net/tcp_states.h>
+#include <linux/in6.h>
 
 #include "compat.h"
 
@@ -34,6 +35,26 @@ static inline unsigned int tcpfsm_idx(int state)
 }
 
 /*
+ * Time in state (track.c): a log2 histogram of microseconds per state a
+ * socket can stay in (SYN_SENT, SYN_RECV, ESTABLISHED, FIN_WAIT1,
+ * FIN_WAIT2, CLOSE_WAIT, LAST_ACK, CLOSING); bucket i holds
+ * 2^(i-1) <= us < 2^i, bucket 0 below 1 us, the last one has no bound.
+ */
+#define TCPFSM_NR_DWELL		8
+#define TCPFSM_NR_BUCKETS	40
+#define TCPFSM_DWELL_UNKNOWN	U64_MAX
+
+/**
+ * struct tcpfsm_dwell - what the table says of a transition
+ * @now: ktime_get_ns() at the transition, 0 if tracking is off
+ * @ns: time spent in the old state, or TCPFSM_DWELL_UNKNOWN
+ */
+struct tcpfsm_dwell {
+	u64 now;
+	u64 ns;
+};
+
+/*
  * What the probe writes: one per CPU per netns, never shared. The ev_
  * counters are those of the events group (events.c): the sequence number
  * of the last event, and how events went.
@@ -46,6 +67,10 @@ struct tcpfsm_pcpu {
 	u64 ev_lost_nomem;
 	u64 ev_lost_rcvbuf;
 	u64 ev_unheard;
+	u64 dwell[TCPFSM_NR_DWELL][TCPFSM_NR_BUCKETS];
+	u64 dwell_sum_ns[TCPFSM_NR_DWELL];
+	s64 tracked;
+	u64 untracked;
 };
 
 /**
@@ -58,6 +83,7 @@ struct tcpfsm_pcpu {
  * @proc_dir: /proc/net/tcpfsm of this netns
  * @ev_quiet_until: jiffies until which the netns is quiet (events.c)...
  * @ev_quiet_binds: ...unless the events group was joined since this count
+ * @tw_created_base: timewait sockets the netns had created before load
  */
 struct tcpfsm_net {
 	struct tcpfsm_pcpu __percpu *probe_stats;
@@ -66,6 +92,7 @@ struct tcpfsm_net {
 	struct proc_dir_entry *proc_dir;
 	unsigned long ev_quiet_until;
 	unsigned long ev_quiet_binds;
+	u64 tw_created_base;
 };
 
 /**
@@ -82,6 +109,11 @@ struct tcpfsm_net {
  * @ev_lost_nomem: events dropped for want of memory for a message
  * @ev_lost_rcvbuf: events a listener's full receive buffer refused
  * @ev_unheard: events sent while nobody in the netns listened
+ * @dwell: per state with a histogram, the time-in-state histogram
+ * @dwell_sum_ns: per state with a histogram, the sum of its samples
+ * @tracked: sockets of the netns in the table now
+ * @untracked: sockets born while their bucket of the table was full
+ * @timewait_created: timewait sockets created since load
  */
 struct tcpfsm_snapshot {
 	u64 trans[TCPFSM_NR_STATES][TCPFSM_NR_STATES];
@@ -95,6 +127,11 @@ struct tcpfsm_snapshot {
 	u64 ev_lost_nomem;
 	u64 ev_lost_rcvbuf;
 	u64 ev_unheard;
+	u64 dwell[TCPFSM_NR_DWELL][TCPFSM_NR_BUCKETS];
+	u64 dwell_sum_ns[TCPFSM_NR_DWELL];
+	s64 tracked;
+	u64 untracked;
+	u64 timewait_created;
 };
 
 /**
@@ -113,6 +150,23 @@ struct tcpfsm_figures {
 	bool has_flow;
 };
 
+/**
+ * struct tcpfsm_endpoints - the addresses and ports of a socket
+ * @family: AF_INET or AF_INET6
+ * @saddr4: local IPv4 address, for AF_INET
+ * @daddr4: remote IPv4 address, for AF_INET
+ * @saddr6: local IPv6 address, for AF_INET6
+ * @daddr6: remote IPv6 address, for AF_INET6
+ * @sport: local port
+ * @dport: remote port
+ */
+struct tcpfsm_endpoints {
+	u16 family;
+	__be32 saddr4, daddr4;
+	struct in6_addr saddr6, daddr6;
+	__be16 sport, dport;
+};
+
 extern unsigned int tcpfsm_net_id;
 extern struct rw_semaphore tcpfsm_seed_rwsem;
 
@@ -123,7 +177,7 @@ static inline struct tcpfsm_net *tcpfsm_pernet(const struct net *net)
 
 const char *tcpfsm_state_name(int state);
 
-int tcpfsm_stats_init_net(struct tcpfsm_net *tn);
+int tcpfsm_stats_init_net(struct net *net, struct tcpfsm_net *tn);
 void tcpfsm_stats_exit_net(struct tcpfsm_net *tn);
 void tcpfsm_stats_fold(const struct tcpfsm_net *tn,
 		       struct tcpfsm_snapshot *snap);
@@ -138,6 +192,9 @@ int tcpfsm_seed(void);
 int tcpfsm_proc_init_net(struct net *net, struct tcpfsm_net *tn);
 void tcpfsm_proc_exit_net(struct net *net, struct tcpfsm_net *tn);
 
+void tcpfsm_endpoints_of(const struct sock *sk, struct tcpfsm_endpoints *e);
+int tcpfsm_nl_put_endpoints(struct sk_buff *skb,
+			    const struct tcpfsm_endpoints *e);
 int tcpfsm_netlink_register(void);
 void tcpfsm_netlink_unregister(void);
 
@@ -146,7 +203,8 @@ void tcpfsm_events_flush(void);
 void tcpfsm_events_fini(void);
 void tcpfsm_events_exit_net(struct net *net);
 void tcpfsm_event_record(const struct sock *sk, struct net *net,
-			 struct tcpfsm_pcpu __percpu *stats, int old, int new);
+			 struct tcpfsm_pcpu __percpu *stats, int old, int new,
+			 const struct tcpfsm_dwell *d);
 int tcpfsm_events_bind(int mcgrp);
 
 extern atomic_long_t tcpfsm_ev_binds;
@@ -171,6 +229,16 @@ static inline bool tcpfsm_events_quiet(const struct tcpfsm_net *tn)
 	return false;
 #endif
 }
+
+int tcpfsm_track_init(void);
+void tcpfsm_track_fini(void);
+void tcpfsm_track(const struct sock *sk, struct tcpfsm_pcpu __percpu *stats,
+		  int old, int new, struct tcpfsm_dwell *d);
+bool tcpfsm_track_since(const struct sock *sk, u64 *since);
+unsigned int tcpfsm_track_size(void);
+int tcpfsm_dwell_state(int i);
+unsigned int tcpfsm_dwell_bucket(u64 ns);
+u64 tcpfsm_timewait_created(struct net *net);
 
 int tcpfsm_probe_register(void);
 void tcpfsm_probe_unregister(void);

@@ -61,8 +61,9 @@ struct ev {
 	uint16_t sport, dport;		/* host order */
 	uint8_t old, new;
 	uint64_t ts, cookie, ino, seq;	/* cookie, ino: 0 if absent */
+	uint64_t dwell;			/* old-state-ns */
 	uint32_t uid, source;
-	bool has_ino, has_uid;
+	bool has_ino, has_uid, has_dwell;
 };
 
 /* A socket of the events group and what it received. */
@@ -115,6 +116,7 @@ static const struct {
 	[TCPFSM_A_EVENT_SOURCE] = { MNL_TYPE_U32 },
 	[TCPFSM_A_EVENT_SEQ] = { MNL_TYPE_U64 },
 	[TCPFSM_A_EVENT_PAD] = { MNL_TYPE_UNSPEC },
+	[TCPFSM_A_EVENT_OLD_STATE_NS] = { MNL_TYPE_U64 },
 };
 
 #define BIT(a)		(1U << (a))
@@ -197,6 +199,10 @@ static int parse_event(const struct nlmsghdr *nlh, struct ev *e)
 			break;
 		case TCPFSM_A_EVENT_SEQ:
 			e->seq = mnl_attr_get_u64(a);
+			break;
+		case TCPFSM_A_EVENT_OLD_STATE_NS:
+			e->dwell = mnl_attr_get_u64(a);
+			e->has_dwell = true;
 			break;
 		}
 	}
@@ -484,9 +490,12 @@ static int role_of(const struct conn *c, const struct ev *e)
 	return -1;
 }
 
-/* The mismatches of @e against @w, printed. */
+/*
+ * The mismatches of @e against @w, printed; @prev is the event before it of
+ * the same socket, NULL for its first.
+ */
 static int check_event(const struct conn *c, const struct want *w,
-		       const struct ev *e)
+		       const struct ev *e, const struct ev *prev)
 {
 	size_t alen = c->family == AF_INET ? 4 : 16;
 	int bad = 0;
@@ -522,6 +531,18 @@ static int check_event(const struct conn *c, const struct want *w,
 	 */
 	EXPECT(e->cookie == (w->role == CLIENT ? c->client_cookie : 0),
 	       "cookie %llu", (unsigned long long)e->cookie);
+	/*
+	 * tcpfsm_track(): a socket enters the table at its birth (its first
+	 * event, whose old state it was never seen in), and each event's
+	 * timestamp is the time it entered its new state: the time in the
+	 * old state is exactly the time since the socket's previous event.
+	 */
+	EXPECT(e->has_dwell == !!prev, "old-state-ns %s",
+	       e->has_dwell ? "present" : "absent");
+	EXPECT(!prev || !e->has_dwell || e->dwell == e->ts - prev->ts,
+	       "old-state-ns %llu, %llu since the socket's last event",
+	       (unsigned long long)e->dwell,
+	       (unsigned long long)(e->ts - prev->ts));
 #undef EXPECT
 	return bad;
 }
@@ -707,7 +728,10 @@ TEST_F_TIMEOUT(exchange, transitions, 120)
 			bad++;
 			continue;
 		}
-		bad += check_event(&c, w, by_role[w->role][next[w->role]++]);
+		bad += check_event(&c, w, by_role[w->role][next[w->role]],
+				   next[w->role] ?
+				   by_role[w->role][next[w->role] - 1] : NULL);
+		next[w->role]++;
 	}
 	ASSERT_EQ(0, bad);
 }
@@ -717,25 +741,6 @@ TEST_F_TIMEOUT(exchange, transitions, 120)
  * its socket only (genlmsg_multicast_netns()), though a listener in any
  * netns makes the probe record them (genl_has_listeners() is global).
  */
-
-/* One connection closed by both sides in the caller's netns. */
-static void one_connection(struct __test_metadata *_metadata)
-{
-	struct tcpfsm_addr la;
-	int lfd, cfd, afd;
-	char b;
-
-	lfd = tcpfsm_listen(AF_INET, 1, &la);
-	ASSERT_LE(0, lfd);
-	cfd = tcpfsm_connect(&la, false);
-	ASSERT_LE(0, cfd);
-	afd = tcpfsm_accept(lfd);
-	ASSERT_LE(0, afd);
-	ASSERT_EQ(0, close(cfd));
-	ASSERT_EQ(0, tcpfsm_recv(afd, &b, 1));
-	ASSERT_EQ(0, close(afd));
-	ASSERT_EQ(0, close(lfd));
-}
 
 /* Consecutive sequence numbers per source: nothing lost, none twice. */
 static int check_seq_no_gap(const struct evl *l)
@@ -806,7 +811,7 @@ TEST_F_TIMEOUT(isolation, netns, 180)
 	 * B receives none.
 	 */
 	ASSERT_EQ(0, get_counters(&self->req_a, &c0));
-	one_connection(_metadata);
+	ASSERT_EQ(0, tcpfsm_one_connection());
 	n = proc_settled();
 	ASSERT_LT(0, n);
 	ASSERT_EQ(0, evl_collect(&self->b, 0, ABSENT_MS));
@@ -819,7 +824,7 @@ TEST_F_TIMEOUT(isolation, netns, 180)
 
 	/* A listens too: A gets each of A's events, B still nothing */
 	ASSERT_EQ(0, evl_open(&self->a, BIG_RCVBUF, false));
-	one_connection(_metadata);
+	ASSERT_EQ(0, tcpfsm_one_connection());
 	ASSERT_EQ(2 * n, proc_settled());
 	ASSERT_EQ(0, evl_collect(&self->a, n, QUIET_MS));
 	ASSERT_EQ(0, evl_collect(&self->b, 0, ABSENT_MS));
@@ -832,7 +837,7 @@ TEST_F_TIMEOUT(isolation, netns, 180)
 
 	/* the other way round: traffic in B reaches B only */
 	ASSERT_EQ(0, setns(self->ns_b, CLONE_NEWNET));
-	one_connection(_metadata);
+	ASSERT_EQ(0, tcpfsm_one_connection());
 	n = proc_settled();
 	ASSERT_LT(0, n);
 	ASSERT_EQ(0, evl_collect(&self->b, n, QUIET_MS));
@@ -876,7 +881,7 @@ TEST_F_TIMEOUT(isolation, quiet_netns, 180)
 	ASSERT_LE(0, t0);
 	start = tcpfsm_now_ms();
 	while (conns < 20 || tcpfsm_now_ms() - start < 1500) {
-		one_connection(_metadata);
+		ASSERT_EQ(0, tcpfsm_one_connection());
 		conns++;
 	}
 	total = proc_settled() - t0;
@@ -900,7 +905,7 @@ TEST_F_TIMEOUT(isolation, quiet_netns, 180)
 	/* a join in A: every event of A's next connection reaches it */
 	ASSERT_EQ(0, evl_open(&self->a, BIG_RCVBUF, false));
 	t0 = proc_total();
-	one_connection(_metadata);
+	ASSERT_EQ(0, tcpfsm_one_connection());
 	n = proc_settled() - t0;
 	ASSERT_LT(0, n);
 	ASSERT_EQ(0, evl_collect(&self->a, n, QUIET_MS));

@@ -38,9 +38,14 @@ static bool module_loaded(void)
 	return !access("/sys/module/" MODULE_NAME, F_OK);
 }
 
+static int module_load_params(int fd, const char *params)
+{
+	return syscall(__NR_finit_module, fd, params, 0) ? -errno : 0;
+}
+
 static int module_load(int fd)
 {
-	return syscall(__NR_finit_module, fd, "", 0) ? -errno : 0;
+	return module_load_params(fd, "");
 }
 
 /* delete_module(2), retried for up to 5 s while it is busy. */
@@ -500,6 +505,82 @@ TEST_F_TIMEOUT(lifecycle, load_unload_churn, 60)
 	handshake_moves(_metadata, &snap);
 
 	unload_and_check(_metadata, self);
+}
+
+#define SMALL_TABLE	64
+#define TABLE_PAIRS	100
+#define BIG_TABLE	(1 << 20)	/* 16 MiB of slots */
+
+/*
+ * track_table: module/track.c's table is fixed at load. Filled past its
+ * size, every socket born (a listener, TABLE_PAIRS clients and children)
+ * is either tracked or counted as untracked, exactly; all leave it on
+ * CLOSE; a big table is given back on unload; a bad size refuses the load
+ * with the reason in the kernel log.
+ */
+TEST_F_TIMEOUT(lifecycle, track_table, 120)
+{
+	struct rlimit nofile = { 4 * TABLE_PAIRS, 4 * TABLE_PAIRS };
+	static const char * const bad[] = {
+		"track_sockets=5", "track_sockets=abc", "track_sockets=-1",
+		"track_sockets=33554432",
+	};
+	int lfd, c[TABLE_PAIRS], s[TABLE_PAIRS], i;
+	int64_t tracked, untracked, deadline;
+	long vmalloc0, vmalloc1, vmalloc2;
+	struct tcpfsm_addr a;
+	char ch;
+
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &nofile));
+	for (i = 0; i < (int)ARRAY_SIZE(bad); i++)
+		ASSERT_EQ(-EINVAL, module_load_params(self->ko_fd, bad[i]))
+			TH_LOG("%s", bad[i]);
+	ASSERT_NE(0, kmsg_check(self->kmsg_fd));	/* the reasons */
+
+	ASSERT_EQ(0, module_load_params(self->ko_fd, "track_sockets=64"));
+	ASSERT_EQ(SMALL_TABLE, tcpfsm_counter("track_size"));
+	lfd = tcpfsm_listen(AF_INET, TABLE_PAIRS, &a);
+	ASSERT_LE(0, lfd);
+	for (i = 0; i < TABLE_PAIRS; i++) {
+		c[i] = tcpfsm_connect(&a, false);
+		ASSERT_LE(0, c[i]);
+		s[i] = tcpfsm_accept(lfd);
+		ASSERT_LE(0, s[i]);
+	}
+	tracked = tcpfsm_counter("tracked");
+	untracked = tcpfsm_counter("untracked");
+	TH_LOG("%d sockets born: %lld tracked, %lld untracked",
+	       1 + 2 * TABLE_PAIRS, (long long)tracked, (long long)untracked);
+	ASSERT_EQ(1 + 2 * TABLE_PAIRS, tracked + untracked);
+	ASSERT_GE(SMALL_TABLE, tracked);
+	ASSERT_LT(0, tracked);
+
+	/* every socket leaves the table on CLOSE; timewait ones are not in */
+	for (i = 0; i < TABLE_PAIRS; i++) {
+		ASSERT_EQ(0, close(c[i]));
+		ASSERT_EQ(0, tcpfsm_recv(s[i], &ch, 1));
+		ASSERT_EQ(0, close(s[i]));
+	}
+	ASSERT_EQ(0, close(lfd));
+	deadline = tcpfsm_now_ms() + 20000;
+	while (tcpfsm_counter("tracked") && tcpfsm_now_ms() < deadline)
+		usleep(100 * 1000);
+	ASSERT_EQ(0, tcpfsm_counter("tracked"));
+	ASSERT_EQ(untracked, tcpfsm_counter("untracked"));
+	ASSERT_EQ(0, module_unload());
+
+	/* a big table is vmalloc()ed at load and given back at unload */
+	vmalloc0 = meminfo_kb("VmallocUsed");
+	ASSERT_EQ(0, module_load_params(self->ko_fd, "track_sockets=1048576"));
+	ASSERT_EQ(BIG_TABLE, tcpfsm_counter("track_size"));
+	vmalloc1 = meminfo_kb("VmallocUsed");
+	ASSERT_EQ(0, module_unload());
+	vmalloc2 = meminfo_kb("VmallocUsed");
+	TH_LOG("VmallocUsed: %ld kB, loaded with %d slots %ld kB, unloaded %ld kB",
+	       vmalloc0, BIG_TABLE, vmalloc1, vmalloc2);
+	ASSERT_LE(vmalloc0 + BIG_TABLE * 16 / 1024, vmalloc1);
+	ASSERT_GT(vmalloc0 + 1024, vmalloc2);
+	ASSERT_EQ(0, kmsg_check(self->kmsg_fd));
 }
 
 TEST_HARNESS_MAIN

@@ -42,10 +42,17 @@
 			 1U << TCPFSM_A_STATS_EVENTS_LOST_RCVBUF |	\
 			 1U << TCPFSM_A_STATS_EVENTS_UNHEARD)
 
+#define TRACKING_ALL	(1U << TCPFSM_A_STATS_TRACKED |		\
+			 1U << TCPFSM_A_STATS_UNTRACKED |		\
+			 1U << TCPFSM_A_STATS_TRACK_SIZE |		\
+			 1U << TCPFSM_A_STATS_TIMEWAIT_CREATED)
+
 /* A get or state-get reply; figures not sent are TCPFSM_ABSENT. */
 struct reply {
 	uint8_t cmd, version;
 	int ntrans, nstates, nevents;
+	int ndwell;		/* dwell nests */
+	unsigned int tracking_seen;	/* a bit per tracking attribute */
 	unsigned int events_seen;	/* a bit per events-* attribute */
 	int bad;	/* attributes the spec does not have there, bad sizes */
 	int trans_seen[TCPFSM_NR][TCPFSM_NR];
@@ -177,6 +184,22 @@ static int parse_reply(const struct nlmsghdr *nlh, void *data)
 			r->events_seen |= 1U << type;
 			r->events[type] = mnl_attr_get_u64(attr);
 			break;
+		case TCPFSM_A_STATS_DWELL:
+			/* checked against /proc by the dwell suite */
+			r->ndwell++;
+			if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
+				r->bad++;
+			break;
+		case TCPFSM_A_STATS_TRACKED:
+		case TCPFSM_A_STATS_UNTRACKED:
+		case TCPFSM_A_STATS_TIMEWAIT_CREATED:
+		case TCPFSM_A_STATS_TRACK_SIZE:
+			if ((r->tracking_seen & 1U << type) ||
+			    mnl_attr_validate(attr, type == TCPFSM_A_STATS_TRACK_SIZE ?
+					      MNL_TYPE_U32 : MNL_TYPE_U64) < 0)
+				r->bad++;
+			r->tracking_seen |= 1U << type;
+			break;
 		case TCPFSM_A_STATS_PAD:
 			break;
 		default:
@@ -292,9 +315,11 @@ static int get_vs_proc(struct __test_metadata *_metadata,
 		bad += state_vs_proc(_metadata, r, &snap->s, s);
 	if (r->ntrans != TCP_CLOSING * TCP_CLOSING ||
 	    r->nstates != TCP_NEW_SYN_RECV || r->nevents != 5 ||
-	    r->events_seen != EVENTS_ALL) {
-		TH_LOG("%d transition, %d state nests, events-* 0x%x",
-		       r->ntrans, r->nstates, r->events_seen);
+	    r->events_seen != EVENTS_ALL || r->ndwell != 8 ||
+	    r->tracking_seen != TRACKING_ALL) {
+		TH_LOG("%d transition, %d state nests, events-* 0x%x, %d dwell, tracking 0x%x",
+		       r->ntrans, r->nstates, r->events_seen, r->ndwell,
+		       r->tracking_seen);
 		bad++;
 	}
 	return bad;
@@ -445,6 +470,8 @@ TEST_F(tcpfsm_nl, state_get)
 		ASSERT_EQ(1, r.nstates);
 		ASSERT_EQ(0, r.ntrans);
 		ASSERT_EQ(0, r.nevents);
+		ASSERT_EQ(0, r.ndwell);
+		ASSERT_EQ(0, r.tracking_seen);
 		ASSERT_EQ(0, state_vs_proc(_metadata, &r, &st, s));
 		got.cur[s] = r.s.cur[s];
 		got.entered[s] = r.s.entered[s];
@@ -502,7 +529,32 @@ struct unpriv {
 	int get;	/* a get request */
 	int events;	/* joining tcpfsm's "events" */
 	int notify;	/* joining nlctrl's "notify", which has no flag */
+	int closewait;	/* a closewait-get dump */
+	int timewait;	/* a timewait-get */
+	int replies;	/* messages of theirs before the error */
 };
+
+/* Any message: counted by nl_talk(), never looked at. */
+static int ignore(const struct nlmsghdr *nlh __attribute__((unused)),
+		  void *data __attribute__((unused)))
+{
+	return MNL_CB_OK;
+}
+
+/* The errno of a request of @cmd (with NLM_F_DUMP if @dump), or EPROTO. */
+static int unpriv_req(struct nl *nl, uint8_t cmd, bool dump, int *replies)
+{
+	struct nlmsghdr *nlh;
+	struct answer a;
+
+	nlh = nl_req(nl, nl->family, cmd, TCPFSM_FAMILY_VERSION);
+	if (dump)
+		nlh->nlmsg_flags |= NLM_F_DUMP;
+	if (nl_talk(nl, nlh, ignore, NULL, &a))
+		return EPROTO;
+	*replies += a.nreplies;
+	return a.err;
+}
 
 static int join(struct nl *nl, uint32_t grp)
 {
@@ -512,7 +564,7 @@ static int join(struct nl *nl, uint32_t grp)
 
 static void unpriv_child(int wfd, uint32_t notify)
 {
-	struct unpriv u = { EPROTO, EPROTO, EPROTO };
+	struct unpriv u = { EPROTO, EPROTO, EPROTO, EPROTO, EPROTO, 0 };
 	struct family f = { 0 };
 	struct answer a;
 	struct reply r;
@@ -532,10 +584,14 @@ static void unpriv_child(int wfd, uint32_t notify)
 		u.get = a.err;
 	u.events = join(&nl, nl.events);
 	u.notify = join(&nl, notify);
+	u.closewait = unpriv_req(&nl, TCPFSM_CMD_CLOSEWAIT_GET, true,
+				 &u.replies);
+	u.timewait = unpriv_req(&nl, TCPFSM_CMD_TIMEWAIT_GET, false,
+				&u.replies);
 	_exit(write(wfd, &u, sizeof(u)) == sizeof(u) ? 0 : 3);
 }
 
-TEST_F(tcpfsm_nl, events_group_admin_only)
+TEST_F(tcpfsm_nl, admin_only)
 {
 	struct family ctrl = { .grp = "notify" };
 	struct unpriv u;
@@ -566,6 +622,10 @@ TEST_F(tcpfsm_nl, events_group_admin_only)
 	ASSERT_EQ(EPERM, u.events);
 	/* a group without the flag: the EPERM is the group's, not netlink's */
 	ASSERT_EQ(0, u.notify);
+	/* GENL_ADMIN_PERM: addresses and owners of sockets, never data */
+	ASSERT_EQ(EPERM, u.closewait);
+	ASSERT_EQ(EPERM, u.timewait);
+	ASSERT_EQ(0, u.replies);
 }
 
 /* An attribute of @len bytes (zeros), @val in its first bytes (LE). */

@@ -90,6 +90,12 @@ int nl_talk(struct nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data,
 				return -EPROTO;
 			if (nlh->nlmsg_type == NLMSG_ERROR)
 				return parse_ack(nlh, a);
+			/* the end of a dump, with its error (0 or -errno) */
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int))
+					a->err = -*(int *)mnl_nlmsg_get_payload(nlh);
+				return 0;
+			}
 			if (nlh->nlmsg_type != req->nlmsg_type ||
 			    cb(nlh, data) != MNL_CB_OK)
 				return -EPROTO;

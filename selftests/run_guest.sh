@@ -73,6 +73,12 @@ check "insmod tcpfsm.ko" insmod "$ko"
 run_harness transitions
 run_harness netlink
 run_harness events
+# the command, as make check builds it, for dwell's owner and Prometheus checks
+if [ -x "$here/../build/userspace/tcpfsm" ]; then
+	TCPFSM_CMD=$(readlink -f "$here/../build/userspace/tcpfsm")
+	export TCPFSM_CMD
+fi
+run_harness dwell
 run_script ynl_cli.sh
 check "rmmod tcpfsm" rmmod tcpfsm
 check "no /proc/net/tcpfsm after rmmod" no_proc_dir

@@ -4,6 +4,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>
@@ -782,12 +783,14 @@ int tcpfsm_sh(const char *fmt, ...)
 	va_list ap;
 	int n, status;
 
+	/* grouped: the command's own redirections stay its own */
+	strcpy(cmd, "{ ");
 	va_start(ap, fmt);
-	n = vsnprintf(cmd, sizeof(cmd) - 20, fmt, ap);
+	n = vsnprintf(cmd + 2, sizeof(cmd) - 24, fmt, ap);
 	va_end(ap);
-	if (n < 0 || n >= (int)sizeof(cmd) - 20)
+	if (n < 0 || n >= (int)sizeof(cmd) - 24)
 		return -1;
-	strcat(cmd, " >/dev/null 2>&1");
+	strcat(cmd, "; } >/dev/null 2>&1");
 	status = system(cmd);
 	if (status == -1 || !WIFEXITED(status))
 		return -1;
@@ -913,4 +916,62 @@ uint16_t tcpfsm_port(const struct tcpfsm_addr *a)
 	if (a->ss.ss_family == AF_INET)
 		return ntohs(((const struct sockaddr_in *)&a->ss)->sin_port);
 	return ntohs(((const struct sockaddr_in6 *)&a->ss)->sin6_port);
+}
+
+/**
+ * tcpfsm_counter() - a figure of /proc/net/tcpfsm/counters
+ * @name: its name ("tracked", "timewait_created", ...)
+ *
+ * Return: its value, or -1 if the file or the name is missing.
+ */
+int64_t tcpfsm_counter(const char *name)
+{
+	char key[64];
+	int64_t v;
+	FILE *f;
+
+	f = fopen(TCPFSM_PROC "/counters", "r");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %" SCNd64, key, &v) == 2) {
+		if (!strcmp(key, name)) {
+			fclose(f);
+			return v;
+		}
+	}
+	fclose(f);
+	return -1;
+}
+
+/**
+ * tcpfsm_one_connection() - one IPv4 connection on loopback, closed by
+ * both sides: the client first, the server once it read the EOF
+ *
+ * Return: 0 or a negative errno.
+ */
+int tcpfsm_one_connection(void)
+{
+	int lfd, cfd = -1, afd = -1, err;
+	struct tcpfsm_addr la;
+	char b;
+
+	lfd = tcpfsm_listen(AF_INET, 1, &la);
+	if (lfd < 0)
+		return lfd;
+	err = cfd = tcpfsm_connect(&la, false);
+	if (cfd >= 0)
+		err = afd = tcpfsm_accept(lfd);
+	if (afd >= 0) {
+		err = close(cfd) ? -errno : 0;
+		cfd = -1;
+	}
+	if (!err)
+		err = tcpfsm_recv(afd, &b, 1);
+	if (cfd >= 0)
+		close(cfd);
+	if (afd >= 0 && close(afd) && !err)
+		err = -errno;
+	if (close(lfd) && !err)
+		err = -errno;
+	return err;
 }

@@ -113,6 +113,8 @@ int tcpfsm_expect(struct tcpfsm_snap *snap,
 
 int tcpfsm_tcp_mib_read(struct tcpfsm_tcp_mib *mib);
 int tcpfsm_sockstat_tw(int64_t *tw);
+int64_t tcpfsm_counter(const char *name);
+int tcpfsm_one_connection(void);
 int tcpfsm_ss_read(struct tcpfsm_ss *ss);
 int tcpfsm_ss_check(const struct tcpfsm_states *s, const struct tcpfsm_ss *ss);
 int tcpfsm_ss_wait(const struct tcpfsm_ss *want);

@@ -4,6 +4,7 @@
  * then a command and its arguments; "help", -h or --help after a command
  * asks for its usage.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +15,7 @@
 #include <linux/tcpfsm.h>
 
 #include "cli.h"
+#include "nl.h"
 #include "states.h"
 #include "util.h"
 
@@ -24,6 +26,10 @@
 static int parse_stats(struct cli_args *a, int argc, char **argv, FILE *err);
 static int parse_state(struct cli_args *a, int argc, char **argv, FILE *err);
 static int parse_monitor(struct cli_args *a, int argc, char **argv, FILE *err);
+static int parse_hist(struct cli_args *a, int argc, char **argv, FILE *err);
+static int parse_closewait(struct cli_args *a, int argc, char **argv,
+			   FILE *err);
+static int parse_top(struct cli_args *a, int argc, char **argv, FILE *err);
 static int parse_help(struct cli_args *a, int argc, char **argv, FILE *err);
 
 #define JSON_OPTS	"[-j [-p]] "
@@ -42,7 +48,13 @@ static const struct cli_command commands[] = {
 "count them. Then the transitions that happened, as OLD -> NEW  COUNT, in\n"
 "state order (with all: every one of the 121 between the 11 TCP states).\n"
 "Then the transition events the module sent to its listeners, and those\n"
-"it lost. Figures are those of the caller's network namespace.\n",
+"it lost; the sockets whose time in state is tracked, of how many the\n"
+"table holds, and those it had no room for; the timewait sockets created.\n"
+"Figures are those of the caller's network namespace.\n"
+"\n"
+"-o prometheus (--output prometheus), before or after stats: the same in\n"
+"the Prometheus text format, with the time-in-state histograms, for\n"
+"node_exporter's textfile collector. -o json is -j, -o text the default.\n",
 		.parse = parse_stats,
 	},
 	{
@@ -81,6 +93,55 @@ static const struct cli_command commands[] = {
 "  state NAME                  its old or its new state; repeated: any of\n"
 "                              them (NAME as for \"tcpfsm state\")\n",
 		.parse = parse_monitor,
+	},
+	{
+		.name = "hist",
+		.id = CLI_CMD_HIST,
+		.opts = JSON_OPTS,
+		.args = "[STATE...]",
+		.summary = "how long sockets stay in each state",
+		.details =
+"The time tracked sockets of the caller's network namespace stayed in a\n"
+"state before they left it, as log2 histograms in microseconds, as bcc's\n"
+"tools print them: each row counts the times from low to high usecs. By\n"
+"default every state with samples; else the STATEs named (as for \"tcpfsm\n"
+"state\"), among SYN_SENT, SYN_RECV, ESTABLISHED, FIN_WAIT1, FIN_WAIT2,\n"
+"CLOSE_WAIT, LAST_ACK and CLOSING. Only sockets the module saw enter the\n"
+"state are timed.\n",
+		.parse = parse_hist,
+	},
+	{
+		.name = "closewait",
+		.id = CLI_CMD_CLOSEWAIT,
+		.opts = JSON_OPTS,
+		.args = "[--older-than DURATION]",
+		.summary = "the sockets in CLOSE_WAIT, oldest first",
+		.details =
+"The sockets of the caller's network namespace in CLOSE_WAIT (the peer\n"
+"closed, the application has not), oldest first, those of unknown age\n"
+"last: local and remote address and port, the time in CLOSE_WAIT, and\n"
+"the processes holding the socket, as ss -p shows them. With\n"
+"--older-than (or older-than), only those known to have been in\n"
+"CLOSE_WAIT that long: DURATION is a whole number and a unit, ms, s, m,\n"
+"h or d (500ms, 30s, 5m, 2h, 1d), seconds without one.\n"
+"Needs CAP_NET_ADMIN (root): the sockets carry addresses and owners; the\n"
+"processes of other users are found as root only.\n",
+		.parse = parse_closewait,
+	},
+	{
+		.name = "top",
+		.id = CLI_CMD_TOP,
+		.opts = JSON_OPTS,
+		.args = "[limit N]",
+		.summary = "TIME_WAIT pressure: the ports that churn",
+		.details =
+"The timewait sockets of the caller's network namespace now, those\n"
+"created since the module was loaded, and the N (10; 1-1000) local and\n"
+"remote ports holding the most of them, most first: the local port of a\n"
+"server that closes first, or a client's ephemeral ports; the remote port\n"
+"of the service a client opens short connections to.\n"
+"Needs CAP_NET_ADMIN (root).\n",
+		.parse = parse_top,
 	},
 	{
 		.name = "help",
@@ -137,11 +198,16 @@ void cli_usage(FILE *f, const struct cli_command *cmd)
 	      "\n"
 	      "Commands:\n", f);
 	for (i = 0; i < ARRAY_SIZE(commands); i++) {
-		char synopsis[32];
+		char synopsis[64];
 
 		snprintf(synopsis, sizeof(synopsis), "%s %s", commands[i].name,
 			 commands[i].args);
-		fprintf(f, "  %-18s %s", synopsis, commands[i].summary);
+		/* a long one on a line of its own */
+		if (strlen(synopsis) > 18)
+			fprintf(f, "  %s\n%21s%s", synopsis, "",
+				commands[i].summary);
+		else
+			fprintf(f, "  %-18s %s", synopsis, commands[i].summary);
 		if (commands[i].alias)
 			fprintf(f, " (alias %s)", commands[i].alias);
 		fputc('\n', f);
@@ -150,6 +216,8 @@ void cli_usage(FILE *f, const struct cli_command *cmd)
 	      "Options:\n"
 	      "  -j, --json         output JSON\n"
 	      "  -p, --pretty       indent the JSON output (with -j)\n"
+	      "  -o, --output FORMAT\n"
+	      "                     text, json (-j) or prometheus (stats only)\n"
 	      "  -h, --help         this text\n"
 	      "  -V, --version      the version of tcpfsm\n", f);
 }
@@ -178,18 +246,6 @@ static int bad_arg(const struct cli_args *a, const char *arg, FILE *err)
 	return -1;
 }
 
-static int parse_stats(struct cli_args *a, int argc, char **argv, FILE *err)
-{
-	int i;
-
-	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "all"))
-			return bad_arg(a, argv[i], err);
-		a->all = true;
-	}
-	return 0;
-}
-
 /* @what (of @arg if not NULL) is missing */
 static int missing(const struct cli_args *a, const char *arg, const char *what,
 		   FILE *err)
@@ -198,6 +254,81 @@ static int missing(const struct cli_args *a, const char *arg, const char *what,
 		arg ? arg : "", arg ? ": " : "", what);
 	cli_usage(err, a->cmd);
 	return -1;
+}
+
+/*
+ * An option of a command, among its arguments: @name VALUE, or
+ * @name=VALUE for a long one. Return: the arguments it takes (*@val its
+ * value, NULL if missing), or 0 if @arg is not @name.
+ */
+static int opt_value(const char *arg, const char *next, const char *name,
+		     const char **val)
+{
+	size_t len = strlen(name);
+
+	if (!strcmp(arg, name)) {
+		*val = next;
+		return 2;
+	}
+	if (!strncmp(arg, "--", 2) && !strncmp(arg, name, len) &&
+	    arg[len] == '=') {
+		*val = arg + len + 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* -o FORMAT, --output FORMAT: 0, or -1 */
+static int set_output(struct cli_args *a, const char *fmt, FILE *err)
+{
+	if (!strcmp(fmt, "text") || !strcmp(fmt, "json")) {
+		a->json = fmt[0] == 'j';
+		a->prometheus = false;
+	} else if (!strcmp(fmt, "prometheus")) {
+		a->json = false;
+		a->prometheus = true;
+	} else {
+		fprintf(err, "tcpfsm: -o: unknown output format \"%s\" (text, json or prometheus)\n",
+			fmt);
+		return -1;
+	}
+	return 0;
+}
+
+/* -o FORMAT among the arguments of a command: see opt_value(); or -1 */
+static int output_arg(struct cli_args *a, const char *arg, const char *next,
+		      FILE *err)
+{
+	const char *fmt = NULL;
+	int n = opt_value(arg, next, "-o", &fmt);
+
+	if (!n)
+		n = opt_value(arg, next, "--output", &fmt);
+	if (!n)
+		return 0;
+	if (!fmt)
+		return missing(a, arg, "FORMAT", err);
+	return set_output(a, fmt, err) < 0 ? -1 : n;
+}
+
+static int parse_stats(struct cli_args *a, int argc, char **argv, FILE *err)
+{
+	int i, n;
+
+	for (i = 0; i < argc; i += n) {
+		n = 1;
+		if (!strcmp(argv[i], "all")) {
+			a->all = true;
+			continue;
+		}
+		n = output_arg(a, argv[i], i + 1 < argc ? argv[i + 1] : NULL,
+			       err);
+		if (n < 0)
+			return -1;
+		if (!n)
+			return bad_arg(a, argv[i], err);
+	}
+	return 0;
 }
 
 /* The number of state @s, or -1 and the valid names on @err */
@@ -213,6 +344,50 @@ static int parse_state_name(const char *s, FILE *err)
 		fprintf(err, " %s", tcpfsm_state_name(i));
 	fputs("\n(in any case; or as ss spells them: ESTAB, SYN-SENT, FIN-WAIT-1, ...; or 1-12)\n",
 	      err);
+	return -1;
+}
+
+/**
+ * cli_parse_duration() - a duration of the command line
+ * @s: a whole number and a unit, ms, s, m, h or d: 500ms, 30s, 5m, 2h, 1d;
+ *	without a unit, seconds
+ * @ns: the duration, in nanoseconds
+ *
+ * Return: 0, or -1 with errno EINVAL (not a duration) or ERANGE (beyond
+ * 2^64 - 1 nanoseconds, 584 years).
+ */
+int cli_parse_duration(const char *s, uint64_t *ns)
+{
+	static const struct {
+		const char *unit;
+		uint64_t ns;
+	} units[] = {
+		{ "", 1000000000ULL }, { "ms", 1000000ULL },
+		{ "s", 1000000000ULL }, { "m", 60000000000ULL },
+		{ "h", 3600000000000ULL }, { "d", 86400000000000ULL },
+	};
+	unsigned long long v;
+	unsigned int i;
+	char *end;
+
+	if (*s < '0' || *s > '9') {
+		errno = EINVAL;
+		return -1;
+	}
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(units); i++) {
+		if (strcmp(end, units[i].unit))
+			continue;
+		if (__builtin_mul_overflow(v, units[i].ns, ns)) {
+			errno = ERANGE;
+			return -1;
+		}
+		return 0;
+	}
+	errno = EINVAL;
 	return -1;
 }
 
@@ -340,6 +515,95 @@ static int parse_monitor(struct cli_args *a, int argc, char **argv, FILE *err)
 	return 0;
 }
 
+/* The states that have a time in state, for a message */
+static void dwell_states(FILE *err)
+{
+	unsigned int i;
+
+	for (i = 1; i <= TCPFSM_NR_STATES; i++)
+		if (tcpfsm_state_has_dwell(i))
+			fprintf(err, " %s", tcpfsm_state_name(i));
+	fputc('\n', err);
+}
+
+static int parse_hist(struct cli_args *a, int argc, char **argv, FILE *err)
+{
+	int i, state;
+
+	for (i = 0; i < argc; i++) {
+		if (argv[i][0] == '-')
+			return bad_arg(a, argv[i], err);
+		state = parse_state_name(argv[i], err);
+		if (state < 0)
+			return -1;
+		if (!tcpfsm_state_has_dwell(state)) {
+			fprintf(err, "tcpfsm: hist: %s has no time in state; the states that have one:",
+				tcpfsm_state_name(state));
+			dwell_states(err);
+			return -1;
+		}
+		a->states |= BIT(state);
+	}
+	return 0;
+}
+
+static int parse_closewait(struct cli_args *a, int argc, char **argv,
+			   FILE *err)
+{
+	const char *val = NULL;
+	int i, n;
+
+	for (i = 0; i < argc; i += n) {
+		n = opt_value(argv[i], i + 1 < argc ? argv[i + 1] : NULL,
+			      "--older-than", &val);
+		if (!n)
+			n = opt_value(argv[i], i + 1 < argc ? argv[i + 1] : NULL,
+				      "older-than", &val);
+		if (!n)
+			return bad_arg(a, argv[i], err);
+		if (!val)
+			return missing(a, argv[i], "DURATION", err);
+		if (a->has_min_age) {
+			fprintf(err, "tcpfsm: closewait: --older-than given twice\n");
+			return -1;
+		}
+		if (cli_parse_duration(val, &a->min_age_ns) < 0) {
+			fprintf(err, errno == ERANGE ?
+				"tcpfsm: closewait: --older-than: duration \"%s\" too long (at most 584 years)\n" :
+				"tcpfsm: closewait: --older-than: invalid duration \"%s\" (a whole number and a unit, ms, s, m, h or d: 500ms, 30s, 5m, 2h, 1d; seconds without one)\n",
+				val);
+			return -1;
+		}
+		a->has_min_age = true;
+	}
+	return 0;
+}
+
+static int parse_top(struct cli_args *a, int argc, char **argv, FILE *err)
+{
+	unsigned long v;
+	char *end;
+
+	a->limit = CLI_TOP_LIMIT;
+	if (!argc)
+		return 0;
+	if (strcmp(argv[0], "limit"))
+		return bad_arg(a, argv[0], err);
+	if (argc < 2)
+		return missing(a, argv[0], "N", err);
+	if (argc > 2)
+		return bad_arg(a, argv[2], err);
+	v = strtoul(argv[1], &end, 10);
+	if (argv[1][0] < '0' || argv[1][0] > '9' || *end || v < 1 ||
+	    v > TCPFSM_TIMEWAIT_MAX_PORTS) {
+		fprintf(err, "tcpfsm: top: limit: invalid number \"%s\" (1-%d)\n",
+			argv[1], TCPFSM_TIMEWAIT_MAX_PORTS);
+		return -1;
+	}
+	a->limit = v;
+	return 0;
+}
+
 static int unknown_command(const char *name, FILE *err)
 {
 	fprintf(err, "Command \"%s\" is unknown, try \"tcpfsm help\".\n", name);
@@ -379,6 +643,7 @@ int cli_parse(struct cli_args *a, int argc, char **argv, FILE *err)
 		{ "pretty",	no_argument,	NULL,	'p' },
 		{ "help",	no_argument,	NULL,	'h' },
 		{ "version",	no_argument,	NULL,	'V' },
+		{ "output",	required_argument, NULL, 'o' },
 		{ NULL,		0,		NULL,	0 }
 	};
 	int opt, i, cur;
@@ -389,7 +654,7 @@ int cli_parse(struct cli_args *a, int argc, char **argv, FILE *err)
 	/* "+": options end at the command, as with ip */
 	for (;;) {
 		cur = optind ? optind : 1;	/* the argument getopt reads */
-		opt = getopt_long(argc, argv, "+jphV", long_opts, NULL);
+		opt = getopt_long(argc, argv, "+jphVo:", long_opts, NULL);
 		if (opt == -1)
 			break;
 		switch (opt) {
@@ -405,7 +670,16 @@ int cli_parse(struct cli_args *a, int argc, char **argv, FILE *err)
 		case 'V':
 			a->action = CLI_VERSION;
 			return 0;
+		case 'o':
+			if (set_output(a, optarg, err) < 0)
+				return -1;
+			break;
 		default:
+			if (optopt == 'o') {
+				fprintf(err, "Option \"%s\" needs a FORMAT: text, json or prometheus.\n",
+					argv[cur]);
+				return -1;
+			}
 			if (strncmp(argv[cur], "--", 2))
 				fprintf(err, "Option \"-%c\" is unknown, try \"tcpfsm help\".\n",
 					optopt);
@@ -432,5 +706,13 @@ int cli_parse(struct cli_args *a, int argc, char **argv, FILE *err)
 			return 0;
 		}
 	}
-	return a->cmd->parse(a, argc, argv, err);
+	if (a->cmd->parse(a, argc, argv, err) < 0)
+		return -1;
+	if (a->prometheus && a->action == CLI_RUN &&
+	    a->cmd->id != CLI_CMD_STATS) {
+		fprintf(err, "tcpfsm: %s: -o prometheus is for stats only\n",
+			a->cmd->name);
+		return -1;
+	}
+	return 0;
 }

@@ -7,6 +7,7 @@
 #define TCPFSM_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "monitor.h"
@@ -22,7 +23,13 @@ enum cli_cmd_id {
 	CLI_CMD_STATS,
 	CLI_CMD_STATE,
 	CLI_CMD_MONITOR,
+	CLI_CMD_HIST,
+	CLI_CMD_CLOSEWAIT,
+	CLI_CMD_TOP,
 };
+
+/* top: how many ports of each kind, by default */
+#define CLI_TOP_LIMIT	10
 
 struct cli_args;
 
@@ -43,14 +50,20 @@ struct cli_args {
 	const struct cli_command *cmd;
 	bool json;
 	bool pretty;
+	bool prometheus;		/* -o prometheus */
 	bool all;			/* stats all */
 	unsigned int state;		/* state NAME */
 	struct tcpfsm_filter filter;	/* monitor FILTERS */
+	uint32_t states;		/* hist STATE...: BIT(state) */
+	bool has_min_age;		/* closewait --older-than */
+	uint64_t min_age_ns;
+	uint32_t limit;			/* top limit N */
 };
 
 const struct cli_command *cli_lookup(const char *name);
 int cli_parse(struct cli_args *a, int argc, char **argv, FILE *err);
 void cli_usage(FILE *f, const struct cli_command *cmd);
 void cli_version(FILE *f);
+int cli_parse_duration(const char *s, uint64_t *ns);
 
 #endif /* TCPFSM_CLI_H */

@@ -11,6 +11,11 @@
  * and the attributes the family documents as always present are checked
  * afterwards (tcpfsm_stats_check(), tcpfsm_state_check()).
  *
+ * A dump (TCPFSM_CMD_CLOSEWAIT_GET) is read until NLMSG_DONE, one socket a
+ * message, maybe none; the kernel sends no ack after it. Multi-attr nests
+ * (the buckets of a histogram, the ports of timewait) are handed one by one
+ * to the parser of their set as they come.
+ *
  * The monitor joins the multicast group "events" and reads the
  * TCPFSM_CMD_TRANSITION_NTF messages the module sends to it, several to a
  * datagram, each parsed the same way into a struct tcpfsm_event.
@@ -43,6 +48,7 @@ struct attr_spec {
 	enum mnl_attr_data_type type;	/* MNL_TYPE_UNSPEC: unknown, skipped */
 	const char *name;		/* as the spec names it */
 	size_t len;			/* MNL_TYPE_BINARY: its exact length */
+	bool multi;			/* multi-attr: each one is handed over */
 };
 
 struct attr_set {
@@ -76,6 +82,23 @@ static const struct attr_spec stats_attrs[] = {
 	[TCPFSM_A_STATS_EVENTS_LOST_RCVBUF]	= { MNL_TYPE_U64, "events-lost-rcvbuf" },
 	[TCPFSM_A_STATS_STATE_ID]		= { MNL_TYPE_U8, "state-id" },
 	[TCPFSM_A_STATS_EVENTS_UNHEARD]		= { MNL_TYPE_U64, "events-unheard" },
+	[TCPFSM_A_STATS_DWELL]			= { MNL_TYPE_NESTED, "dwell" },
+	[TCPFSM_A_STATS_TRACKED]		= { MNL_TYPE_U64, "tracked" },
+	[TCPFSM_A_STATS_UNTRACKED]		= { MNL_TYPE_U64, "untracked" },
+	[TCPFSM_A_STATS_TRACK_SIZE]		= { MNL_TYPE_U32, "track-size" },
+	[TCPFSM_A_STATS_TIMEWAIT_CREATED]	= { MNL_TYPE_U64, "timewait-created" },
+};
+
+static const struct attr_spec dwell_attrs[] = {
+	[TCPFSM_A_DWELL_STATE]		= { MNL_TYPE_U8, "state" },
+	[TCPFSM_A_DWELL_SAMPLES]	= { MNL_TYPE_U64, "samples" },
+	[TCPFSM_A_DWELL_SUM_NS]		= { MNL_TYPE_U64, "sum-ns" },
+	[TCPFSM_A_DWELL_BUCKET]		= { MNL_TYPE_NESTED, "bucket", .multi = true },
+};
+
+static const struct attr_spec bucket_attrs[] = {
+	[TCPFSM_A_BUCKET_INDEX]		= { MNL_TYPE_U8, "index" },
+	[TCPFSM_A_BUCKET_COUNT]		= { MNL_TYPE_U64, "count" },
 };
 
 static const struct attr_spec event_attrs[] = {
@@ -94,7 +117,44 @@ static const struct attr_spec event_attrs[] = {
 	[TCPFSM_A_EVENT_UID]		= { MNL_TYPE_U32, "uid" },
 	[TCPFSM_A_EVENT_SOURCE]		= { MNL_TYPE_U32, "source" },
 	[TCPFSM_A_EVENT_SEQ]		= { MNL_TYPE_U64, "seq" },
+	[TCPFSM_A_EVENT_OLD_STATE_NS]	= { MNL_TYPE_U64, "old-state-ns" },
 };
+
+static const struct attr_spec socket_attrs[] = {
+	[TCPFSM_A_SOCKET_FAMILY]	= { MNL_TYPE_U16, "family" },
+	[TCPFSM_A_SOCKET_SADDR4]	= { MNL_TYPE_U32, "saddr4" },
+	[TCPFSM_A_SOCKET_DADDR4]	= { MNL_TYPE_U32, "daddr4" },
+	[TCPFSM_A_SOCKET_SADDR6]	= { MNL_TYPE_BINARY, "saddr6", 16 },
+	[TCPFSM_A_SOCKET_DADDR6]	= { MNL_TYPE_BINARY, "daddr6", 16 },
+	[TCPFSM_A_SOCKET_SPORT]		= { MNL_TYPE_U16, "sport" },
+	[TCPFSM_A_SOCKET_DPORT]		= { MNL_TYPE_U16, "dport" },
+	[TCPFSM_A_SOCKET_AGE_NS]	= { MNL_TYPE_U64, "age-ns" },
+	[TCPFSM_A_SOCKET_INO]		= { MNL_TYPE_U64, "ino" },
+	[TCPFSM_A_SOCKET_UID]		= { MNL_TYPE_U32, "uid" },
+	[TCPFSM_A_SOCKET_COOKIE]	= { MNL_TYPE_U64, "cookie" },
+};
+
+static const struct attr_spec port_count_attrs[] = {
+	[TCPFSM_A_PORT_COUNT_PORT]	= { MNL_TYPE_U16, "port" },
+	[TCPFSM_A_PORT_COUNT_COUNT]	= { MNL_TYPE_U32, "count" },
+};
+
+static const struct attr_spec timewait_attrs[] = {
+	[TCPFSM_A_TIMEWAIT_COUNT]	= { MNL_TYPE_U64, "count" },
+	[TCPFSM_A_TIMEWAIT_CREATED]	= { MNL_TYPE_U64, "created" },
+	[TCPFSM_A_TIMEWAIT_LOCAL_PORT]	= { MNL_TYPE_NESTED, "local-port", .multi = true },
+	[TCPFSM_A_TIMEWAIT_REMOTE_PORT]	= { MNL_TYPE_NESTED, "remote-port", .multi = true },
+};
+
+/* The family, the addresses and the ports: the same numbers in both sets */
+_Static_assert((int)TCPFSM_A_SOCKET_FAMILY == (int)TCPFSM_A_EVENT_FAMILY &&
+	       (int)TCPFSM_A_SOCKET_SADDR4 == (int)TCPFSM_A_EVENT_SADDR4 &&
+	       (int)TCPFSM_A_SOCKET_DADDR4 == (int)TCPFSM_A_EVENT_DADDR4 &&
+	       (int)TCPFSM_A_SOCKET_SADDR6 == (int)TCPFSM_A_EVENT_SADDR6 &&
+	       (int)TCPFSM_A_SOCKET_DADDR6 == (int)TCPFSM_A_EVENT_DADDR6 &&
+	       (int)TCPFSM_A_SOCKET_SPORT == (int)TCPFSM_A_EVENT_SPORT &&
+	       (int)TCPFSM_A_SOCKET_DPORT == (int)TCPFSM_A_EVENT_DPORT,
+	       "the ends of a socket and of an event are numbered alike");
 
 static const struct attr_spec ctrl_attrs[] = {
 	[CTRL_ATTR_FAMILY_ID]		= { MNL_TYPE_U16, "family-id" },
@@ -112,10 +172,15 @@ static const struct attr_set transition_set = ATTR_SET("transition", transition_
 static const struct attr_set state_stats_set = ATTR_SET("state-stats", state_stats_attrs);
 static const struct attr_set stats_set = ATTR_SET("stats", stats_attrs);
 static const struct attr_set event_set = ATTR_SET("event", event_attrs);
+static const struct attr_set dwell_set = ATTR_SET("dwell", dwell_attrs);
+static const struct attr_set bucket_set = ATTR_SET("bucket", bucket_attrs);
+static const struct attr_set socket_set = ATTR_SET("socket", socket_attrs);
+static const struct attr_set port_count_set = ATTR_SET("port-count", port_count_attrs);
+static const struct attr_set timewait_set = ATTR_SET("timewait", timewait_attrs);
 static const struct attr_set ctrl_set = ATTR_SET("ctrl", ctrl_attrs);
 static const struct attr_set mcast_grp_set = ATTR_SET("mcast-group", mcast_grp_attrs);
 
-/* The attributes every event has, whatever its family */
+/* The attributes every event has, whatever its family; the first 3, sockets */
 static const unsigned int event_required_attrs[] = {
 	TCPFSM_A_EVENT_FAMILY,
 	TCPFSM_A_EVENT_SPORT,
@@ -209,10 +274,16 @@ static int parse_nested(const struct nlattr *nest, mnl_attr_cb_t cb, void *data,
 	return mnl_attr_parse_nested(nest, cb, data);
 }
 
+/* Called for each attribute of a multi-attr type; 0, or -1 (@e set) */
+typedef int (*multi_cb_t)(const struct nlattr *attr, unsigned int type,
+			  void *arg, struct tcpfsm_err *e);
+
 struct nest_ctx {
 	const struct attr_set *set;
 	const struct nlattr **tb;	/* set->max + 1 entries */
 	struct tcpfsm_err *e;
+	multi_cb_t multi;		/* for the multi-attr types, if any */
+	void *arg;			/* for multi */
 };
 
 static int nest_attr_cb(const struct nlattr *attr, void *data)
@@ -222,6 +293,9 @@ static int nest_attr_cb(const struct nlattr *attr, void *data)
 
 	if (type < 0)
 		return MNL_CB_ERROR;
+	if (type && c->set->attrs[type].multi)
+		return c->multi(attr, type, c->arg, c->e) < 0 ? MNL_CB_ERROR :
+								MNL_CB_OK;
 	if (type)
 		c->tb[type] = attr;
 	return MNL_CB_OK;
@@ -232,6 +306,19 @@ static int parse_nest(const struct nlattr *nest, const struct attr_set *set,
 		      const struct nlattr **tb, struct tcpfsm_err *e)
 {
 	struct nest_ctx c = { .set = set, .tb = tb, .e = e };
+
+	memset(tb, 0, (set->max + 1) * sizeof(*tb));
+	return parse_nested(nest, nest_attr_cb, &c, set->name, e) < 0 ? -1 : 0;
+}
+
+/* parse_nest() of a set with multi-attr types, each handed to @multi */
+static int parse_nest_multi(const struct nlattr *nest, const struct attr_set *set,
+			    const struct nlattr **tb, multi_cb_t multi,
+			    void *arg, struct tcpfsm_err *e)
+{
+	struct nest_ctx c = {
+		.set = set, .tb = tb, .e = e, .multi = multi, .arg = arg,
+	};
 
 	memset(tb, 0, (set->max + 1) * sizeof(*tb));
 	return parse_nested(nest, nest_attr_cb, &c, set->name, e) < 0 ? -1 : 0;
@@ -249,6 +336,22 @@ static int genl_payload_check(const struct nlmsghdr *nlh, struct tcpfsm_err *e)
 		       len - GENL_HDRLEN))
 		return set_err(e, TCPFSM_ERR_MALFORMED, EBADMSG,
 			       "attributes of the message");
+	return 0;
+}
+
+/* The attributes of a message of @set into tb[], as parse_nest_multi() */
+static int parse_msg_attrs(const struct nlmsghdr *nlh, const struct attr_set *set,
+			   const struct nlattr **tb, multi_cb_t multi,
+			   void *arg, struct tcpfsm_err *e)
+{
+	struct nest_ctx c = {
+		.set = set, .tb = tb, .e = e, .multi = multi, .arg = arg,
+	};
+
+	memset(tb, 0, (set->max + 1) * sizeof(*tb));
+	if (genl_payload_check(nlh, e) < 0 ||
+	    mnl_attr_parse(nlh, GENL_HDRLEN, nest_attr_cb, &c) < 0)
+		return -1;
 	return 0;
 }
 
@@ -329,6 +432,52 @@ static int parse_state(const struct nlattr *nest, struct tcpfsm_stats *st,
 	return 0;
 }
 
+/* A bucket of a dwell nest, into @arg, a struct tcpfsm_dwell */
+static int parse_bucket(const struct nlattr *nest, unsigned int type, void *arg,
+			struct tcpfsm_err *e)
+{
+	const struct nlattr *tb[TCPFSM_A_BUCKET_MAX + 1];
+	struct tcpfsm_dwell *d = arg;
+	uint8_t index;
+
+	(void)type;
+	if (parse_nest(nest, &bucket_set, tb, e) < 0)
+		return -1;
+	if (!tb[TCPFSM_A_BUCKET_INDEX] || !tb[TCPFSM_A_BUCKET_COUNT])
+		return set_err(e, TCPFSM_ERR_MISSING, 0,
+			       "index or count in a bucket");
+	index = mnl_attr_get_u8(tb[TCPFSM_A_BUCKET_INDEX]);
+	if (index >= TCPFSM_DWELL_BUCKETS)
+		return set_err(e, TCPFSM_ERR_MALFORMED, EINVAL,
+			       "bucket index %u (0-%d) in a dwell", index,
+			       TCPFSM_DWELL_BUCKETS - 1);
+	d->bucket[index] = mnl_attr_get_u64(tb[TCPFSM_A_BUCKET_COUNT]);
+	return 0;
+}
+
+/* A time-in-state histogram; one of a state this command does not know is skipped */
+static int parse_dwell(const struct nlattr *nest, struct tcpfsm_stats *st,
+		       struct tcpfsm_err *e)
+{
+	const struct nlattr *tb[TCPFSM_A_DWELL_MAX + 1];
+	struct tcpfsm_dwell d = { .present = true };
+	int state;
+
+	if (parse_nest_multi(nest, &dwell_set, tb, parse_bucket, &d, e) < 0)
+		return -1;
+	if (!tb[TCPFSM_A_DWELL_STATE] || !tb[TCPFSM_A_DWELL_SAMPLES] ||
+	    !tb[TCPFSM_A_DWELL_SUM_NS])
+		return set_err(e, TCPFSM_ERR_MISSING, 0,
+			       "state, samples or sum-ns in a dwell");
+	state = state_check(tb[TCPFSM_A_DWELL_STATE], &dwell_set, e);
+	if (state <= 0)
+		return state;
+	d.samples = mnl_attr_get_u64(tb[TCPFSM_A_DWELL_SAMPLES]);
+	d.sum_ns = mnl_attr_get_u64(tb[TCPFSM_A_DWELL_SUM_NS]);
+	st->dwell[state] = d;
+	return 0;
+}
+
 struct stats_ctx {
 	struct tcpfsm_stats *st;
 	struct tcpfsm_err *e;
@@ -364,6 +513,21 @@ static int stats_attr_cb(const struct nlattr *attr, void *data)
 		break;
 	case TCPFSM_A_STATS_EVENTS_UNHEARD:
 		st->events_unheard = mnl_attr_get_u64(attr);
+		break;
+	case TCPFSM_A_STATS_DWELL:
+		ret = parse_dwell(attr, st, c->e);
+		break;
+	case TCPFSM_A_STATS_TRACKED:
+		st->tracked = mnl_attr_get_u64(attr);
+		break;
+	case TCPFSM_A_STATS_UNTRACKED:
+		st->untracked = mnl_attr_get_u64(attr);
+		break;
+	case TCPFSM_A_STATS_TRACK_SIZE:
+		st->track_size = mnl_attr_get_u32(attr);
+		break;
+	case TCPFSM_A_STATS_TIMEWAIT_CREATED:
+		st->timewait_created = mnl_attr_get_u64(attr);
 		break;
 	default:	/* unknown, or of requests only */
 		return MNL_CB_OK;
@@ -443,6 +607,43 @@ int tcpfsm_stats_check(const struct tcpfsm_stats *st, struct tcpfsm_err *e)
 		if (!(st->present & BIT(stats_event_attrs[i])))
 			return set_err(e, TCPFSM_ERR_MISSING, 0, "%s",
 				       stats_attrs[stats_event_attrs[i]].name);
+	return 0;
+}
+
+/* The time-in-state figures of a GET reply, all of which it must have */
+static const unsigned int stats_dwell_attrs[] = {
+	TCPFSM_A_STATS_TRACKED,
+	TCPFSM_A_STATS_UNTRACKED,
+	TCPFSM_A_STATS_TRACK_SIZE,
+};
+
+/**
+ * tcpfsm_dwell_check() - whether a reply of TCPFSM_CMD_GET has time in state
+ * @st: the reply
+ * @e: what is missing, on error
+ *
+ * tcpfsm_stats_check() does not ask for these figures: modules before
+ * them still show their counters.
+ *
+ * Return: 0, or -1 if tracked, untracked or track-size is missing, or,
+ * with a table to track sockets, the histogram of a state a socket can
+ * stay in.
+ */
+int tcpfsm_dwell_check(const struct tcpfsm_stats *st, struct tcpfsm_err *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(stats_dwell_attrs); i++)
+		if (!(st->present & BIT(stats_dwell_attrs[i])))
+			return set_err(e, TCPFSM_ERR_MISSING, 0, "%s",
+				       stats_attrs[stats_dwell_attrs[i]].name);
+	if (!st->track_size)
+		return 0;
+	for (i = 1; i <= TCPFSM_NR_STATES; i++)
+		if (tcpfsm_state_has_dwell(i) && !st->dwell[i].present)
+			return set_err(e, TCPFSM_ERR_MISSING, 0,
+				       "the time in state of %s",
+				       tcpfsm_state_name(i));
 	return 0;
 }
 
@@ -597,6 +798,70 @@ static int event_state(const struct nlattr *attr, struct tcpfsm_err *e)
 	return state;
 }
 
+/*
+ * The family, the addresses and the ports of an event or a socket (of
+ * @set, @noun for the messages), whose attributes are numbered alike.
+ */
+static int parse_ends(const struct nlattr **tb, const struct attr_set *set,
+		      const char *noun, struct tcpfsm_ends *ends,
+		      struct tcpfsm_err *e)
+{
+	const struct nlattr *saddr, *daddr;
+	unsigned int i, sa, da;
+
+	memset(ends, 0, sizeof(*ends));
+	for (i = 0; i < 3; i++)		/* family, sport, dport */
+		if (!tb[event_required_attrs[i]])
+			return set_err(e, TCPFSM_ERR_MISSING, 0, "%s in %s",
+				       set->attrs[event_required_attrs[i]].name,
+				       noun);
+	ends->family = mnl_attr_get_u16(tb[TCPFSM_A_EVENT_FAMILY]);
+	switch (ends->family) {
+	case AF_INET:
+		sa = TCPFSM_A_EVENT_SADDR4;
+		da = TCPFSM_A_EVENT_DADDR4;
+		break;
+	case AF_INET6:
+		sa = TCPFSM_A_EVENT_SADDR6;
+		da = TCPFSM_A_EVENT_DADDR6;
+		break;
+	default:
+		return set_err(e, TCPFSM_ERR_MALFORMED, EAFNOSUPPORT,
+			       "family %u of %s", ends->family, noun);
+	}
+	saddr = tb[sa];
+	daddr = tb[da];
+	if (!saddr || !daddr)
+		return set_err(e, TCPFSM_ERR_MISSING, 0, "%s in %s",
+			       set->attrs[saddr ? da : sa].name, noun);
+	memcpy(ends->saddr, mnl_attr_get_payload(saddr),
+	       mnl_attr_get_payload_len(saddr));
+	memcpy(ends->daddr, mnl_attr_get_payload(daddr),
+	       mnl_attr_get_payload_len(daddr));
+	ends->sport = ntohs(mnl_attr_get_u16(tb[TCPFSM_A_EVENT_SPORT]));
+	ends->dport = ntohs(mnl_attr_get_u16(tb[TCPFSM_A_EVENT_DPORT]));
+	return 0;
+}
+
+/* Bit i of the result: tb[i] is set, for the attributes i of @set */
+static uint32_t attrs_present(const struct nlattr **tb,
+			      const struct attr_set *set)
+{
+	uint32_t present = 0;
+	unsigned int i;
+
+	for (i = 1; i <= set->max; i++)
+		if (tb[i])
+			present |= BIT(i);
+	return present;
+}
+
+/* A u64 attribute if present, else 0 */
+static uint64_t opt_u64(const struct nlattr *attr)
+{
+	return attr ? mnl_attr_get_u64(attr) : 0;
+}
+
 /**
  * tcpfsm_parse_event() - parse a TCPFSM_CMD_TRANSITION_NTF
  * @nlh: the message
@@ -609,49 +874,26 @@ static int event_state(const struct nlattr *attr, struct tcpfsm_err *e)
 int tcpfsm_parse_event(const struct nlmsghdr *nlh, struct tcpfsm_event *ev,
 		       struct tcpfsm_err *e)
 {
-	const struct nlattr *tb[TCPFSM_A_EVENT_MAX + 1] = { 0 };
-	struct nest_ctx c = { .set = &event_set, .tb = tb, .e = e };
-	const struct nlattr *saddr, *daddr;
-	unsigned int i, sa, da;
+	const struct nlattr *tb[TCPFSM_A_EVENT_MAX + 1];
+	struct tcpfsm_ends ends;
+	unsigned int i;
 	int old, new;
 
 	memset(ev, 0, sizeof(*ev));
-	if (genl_payload_check(nlh, e) < 0 ||
-	    mnl_attr_parse(nlh, GENL_HDRLEN, nest_attr_cb, &c) < 0)
+	if (parse_msg_attrs(nlh, &event_set, tb, NULL, NULL, e) < 0)
 		return -1;
-	for (i = 1; i <= TCPFSM_A_EVENT_MAX; i++)
-		if (tb[i])
-			ev->present |= BIT(i);
+	ev->present = attrs_present(tb, &event_set);
 	for (i = 0; i < ARRAY_SIZE(event_required_attrs); i++)
 		if (!tb[event_required_attrs[i]])
 			return set_err(e, TCPFSM_ERR_MISSING, 0, "%s in an event",
 				       event_attrs[event_required_attrs[i]].name);
-
-	ev->family = mnl_attr_get_u16(tb[TCPFSM_A_EVENT_FAMILY]);
-	switch (ev->family) {
-	case AF_INET:
-		sa = TCPFSM_A_EVENT_SADDR4;
-		da = TCPFSM_A_EVENT_DADDR4;
-		break;
-	case AF_INET6:
-		sa = TCPFSM_A_EVENT_SADDR6;
-		da = TCPFSM_A_EVENT_DADDR6;
-		break;
-	default:
-		return set_err(e, TCPFSM_ERR_MALFORMED, EAFNOSUPPORT,
-			       "family %u of an event", ev->family);
-	}
-	saddr = tb[sa];
-	daddr = tb[da];
-	if (!saddr || !daddr)
-		return set_err(e, TCPFSM_ERR_MISSING, 0, "%s in an event",
-			       event_attrs[saddr ? da : sa].name);
-	memcpy(ev->saddr, mnl_attr_get_payload(saddr),
-	       mnl_attr_get_payload_len(saddr));
-	memcpy(ev->daddr, mnl_attr_get_payload(daddr),
-	       mnl_attr_get_payload_len(daddr));
-	ev->sport = ntohs(mnl_attr_get_u16(tb[TCPFSM_A_EVENT_SPORT]));
-	ev->dport = ntohs(mnl_attr_get_u16(tb[TCPFSM_A_EVENT_DPORT]));
+	if (parse_ends(tb, &event_set, "an event", &ends, e) < 0)
+		return -1;
+	ev->family = ends.family;
+	memcpy(ev->saddr, ends.saddr, sizeof(ev->saddr));
+	memcpy(ev->daddr, ends.daddr, sizeof(ev->daddr));
+	ev->sport = ends.sport;
+	ev->dport = ends.dport;
 
 	old = event_state(tb[TCPFSM_A_EVENT_OLD_STATE], e);
 	new = event_state(tb[TCPFSM_A_EVENT_NEW_STATE], e);
@@ -661,14 +903,95 @@ int tcpfsm_parse_event(const struct nlmsghdr *nlh, struct tcpfsm_event *ev,
 	ev->new_state = new;
 
 	ev->time_ns = mnl_attr_get_u64(tb[TCPFSM_A_EVENT_TIMESTAMP]);
-	if (tb[TCPFSM_A_EVENT_COOKIE])
-		ev->cookie = mnl_attr_get_u64(tb[TCPFSM_A_EVENT_COOKIE]);
-	if (tb[TCPFSM_A_EVENT_INO])
-		ev->ino = mnl_attr_get_u64(tb[TCPFSM_A_EVENT_INO]);
+	ev->cookie = opt_u64(tb[TCPFSM_A_EVENT_COOKIE]);
+	ev->ino = opt_u64(tb[TCPFSM_A_EVENT_INO]);
 	if (tb[TCPFSM_A_EVENT_UID])
 		ev->uid = mnl_attr_get_u32(tb[TCPFSM_A_EVENT_UID]);
 	ev->source = mnl_attr_get_u32(tb[TCPFSM_A_EVENT_SOURCE]);
 	ev->seq = mnl_attr_get_u64(tb[TCPFSM_A_EVENT_SEQ]);
+	ev->old_state_ns = opt_u64(tb[TCPFSM_A_EVENT_OLD_STATE_NS]);
+	return 0;
+}
+
+/**
+ * tcpfsm_parse_socket() - parse a reply of TCPFSM_CMD_CLOSEWAIT_GET
+ * @nlh: the message: one socket
+ * @sk: the socket
+ * @e: what went wrong, on error
+ *
+ * Return: 0, or -1 if the message is malformed, of a family other than
+ * AF_INET and AF_INET6, or lacks its addresses or ports.
+ */
+int tcpfsm_parse_socket(const struct nlmsghdr *nlh, struct tcpfsm_socket *sk,
+			struct tcpfsm_err *e)
+{
+	const struct nlattr *tb[TCPFSM_A_SOCKET_MAX + 1];
+
+	memset(sk, 0, sizeof(*sk));
+	if (parse_msg_attrs(nlh, &socket_set, tb, NULL, NULL, e) < 0 ||
+	    parse_ends(tb, &socket_set, "a socket", &sk->ends, e) < 0)
+		return -1;
+	sk->present = attrs_present(tb, &socket_set);
+	sk->age_ns = opt_u64(tb[TCPFSM_A_SOCKET_AGE_NS]);
+	sk->ino = opt_u64(tb[TCPFSM_A_SOCKET_INO]);
+	sk->cookie = opt_u64(tb[TCPFSM_A_SOCKET_COOKIE]);
+	if (tb[TCPFSM_A_SOCKET_UID])
+		sk->uid = mnl_attr_get_u32(tb[TCPFSM_A_SOCKET_UID]);
+	return 0;
+}
+
+/* A port-count nest of a timewait reply, appended to its list */
+static int parse_port_count(const struct nlattr *nest, unsigned int type,
+			    void *arg, struct tcpfsm_err *e)
+{
+	const struct nlattr *tb[TCPFSM_A_PORT_COUNT_MAX + 1];
+	struct tcpfsm_timewait *tw = arg;
+	struct tcpfsm_port_count *pc;
+	unsigned int *n;
+
+	if (parse_nest(nest, &port_count_set, tb, e) < 0)
+		return -1;
+	if (!tb[TCPFSM_A_PORT_COUNT_PORT] || !tb[TCPFSM_A_PORT_COUNT_COUNT])
+		return set_err(e, TCPFSM_ERR_MISSING, 0, "port or count in a %s",
+			       timewait_attrs[type].name);
+	if (type == TCPFSM_A_TIMEWAIT_LOCAL_PORT) {
+		pc = tw->local;
+		n = &tw->n_local;
+	} else {
+		pc = tw->remote;
+		n = &tw->n_remote;
+	}
+	if (*n == TCPFSM_TIMEWAIT_MAX_PORTS)
+		return 0;	/* more than asked for: the first are the most */
+	pc[*n].port = ntohs(mnl_attr_get_u16(tb[TCPFSM_A_PORT_COUNT_PORT]));
+	pc[*n].count = mnl_attr_get_u32(tb[TCPFSM_A_PORT_COUNT_COUNT]);
+	(*n)++;
+	return 0;
+}
+
+/**
+ * tcpfsm_parse_timewait() - parse a reply of TCPFSM_CMD_TIMEWAIT_GET
+ * @nlh: the message
+ * @tw: the reply
+ * @e: what went wrong, on error
+ *
+ * Return: 0, or -1 if the message is malformed or lacks count or created.
+ */
+int tcpfsm_parse_timewait(const struct nlmsghdr *nlh,
+			  struct tcpfsm_timewait *tw, struct tcpfsm_err *e)
+{
+	const struct nlattr *tb[TCPFSM_A_TIMEWAIT_MAX + 1];
+
+	memset(tw, 0, sizeof(*tw));
+	if (parse_msg_attrs(nlh, &timewait_set, tb, parse_port_count, tw, e) < 0)
+		return -1;
+	if (!tb[TCPFSM_A_TIMEWAIT_COUNT] || !tb[TCPFSM_A_TIMEWAIT_CREATED])
+		return set_err(e, TCPFSM_ERR_MISSING, 0, "%s of timewait",
+			       timewait_attrs[tb[TCPFSM_A_TIMEWAIT_COUNT] ?
+					      TCPFSM_A_TIMEWAIT_CREATED :
+					      TCPFSM_A_TIMEWAIT_COUNT].name);
+	tw->count = mnl_attr_get_u64(tb[TCPFSM_A_TIMEWAIT_COUNT]);
+	tw->created = mnl_attr_get_u64(tb[TCPFSM_A_TIMEWAIT_CREATED]);
 	return 0;
 }
 
@@ -725,6 +1048,7 @@ struct reply_ctx {
 	int (*parse)(const struct nlmsghdr *nlh, void *arg, struct tcpfsm_err *e);
 	void *arg;
 	struct tcpfsm_err *e;
+	bool dump;		/* replies until NLMSG_DONE, maybe none */
 	bool replied;
 	bool failed;		/* the reply did not parse */
 };
@@ -749,11 +1073,20 @@ static int reply_error_cb(const struct nlmsghdr *nlh, void *data)
 	return tcpfsm_parse_error(nlh, c->e);
 }
 
+/* The end of a dump: the error that cut it short, if any */
 static int reply_done_cb(const struct nlmsghdr *nlh, void *data)
 {
-	(void)nlh;
-	(void)data;
-	return MNL_CB_STOP;
+	struct reply_ctx *c = data;
+	int err;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(err))
+		return MNL_CB_STOP;
+	memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+	if (err >= 0)
+		return MNL_CB_STOP;
+	set_err(c->e, TCPFSM_ERR_KERNEL, -err, NULL);
+	errno = -err;
+	return MNL_CB_ERROR;
 }
 
 static int nl_talk(struct tcpfsm_nl *nl, const struct nlmsghdr *nlh,
@@ -783,7 +1116,7 @@ static int nl_talk(struct tcpfsm_nl *nl, const struct nlmsghdr *nlh,
 	}
 	if (c->failed)
 		return -1;
-	if (!c->replied)
+	if (!c->replied && !c->dump)
 		return set_err(c->e, TCPFSM_ERR_MISSING, 0, "a reply");
 	return 0;
 }
@@ -964,6 +1297,117 @@ int tcpfsm_nl_get_state(struct tcpfsm_nl *nl, unsigned int state,
 	if (nl_stats_request(nl, nlh, st, e) < 0)
 		return -1;
 	return tcpfsm_state_check(st, state, e);
+}
+
+/* What the kernel refuses to whom lacks CAP_NET_ADMIN, and the way out */
+static void admin_hint(struct tcpfsm_err *e, const char *what)
+{
+	if (e->kind == TCPFSM_ERR_KERNEL && (e->code == EPERM || e->code == EACCES))
+		snprintf(e->detail, sizeof(e->detail),
+			 "%s: run it as root", what);
+}
+
+static int parse_socket_cb(const struct nlmsghdr *nlh, void *arg,
+			   struct tcpfsm_err *e)
+{
+	struct tcpfsm_sockets *socks = arg;
+	struct tcpfsm_socket *v;
+
+	if (socks->n == socks->size) {
+		size_t size = socks->size ? 2 * socks->size : 64;
+
+		v = realloc(socks->v, size * sizeof(*v));
+		if (!v)
+			return sys_err(e, ENOMEM);
+		socks->v = v;
+		socks->size = size;
+	}
+	if (tcpfsm_parse_socket(nlh, &socks->v[socks->n], e) < 0)
+		return -1;
+	socks->n++;
+	return 0;
+}
+
+/**
+ * tcpfsm_sockets_free() - free the sockets of tcpfsm_nl_get_closewait()
+ * @s: the sockets
+ */
+void tcpfsm_sockets_free(struct tcpfsm_sockets *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+/**
+ * tcpfsm_nl_get_closewait() - TCPFSM_CMD_CLOSEWAIT_GET: the CLOSE_WAIT sockets
+ * @nl: an open socket
+ * @min_age_ns: only those known to be in CLOSE_WAIT this long, or NULL: all
+ * @socks: the sockets, in the kernel's order; tcpfsm_sockets_free() them,
+ *	on error too
+ * @e: what went wrong, on error; EPERM (TCPFSM_ERR_KERNEL) without
+ *	CAP_NET_ADMIN
+ *
+ * Return: 0, or -1.
+ */
+int tcpfsm_nl_get_closewait(struct tcpfsm_nl *nl, const uint64_t *min_age_ns,
+			    struct tcpfsm_sockets *socks, struct tcpfsm_err *e)
+{
+	char req[TCPFSM_NL_REQSIZE] = { 0 };
+	struct reply_ctx c = {
+		.type = nl->family.id, .parse = parse_socket_cb, .arg = socks,
+		.e = e, .dump = true,
+	};
+	struct nlmsghdr *nlh;
+
+	err_init(e, "listing the CLOSE_WAIT sockets");
+	memset(socks, 0, sizeof(*socks));
+	nlh = genl_request(nl, req, nl->family.id, TCPFSM_CMD_CLOSEWAIT_GET,
+			   TCPFSM_FAMILY_VERSION);
+	nlh->nlmsg_flags |= NLM_F_DUMP;
+	if (min_age_ns)
+		mnl_attr_put_u64(nlh, TCPFSM_A_SOCKET_MIN_AGE_NS, *min_age_ns);
+	if (nl_talk(nl, nlh, &c) < 0) {
+		admin_hint(e, "they carry addresses and owners");
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_timewait_cb(const struct nlmsghdr *nlh, void *arg,
+			     struct tcpfsm_err *e)
+{
+	return tcpfsm_parse_timewait(nlh, arg, e);
+}
+
+/**
+ * tcpfsm_nl_get_timewait() - TCPFSM_CMD_TIMEWAIT_GET: the timewait sockets
+ * @nl: an open socket
+ * @limit: how many ports of each kind, 1..TCPFSM_TIMEWAIT_MAX_PORTS
+ * @tw: the reply
+ * @e: what went wrong, on error; EPERM (TCPFSM_ERR_KERNEL) without
+ *	CAP_NET_ADMIN
+ *
+ * Return: 0, or -1.
+ */
+int tcpfsm_nl_get_timewait(struct tcpfsm_nl *nl, uint32_t limit,
+			   struct tcpfsm_timewait *tw, struct tcpfsm_err *e)
+{
+	char req[TCPFSM_NL_REQSIZE] = { 0 };
+	struct reply_ctx c = {
+		.type = nl->family.id, .parse = parse_timewait_cb, .arg = tw,
+		.e = e,
+	};
+	struct nlmsghdr *nlh;
+
+	err_init(e, "reading the timewait sockets");
+	nlh = genl_request(nl, req, nl->family.id, TCPFSM_CMD_TIMEWAIT_GET,
+			   TCPFSM_FAMILY_VERSION);
+	mnl_attr_put_u32(nlh, TCPFSM_A_TIMEWAIT_LIMIT, limit);
+	if (nl_talk(nl, nlh, &c) < 0) {
+		admin_hint(e, "they carry the ports of connections");
+		return -1;
+	}
+	return 0;
 }
 
 /**

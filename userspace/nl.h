@@ -27,6 +27,20 @@ struct tcpfsm_state_stats {
 	uint64_t entered, left;
 };
 
+/*
+ * Time in state: a log2 histogram. Bucket i counts times t, in
+ * microseconds, with 2^(i-1) <= t < 2^i; bucket 0 t < 1 us; the last one
+ * has no upper bound.
+ */
+#define TCPFSM_DWELL_BUCKETS	40
+
+struct tcpfsm_dwell {
+	bool present;		/* the reply had this state's dwell nest */
+	uint64_t samples;	/* times a tracked socket left the state */
+	uint64_t sum_ns;	/* the time they spent in it, in all */
+	uint64_t bucket[TCPFSM_DWELL_BUCKETS];
+};
+
 /* A reply of TCPFSM_CMD_GET or TCPFSM_CMD_STATE_GET; indexed by state */
 struct tcpfsm_stats {
 	uint64_t trans[TCPFSM_NR_STATES + 1][TCPFSM_NR_STATES + 1];
@@ -37,6 +51,11 @@ struct tcpfsm_stats {
 	uint64_t events_lost_nomem;
 	uint64_t events_lost_rcvbuf;
 	uint64_t events_unheard;
+	struct tcpfsm_dwell dwell[TCPFSM_NR_STATES + 1];
+	uint64_t tracked;	/* sockets whose time of entering is known */
+	uint64_t untracked;	/* since load: the table was full */
+	uint32_t track_size;	/* capacity of the table; 0: disabled */
+	uint64_t timewait_created;	/* since load */
 	uint32_t present;	/* bit TCPFSM_A_STATS_x: attribute seen */
 };
 
@@ -54,7 +73,49 @@ struct tcpfsm_event {
 	uint32_t uid;		/* if present */
 	uint32_t source;	/* the CPU whose buffer carried it */
 	uint64_t seq;		/* of the event among those of its source */
+	uint64_t old_state_ns;	/* time in the old state, if present */
 	uint32_t present;	/* bit TCPFSM_A_EVENT_x: attribute seen */
+};
+
+/* The two ends of a connection, as struct tcpfsm_event has them */
+struct tcpfsm_ends {
+	uint16_t family;	/* AF_INET or AF_INET6 */
+	uint8_t saddr[16], daddr[16];
+	uint16_t sport, dport;
+};
+
+/* A socket of a reply of TCPFSM_CMD_CLOSEWAIT_GET */
+struct tcpfsm_socket {
+	struct tcpfsm_ends ends;
+	uint64_t age_ns;	/* in CLOSE_WAIT, if present */
+	uint64_t ino, cookie;	/* if present */
+	uint32_t uid;		/* if present */
+	uint32_t present;	/* bit TCPFSM_A_SOCKET_x: attribute seen */
+};
+
+/* The sockets of a dump */
+struct tcpfsm_sockets {
+	struct tcpfsm_socket *v;
+	size_t n, size;
+};
+
+void tcpfsm_sockets_free(struct tcpfsm_sockets *s);
+
+/* The most ports of a reply of TCPFSM_CMD_TIMEWAIT_GET: the family's max */
+#define TCPFSM_TIMEWAIT_MAX_PORTS	1000
+
+struct tcpfsm_port_count {
+	uint16_t port;		/* host order */
+	uint32_t count;
+};
+
+/* A reply of TCPFSM_CMD_TIMEWAIT_GET; the ports most first, as sent */
+struct tcpfsm_timewait {
+	uint64_t count;		/* timewait sockets now */
+	uint64_t created;	/* since load */
+	unsigned int n_local, n_remote;
+	struct tcpfsm_port_count local[TCPFSM_TIMEWAIT_MAX_PORTS];
+	struct tcpfsm_port_count remote[TCPFSM_TIMEWAIT_MAX_PORTS];
 };
 
 /*
@@ -110,6 +171,10 @@ int tcpfsm_nl_get_stats(struct tcpfsm_nl *nl, struct tcpfsm_stats *st,
 			struct tcpfsm_err *e);
 int tcpfsm_nl_get_state(struct tcpfsm_nl *nl, unsigned int state,
 			struct tcpfsm_stats *st, struct tcpfsm_err *e);
+int tcpfsm_nl_get_closewait(struct tcpfsm_nl *nl, const uint64_t *min_age_ns,
+			    struct tcpfsm_sockets *socks, struct tcpfsm_err *e);
+int tcpfsm_nl_get_timewait(struct tcpfsm_nl *nl, uint32_t limit,
+			   struct tcpfsm_timewait *tw, struct tcpfsm_err *e);
 int tcpfsm_nl_join_events(struct tcpfsm_nl *nl, struct tcpfsm_err *e);
 int tcpfsm_nl_recv_events(struct tcpfsm_nl *nl, tcpfsm_event_cb cb, void *data,
 			  struct tcpfsm_err *e);
@@ -123,6 +188,11 @@ int tcpfsm_parse_stats(const struct nlmsghdr *nlh, struct tcpfsm_stats *st,
 int tcpfsm_stats_check(const struct tcpfsm_stats *st, struct tcpfsm_err *e);
 int tcpfsm_state_check(const struct tcpfsm_stats *st, unsigned int state,
 		       struct tcpfsm_err *e);
+int tcpfsm_dwell_check(const struct tcpfsm_stats *st, struct tcpfsm_err *e);
+int tcpfsm_parse_socket(const struct nlmsghdr *nlh, struct tcpfsm_socket *sk,
+			struct tcpfsm_err *e);
+int tcpfsm_parse_timewait(const struct nlmsghdr *nlh,
+			  struct tcpfsm_timewait *tw, struct tcpfsm_err *e);
 int tcpfsm_parse_error(const struct nlmsghdr *nlh, struct tcpfsm_err *e);
 int tcpfsm_parse_event(const struct nlmsghdr *nlh, struct tcpfsm_event *ev,
 		       struct tcpfsm_err *e);

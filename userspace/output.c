@@ -8,6 +8,9 @@
  * absent figures omitted.
  *
  * The monitor: one line per event, per loss; in JSON one object a line.
+ *
+ * tcpfsm top: the timewait sockets now, since load, and their top ports.
+ * The addresses, ports and durations the other outputs share.
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -58,6 +61,82 @@ static bool any_event(const struct tcpfsm_stats *st)
 		if (event_present(st, i))
 			return true;
 	return false;
+}
+
+static bool stats_has(const struct tcpfsm_stats *st, unsigned int attr)
+{
+	return st->present & BIT(attr);
+}
+
+/* A u64 figure of a reply, "-" if absent */
+static const char *figure(char *buf, size_t len, const struct tcpfsm_stats *st,
+			  unsigned int attr, uint64_t v)
+{
+	if (!stats_has(st, attr))
+		return "-";
+	snprintf(buf, len, "%" PRIu64, v);
+	return buf;
+}
+
+/*
+ * tracking: 12 sockets of 65536, 0 untracked; timewait: created 340
+ * ("tracking: disabled" with no table). Nothing from a module without them.
+ */
+static void text_tracking(FILE *f, const struct tcpfsm_stats *st)
+{
+	char b[4][24];
+
+	if (!(st->present & (BIT(TCPFSM_A_STATS_TRACKED) |
+			     BIT(TCPFSM_A_STATS_UNTRACKED) |
+			     BIT(TCPFSM_A_STATS_TRACK_SIZE) |
+			     BIT(TCPFSM_A_STATS_TIMEWAIT_CREATED))))
+		return;
+	if (stats_has(st, TCPFSM_A_STATS_TRACK_SIZE) && !st->track_size)
+		fputs("tracking: disabled", f);
+	else
+		fprintf(f, "tracking: %s sockets of %s, %s untracked",
+			figure(b[0], sizeof(b[0]), st, TCPFSM_A_STATS_TRACKED,
+			       st->tracked),
+			figure(b[1], sizeof(b[1]), st, TCPFSM_A_STATS_TRACK_SIZE,
+			       st->track_size),
+			figure(b[2], sizeof(b[2]), st, TCPFSM_A_STATS_UNTRACKED,
+			       st->untracked));
+	fprintf(f, "; timewait: created %s\n",
+		figure(b[3], sizeof(b[3]), st, TCPFSM_A_STATS_TIMEWAIT_CREATED,
+		       st->timewait_created));
+}
+
+/* Key and value of a figure of a reply, if present */
+static void json_figure(struct json *j, const struct tcpfsm_stats *st,
+			unsigned int attr, const char *key, uint64_t v)
+{
+	if (!stats_has(st, attr))
+		return;
+	json_key(j, key);
+	json_u64(j, v);
+}
+
+static void json_tracking(struct json *j, const struct tcpfsm_stats *st)
+{
+	if (st->present & (BIT(TCPFSM_A_STATS_TRACKED) |
+			   BIT(TCPFSM_A_STATS_UNTRACKED) |
+			   BIT(TCPFSM_A_STATS_TRACK_SIZE))) {
+		json_key(j, "tracking");
+		json_open(j, '{');
+		json_figure(j, st, TCPFSM_A_STATS_TRACKED, "tracked", st->tracked);
+		json_figure(j, st, TCPFSM_A_STATS_TRACK_SIZE, "size",
+			    st->track_size);
+		json_figure(j, st, TCPFSM_A_STATS_UNTRACKED, "untracked",
+			    st->untracked);
+		json_close(j, '}');
+	}
+	if (stats_has(st, TCPFSM_A_STATS_TIMEWAIT_CREATED)) {
+		json_key(j, "timewait");
+		json_open(j, '{');
+		json_figure(j, st, TCPFSM_A_STATS_TIMEWAIT_CREATED, "created",
+			    st->timewait_created);
+		json_close(j, '}');
+	}
 }
 
 #define NR_PAIRS	(TCPFSM_NR_STATES * TCPFSM_NR_STATES)
@@ -117,17 +196,18 @@ static void text_stats(FILE *f, const struct tcpfsm_stats *st, bool all)
 	if (!shown)
 		fputs("(none)\n", f);
 
-	if (!any_event(st))
-		return;
-	fputs("\nevents:", f);
-	for (i = 0; i < ARRAY_SIZE(event_fields); i++) {
-		fprintf(f, "%s %s ", i ? "," : "", event_fields[i].name);
-		if (event_present(st, i))
-			fprintf(f, "%" PRIu64, event_value(st, i));
-		else
-			fputc('-', f);
+	if (any_event(st)) {
+		fputs("\nevents:", f);
+		for (i = 0; i < ARRAY_SIZE(event_fields); i++) {
+			fprintf(f, "%s %s ", i ? "," : "", event_fields[i].name);
+			if (event_present(st, i))
+				fprintf(f, "%" PRIu64, event_value(st, i));
+			else
+				fputc('-', f);
+		}
+		fputc('\n', f);
 	}
-	fputc('\n', f);
+	text_tracking(f, st);
 }
 
 static void json_state(struct json *j, unsigned int state,
@@ -188,6 +268,7 @@ static void json_stats(struct json *j, const struct tcpfsm_stats *st, bool all)
 		}
 		json_close(j, '}');
 	}
+	json_tracking(j, st);
 	json_close(j, '}');
 }
 
@@ -237,30 +318,92 @@ void tcpfsm_print_state(FILE *f, enum tcpfsm_fmt fmt,
 
 /* The monitor */
 
-/* "ipv4" or "ipv6": the family of an event, which tcpfsm_parse_event() checked */
-static const char *event_family(const struct tcpfsm_event *ev)
+/**
+ * tcpfsm_family_name() - "ipv4" or "ipv6"
+ * @family: AF_INET or AF_INET6, as the parsers checked
+ *
+ * Return: the name.
+ */
+const char *tcpfsm_family_name(unsigned int family)
 {
-	return ev->family == AF_INET6 ? "ipv6" : "ipv4";
+	return family == AF_INET6 ? "ipv6" : "ipv4";
 }
 
-static void event_addr(const struct tcpfsm_event *ev, const uint8_t *addr,
-		       char *buf, size_t len)
+/**
+ * tcpfsm_addr_str() - an address in text
+ * @family: AF_INET or AF_INET6
+ * @addr: in network byte order
+ * @buf: where, INET6_ADDRSTRLEN bytes at least
+ * @len: its size
+ *
+ * Return: @buf.
+ */
+char *tcpfsm_addr_str(unsigned int family, const uint8_t *addr, char *buf,
+		      size_t len)
 {
-	if (!inet_ntop(ev->family, addr, buf, len))
+	if (!inet_ntop(family, addr, buf, len))
 		snprintf(buf, len, "?");
+	return buf;
 }
 
-/* ADDR:PORT, [ADDR]:PORT for IPv6 */
-static void text_endpoint(FILE *f, const struct tcpfsm_event *ev,
-			  const uint8_t *addr, uint16_t port)
+/**
+ * tcpfsm_endpoint_str() - ADDR:PORT, [ADDR]:PORT for IPv6
+ * @family: AF_INET or AF_INET6
+ * @addr: in network byte order
+ * @port: in host order
+ * @buf: where, TCPFSM_ENDPOINT_LEN bytes
+ * @len: its size
+ *
+ * Return: @buf.
+ */
+char *tcpfsm_endpoint_str(unsigned int family, const uint8_t *addr,
+			  uint16_t port, char *buf, size_t len)
 {
-	char buf[INET6_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN];
 
-	event_addr(ev, addr, buf, sizeof(buf));
-	if (ev->family == AF_INET6)
-		fprintf(f, "[%s]:%u", buf, port);
-	else
-		fprintf(f, "%s:%u", buf, port);
+	tcpfsm_addr_str(family, addr, a, sizeof(a));
+	snprintf(buf, len, family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, port);
+	return buf;
+}
+
+/**
+ * tcpfsm_duration_str() - a duration for people: 1d2h3m4s, 5m0s, 7s, 250ms
+ * @ns: the duration
+ * @buf: where, 32 bytes are enough
+ * @len: its size
+ *
+ * Below a second, in whole milliseconds; else from its largest unit (d,
+ * h, m) down to whole seconds.
+ *
+ * Return: @buf.
+ */
+char *tcpfsm_duration_str(uint64_t ns, char *buf, size_t len)
+{
+	static const struct {
+		char unit;
+		uint64_t secs;
+	} units[] = { { 'd', 86400 }, { 'h', 3600 }, { 'm', 60 }, { 's', 1 } };
+	uint64_t secs = ns / 1000000000;
+	size_t off = 0;
+	unsigned int i;
+	bool started = false;
+
+	if (!secs) {
+		snprintf(buf, len, "%" PRIu64 "ms", ns / 1000000);
+		return buf;
+	}
+	buf[0] = 0;
+	for (i = 0; i < ARRAY_SIZE(units) && off < len; i++) {
+		uint64_t v = secs / units[i].secs;
+
+		secs %= units[i].secs;
+		if (!v && !started)
+			continue;
+		started = true;
+		off += snprintf(buf + off, len - off, "%" PRIu64 "%c", v,
+				units[i].unit);
+	}
+	return buf;
 }
 
 static bool event_has(const struct tcpfsm_event *ev, unsigned int attr)
@@ -270,13 +413,21 @@ static bool event_has(const struct tcpfsm_event *ev, unsigned int attr)
 
 static void text_event(FILE *f, const struct tcpfsm_event *ev)
 {
-	fprintf(f, "%" PRIu64 ".%06" PRIu64 " %s ", ev->time_ns / 1000000000,
-		ev->time_ns % 1000000000 / 1000, event_family(ev));
-	text_endpoint(f, ev, ev->saddr, ev->sport);
-	fputc(' ', f);
-	text_endpoint(f, ev, ev->daddr, ev->dport);
-	fprintf(f, " %s -> %s", tcpfsm_state_name(ev->old_state),
-		tcpfsm_state_name(ev->new_state));
+	char src[TCPFSM_ENDPOINT_LEN], dst[TCPFSM_ENDPOINT_LEN], ms[32] = "-";
+
+	if (event_has(ev, TCPFSM_A_EVENT_OLD_STATE_NS))
+		snprintf(ms, sizeof(ms), "%" PRIu64 ".%03" PRIu64 "ms",
+			 ev->old_state_ns / 1000000,
+			 ev->old_state_ns / 1000 % 1000);
+	fprintf(f, "%" PRIu64 ".%06" PRIu64 " %s %s %s %s -> %s %s",
+		ev->time_ns / 1000000000, ev->time_ns % 1000000000 / 1000,
+		tcpfsm_family_name(ev->family),
+		tcpfsm_endpoint_str(ev->family, ev->saddr, ev->sport, src,
+				    sizeof(src)),
+		tcpfsm_endpoint_str(ev->family, ev->daddr, ev->dport, dst,
+				    sizeof(dst)),
+		tcpfsm_state_name(ev->old_state),
+		tcpfsm_state_name(ev->new_state), ms);
 	if (event_has(ev, TCPFSM_A_EVENT_INO))
 		fprintf(f, " ino %" PRIu64, ev->ino);
 	if (event_has(ev, TCPFSM_A_EVENT_UID))
@@ -286,29 +437,46 @@ static void text_event(FILE *f, const struct tcpfsm_event *ev)
 	fputc('\n', f);
 }
 
-static void json_event(struct json *j, const struct tcpfsm_event *ev)
+/**
+ * json_ends() - "family", "saddr", "sport", "daddr", "dport" of a connection
+ * @j: the writer, in an object
+ * @family: AF_INET or AF_INET6
+ * @saddr: the local address, in network byte order
+ * @sport: the local port
+ * @daddr: the remote address
+ * @dport: the remote port
+ */
+void json_ends(struct json *j, unsigned int family, const uint8_t *saddr,
+	       uint16_t sport, const uint8_t *daddr, uint16_t dport)
 {
 	char buf[INET6_ADDRSTRLEN];
 
+	json_key(j, "family");
+	json_string(j, tcpfsm_family_name(family));
+	json_key(j, "saddr");
+	json_string(j, tcpfsm_addr_str(family, saddr, buf, sizeof(buf)));
+	json_key(j, "sport");
+	json_u64(j, sport);
+	json_key(j, "daddr");
+	json_string(j, tcpfsm_addr_str(family, daddr, buf, sizeof(buf)));
+	json_key(j, "dport");
+	json_u64(j, dport);
+}
+
+static void json_event(struct json *j, const struct tcpfsm_event *ev)
+{
 	json_open(j, '{');
 	json_key(j, "time_ns");
 	json_u64(j, ev->time_ns);
-	json_key(j, "family");
-	json_string(j, event_family(ev));
-	json_key(j, "saddr");
-	event_addr(ev, ev->saddr, buf, sizeof(buf));
-	json_string(j, buf);
-	json_key(j, "sport");
-	json_u64(j, ev->sport);
-	json_key(j, "daddr");
-	event_addr(ev, ev->daddr, buf, sizeof(buf));
-	json_string(j, buf);
-	json_key(j, "dport");
-	json_u64(j, ev->dport);
+	json_ends(j, ev->family, ev->saddr, ev->sport, ev->daddr, ev->dport);
 	json_key(j, "old");
 	json_string(j, tcpfsm_state_name(ev->old_state));
 	json_key(j, "new");
 	json_string(j, tcpfsm_state_name(ev->new_state));
+	if (event_has(ev, TCPFSM_A_EVENT_OLD_STATE_NS)) {
+		json_key(j, "old_state_ns");
+		json_u64(j, ev->old_state_ns);
+	}
 	if (event_has(ev, TCPFSM_A_EVENT_COOKIE)) {
 		json_key(j, "cookie");
 		json_u64(j, ev->cookie);
@@ -335,7 +503,8 @@ static void json_event(struct json *j, const struct tcpfsm_event *ev)
  * @ev: an event of tcpfsm_parse_event()
  *
  * Text: seconds.microseconds of CLOCK_MONOTONIC, the family, the local
- * and the remote end, OLD -> NEW, then ino, uid and cookie if known.
+ * and the remote end, OLD -> NEW, the time in OLD in milliseconds ("-" if
+ * unknown), then ino, uid and cookie if known.
  */
 void tcpfsm_print_event(FILE *f, enum tcpfsm_fmt fmt,
 			const struct tcpfsm_event *ev)
@@ -419,6 +588,73 @@ void tcpfsm_print_monitor_summary(FILE *f, uint64_t events, uint64_t lost,
 	if (overflows)
 		fprintf(f, ", %" PRIu64 " socket buffer overflows", overflows);
 	fputc('\n', f);
+}
+
+/* tcpfsm top: the timewait sockets */
+
+#define PORT_ROW	"%-12s %12s\n"
+
+static void text_ports(FILE *f, const char *title,
+		       const struct tcpfsm_port_count *pc, unsigned int n)
+{
+	unsigned int i;
+
+	fprintf(f, "\n" PORT_ROW, title, "timewait");
+	for (i = 0; i < n; i++)
+		fprintf(f, "%-12u %12" PRIu32 "\n", pc[i].port, pc[i].count);
+	if (!n)
+		fputs("(none)\n", f);
+}
+
+static void json_ports(struct json *j, const char *key,
+		       const struct tcpfsm_port_count *pc, unsigned int n)
+{
+	unsigned int i;
+
+	json_key(j, key);
+	json_open(j, '[');
+	for (i = 0; i < n; i++) {
+		json_open(j, '{');
+		json_key(j, "port");
+		json_u64(j, pc[i].port);
+		json_key(j, "count");
+		json_u64(j, pc[i].count);
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+}
+
+/**
+ * tcpfsm_print_timewait() - show a reply of TCPFSM_CMD_TIMEWAIT_GET
+ * @f: where
+ * @fmt: how
+ * @tw: the reply
+ *
+ * Text: "timewait: N now, N created since load", then the local ports and
+ * the remote ports with the most timewait sockets, most first.
+ */
+void tcpfsm_print_timewait(FILE *f, enum tcpfsm_fmt fmt,
+			   const struct tcpfsm_timewait *tw)
+{
+	struct json j;
+
+	if (fmt == TCPFSM_FMT_TEXT) {
+		fprintf(f, "timewait: %" PRIu64 " now, %" PRIu64 " created since load\n",
+			tw->count, tw->created);
+		text_ports(f, "local port", tw->local, tw->n_local);
+		text_ports(f, "remote port", tw->remote, tw->n_remote);
+		return;
+	}
+	json_init(&j, f, fmt == TCPFSM_FMT_JSON_PRETTY);
+	json_open(&j, '{');
+	json_key(&j, "count");
+	json_u64(&j, tw->count);
+	json_key(&j, "created");
+	json_u64(&j, tw->created);
+	json_ports(&j, "local_ports", tw->local, tw->n_local);
+	json_ports(&j, "remote_ports", tw->remote, tw->n_remote);
+	json_close(&j, '}');
+	json_end(&j);
 }
 
 /* The JSON writer */

@@ -6,7 +6,9 @@
 #ifndef TCPFSM_OUTPUT_H
 #define TCPFSM_OUTPUT_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -17,6 +19,16 @@ enum tcpfsm_fmt {
 	TCPFSM_FMT_JSON,		/* compact, on one line */
 	TCPFSM_FMT_JSON_PRETTY,		/* indented */
 };
+
+/* The longest [ADDR]:PORT, and its NUL */
+#define TCPFSM_ENDPOINT_LEN	(INET6_ADDRSTRLEN + 8)
+
+const char *tcpfsm_family_name(unsigned int family);
+char *tcpfsm_addr_str(unsigned int family, const uint8_t *addr, char *buf,
+		      size_t len);
+char *tcpfsm_endpoint_str(unsigned int family, const uint8_t *addr,
+			  uint16_t port, char *buf, size_t len);
+char *tcpfsm_duration_str(uint64_t ns, char *buf, size_t len);
 
 void tcpfsm_print_stats(FILE *f, enum tcpfsm_fmt fmt,
 			const struct tcpfsm_stats *st, bool all);
@@ -31,6 +43,9 @@ void tcpfsm_print_lost(FILE *f, enum tcpfsm_fmt fmt, uint64_t lost,
 void tcpfsm_print_overflow(FILE *f, enum tcpfsm_fmt fmt, uint64_t overflows);
 void tcpfsm_print_monitor_summary(FILE *f, uint64_t events, uint64_t lost,
 				  uint64_t overflows);
+
+void tcpfsm_print_timewait(FILE *f, enum tcpfsm_fmt fmt,
+			   const struct tcpfsm_timewait *tw);
 
 /*
  * A JSON writer: json_open(j, '{'), json_key(), a value, ..., json_close(j,
@@ -54,5 +69,7 @@ void json_u64(struct json *j, uint64_t v);
 void json_s64(struct json *j, int64_t v);
 void json_null(struct json *j);
 void json_end(struct json *j);
+void json_ends(struct json *j, unsigned int family, const uint8_t *saddr,
+	       uint16_t sport, const uint8_t *daddr, uint16_t dport);
 
 #endif /* TCPFSM_OUTPUT_H */

@@ -122,3 +122,19 @@ bool tcpfsm_state_has_flow(unsigned int state)
 	return state != TCPFSM_STATE_TIME_WAIT &&
 	       state != TCPFSM_STATE_NEW_SYN_RECV;
 }
+
+/**
+ * tcpfsm_state_has_dwell() - whether the module times how long sockets stay
+ * @state: 1..12
+ *
+ * Return: true for the states a socket stays in until a transition takes
+ * it out: SYN_SENT, SYN_RECV, ESTABLISHED, FIN_WAIT1, FIN_WAIT2,
+ * CLOSE_WAIT, LAST_ACK and CLOSING.
+ */
+bool tcpfsm_state_has_dwell(unsigned int state)
+{
+	return state >= TCPFSM_STATE_ESTABLISHED &&
+	       state <= TCPFSM_STATE_CLOSING &&
+	       state != TCPFSM_STATE_TIME_WAIT && state != TCPFSM_STATE_CLOSE &&
+	       state != TCPFSM_STATE_LISTEN;
+}

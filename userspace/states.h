@@ -18,5 +18,6 @@ const char *tcpfsm_state_name(unsigned int state);
 int tcpfsm_state_parse(const char *s);
 bool tcpfsm_state_has_current(unsigned int state);
 bool tcpfsm_state_has_flow(unsigned int state);
+bool tcpfsm_state_has_dwell(unsigned int state);
 
 #endif /* TCPFSM_STATES_H */

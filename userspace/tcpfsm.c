@@ -3,9 +3,12 @@
  * tcpfsm: show the TCP state-machine counters of the tcpfsm kernel module,
  * read over its generic netlink family.
  *
- *	tcpfsm [-j [-p]] stats [all]
+ *	tcpfsm [-j [-p]] stats [all] [-o prometheus]
  *	tcpfsm [-j [-p]] state NAME
  *	tcpfsm [-j] monitor [FILTERS]
+ *	tcpfsm [-j [-p]] hist [STATE...]
+ *	tcpfsm [-j [-p]] closewait [--older-than DURATION]
+ *	tcpfsm [-j [-p]] top [limit N]
  *	tcpfsm help [COMMAND]
  *
  * cli.c parses the command line, nl.c talks to the kernel, output.c
@@ -15,6 +18,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -22,10 +26,23 @@
 #include <libmnl/libmnl.h>
 
 #include "cli.h"
+#include "closewait.h"
+#include "hist.h"
 #include "monitor.h"
 #include "nl.h"
 #include "output.h"
+#include "prom.h"
 #include "util.h"
+
+/* Where closewait finds the processes that hold the sockets */
+#define PROC_ROOT	"/proc"
+
+static enum tcpfsm_fmt fmt_of(const struct cli_args *a)
+{
+	if (!a->json)
+		return TCPFSM_FMT_TEXT;
+	return a->pretty ? TCPFSM_FMT_JSON_PRETTY : TCPFSM_FMT_JSON;
+}
 
 /* The reply of the command of @a, or -1 (and the error printed) */
 static int query(const struct cli_args *a, struct tcpfsm_stats *st)
@@ -42,25 +59,106 @@ static int query(const struct cli_args *a, struct tcpfsm_stats *st)
 			ret = tcpfsm_nl_get_stats(&nl, st, &e);
 		tcpfsm_nl_close(&nl);
 	}
+	if (!ret && a->cmd->id == CLI_CMD_HIST)
+		ret = tcpfsm_dwell_check(st, &e);
 	if (ret < 0)
 		tcpfsm_err_print(stderr, &e);
 	return ret;
 }
 
+/* stats, state, hist: a GET or STATE_GET */
 static int run(const struct cli_args *a)
 {
-	enum tcpfsm_fmt fmt = TCPFSM_FMT_TEXT;
-	struct tcpfsm_stats st;
+	enum tcpfsm_fmt fmt = fmt_of(a);
+	struct tcpfsm_stats *st;
+	int ret = -1;
 
-	if (a->json)
-		fmt = a->pretty ? TCPFSM_FMT_JSON_PRETTY : TCPFSM_FMT_JSON;
-	if (query(a, &st) < 0)
+	st = malloc(sizeof(*st));	/* 14 KiB */
+	if (!st) {
+		fprintf(stderr, "tcpfsm: %s\n", strerror(ENOMEM));
 		return -1;
-	if (a->cmd->id == CLI_CMD_STATE)
-		tcpfsm_print_state(stdout, fmt, &st, a->state);
-	else
-		tcpfsm_print_stats(stdout, fmt, &st, a->all);
+	}
+	if (query(a, st) < 0)
+		goto out;
+	ret = 0;
+	switch (a->cmd->id) {
+	case CLI_CMD_STATE:
+		tcpfsm_print_state(stdout, fmt, st, a->state);
+		break;
+	case CLI_CMD_HIST:
+		if (!st->track_size) {
+			fputs("tcpfsm: hist: the module does not track time in state: it was loaded with track_sockets=0\n",
+			      stderr);
+			ret = -1;
+			break;
+		}
+		tcpfsm_print_hist(stdout, fmt, st, a->states);
+		break;
+	default:
+		if (a->prometheus)
+			tcpfsm_print_prometheus(stdout, st);
+		else
+			tcpfsm_print_stats(stdout, fmt, st, a->all);
+	}
+out:
+	free(st);
+	return ret;
+}
+
+/* tcpfsm closewait: the sockets, sorted, with their processes */
+static int closewait(const struct cli_args *a)
+{
+	struct tcpfsm_owners owners;
+	struct tcpfsm_sockets socks;
+	struct tcpfsm_nl nl;
+	struct tcpfsm_err e;
+	int ret;
+
+	ret = tcpfsm_nl_open(&nl, &e);
+	if (!ret) {
+		ret = tcpfsm_nl_get_closewait(&nl, a->has_min_age ?
+					      &a->min_age_ns : NULL, &socks, &e);
+		tcpfsm_nl_close(&nl);
+	}
+	if (ret < 0) {
+		tcpfsm_err_print(stderr, &e);
+		tcpfsm_sockets_free(&socks);
+		return -1;
+	}
+	tcpfsm_closewait_sort(&socks);
+	if (tcpfsm_find_owners(PROC_ROOT, &socks, &owners) < 0)
+		fprintf(stderr, "tcpfsm: closewait: the processes are not shown: reading %s: %s\n",
+			PROC_ROOT, strerror(errno));
+	tcpfsm_print_closewait(stdout, fmt_of(a), &socks, &owners);
+	tcpfsm_owners_free(&owners);
+	tcpfsm_sockets_free(&socks);
 	return 0;
+}
+
+/* tcpfsm top: the timewait sockets and their ports */
+static int top(const struct cli_args *a)
+{
+	struct tcpfsm_timewait *tw;
+	struct tcpfsm_nl nl;
+	struct tcpfsm_err e;
+	int ret;
+
+	tw = malloc(sizeof(*tw));	/* 16 KiB */
+	if (!tw) {
+		fprintf(stderr, "tcpfsm: %s\n", strerror(ENOMEM));
+		return -1;
+	}
+	ret = tcpfsm_nl_open(&nl, &e);
+	if (!ret) {
+		ret = tcpfsm_nl_get_timewait(&nl, a->limit, tw, &e);
+		tcpfsm_nl_close(&nl);
+	}
+	if (ret < 0)
+		tcpfsm_err_print(stderr, &e);
+	else
+		tcpfsm_print_timewait(stdout, fmt_of(a), tw);
+	free(tw);
+	return ret;
 }
 
 /* A signalfd of SIGINT and SIGTERM, which are blocked; or -1 */
@@ -175,7 +273,14 @@ int main(int argc, char **argv)
 			break;
 		case CLI_CMD_STATS:
 		case CLI_CMD_STATE:
+		case CLI_CMD_HIST:
 			ret = run(&a);
+			break;
+		case CLI_CMD_CLOSEWAIT:
+			ret = closewait(&a);
+			break;
+		case CLI_CMD_TOP:
+			ret = top(&a);
 			break;
 		case CLI_CMD_MONITOR:
 			ret = monitor(&a);

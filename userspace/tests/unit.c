@@ -6,7 +6,8 @@
  *
  * State names, the command line, the text and JSON output, the parsers of
  * netlink replies and events (fed messages built here with libmnl), the
- * monitor's filters and loss accounting, and the printing of errors; then
+ * monitor's filters and loss accounting, and the printing of errors; the
+ * time in state, closewait, top and Prometheus (telemetry.c); then
  * the netlink plumbing against the running kernel's own family nlctrl; then, given the path of the command, its exit status and
  * output for a few command lines. Prints "ok N - ..." or "not ok N - ..."
  * per test, "# " lines to say why, and last "N passed, N failed". Exits 1
@@ -28,87 +29,12 @@
 #include <netinet/in.h>
 
 #include "cli.h"
+#include "harness.h"
 #include "monitor.h"
 #include "nl.h"
 #include "output.h"
 #include "states.h"
 #include "util.h"
-
-static unsigned int passed, failed;
-
-__attribute__((format(printf, 2, 3)))
-static bool check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %u - ", ok ? "ok" : "not ok", passed + failed + 1);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (ok)
-		passed++;
-	else
-		failed++;
-	return ok;
-}
-
-/* Each line of @s after "# " */
-static void diag(const char *label, const char *s)
-{
-	const char *nl;
-
-	printf("# %s:\n", label);
-	for (; *s; s = nl + 1) {
-		nl = strchr(s, '\n');
-		if (!nl) {
-			printf("#   %s\\ (no newline)\n", s);
-			return;
-		}
-		printf("#   %.*s\n", (int)(nl - s), s);
-	}
-}
-
-static bool check_str(const char *got, const char *want, const char *what)
-{
-	bool ok = got && !strcmp(got, want);
-
-	if (!check(ok, "%s", what)) {
-		diag("expected", want);
-		diag("got", got ? got : "(nothing)");
-	}
-	return ok;
-}
-
-static bool starts_with(const char *s, const char *prefix)
-{
-	return s && !strncmp(s, prefix, strlen(prefix));
-}
-
-/* What is written to a FILE, in memory */
-struct capture {
-	FILE *f;
-	char *buf;
-	size_t len;
-};
-
-static FILE *cap_open(struct capture *c)
-{
-	c->buf = NULL;
-	c->f = open_memstream(&c->buf, &c->len);
-	if (!c->f) {
-		perror("open_memstream");
-		exit(2);
-	}
-	return c->f;
-}
-
-/* The text; free() it */
-static char *cap_close(struct capture *c)
-{
-	fclose(c->f);
-	return c->buf;
-}
 
 /* States */
 
@@ -188,30 +114,6 @@ static void test_states(void)
 
 /* Command line */
 
-struct parsed {
-	int ret;
-	struct cli_args a;
-	char *err;
-};
-
-/* cli_parse() of "tcpfsm" and the NULL-terminated arguments */
-static struct parsed parse(const char *arg, ...)
-{
-	char *argv[16] = { "tcpfsm" };
-	struct capture cap;
-	struct parsed p;
-	va_list ap;
-	int argc = 1;
-
-	va_start(ap, arg);
-	for (; arg; arg = va_arg(ap, const char *))
-		argv[argc++] = (char *)arg;
-	va_end(ap);
-	memset(&p.a, 0x5a, sizeof(p.a));	/* cli_parse must set it all */
-	p.ret = cli_parse(&p.a, argc, argv, cap_open(&cap));
-	p.err = cap_close(&cap);
-	return p;
-}
 
 static bool parsed_ok(struct parsed *p, enum cli_action action,
 		      const char *cmd, const char *what)
@@ -640,15 +542,6 @@ static char *render_state(enum tcpfsm_fmt fmt, const struct tcpfsm_stats *st,
 	return cap_close(&cap);
 }
 
-static unsigned int count_lines(const char *s, const char *needle)
-{
-	unsigned int n = 0;
-
-	for (; (s = strstr(s, needle)); s += strlen(needle))
-		n++;
-	return n;
-}
-
 static void test_output_stats(void)
 {
 	struct tcpfsm_stats st;
@@ -843,22 +736,6 @@ static void test_json_writer(void)
 
 /* Netlink replies, built here */
 
-#define MSG_SIZE	16384
-
-static struct nlmsghdr *msg_start(char *buf, uint16_t type, uint8_t cmd)
-{
-	struct nlmsghdr *nlh;
-	struct genlmsghdr *genl;
-
-	memset(buf, 0, MSG_SIZE);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = type;
-	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
-	genl->cmd = cmd;
-	genl->version = TCPFSM_FAMILY_VERSION;
-	return nlh;
-}
-
 static void put_transition(struct nlmsghdr *nlh, uint8_t old, uint8_t new,
 			   uint64_t count)
 {
@@ -1044,20 +921,6 @@ static int parse_variant(int variant, struct tcpfsm_stats *got,
 	memset(e, 0, sizeof(*e));
 	ret = tcpfsm_parse_stats(put_stats(buf, &st, variant), got, e);
 	return ret ? ret : tcpfsm_stats_check(got, e);
-}
-
-static bool check_err(int ret, const struct tcpfsm_err *e,
-		      enum tcpfsm_err_kind kind, int code, const char *detail,
-		      const char *what)
-{
-	bool ok = ret == -1 && e->kind == kind && e->code == code &&
-		  (!detail || !strcmp(e->detail, detail));
-
-	if (!check(ok, "%s", what))
-		printf("# ret %d, kind %d (expected %d), code %d (expected %d), detail \"%s\" (expected \"%s\")\n",
-		       ret, e->kind, kind, e->code, code, e->detail,
-		       detail ? detail : "");
-	return ok;
 }
 
 static void test_parse_missing(void)
@@ -1456,13 +1319,14 @@ static void sample_event4(struct tcpfsm_event *ev)
 	ev->uid = 1000;
 	ev->source = 3;
 	ev->seq = 17;
+	ev->old_state_ns = 52345678;
 	ev->present = BIT(TCPFSM_A_EVENT_FAMILY) | BIT(TCPFSM_A_EVENT_SADDR4) |
 		      BIT(TCPFSM_A_EVENT_DADDR4) | BIT(TCPFSM_A_EVENT_SPORT) |
 		      BIT(TCPFSM_A_EVENT_DPORT) | BIT(TCPFSM_A_EVENT_OLD_STATE) |
 		      BIT(TCPFSM_A_EVENT_NEW_STATE) | BIT(TCPFSM_A_EVENT_TIMESTAMP) |
 		      BIT(TCPFSM_A_EVENT_COOKIE) | BIT(TCPFSM_A_EVENT_INO) |
 		      BIT(TCPFSM_A_EVENT_UID) | BIT(TCPFSM_A_EVENT_SOURCE) |
-		      BIT(TCPFSM_A_EVENT_SEQ);
+		      BIT(TCPFSM_A_EVENT_SEQ) | BIT(TCPFSM_A_EVENT_OLD_STATE_NS);
 }
 
 /* An AF_INET6 event without the optional attributes */
@@ -1489,13 +1353,13 @@ static void sample_event6(struct tcpfsm_event *ev)
 }
 
 static const char event4_text[] =
-	"1234.567890 ipv4 127.0.0.1:43210 10.1.2.3:8080 SYN_SENT -> ESTABLISHED ino 123456 uid 1000 cookie 4097\n";
+	"1234.567890 ipv4 127.0.0.1:43210 10.1.2.3:8080 SYN_SENT -> ESTABLISHED 52.345ms ino 123456 uid 1000 cookie 4097\n";
 static const char event4_json[] =
 	"{\"time_ns\":1234567890123,\"family\":\"ipv4\",\"saddr\":\"127.0.0.1\",\"sport\":43210,"
 	"\"daddr\":\"10.1.2.3\",\"dport\":8080,\"old\":\"SYN_SENT\",\"new\":\"ESTABLISHED\","
-	"\"cookie\":4097,\"ino\":123456,\"uid\":1000,\"source\":3,\"seq\":17}\n";
+	"\"old_state_ns\":52345678,\"cookie\":4097,\"ino\":123456,\"uid\":1000,\"source\":3,\"seq\":17}\n";
 static const char event6_text[] =
-	"0.005000 ipv6 [::1]:8080 [2001:db8::1]:51000 ESTABLISHED -> CLOSE_WAIT\n";
+	"0.005000 ipv6 [::1]:8080 [2001:db8::1]:51000 ESTABLISHED -> CLOSE_WAIT -\n";
 static const char event6_json[] =
 	"{\"time_ns\":5000001,\"family\":\"ipv6\",\"saddr\":\"::1\",\"sport\":8080,"
 	"\"daddr\":\"2001:db8::1\",\"dport\":51000,\"old\":\"ESTABLISHED\",\"new\":\"CLOSE_WAIT\","
@@ -1558,6 +1422,9 @@ static struct nlmsghdr *put_event(char *buf, const struct tcpfsm_event *ev,
 		mnl_attr_put_u32(nlh, TCPFSM_A_EVENT_SOURCE, ev->source);
 	if (EV_HAS(SEQ))
 		put_event_u64(nlh, TCPFSM_A_EVENT_SEQ, ev->seq, pads);
+	if (EV_HAS(OLD_STATE_NS))
+		put_event_u64(nlh, TCPFSM_A_EVENT_OLD_STATE_NS, ev->old_state_ns,
+			      pads);
 	if (pads) {
 		struct nlattr *nest = mnl_attr_nest_start(nlh, TCPFSM_A_EVENT_MAX + 2);
 
@@ -1576,7 +1443,7 @@ static bool events_equal(const struct tcpfsm_event *a, const struct tcpfsm_event
 		  a->new_state == b->new_state && a->time_ns == b->time_ns &&
 		  a->cookie == b->cookie && a->ino == b->ino && a->uid == b->uid &&
 		  a->source == b->source && a->seq == b->seq &&
-		  a->present == b->present;
+		  a->old_state_ns == b->old_state_ns && a->present == b->present;
 
 	if (!ok)
 		printf("# family %u/%u, ports %u:%u/%u:%u, states %u>%u/%u>%u, time %llu/%llu, cookie %llu/%llu, ino %llu/%llu, uid %u/%u, source %u/%u, seq %llu/%llu, present %#x/%#x\n",
@@ -1812,7 +1679,7 @@ static void test_parse_events(void)
 	mon_end(&t, &out, &err);
 	snprintf(want, sizeof(want), "%s%sLOST 2 events (source 3)\n%s",
 		 event4_text, event6_text,
-		 "1234.567890 ipv4 127.0.0.1:43210 10.1.2.3:8080 SYN_SENT -> ESTABLISHED ino 123456 uid 1000 cookie 4097\n");
+		 "1234.567890 ipv4 127.0.0.1:43210 10.1.2.3:8080 SYN_SENT -> ESTABLISHED 52.345ms ino 123456 uid 1000 cookie 4097\n");
 	check_str(out, want, "events: each in order, the loss before the event after the gap");
 	check_str(err, "tcpfsm: reading an event: the reply of the kernel lacks seq in an event: the kernel module is too old for this tcpfsm command\n",
 		  "events: the malformed one is said, and the others read");
@@ -2001,7 +1868,7 @@ static void test_output_event(void)
 	memset(ev.saddr, 0xff, 16);
 	tcpfsm_print_event(cap_open(&cap), TCPFSM_FMT_TEXT, &ev);
 	s = cap_close(&cap);
-	check_str(s, "0.999999 ipv6 [ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:8080 [2001:db8::1]:51000 ESTABLISHED -> CLOSE_WAIT cookie 18446744073709551615\n",
+	check_str(s, "0.999999 ipv6 [ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:8080 [2001:db8::1]:51000 ESTABLISHED -> CLOSE_WAIT - cookie 18446744073709551615\n",
 		  "output: an event with a cookie only, the longest address");
 	free(s);
 
@@ -2070,13 +1937,13 @@ static void test_monitor(void)
 		mon_end(&t, &out, &err);
 		if (fmt == TCPFSM_FMT_TEXT)
 			check_str(out,
-				  "1234.567890 ipv4 127.0.0.1:43210 10.1.2.3:8080 SYN_SENT -> ESTABLISHED ino 123456 uid 1000 cookie 4097\n"
+				  "1234.567890 ipv4 127.0.0.1:43210 10.1.2.3:8080 SYN_SENT -> ESTABLISHED 52.345ms ino 123456 uid 1000 cookie 4097\n"
 				  "LOST 1 events (source 3)\n"
 				  "LOST 2 events (source 3)\n"
-				  "1234.567890 ipv4 127.0.0.1:43210 10.1.2.3:8080 SYN_SENT -> ESTABLISHED ino 123456 uid 1000 cookie 4097\n"
-				  "1234.567890 ipv4 127.0.0.1:43210 10.1.2.3:8080 SYN_SENT -> ESTABLISHED ino 123456 uid 1000 cookie 4097\n"
+				  "1234.567890 ipv4 127.0.0.1:43210 10.1.2.3:8080 SYN_SENT -> ESTABLISHED 52.345ms ino 123456 uid 1000 cookie 4097\n"
+				  "1234.567890 ipv4 127.0.0.1:43210 10.1.2.3:8080 SYN_SENT -> ESTABLISHED 52.345ms ino 123456 uid 1000 cookie 4097\n"
 				  "lost events: socket buffer overflow\n"
-				  "1234.567890 ipv4 127.0.0.1:43210 10.1.2.3:8080 SYN_SENT -> ESTABLISHED ino 123456 uid 1000 cookie 4097\n",
+				  "1234.567890 ipv4 127.0.0.1:43210 10.1.2.3:8080 SYN_SENT -> ESTABLISHED 52.345ms ino 123456 uid 1000 cookie 4097\n",
 				  "monitor: text: the gaps of the events filtered out too");
 		else
 			check(out && starts_with(out, "{\"time_ns\":1234567890123,") &&
@@ -2289,6 +2156,25 @@ static void test_command(const char *bin)
 	r = run_cmd(bin, NULL, "monitor", "dport", NULL);
 	check_run(&r, 1, NULL, "tcpfsm: monitor: dport: PORT is missing\nUsage: tcpfsm [-j] monitor",
 		  "monitor dport: exit 1, with the usage");
+	r = run_cmd(bin, NULL, "hist", "help", NULL);
+	check_run(&r, 0, "Usage: tcpfsm [-j [-p]] hist [STATE...]\n", NULL, "hist help");
+	r = run_cmd(bin, NULL, "closewait", "--help", NULL);
+	check_run(&r, 0, "Usage: tcpfsm [-j [-p]] closewait [--older-than DURATION]\n",
+		  NULL, "closewait --help");
+	r = run_cmd(bin, NULL, "top", "-h", NULL);
+	check_run(&r, 0, "Usage: tcpfsm [-j [-p]] top [limit N]\n", NULL, "top -h");
+	r = run_cmd(bin, NULL, "closewait", "--older-than", "1.5h", NULL);
+	check_run(&r, 1, NULL, "tcpfsm: closewait: --older-than: invalid duration \"1.5h\"",
+		  "closewait --older-than 1.5h: exit 1");
+	r = run_cmd(bin, NULL, "top", "limit", "0", NULL);
+	check_run(&r, 1, NULL, "tcpfsm: top: limit: invalid number \"0\" (1-1000)\n",
+		  "top limit 0: exit 1");
+	r = run_cmd(bin, NULL, "hist", "LISTEN", NULL);
+	check_run(&r, 1, NULL, "tcpfsm: hist: LISTEN has no time in state",
+		  "hist LISTEN: exit 1");
+	r = run_cmd(bin, NULL, "-o", "prometheus", "top", NULL);
+	check_run(&r, 1, NULL, "tcpfsm: top: -o prometheus is for stats only\n",
+		  "-o prometheus top: exit 1");
 	r = run_cmd(bin, "/dev/full", "help", NULL);
 	check_run(&r, 1, NULL, "tcpfsm: writing the output: No space left on device\n",
 		  "a write error is an error");
@@ -2300,6 +2186,14 @@ static void test_command(const char *bin)
 		check_run(&r, 1, NULL, nofamily, "-j state estab without the module");
 		r = run_cmd(bin, NULL, "monitor", "state", "LISTEN", NULL);
 		check_run(&r, 1, NULL, nofamily, "monitor without the module");
+		r = run_cmd(bin, NULL, "stats", "-o", "prometheus", NULL);
+		check_run(&r, 1, NULL, nofamily, "stats -o prometheus without the module");
+		r = run_cmd(bin, NULL, "hist", NULL);
+		check_run(&r, 1, NULL, nofamily, "hist without the module");
+		r = run_cmd(bin, NULL, "closewait", "--older-than", "5m", NULL);
+		check_run(&r, 1, NULL, nofamily, "closewait without the module");
+		r = run_cmd(bin, NULL, "-j", "top", NULL);
+		check_run(&r, 1, NULL, nofamily, "top without the module");
 	} else {
 		r = run_cmd(bin, NULL, "stats", NULL);
 		check_run(&r, 0, "state             current      entered         left\n",
@@ -2335,6 +2229,7 @@ int main(int argc, char **argv)
 	test_filter();
 	test_output_event();
 	test_monitor();
+	telemetry_tests();
 	test_kernel();
 	if (argc > 1)
 		test_command(argv[1]);

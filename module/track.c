@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpfsm: time in state.
+ *
+ * A fixed table, allocated at load, remembers when each tracked TCP socket
+ * entered its current state; the probe turns the time between two of its
+ * transitions into a sample of the per-netns, per-CPU log2 histogram of the
+ * state it left. The table is keyed by the socket's address: a socket's
+ * transitions are serialised by its lock, so only the CPU handling it reads
+ * or writes its slot, and a slot is taken with one cmpxchg() and handed
+ * back on the transition to CLOSE, which every TCP socket makes before it
+ * is freed. No lock, no allocation: a socket that finds its bucket full
+ * at birth is counted as untracked.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/hash.h>
+#include <linux/log2.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+
+#include "tcpfsm.h"
+
+#define TCPFSM_TRACK_DEFAULT	65536
+#define TCPFSM_TRACK_MIN	64
+#define TCPFSM_TRACK_MAX	BIT(24)
+#define TCPFSM_SLOTS		4	/* per bucket: one cache line */
+
+struct tcpfsm_bucket {
+	unsigned long sk[TCPFSM_SLOTS];	/* the socket, 0 for a free slot */
+	u64 since[TCPFSM_SLOTS];	/* when it entered its state, ns */
+} ____cacheline_aligned;
+
+static unsigned int tcpfsm_track_sockets = TCPFSM_TRACK_DEFAULT;
+static struct tcpfsm_bucket *tcpfsm_table __read_mostly;
+static unsigned int tcpfsm_table_bits __read_mostly;
+
+static int tcpfsm_track_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n;
+	int err;
+
+	err = kstrtouint(val, 0, &n);
+	if (err) {
+		pr_err("track_sockets=%s: not a number\n", val);
+		return err;
+	}
+	if (n && (n < TCPFSM_TRACK_MIN || n > TCPFSM_TRACK_MAX)) {
+		pr_err("track_sockets=%u: 0 (off) or %u to %lu sockets\n", n,
+		       TCPFSM_TRACK_MIN, TCPFSM_TRACK_MAX);
+		return -EINVAL;
+	}
+	*(unsigned int *)kp->arg = n ? roundup_pow_of_two(n) : 0;
+	return 0;
+}
+
+static const struct kernel_param_ops tcpfsm_track_ops = {
+	.set = tcpfsm_track_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(track_sockets, &tcpfsm_track_ops, &tcpfsm_track_sockets,
+		0444);
+MODULE_PARM_DESC(track_sockets,
+		 "Sockets whose time in state is tracked (0: off; 64 to 16M, a power of 2; default 65536, 1 MiB)");
+
+/* The states with a histogram, in the order of their histograms */
+static const u8 tcpfsm_dwell_states[TCPFSM_NR_DWELL] = {
+	TCP_SYN_SENT, TCP_SYN_RECV, TCP_ESTABLISHED, TCP_FIN_WAIT1,
+	TCP_FIN_WAIT2, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_CLOSING,
+};
+
+/**
+ * tcpfsm_dwell_state() - the state of a histogram
+ * @i: 0 to TCPFSM_NR_DWELL - 1
+ *
+ * Return: the TCP state whose histogram is number @i.
+ */
+int tcpfsm_dwell_state(int i)
+{
+	return tcpfsm_dwell_states[i];
+}
+
+/* The histogram of @state, or -1 for LISTEN, CLOSE and TIME_WAIT. */
+static int tcpfsm_dwell_idx(int state)
+{
+	int i;
+
+	for (i = 0; i < TCPFSM_NR_DWELL; i++)
+		if (tcpfsm_dwell_states[i] == state)
+			return i;
+	return -1;
+}
+
+/**
+ * tcpfsm_dwell_bucket() - the histogram bucket of a time
+ * @ns: the time, in nanoseconds
+ *
+ * Return: 0 below 1 us, else i with 2^(i-1) <= us < 2^i, at most
+ * TCPFSM_NR_BUCKETS - 1.
+ */
+unsigned int tcpfsm_dwell_bucket(u64 ns)
+{
+	u64 us = div_u64(ns, NSEC_PER_USEC);
+
+	return min_t(unsigned int, fls64(us), TCPFSM_NR_BUCKETS - 1);
+}
+
+static void tcpfsm_dwell_add(struct tcpfsm_pcpu __percpu *stats, int state,
+			     u64 ns)
+{
+	int i = tcpfsm_dwell_idx(state);
+
+	if (i < 0)
+		return;
+	this_cpu_inc(stats->dwell[i][tcpfsm_dwell_bucket(ns)]);
+	this_cpu_add(stats->dwell_sum_ns[i], ns);
+}
+
+static struct tcpfsm_bucket *tcpfsm_bucket_of(const struct sock *sk)
+{
+	return &tcpfsm_table[hash_ptr(sk, tcpfsm_table_bits)];
+}
+
+/* The slot of @sk in @b, or -1. */
+static int tcpfsm_slot_find(const struct tcpfsm_bucket *b,
+			    const struct sock *sk)
+{
+	int i;
+
+	for (i = 0; i < TCPFSM_SLOTS; i++)
+		if (READ_ONCE(b->sk[i]) == (unsigned long)sk)
+			return i;
+	return -1;
+}
+
+/* Take a free slot of @b for @sk; other sockets race for it. */
+static bool tcpfsm_slot_claim(struct tcpfsm_bucket *b, const struct sock *sk,
+			      u64 now)
+{
+	int i;
+
+	for (i = 0; i < TCPFSM_SLOTS; i++) {
+		if (READ_ONCE(b->sk[i]) ||
+		    cmpxchg(&b->sk[i], 0, (unsigned long)sk))
+			continue;
+		WRITE_ONCE(b->since[i], now);
+		return true;
+	}
+	return false;
+}
+
+/* A socket that did not exist before this transition. */
+static bool tcpfsm_birth(int old, int new)
+{
+	return (old == TCP_CLOSE && new != TCP_CLOSE) ||
+	       (old == TCP_LISTEN && new == TCP_SYN_RECV);
+}
+
+/**
+ * tcpfsm_track() - account a transition in the table (probe context)
+ * @sk: the socket, locked by the caller of the tracepoint
+ * @stats: its netns's counters, or NULL while the netns is set up or torn
+ *	down (the socket still leaves the table on CLOSE)
+ * @old: old state
+ * @new: new state
+ * @d: filled in: when, and how long @sk was in @old if known
+ */
+void tcpfsm_track(const struct sock *sk, struct tcpfsm_pcpu __percpu *stats,
+		  int old, int new, struct tcpfsm_dwell *d)
+{
+	struct tcpfsm_bucket *b;
+	int i;
+
+	d->ns = TCPFSM_DWELL_UNKNOWN;
+	if (!tcpfsm_table) {
+		d->now = 0;
+		return;
+	}
+	d->now = ktime_get_ns();
+	b = tcpfsm_bucket_of(sk);
+	i = tcpfsm_slot_find(b, sk);
+	if (i < 0) {
+		if (new == TCP_CLOSE)
+			return;
+		if (tcpfsm_slot_claim(b, sk, d->now)) {
+			if (stats)
+				this_cpu_inc(stats->tracked);
+		} else if (stats && tcpfsm_birth(old, new)) {
+			this_cpu_inc(stats->untracked);
+		}
+		return;
+	}
+	if (old == new)		/* FIN_WAIT2 -> FIN_WAIT2: still in it */
+		return;
+	d->ns = d->now - READ_ONCE(b->since[i]);
+	if (stats)
+		tcpfsm_dwell_add(stats, old, d->ns);
+	if (new != TCP_CLOSE) {
+		WRITE_ONCE(b->since[i], d->now);
+		return;
+	}
+	/* the slot is free once the socket's last use of it is done */
+	smp_store_release(&b->sk[i], 0);
+	if (stats)
+		this_cpu_dec(stats->tracked);
+}
+
+/**
+ * tcpfsm_track_since() - when a socket entered its current state
+ * @sk: a socket the caller holds (its hash bucket's lock)
+ * @since: filled in, ktime_get_ns() time
+ *
+ * Return: true if @sk is tracked.
+ */
+bool tcpfsm_track_since(const struct sock *sk, u64 *since)
+{
+	const struct tcpfsm_bucket *b;
+	int i;
+
+	if (!tcpfsm_table)
+		return false;
+	b = tcpfsm_bucket_of(sk);
+	i = tcpfsm_slot_find(b, sk);
+	if (i < 0)
+		return false;
+	*since = READ_ONCE(b->since[i]);
+	/* still the same socket's slot after reading the time */
+	smp_rmb();
+	return READ_ONCE(b->sk[i]) == (unsigned long)sk;
+}
+
+/**
+ * tcpfsm_track_size() - capacity of the table
+ *
+ * Return: sockets the table can hold, 0 if tracking is off.
+ */
+unsigned int tcpfsm_track_size(void)
+{
+	return tcpfsm_table ? tcpfsm_track_sockets : 0;
+}
+
+/**
+ * tcpfsm_track_init() - allocate the table (track_sockets, set at load)
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int tcpfsm_track_init(void)
+{
+	unsigned int nbuckets = tcpfsm_track_sockets / TCPFSM_SLOTS;
+
+	if (!nbuckets)
+		return 0;
+	tcpfsm_table = kvcalloc(nbuckets, sizeof(*tcpfsm_table), GFP_KERNEL);
+	if (!tcpfsm_table) {
+		pr_err("no memory for a table of %u sockets (track_sockets)\n",
+		       tcpfsm_track_sockets);
+		return -ENOMEM;
+	}
+	tcpfsm_table_bits = ilog2(nbuckets);
+	return 0;
+}
+
+/**
+ * tcpfsm_track_fini() - free the table, once the probe is detached
+ */
+void tcpfsm_track_fini(void)
+{
+	kvfree(tcpfsm_table);
+	tcpfsm_table = NULL;
+}

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpfsm: the Prometheus text exposition format (version 0.0.4).
+ *
+ * Each metric family has one "# HELP" and one "# TYPE" line, written
+ * before its first sample, and its samples together; a family of which the
+ * reply has no figure (a module before it) is left out whole. Values are
+ * integers, or decimals written by hand (seconds from nanoseconds), never
+ * through the locale. Label values are escaped as the format says.
+ *
+ * The histograms: bucket i of the module (times t in microseconds, 2^(i-1)
+ * <= t < 2^i) is the series of le = 2^i microseconds, in seconds, for i =
+ * 0..38, cumulative; the module's last bucket, open-ended, is only in
+ * le="+Inf", which is the number of samples, as _count is. A cumulative
+ * count is never above it (the module's figures are read without a lock).
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "hist.h"
+#include "prom.h"
+#include "states.h"
+#include "util.h"
+
+struct prom_family {
+	const char *name;
+	const char *type;
+	const char *help;
+};
+
+static const struct prom_family fam_sockets = {
+	"tcpfsm_sockets", "gauge",
+	"Sockets in each TCP state now.",
+};
+static const struct prom_family fam_entered = {
+	"tcpfsm_state_entered_total", "counter",
+	"Transitions into each TCP state from another state.",
+};
+static const struct prom_family fam_left = {
+	"tcpfsm_state_left_total", "counter",
+	"Transitions out of each TCP state to another state.",
+};
+static const struct prom_family fam_transitions = {
+	"tcpfsm_transitions_total", "counter",
+	"TCP state transitions, by old and new state.",
+};
+static const struct prom_family fam_duration = {
+	"tcpfsm_state_duration_seconds", "histogram",
+	"Time tracked sockets stayed in a TCP state before they left it.",
+};
+
+/* The families of one figure of the stats set each */
+#define SCALAR(_name, _type, _help, _attr, _field, ...) \
+	{ .fam = { _name, _type, _help }, .attr = TCPFSM_A_STATS_##_attr, \
+	  .offset = offsetof(struct tcpfsm_stats, _field), __VA_ARGS__ }
+#define LOST(_attr, _field, _cause) \
+	SCALAR("tcpfsm_events_lost_total", "counter", \
+	       "Transition events lost, by cause.", _attr, _field, \
+	       .cause = _cause)
+
+static const struct {
+	struct prom_family fam;
+	unsigned int attr;
+	size_t offset;
+	bool u32;
+	const char *cause;		/* the label of events_lost, or NULL */
+} scalars[] = {
+	SCALAR("tcpfsm_tracked_sockets", "gauge",
+	       "Sockets whose time of entering their state is tracked now.",
+	       TRACKED, tracked),
+	SCALAR("tcpfsm_untracked_sockets_total", "counter",
+	       "Sockets not tracked because the table was full, since load.",
+	       UNTRACKED, untracked),
+	SCALAR("tcpfsm_track_table_size", "gauge",
+	       "Capacity of the table of tracked sockets, 0 when disabled.",
+	       TRACK_SIZE, track_size, .u32 = true),
+	SCALAR("tcpfsm_timewait_created_total", "counter",
+	       "Timewait sockets created since the module was loaded.",
+	       TIMEWAIT_CREATED, timewait_created),
+	SCALAR("tcpfsm_events_sent_total", "counter",
+	       "Transition events sent to the events group.",
+	       EVENTS_SENT, events_sent),
+	LOST(EVENTS_LOST_OVERFLOW, events_lost_overflow, "overflow"),
+	LOST(EVENTS_LOST_NOMEM, events_lost_nomem, "nomem"),
+	LOST(EVENTS_LOST_RCVBUF, events_lost_rcvbuf, "rcvbuf"),
+	SCALAR("tcpfsm_events_unheard_total", "counter",
+	       "Transition events sent while nobody in the namespace listened.",
+	       EVENTS_UNHEARD, events_unheard),
+};
+
+#undef LOST
+#undef SCALAR
+
+/* The writer: the family of the last sample, whose header is out */
+struct prom {
+	FILE *f;
+	const char *last;
+};
+
+/* name="value", after a comma if @buf is not empty; escaped: \ " newline */
+static void label_add(char *buf, size_t len, const char *name,
+		      const char *value)
+{
+	size_t off = strlen(buf);
+
+	off += snprintf(buf + off, len - off, "%s%s=\"", off ? "," : "", name);
+	for (; *value && off + 3 < len; value++) {
+		if (*value == '\\' || *value == '"')
+			buf[off++] = '\\';
+		if (*value == '\n') {
+			buf[off++] = '\\';
+			buf[off++] = 'n';
+			continue;
+		}
+		buf[off++] = *value;
+	}
+	snprintf(buf + off, len - off, "\"");
+}
+
+/* A sample of @fam: NAME[SUFFIX][{LABELS}] VALUE, after the family's header */
+static void prom_sample(struct prom *p, const struct prom_family *fam,
+			const char *suffix, const char *labels,
+			const char *value)
+{
+	if (!p->last || strcmp(p->last, fam->name)) {
+		fprintf(p->f, "# HELP %s %s\n# TYPE %s %s\n", fam->name,
+			fam->help, fam->name, fam->type);
+		p->last = fam->name;
+	}
+	fprintf(p->f, "%s%s%s%s%s %s\n", fam->name, suffix, *labels ? "{" : "",
+		labels, *labels ? "}" : "", value);
+}
+
+static void prom_u64(struct prom *p, const struct prom_family *fam,
+		     const char *labels, uint64_t v)
+{
+	char value[24];
+
+	snprintf(value, sizeof(value), "%" PRIu64, v);
+	prom_sample(p, fam, "", labels, value);
+}
+
+/* @ns in seconds: 1.5, 0.000001, 3; no exponent, no locale */
+static void seconds_str(uint64_t ns, char *buf, size_t len)
+{
+	size_t n;
+
+	n = snprintf(buf, len, "%" PRIu64 ".%09" PRIu64, ns / 1000000000,
+		     ns % 1000000000);
+	if (n >= len)
+		return;
+	while (buf[n - 1] == '0')
+		buf[--n] = 0;
+	if (buf[n - 1] == '.')
+		buf[n - 1] = 0;
+}
+
+static void state_label(char *buf, size_t len, unsigned int state)
+{
+	buf[0] = 0;
+	label_add(buf, len, "state", tcpfsm_state_name(state));
+}
+
+static void prom_states(struct prom *p, const struct tcpfsm_stats *st)
+{
+	char labels[64], value[24];
+	unsigned int i;
+
+	for (i = 1; i <= TCPFSM_NR_STATES; i++) {
+		if (!st->state[i].present || !st->state[i].has_current)
+			continue;
+		state_label(labels, sizeof(labels), i);
+		snprintf(value, sizeof(value), "%" PRId64, st->state[i].current);
+		prom_sample(p, &fam_sockets, "", labels, value);
+	}
+	for (i = 1; i <= TCPFSM_NR_STATES; i++) {
+		if (!st->state[i].present || !st->state[i].has_flow)
+			continue;
+		state_label(labels, sizeof(labels), i);
+		prom_u64(p, &fam_entered, labels, st->state[i].entered);
+	}
+	for (i = 1; i <= TCPFSM_NR_STATES; i++) {
+		if (!st->state[i].present || !st->state[i].has_flow)
+			continue;
+		state_label(labels, sizeof(labels), i);
+		prom_u64(p, &fam_left, labels, st->state[i].left);
+	}
+}
+
+/* Every pair the reply had, zeros included */
+static void prom_transitions(struct prom *p, const struct tcpfsm_stats *st)
+{
+	unsigned int old, new;
+	char labels[96];
+
+	for (old = 1; old <= TCPFSM_NR_STATES; old++) {
+		for (new = 1; new <= TCPFSM_NR_STATES; new++) {
+			if (!(st->trans_seen[old] & BIT(new)))
+				continue;
+			labels[0] = 0;
+			label_add(labels, sizeof(labels), "old",
+				  tcpfsm_state_name(old));
+			label_add(labels, sizeof(labels), "new",
+				  tcpfsm_state_name(new));
+			prom_u64(p, &fam_transitions, labels, st->trans[old][new]);
+		}
+	}
+}
+
+/* _bucket{state,le}... cumulative, +Inf, _sum, _count of one state */
+static void prom_histogram(struct prom *p, unsigned int state,
+			   const struct tcpfsm_dwell *d)
+{
+	char labels[96], le[32], value[32];
+	uint64_t cum = 0;
+	unsigned int i;
+
+	for (i = 0; i < TCPFSM_DWELL_BUCKETS - 1; i++) {
+		cum += d->bucket[i];
+		seconds_str(tcpfsm_bucket_high_us(i) * 1000, le, sizeof(le));
+		state_label(labels, sizeof(labels), state);
+		label_add(labels, sizeof(labels), "le", le);
+		snprintf(value, sizeof(value), "%" PRIu64,
+			 cum < d->samples ? cum : d->samples);
+		prom_sample(p, &fam_duration, "_bucket", labels, value);
+	}
+	state_label(labels, sizeof(labels), state);
+	label_add(labels, sizeof(labels), "le", "+Inf");
+	snprintf(value, sizeof(value), "%" PRIu64, d->samples);
+	prom_sample(p, &fam_duration, "_bucket", labels, value);
+
+	state_label(labels, sizeof(labels), state);
+	seconds_str(d->sum_ns, value, sizeof(value));
+	prom_sample(p, &fam_duration, "_sum", labels, value);
+	snprintf(value, sizeof(value), "%" PRIu64, d->samples);
+	prom_sample(p, &fam_duration, "_count", labels, value);
+}
+
+static void prom_scalars(struct prom *p, const struct tcpfsm_stats *st)
+{
+	const char *base = (const char *)st;
+	unsigned int i;
+	char labels[32];
+	uint64_t v;
+
+	for (i = 0; i < ARRAY_SIZE(scalars); i++) {
+		if (!(st->present & BIT(scalars[i].attr)))
+			continue;
+		if (scalars[i].u32)
+			v = *(const uint32_t *)(base + scalars[i].offset);
+		else
+			v = *(const uint64_t *)(base + scalars[i].offset);
+		labels[0] = 0;
+		if (scalars[i].cause)
+			label_add(labels, sizeof(labels), "cause",
+				  scalars[i].cause);
+		prom_u64(p, &scalars[i].fam, labels, v);
+	}
+}
+
+/**
+ * tcpfsm_print_prometheus() - a GET reply in the Prometheus text format
+ * @f: where
+ * @st: the reply
+ *
+ * The families: tcpfsm_sockets{state}, tcpfsm_state_entered_total{state},
+ * tcpfsm_state_left_total{state}, tcpfsm_transitions_total{old,new},
+ * tcpfsm_state_duration_seconds{state} (a histogram), then
+ * tcpfsm_tracked_sockets, tcpfsm_untracked_sockets_total,
+ * tcpfsm_track_table_size, tcpfsm_timewait_created_total,
+ * tcpfsm_events_sent_total, tcpfsm_events_lost_total{cause} and
+ * tcpfsm_events_unheard_total; each only with the figures the reply has.
+ */
+void tcpfsm_print_prometheus(FILE *f, const struct tcpfsm_stats *st)
+{
+	struct prom p = { .f = f };
+	unsigned int i;
+
+	prom_states(&p, st);
+	prom_transitions(&p, st);
+	for (i = 1; i <= TCPFSM_NR_STATES; i++)
+		if (st->dwell[i].present)
+			prom_histogram(&p, i, &st->dwell[i]);
+	prom_scalars(&p, st);
+}
