@@ -197,11 +197,11 @@ static int tcpfsm_nl_put_events(struct sk_buff *skb,
 		int attr;
 		u64 value;
 	} c[] = {
-		{ TCPFSM_A_STATS_EVENTS_SENT, snap->ev_sent },
-		{ TCPFSM_A_STATS_EVENTS_LOST_OVERFLOW, snap->ev_lost_overflow },
-		{ TCPFSM_A_STATS_EVENTS_LOST_NOMEM, snap->ev_lost_nomem },
-		{ TCPFSM_A_STATS_EVENTS_LOST_RCVBUF, snap->ev_lost_rcvbuf },
-		{ TCPFSM_A_STATS_EVENTS_UNHEARD, snap->ev_unheard },
+		{ TCPFSM_A_STATS_EVENTS_SENT, snap->sum.ev_sent },
+		{ TCPFSM_A_STATS_EVENTS_LOST_OVERFLOW, snap->sum.ev_lost_overflow },
+		{ TCPFSM_A_STATS_EVENTS_LOST_NOMEM, snap->sum.ev_lost_nomem },
+		{ TCPFSM_A_STATS_EVENTS_LOST_RCVBUF, snap->sum.ev_lost_rcvbuf },
+		{ TCPFSM_A_STATS_EVENTS_UNHEARD, snap->sum.ev_unheard },
 	};
 	int i;
 
@@ -231,24 +231,24 @@ static int tcpfsm_nl_put_dwell(struct sk_buff *skb,
 	int b;
 
 	for (b = 0; b < TCPFSM_NR_BUCKETS; b++)
-		samples += snap->dwell[i][b];
+		samples += snap->sum.dwell[i][b];
 	nest = nla_nest_start(skb, TCPFSM_A_STATS_DWELL);
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u8(skb, TCPFSM_A_DWELL_STATE, tcpfsm_dwell_state(i)) ||
 	    nla_put_u64_64bit(skb, TCPFSM_A_DWELL_SAMPLES, samples,
 			      TCPFSM_A_DWELL_PAD) ||
-	    nla_put_u64_64bit(skb, TCPFSM_A_DWELL_SUM_NS, snap->dwell_sum_ns[i],
+	    nla_put_u64_64bit(skb, TCPFSM_A_DWELL_SUM_NS, snap->sum.dwell_sum_ns[i],
 			      TCPFSM_A_DWELL_PAD))
 		goto cancel;
 	for (b = 0; b < TCPFSM_NR_BUCKETS; b++) {
-		if (!snap->dwell[i][b])
+		if (!snap->sum.dwell[i][b])
 			continue;
 		bucket = nla_nest_start(skb, TCPFSM_A_DWELL_BUCKET);
 		if (!bucket ||
 		    nla_put_u8(skb, TCPFSM_A_BUCKET_INDEX, b) ||
 		    nla_put_u64_64bit(skb, TCPFSM_A_BUCKET_COUNT,
-				      snap->dwell[i][b], TCPFSM_A_BUCKET_PAD))
+				      snap->sum.dwell[i][b], TCPFSM_A_BUCKET_PAD))
 			goto cancel;
 		nla_nest_end(skb, bucket);
 	}
@@ -268,9 +268,9 @@ static int tcpfsm_nl_put_tracking(struct sk_buff *skb,
 	for (i = 0; i < TCPFSM_NR_DWELL; i++)
 		if (tcpfsm_nl_put_dwell(skb, snap, i))
 			return -EMSGSIZE;
-	if (nla_put_u64_64bit(skb, TCPFSM_A_STATS_TRACKED, snap->tracked,
+	if (nla_put_u64_64bit(skb, TCPFSM_A_STATS_TRACKED, snap->sum.tracked,
 			      TCPFSM_A_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, TCPFSM_A_STATS_UNTRACKED, snap->untracked,
+	    nla_put_u64_64bit(skb, TCPFSM_A_STATS_UNTRACKED, snap->sum.untracked,
 			      TCPFSM_A_STATS_PAD) ||
 	    nla_put_u32(skb, TCPFSM_A_STATS_TRACK_SIZE, tcpfsm_track_size()) ||
 	    nla_put_u64_64bit(skb, TCPFSM_A_STATS_TIMEWAIT_CREATED,
@@ -322,7 +322,7 @@ static int tcpfsm_nl_reply(struct genl_info *info, u8 cmd, int only)
 	for (o = TCP_ESTABLISHED; o <= TCP_CLOSING && !only && !err; o++)
 		for (n = TCP_ESTABLISHED; n <= TCP_CLOSING && !err; n++)
 			err = tcpfsm_nl_put_transition(msg, o, n,
-						       snap->trans[tcpfsm_idx(o)]
+						       snap->sum.trans[tcpfsm_idx(o)]
 								  [tcpfsm_idx(n)]);
 	if (!only && !err)
 		err = tcpfsm_nl_put_events(msg, snap);

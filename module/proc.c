@@ -42,7 +42,7 @@ static int tcpfsm_transitions_show(struct seq_file *seq, void *v)
 		seq_printf(seq, "%-12s", tcpfsm_state_name(o));
 		for (n = TCP_ESTABLISHED; n <= TCP_CLOSING; n++)
 			seq_printf(seq, " %12llu",
-				   snap->trans[tcpfsm_idx(o)][tcpfsm_idx(n)]);
+				   snap->sum.trans[tcpfsm_idx(o)][tcpfsm_idx(n)]);
 		seq_putc(seq, '\n');
 	}
 	kfree(snap);
@@ -93,12 +93,12 @@ static int tcpfsm_time_in_state_show(struct seq_file *seq, void *v)
 		u64 samples = 0;
 
 		for (b = 0; b < TCPFSM_NR_BUCKETS; b++)
-			samples += snap->dwell[i][b];
+			samples += snap->sum.dwell[i][b];
 		seq_printf(seq, "%-12s %12llu %20llu",
 			   tcpfsm_state_name(tcpfsm_dwell_state(i)), samples,
-			   snap->dwell_sum_ns[i]);
+			   snap->sum.dwell_sum_ns[i]);
 		for (b = 0; b < TCPFSM_NR_BUCKETS; b++)
-			seq_printf(seq, " %llu", snap->dwell[i][b]);
+			seq_printf(seq, " %llu", snap->sum.dwell[i][b]);
 		seq_putc(seq, '\n');
 	}
 	kfree(snap);
@@ -113,16 +113,16 @@ static int tcpfsm_counters_show(struct seq_file *seq, void *v)
 	if (!snap)
 		return -ENOMEM;
 	tcpfsm_snapshot(seq_file_single_net(seq), snap);
-	seq_printf(seq, "tracked %lld\n", snap->tracked);
-	seq_printf(seq, "untracked %llu\n", snap->untracked);
+	seq_printf(seq, "tracked %lld\n", snap->sum.tracked);
+	seq_printf(seq, "untracked %llu\n", snap->sum.untracked);
 	seq_printf(seq, "track_size %u\n", tcpfsm_track_size());
 	seq_printf(seq, "timewait %lld\n", snap->timewait);
 	seq_printf(seq, "timewait_created %llu\n", snap->timewait_created);
-	seq_printf(seq, "events_sent %llu\n", snap->ev_sent);
-	seq_printf(seq, "events_lost_overflow %llu\n", snap->ev_lost_overflow);
-	seq_printf(seq, "events_lost_nomem %llu\n", snap->ev_lost_nomem);
-	seq_printf(seq, "events_lost_rcvbuf %llu\n", snap->ev_lost_rcvbuf);
-	seq_printf(seq, "events_unheard %llu\n", snap->ev_unheard);
+	seq_printf(seq, "events_sent %llu\n", snap->sum.ev_sent);
+	seq_printf(seq, "events_lost_overflow %llu\n", snap->sum.ev_lost_overflow);
+	seq_printf(seq, "events_lost_nomem %llu\n", snap->sum.ev_lost_nomem);
+	seq_printf(seq, "events_lost_rcvbuf %llu\n", snap->sum.ev_lost_rcvbuf);
+	seq_printf(seq, "events_unheard %llu\n", snap->sum.ev_unheard);
 	kfree(snap);
 	return 0;
 }

@@ -91,8 +91,8 @@ static int tcpfsm_seed_stopped(void *data)
 		tn = tcpfsm_pernet(net);
 		if (!tn || !tn->stats)
 			continue;
-		tcpfsm_stats_fold(tn, w);
-		tcpfsm_flow(w->trans, w->entered, w->left);
+		tcpfsm_stats_fold(tn, &w->sum);
+		tcpfsm_flow(w->sum.trans, w->entered, w->left);
 		for (i = 0; i < TCPFSM_NR_STATES; i++)
 			tn->base[i] -= w->entered[i] - w->left[i];
 	}

@@ -96,41 +96,24 @@ void tcpfsm_stats_exit_net(struct tcpfsm_net *tn)
 /**
  * tcpfsm_stats_fold() - sum the per-CPU counters of a netns
  * @tn: the netns's state
- * @snap: where the sums go: @snap->trans and the event counters
+ * @sum: where the sums go, field by field
+ *
+ * As the kernel folds its SNMP MIBs: struct tcpfsm_pcpu is 64-bit counters
+ * only, summed as an array.
  */
-void tcpfsm_stats_fold(const struct tcpfsm_net *tn,
-		       struct tcpfsm_snapshot *snap)
+void tcpfsm_stats_fold(const struct tcpfsm_net *tn, struct tcpfsm_pcpu *sum)
 {
-	int cpu, i, j;
+	u64 *dst = (u64 *)sum;
+	const u64 *src;
+	size_t i;
+	int cpu;
 
-	memset(snap->trans, 0, sizeof(snap->trans));
-	snap->ev_sent = 0;
-	snap->ev_lost_overflow = 0;
-	snap->ev_lost_nomem = 0;
-	snap->ev_lost_rcvbuf = 0;
-	snap->ev_unheard = 0;
-	memset(snap->dwell, 0, sizeof(snap->dwell));
-	memset(snap->dwell_sum_ns, 0, sizeof(snap->dwell_sum_ns));
-	snap->tracked = 0;
-	snap->untracked = 0;
+	BUILD_BUG_ON(sizeof(*sum) % sizeof(u64));
+	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
-		const struct tcpfsm_pcpu *p = per_cpu_ptr(tn->stats, cpu);
-
-		for (i = 0; i < TCPFSM_NR_STATES; i++)
-			for (j = 0; j < TCPFSM_NR_STATES; j++)
-				snap->trans[i][j] += READ_ONCE(p->trans[i][j]);
-		snap->ev_sent += READ_ONCE(p->ev_sent);
-		snap->ev_lost_overflow += READ_ONCE(p->ev_lost_overflow);
-		snap->ev_lost_nomem += READ_ONCE(p->ev_lost_nomem);
-		snap->ev_lost_rcvbuf += READ_ONCE(p->ev_lost_rcvbuf);
-		snap->ev_unheard += READ_ONCE(p->ev_unheard);
-		for (i = 0; i < TCPFSM_NR_DWELL; i++) {
-			for (j = 0; j < TCPFSM_NR_BUCKETS; j++)
-				snap->dwell[i][j] += READ_ONCE(p->dwell[i][j]);
-			snap->dwell_sum_ns[i] += READ_ONCE(p->dwell_sum_ns[i]);
-		}
-		snap->tracked += READ_ONCE(p->tracked);
-		snap->untracked += READ_ONCE(p->untracked);
+		src = (const u64 *)per_cpu_ptr(tn->stats, cpu);
+		for (i = 0; i < sizeof(*sum) / sizeof(u64); i++)
+			dst[i] += READ_ONCE(src[i]);
 	}
 }
 
@@ -202,12 +185,12 @@ void tcpfsm_snapshot(struct net *net, struct tcpfsm_snapshot *snap)
 
 	/* base[] and the matrix must come from the same side of the seed */
 	down_read(&tcpfsm_seed_rwsem);
-	tcpfsm_stats_fold(tn, snap);
+	tcpfsm_stats_fold(tn, &snap->sum);
 	for (i = 0; i < TCPFSM_NR_STATES; i++)
 		snap->current_nr[i] = tn->base[i];
 	up_read(&tcpfsm_seed_rwsem);
 
-	tcpfsm_flow(snap->trans, snap->entered, snap->left);
+	tcpfsm_flow(snap->sum.trans, snap->entered, snap->left);
 	for (i = 0; i < TCPFSM_NR_STATES; i++)
 		snap->current_nr[i] += snap->entered[i] - snap->left[i];
 

@@ -57,7 +57,8 @@ struct tcpfsm_dwell {
 /*
  * What the probe writes: one per CPU per netns, never shared. The ev_
  * counters are those of the events group (events.c): the sequence number
- * of the last event, and how events went.
+ * of the last event, and how events went; the rest is time in state
+ * (track.c). 64-bit counters only: tcpfsm_stats_fold() sums it as an array.
  */
 struct tcpfsm_pcpu {
 	u64 trans[TCPFSM_NR_STATES][TCPFSM_NR_STATES];
@@ -97,40 +98,23 @@ struct tcpfsm_net {
 
 /**
  * struct tcpfsm_snapshot - a folded, consistent view of one netns
- * @trans: transition counts, [old][new]
+ * @sum: the per-CPU counters summed: transitions [old][new], events,
+ *	time in state (tracked is signed: summed as it is, modulo 2^64)
  * @entered: per state, transitions into it from another state
  * @left: per state, transitions out of it to another state
  * @current_nr: per state, sockets in it now (meaningless for CLOSE, which
  *	is not tracked)
  * @timewait: timewait sockets now (TIME_WAIT and FIN_WAIT2 substates)
  * @new_syn_recv: request sockets (half-open connections) now
- * @ev_sent: events delivered to the events group
- * @ev_lost_overflow: events dropped on a full per-CPU ring
- * @ev_lost_nomem: events dropped for want of memory for a message
- * @ev_lost_rcvbuf: events a listener's full receive buffer refused
- * @ev_unheard: events sent while nobody in the netns listened
- * @dwell: per state with a histogram, the time-in-state histogram
- * @dwell_sum_ns: per state with a histogram, the sum of its samples
- * @tracked: sockets of the netns in the table now
- * @untracked: sockets born while their bucket of the table was full
  * @timewait_created: timewait sockets created since load
  */
 struct tcpfsm_snapshot {
-	u64 trans[TCPFSM_NR_STATES][TCPFSM_NR_STATES];
+	struct tcpfsm_pcpu sum;
 	u64 entered[TCPFSM_NR_STATES];
 	u64 left[TCPFSM_NR_STATES];
 	s64 current_nr[TCPFSM_NR_STATES];
 	s64 timewait;
 	s64 new_syn_recv;
-	u64 ev_sent;
-	u64 ev_lost_overflow;
-	u64 ev_lost_nomem;
-	u64 ev_lost_rcvbuf;
-	u64 ev_unheard;
-	u64 dwell[TCPFSM_NR_DWELL][TCPFSM_NR_BUCKETS];
-	u64 dwell_sum_ns[TCPFSM_NR_DWELL];
-	s64 tracked;
-	u64 untracked;
 	u64 timewait_created;
 };
 
@@ -179,8 +163,7 @@ const char *tcpfsm_state_name(int state);
 
 int tcpfsm_stats_init_net(struct net *net, struct tcpfsm_net *tn);
 void tcpfsm_stats_exit_net(struct tcpfsm_net *tn);
-void tcpfsm_stats_fold(const struct tcpfsm_net *tn,
-		       struct tcpfsm_snapshot *snap);
+void tcpfsm_stats_fold(const struct tcpfsm_net *tn, struct tcpfsm_pcpu *sum);
 void tcpfsm_flow(u64 trans[TCPFSM_NR_STATES][TCPFSM_NR_STATES],
 		 u64 *entered, u64 *left);
 void tcpfsm_snapshot(struct net *net, struct tcpfsm_snapshot *snap);
