@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The guest half of make demo (scripts/demo.sh): load tcpfsm, open and
-# close some connections on loopback, print /proc/net/tcpfsm.
+# close some connections on loopback, print /proc/net/tcpfsm and what the
+# command says.
 set -eu
-ko=${1:?usage: demo-guest.sh MODULE.ko}
+ko=${1:?usage: demo-guest.sh MODULE.ko TCPFSM}
+TCPFSM=$(readlink -f "${2:?usage: demo-guest.sh MODULE.ko TCPFSM}")
+export TCPFSM
 
 show() {
 	echo
@@ -40,9 +43,14 @@ except ConnectionRefusedError:
     pass
 time.sleep(0.5)
 import os, subprocess
+tcpfsm = os.environ["TCPFSM"]
 for cmd in (["cat", "/proc/net/tcpfsm/states"],
             ["cat", "/proc/net/tcpfsm/transitions"],
-            ["ss", "-tan"]):
+            ["ss", "-tan"],
+            [tcpfsm, "stats"],
+            [tcpfsm, "hist", "ESTABLISHED", "CLOSE_WAIT"],
+            [tcpfsm, "closewait"],
+            [tcpfsm, "top"]):
     print("\n$ " + " ".join(cmd), flush=True)
     subprocess.run(cmd)
 PY
