@@ -9,14 +9,19 @@
 #   probe KIND PS...                  ps per iteration of each batch
 #   churn CONFIG ROUND MODE CONNS SECS
 #   events CONFIG ROUND EXPECTED COUNTED DELIVERED LOST
+#   lost CONFIG ROUND OVERFLOW NOMEM RCVBUF   tcpfsm's losses by cause
+#   nlsink ROUND EVENTS RECVS
+#   ab PAIR MODE CONFIG CONNS SECS    baseline and counters, alternated
 #   read N WHAT MS...                 a command, each repetition
 #   readp N FILE BYTES US...          a file read in the process
 #
 # usage: bench-guest.sh TCPFSM.KO PROBE_BENCH.KO BINDIR TCPFSM_CMD RESULTS
 #
-# BENCH_ROUNDS (5), BENCH_SECONDS (3, per mode and round), BENCH_THREADS
+# BENCH_ROUNDS (4), BENCH_SECONDS (3, per mode and round), BENCH_THREADS
 # (8), BENCH_CONNS ("10000 100000", the open connections of the read
-# test; empty: no read test), BENCH_READ_REPS (3) size it.
+# test; empty: no read test), BENCH_READ_REPS (3; fewer for a command
+# past BENCH_READ_SECONDS, 8), BENCH_AB_PAIRS (6), BENCH_AB_SECONDS (2)
+# size it.
 set -u
 
 ko=$(readlink -f "${1:?usage: bench-guest.sh TCPFSM.KO PROBE_BENCH.KO BINDIR TCPFSM_CMD RESULTS}")
@@ -24,11 +29,14 @@ probe_ko=$(readlink -f "${2:?}")
 bindir=$(readlink -f "${3:?}")
 tcpfsm=$(readlink -f "${4:?}")
 results=${5:?}
-rounds=${BENCH_ROUNDS:-5}
+rounds=${BENCH_ROUNDS:-4}
 secs=${BENCH_SECONDS:-3}
 threads=${BENCH_THREADS:-8}
 conns=${BENCH_CONNS-10000 100000}
 reps=${BENCH_READ_REPS:-3}
+read_secs=${BENCH_READ_SECONDS:-8}
+ab_pairs=${BENCH_AB_PAIRS:-6}
+ab_secs=${BENCH_AB_SECONDS:-2}
 configs=(baseline counters monitor tcpstates bpftrace nlsink)
 bpftrace_prog='tracepoint:sock:inet_sock_set_state { @[args->oldstate, args->newstate] = count(); }'
 # transitions of one connection (bench/churn.c) and of one listener
@@ -38,7 +46,7 @@ tmp=$(mktemp -d)
 
 : >"$results"
 out() { echo "$*" >>"$results"; }
-log() { echo "bench: $*" >&2; }
+log() { echo "bench: [${SECONDS}s] $*" >&2; }
 
 out info kernel "$(uname -r)"
 out info cpus "$(nproc)"
@@ -56,18 +64,20 @@ load() { loaded || insmod "$ko"; }
 unload() { ! loaded || rmmod tcpfsm; }
 
 # the sum of the transitions tcpfsm counted in this netns, and of the
-# events it sent and lost: "TRANSITIONS SENT LOST"
+# events it sent and lost:
+# "TRANSITIONS SENT LOST LOST_OVERFLOW LOST_NOMEM LOST_RCVBUF"
 tcpfsm_counts() {
-	"$tcpfsm" -j stats | awk '{
+	"$tcpfsm" -j stats | awk '
+	function num(key) {
+		if (!match($0, "\"" key "\":[0-9]+"))
+			return 0
+		return substr($0, RSTART + length(key) + 3, RLENGTH - length(key) - 3) + 0
+	}
+	{
 		n = split($0, a, /"count":/)
 		for (i = 2; i <= n; i++) t += a[i] + 0
-		match($0, /"sent":[0-9]+/); s = substr($0, RSTART + 7, RLENGTH - 7)
-		l = 0
-		while (match($0, /"lost_[a-z]+":[0-9]+/)) {
-			v = substr($0, RSTART, RLENGTH); sub(/.*:/, "", v); l += v
-			$0 = substr($0, RSTART + RLENGTH)
-		}
-		print t + 0, s + 0, l
+		o = num("lost_overflow"); m = num("lost_nomem"); r = num("lost_rcvbuf")
+		print t + 0, num("sent"), o + m + r, o, m, r
 	}'
 }
 
@@ -128,9 +138,9 @@ read_cost() {
 	prometheus-node-exporter --collector.disable-defaults --collector.tcpstat \
 		--web.listen-address=127.0.0.1:9100 >/dev/null 2>&1 &
 	local ne=$!
-	# wait for node_exporter, and a first scrape of the collector
+	# wait for node_exporter (its landing page: no collector runs)
 	for _ in $(seq 60); do
-		curl -sf -o /dev/null http://127.0.0.1:9100/metrics && break
+		curl -sf -o /dev/null http://127.0.0.1:9100/ && break
 		sleep 0.5
 	done
 	# the files, read by one process (no process start in the figure)
@@ -146,8 +156,10 @@ read_cost() {
 		ss_tan) cmd="ss -tan | wc -l" ;;
 		tcpstat) cmd="curl -sf http://127.0.0.1:9100/metrics >$tmp/metrics" ;;
 		esac
-		local line="read $n $what" coll="read $n tcpstat_collector"
+		local line="read $n $what" coll="read $n tcpstat_collector" start=$SECONDS
 		for _ in $(seq "$reps"); do
+			# the slow ones (every socket, 100,000 connections): fewer
+			[ $((SECONDS - start)) -lt "$read_secs" ] || break
 			t0=$EPOCHREALTIME
 			eval "$cmd" >/dev/null
 			t1=$EPOCHREALTIME
@@ -176,12 +188,39 @@ if [ -n "$conns" ]; then
 		# its own netns: no TIME_WAIT of another part, freed at exit
 		unshare -n bash -c "$(declare -f read_cost out log); \
 			results=$results bindir=$bindir tcpfsm=$tcpfsm tmp=$tmp reps=$reps \
+			read_secs=$read_secs \
 			read_cost $n" || log "read cost with $n connections failed"
 	done
 fi
 
 #
-# 3. Connection churn, the configurations interleaved, in rotated order
+# 3. Counters only against no module, closely: short windows alternated
+#    as ABBA (no module, module, module, no module), so that a drift of
+#    the machine cancels out of the pair
+#
+ab() { # pair mode config
+	local line n
+	if [ "$3" = counters ]; then load; else unload; fi
+	line=$("$bindir/churn" -t "$threads" -d "$ab_secs" -m "$2") ||
+		log "churn $3 $2 failed: $line"
+	n=$(echo "$line" | sed -n 's/^conns=\([0-9]*\) .*/\1/p')
+	out ab "$1" "$2" "$3" "${n:-0}" \
+		"$(echo "$line" | sed -n 's/.* secs=\([0-9.]*\) .*/\1/p')"
+}
+out info ab_seconds "$ab_secs"
+log "counters only against no module: $ab_pairs pairs of ${ab_secs}s windows"
+for pair in $(seq "$ab_pairs"); do
+	for mode in fin rst; do
+		ab "$pair" "$mode" baseline
+		ab "$pair" "$mode" counters
+		ab "$pair" "$mode" counters
+		ab "$pair" "$mode" baseline
+	done
+done
+log "pairs done"
+
+#
+# 4. Connection churn, the configurations interleaved, in rotated order
 #
 # churn CONFIG ROUND: both modes; adds to $expected the transitions they make
 churn() {
@@ -220,7 +259,7 @@ for round in $(seq "$rounds"); do
 			;;
 		monitor)
 			load
-			read -r t0 s0 l0 <<<"$(tcpfsm_counts)"
+			read -r t0 s0 l0 o0 m0 r0 <<<"$(tcpfsm_counts)"
 			"$tcpfsm" -j monitor >/dev/null &
 			mon=$!
 			sleep 1
@@ -228,16 +267,17 @@ for round in $(seq "$rounds"); do
 			sleep 1	# let it drain
 			kill -TERM "$mon"
 			wait "$mon"
-			read -r t1 s1 l1 <<<"$(tcpfsm_counts)"
+			read -r t1 s1 l1 o1 m1 r1 <<<"$(tcpfsm_counts)"
 			# delivered: sent into the monitor's socket, which it read
 			# to the end (it drained for a second before SIGTERM)
 			out events monitor "$round" "$expected" $((t1 - t0)) \
 				$((s1 - s0)) $((l1 - l0))
+			out lost monitor "$round" $((o1 - o0)) $((m1 - m0)) $((r1 - r0))
 			;;
 		nlsink)
 			# diagnostic: the stream with a consumer that decodes nothing
 			load
-			read -r t0 s0 l0 <<<"$(tcpfsm_counts)"
+			read -r t0 s0 l0 o0 m0 r0 <<<"$(tcpfsm_counts)"
 			"$bindir/nlsink" >"$tmp/nlsink" &
 			sink=$!
 			sleep 1
@@ -245,11 +285,13 @@ for round in $(seq "$rounds"); do
 			sleep 1
 			kill -TERM "$sink"
 			wait "$sink"
-			read -r t1 s1 l1 <<<"$(tcpfsm_counts)"
+			read -r t1 s1 l1 o1 m1 r1 <<<"$(tcpfsm_counts)"
 			log "nlsink: $(cat "$tmp/nlsink")"
 			out events nlsink "$round" "$expected" $((t1 - t0)) \
 				"$(sed -n 's/^events=\([0-9]*\).*/\1/p' "$tmp/nlsink")" \
 				$((l1 - l0))
+			out lost nlsink "$round" $((o1 - o0)) $((m1 - m0)) $((r1 - r0))
+			out nlsink "$round" "$(sed -n 's/^events=\([0-9]*\) recvs=\([0-9]*\).*/\1 \2/p' "$tmp/nlsink")"
 			;;
 		tcpstates)
 			unload
@@ -264,7 +306,7 @@ for round in $(seq "$rounds"); do
 				ts_failed=1
 				continue
 			fi
-			sleep 2
+			sleep 1
 			churn tcpstates "$round"
 			sleep 1
 			stop "$ts"
@@ -286,7 +328,7 @@ for round in $(seq "$rounds"); do
 				bt_failed=1
 				continue
 			fi
-			sleep 2
+			sleep 1
 			churn bpftrace "$round"
 			stop "$bt"
 			counted=$(awk '/^@\[/ { n += $NF } END { print n + 0 }' "$tmp/bt.out")

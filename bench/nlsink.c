@@ -2,7 +2,9 @@
 /*
  * nlsink: join the "events" group of the tcpfsm generic netlink family
  * and count what arrives, decoding nothing, until SIGINT or SIGTERM; then
- * print "events=N overflows=K" (K: receive buffer overflows, ENOBUFS).
+ * print "events=N recvs=R overflows=K" (R: the recv() calls that returned
+ * data, N / R the events a wakeup brought; K: receive buffer overflows,
+ * ENOBUFS).
  *
  * The benchmark's reference consumer: what the kernel side of the event
  * stream costs, without the formatting and writing of tcpfsm monitor.
@@ -119,7 +121,7 @@ static int resolve(int fd, uint16_t *family, uint32_t *group)
 int main(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
-	unsigned long long events = 0, overflows = 0;
+	unsigned long long events = 0, overflows = 0, recvs = 0;
 	int fd, size = RCVBUF;
 	static char buf[1 << 16];
 	struct nlmsghdr *nh;
@@ -156,11 +158,13 @@ int main(void)
 			perror("nlsink: recv");
 			return 1;
 		}
+		recvs++;
 		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, n);
 		     nh = NLMSG_NEXT(nh, n))
 			if (nh->nlmsg_type == family)
 				events++;
 	}
-	printf("events=%llu overflows=%llu\n", events, overflows);
+	printf("events=%llu recvs=%llu overflows=%llu\n", events, recvs,
+	       overflows);
 	return 0;
 }

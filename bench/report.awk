@@ -69,6 +69,18 @@ $1 == "events" {
 	if ($7 != "-") ev_lost[$2] += $7; else ev_lost[$2] = "-"
 	ev_seen[$2] = 1
 }
+$1 == "lost" {
+	# lost CONFIG ROUND OVERFLOW NOMEM RCVBUF
+	lo[$2] += $4; ln[$2] += $5; lr[$2] += $6
+}
+$1 == "nlsink" { sink_ev += $3; sink_recv += $4 }
+$1 == "ab" {
+	# ab PAIR MODE CONFIG CONNS SECS: sum the rates of each pair's windows
+	if ($6 > 0)
+		abr[$2, $3, $4] += $5 / $6
+	if ($2 > abn)
+		abn = $2
+}
 $1 == "read" || $1 == "readp" {
 	n = $2
 	if (!(n in seen_n)) {
@@ -145,6 +157,33 @@ END {
 		printf "\n"
 	}
 
+	if (abn) {
+		printf "Counters only against no module, closely: %d pairs of %s s windows per mode,\n", \
+			abn, info["ab_seconds"]
+		printf "alternated no module, module, module, no module; ratio of each pair =\n"
+		printf "(module + module) / (no module + no module), connections/s\n"
+		printf "%-6s %8s %8s %8s %8s   %s\n", "mode", "median", "min", "max", \
+			"mean", "+- 2 standard errors"
+		for (mi = 1; mi <= nmodes; mi++) {
+			m = modes[mi]
+			n = 0; sum = 0; sq = 0
+			for (r = 1; r <= abn; r++) {
+				if (!((r, m, "baseline") in abr) || abr[r, m, "baseline"] <= 0)
+					continue
+				q[++n] = abr[r, m, "counters"] / abr[r, m, "baseline"]
+				sum += q[n]; sq += q[n] * q[n]
+			}
+			if (!n)
+				continue
+			mean = sum / n
+			se = n > 1 ? sqrt((sq - n * mean * mean) / (n - 1) / n) : 0
+			printf "%-6s %8.4f %8.4f %8.4f %8.4f   [%.4f, %.4f]\n", m, \
+				median(q, n), minof(q, n), maxof(q, n), mean, \
+				mean - 2 * se, mean + 2 * se
+		}
+		printf "\n"
+	}
+
 	printf "Events, all rounds and both modes: expected = connections x transitions\n"
 	printf "a connection + 2 a listener; counted = what the tool counted (tcpfsm: the\n"
 	printf "module's counters; bpftrace: its map); delivered/lost = to the consumer\n"
@@ -159,6 +198,15 @@ END {
 		printf "%-38s %10s %10s %10s %10s\n", label[c], ev_exp[c], \
 			ev_cnt[c], ev_del[c], ev_lost[c]
 	}
+	for (ci = 1; ci <= ncfg; ci++) {
+		c = cfgs[ci]
+		if ((c in lo) && lo[c] + ln[c] + lr[c] > 0)
+			printf "  %s: lost %d with its CPU's ring full, %d without memory, %d at a full socket buffer\n", \
+				label[c], lo[c], ln[c], lr[c]
+	}
+	if (sink_recv)
+		printf "  the raw reader got %.1f events per recv() (%d events, %d recv calls)\n", \
+			sink_ev / sink_recv, sink_ev, sink_recv
 	printf "\n"
 
 	if ("probe" in probe) {
