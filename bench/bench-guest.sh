@@ -17,10 +17,10 @@
 #
 # usage: bench-guest.sh TCPFSM.KO PROBE_BENCH.KO BINDIR TCPFSM_CMD RESULTS
 #
-# BENCH_ROUNDS (4), BENCH_SECONDS (3, per mode and round), BENCH_THREADS
+# BENCH_ROUNDS (3), BENCH_SECONDS (3, per mode and round), BENCH_THREADS
 # (8), BENCH_CONNS ("10000 100000", the open connections of the read
 # test; empty: no read test), BENCH_READ_REPS (3; fewer for a command
-# past BENCH_READ_SECONDS, 8), BENCH_AB_PAIRS (6), BENCH_AB_SECONDS (2)
+# past BENCH_READ_SECONDS, 8), BENCH_AB_PAIRS (4), BENCH_AB_SECONDS (2)
 # size it.
 set -u
 
@@ -29,13 +29,13 @@ probe_ko=$(readlink -f "${2:?}")
 bindir=$(readlink -f "${3:?}")
 tcpfsm=$(readlink -f "${4:?}")
 results=${5:?}
-rounds=${BENCH_ROUNDS:-4}
+rounds=${BENCH_ROUNDS:-3}
 secs=${BENCH_SECONDS:-3}
 threads=${BENCH_THREADS:-8}
 conns=${BENCH_CONNS-10000 100000}
 reps=${BENCH_READ_REPS:-3}
 read_secs=${BENCH_READ_SECONDS:-8}
-ab_pairs=${BENCH_AB_PAIRS:-6}
+ab_pairs=${BENCH_AB_PAIRS:-4}
 ab_secs=${BENCH_AB_SECONDS:-2}
 configs=(baseline counters monitor tcpstates bpftrace nlsink)
 bpftrace_prog='tracepoint:sock:inet_sock_set_state { @[args->oldstate, args->newstate] = count(); }'
@@ -144,7 +144,7 @@ read_cost() {
 		sleep 0.5
 	done
 	# the files, read by one process (no process start in the figure)
-	"$bindir/readtime" -n "$reps" /proc/net/tcpfsm/states \
+	"$bindir/readtime" -n "$reps" -t "$read_secs" /proc/net/tcpfsm/states \
 		/proc/net/tcpfsm/transitions /proc/net/sockstat /proc/net/tcp |
 		sed "s/^/readp $n /" >>"$results"
 	# the commands, each started as a shell would (/bin/true: the start)

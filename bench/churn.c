@@ -6,6 +6,7 @@
  *
  * Each thread has a listener of its own on 127.0.0.1:BASEPORT+i and loops:
  * connect, accept, close both ends. After SECONDS it prints one line,
+ * counting the connections completed within the SECONDS,
  *
  *	conns=N secs=S rate=R threads=T mode=M slow=K
  *
@@ -103,6 +104,9 @@ static int one(struct worker *w, const struct sockaddr_in *sin)
 		if (n < 0)
 			return fail(w, "read");
 	}
+	/* a connection the end of the window interrupted does not count */
+	if (atomic_load_explicit(&stop, memory_order_relaxed))
+		return 0;
 	w->conns++;
 	if (now() - t0 > 0.1)
 		w->slow++;
@@ -220,12 +224,13 @@ int main(int argc, char **argv)
 	while (!atomic_load(&stop) && nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
 	atomic_store(&stop, 1);
+	/* the window: connections that completed before it closed */
+	t1 = now();
 	for (i = 0; i < threads; i++) {
 		pthread_join(w[i].thread, NULL);
 		total += w[i].conns;
 		slow += w[i].slow;
 	}
-	t1 = now();
 
 	for (i = 0; i < threads; i++) {
 		if (w[i].what) {

@@ -3,10 +3,11 @@
  * readtime: what reading a file costs, in the process, without starting
  * one: open, read to the end, close, REPS times.
  *
- *	readtime [-n REPS] FILE...
+ *	readtime [-n REPS] [-t SECONDS] FILE...
  *
  * Prints one line per file, "FILE BYTES US..." with the microseconds of
- * each repetition.
+ * each repetition; no repetition of a file starts after SECONDS (default:
+ * no limit) spent on it, so there is at least one.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,25 +44,35 @@ static long read_all(const char *path)
 
 int main(int argc, char **argv)
 {
+	static const char usage[] = "usage: readtime [-n REPS] [-t SECONDS] FILE...\n";
+	double t0, start, limit = 0;
 	unsigned int reps = 5, r;
 	long bytes = 0;
 	int opt, i;
-	double t0;
 
-	while ((opt = getopt(argc, argv, "n:")) != -1) {
-		if (opt != 'n') {
-			fputs("usage: readtime [-n REPS] FILE...\n", stderr);
+	while ((opt = getopt(argc, argv, "n:t:")) != -1) {
+		switch (opt) {
+		case 'n':
+			reps = strtoul(optarg, NULL, 0);
+			break;
+		case 't':
+			limit = strtod(optarg, NULL) * 1e6;
+			break;
+		default:
+			fputs(usage, stderr);
 			return 2;
 		}
-		reps = strtoul(optarg, NULL, 0);
 	}
 	if (optind == argc || !reps) {
-		fputs("usage: readtime [-n REPS] FILE...\n", stderr);
+		fputs(usage, stderr);
 		return 2;
 	}
 	for (i = optind; i < argc; i++) {
 		printf("%s", argv[i]);
+		start = now_us();
 		for (r = 0; r < reps; r++) {
+			if (r && limit > 0 && now_us() - start > limit)
+				break;
 			t0 = now_us();
 			bytes = read_all(argv[i]);
 			if (bytes < 0) {

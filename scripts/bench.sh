@@ -37,7 +37,7 @@ for v in BENCH_ROUNDS BENCH_SECONDS BENCH_THREADS BENCH_CONNS BENCH_READ_REPS; d
 	[ -z "${!v+set}" ] || printf 'export %s=%q\n' "$v" "${!v}"
 done >"$out/env"
 
-echo "booting Linux $k in QEMU (TCG); the run takes about 8 minutes..." >&2
+echo "booting Linux $k in QEMU (TCG); the run takes about 9 minutes..." >&2
 rc=0
 TCPFSM_VM_MEM=${BENCH_VM_MEM:-3072} TCPFSM_VM_CPUS=${BENCH_VM_CPUS:-2} \
 	TCPFSM_VM_TIMEOUT=${TCPFSM_VM_TIMEOUT:-3600} \
