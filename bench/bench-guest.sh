@@ -233,6 +233,8 @@ churn() {
 		n=$(echo "$line" | sed -n 's/^conns=\([0-9]*\) .*/\1/p')
 		out churn "$cfg" "$round" "$mode" "${n:-0}" \
 			"$(echo "$line" | sed -n 's/.* secs=\([0-9.]*\) .*/\1/p')"
+		# every connection made, the window's and those after it
+		n=$(echo "$line" | sed -n 's/.* all=\([0-9]*\).*/\1/p')
 		expected=$((expected + ${n:-0} * per_conn[$mode] + per_listener * threads))
 	done
 }

@@ -8,10 +8,12 @@
  * connect, accept, close both ends. After SECONDS it prints one line,
  * counting the connections completed within the SECONDS,
  *
- *	conns=N secs=S rate=R threads=T mode=M slow=K
+ *	conns=N secs=S rate=R threads=T mode=M slow=K all=A
  *
  * (R: connections per second, all threads; K: connections that took more
- * than 100 ms, a sign of retransmitted SYNs) and exits 0.
+ * than 100 ms, a sign of retransmitted SYNs or of a starved CPU; A: all
+ * the connections it made, those that ended after the window too) and
+ * exits 0.
  *
  * fin: the server closes first (FIN), the client reads the end of stream
  * and closes; the TIME_WAIT socket is the server's, so the client's
@@ -40,6 +42,7 @@ struct worker {
 	int listener;
 	uint16_t port;
 	uint64_t conns;
+	uint64_t all;		/* with those that ended after the window */
 	uint64_t slow;		/* connections that took over 100 ms */
 	int err;		/* errno of the failure that stopped it */
 	const char *what;	/* the call that failed */
@@ -104,6 +107,7 @@ static int one(struct worker *w, const struct sockaddr_in *sin)
 		if (n < 0)
 			return fail(w, "read");
 	}
+	w->all++;
 	/* a connection the end of the window interrupted does not count */
 	if (atomic_load_explicit(&stop, memory_order_relaxed))
 		return 0;
@@ -158,7 +162,7 @@ int main(int argc, char **argv)
 	unsigned int threads = 8, baseport = 20000, i;
 	struct worker *w;
 	double secs = 5, t0, t1;
-	uint64_t total = 0, slow = 0;
+	uint64_t total = 0, all = 0, slow = 0;
 	struct timespec ts;
 	int opt, rc = 0;
 
@@ -229,6 +233,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < threads; i++) {
 		pthread_join(w[i].thread, NULL);
 		total += w[i].conns;
+		all += w[i].all;
 		slow += w[i].slow;
 	}
 
@@ -240,9 +245,10 @@ int main(int argc, char **argv)
 		}
 		close(w[i].listener);
 	}
-	printf("conns=%llu secs=%.3f rate=%.0f threads=%u mode=%s slow=%llu\n",
+	printf("conns=%llu secs=%.3f rate=%.0f threads=%u mode=%s slow=%llu all=%llu\n",
 	       (unsigned long long)total, t1 - t0, total / (t1 - t0), threads,
-	       mode == MODE_RST ? "rst" : "fin", (unsigned long long)slow);
+	       mode == MODE_RST ? "rst" : "fin", (unsigned long long)slow,
+	       (unsigned long long)all);
 	free(w);
 	return rc;
 }
