@@ -204,6 +204,10 @@ END {
 			printf "  %s: lost %d with its CPU's ring full, %d without memory, %d at a full socket buffer\n", \
 				label[c], lo[c], ln[c], lr[c]
 	}
+	for (k in info)
+		if (k ~ /_killed$/)
+			printf "  %s did not exit on SIGINT in round %s and was killed: its figures of that\n  round are unknown\n", \
+				substr(k, 1, length(k) - 7), info[k]
 	if (sink_recv)
 		printf "  the raw reader got %.1f events per recv() (%d events, %d recv calls)\n", \
 			sink_ev / sink_recv, sink_ev, sink_recv
