@@ -5,6 +5,8 @@
 # make check           build for every supported kernel and run the
 #                      selftests in QEMU (installs what is missing)
 # make demo            boot a VM, load the module, show /proc/net/tcpfsm
+# make bench           measure what tcpfsm costs next to tcpstates and
+#                      bpftrace, in one VM boot (figures, no assertions)
 # make style           checkpatch and sparse on the module
 
 KVER ?= $(shell uname -r)
@@ -25,7 +27,10 @@ check:
 demo:
 	scripts/demo.sh
 
+bench:
+	scripts/bench.sh
+
 style:
 	scripts/style.sh
 
-.PHONY: all module clean check demo style
+.PHONY: all module clean check demo bench style

@@ -5,6 +5,9 @@
 # QEMU, the supported kernels (6.1 and the newest 6.12) with their headers,
 # busybox for the guest's initramfs, linux-source for the kselftest harness
 # and checkpatch, sparse. Does nothing when all of it is there already.
+#
+# usage: deps.sh [--bench]
+#   --bench   also what make bench runs next to tcpfsm (bench_pkgs)
 set -euo pipefail
 
 # the newest 6.12 image the archive offers (old ones disappear from it)
@@ -17,6 +20,15 @@ base_pkgs="qemu-system-x86 busybox-static cpio kmod xz-utils gcc make
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1 linux-source-6.12
 	sparse iproute2 nftables libmnl-dev pkg-config python3-yaml
 	python3-jsonschema prometheus"
+
+# make bench: the tools tcpfsm is compared with, and curl to scrape
+# node_exporter
+bench_pkgs="libbpf-tools bpftrace prometheus-node-exporter curl"
+case ${1:-} in
+--bench) ;;
+'') bench_pkgs='' ;;
+*) echo "usage: deps.sh [--bench]" >&2; exit 2 ;;
+esac
 
 missing() {
 	local p
@@ -47,6 +59,15 @@ fi
 [ -n "$img612" ] || { echo "deps.sh: no 6.12 kernel in the archive" >&2; exit 1; }
 hdr612=${img612/linux-image-/linux-headers-}
 need=$(missing $base_pkgs "$img612" "$hdr612")
+if [ -n "$need" ]; then
+	[ -n "$updated" ] || apt-get update -q >/dev/null
+	echo "deps.sh: installing" $need >&2
+	# shellcheck disable=SC2086
+	run_apt $need >&2
+fi
+
+# shellcheck disable=SC2086
+need=$(missing $bench_pkgs)
 if [ -n "$need" ]; then
 	[ -n "$updated" ] || apt-get update -q >/dev/null
 	echo "deps.sh: installing" $need >&2

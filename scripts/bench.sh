@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: what tcpfsm costs a busy server, next to the tools it
+# replaces. Installs what is missing (scripts/deps.sh --bench), builds the
+# module, the command, the benchmark's programs and its probe-cost module,
+# boots the 6.12 kernel once in QEMU and runs bench/bench-guest.sh there,
+# then prints the tables (bench/report.awk), also kept in
+# build/bench/result.txt; the raw figures are in build/bench/vm/results.
+#
+# BENCH_KERNEL=VERSION picks another kernel (e.g. the 6.1 one);
+# BENCH_ROUNDS, BENCH_SECONDS, BENCH_THREADS, BENCH_CONNS, BENCH_READ_REPS
+# size the run (bench/bench-guest.sh); BENCH_VM_MEM (MiB, default 3072)
+# and BENCH_VM_CPUS (2) size the guest. Figures are printed, never
+# asserted.
+set -euo pipefail
+
+top=$(dirname "$(dirname "$(readlink -f "$0")")")
+cd "$top"
+
+scripts/deps.sh --bench
+k=${BENCH_KERNEL:-$(scripts/kernels.sh | tail -n 1)}
+ko=$(scripts/build-module.sh "$k")
+make -s -C userspace OUTPUT="$top/build/userspace"
+make -s -C bench OUTPUT="$top/build/bench"
+
+# the probe-cost module, built as build-module.sh builds tcpfsm
+kmod=$top/build/bench/$k/kmod
+mkdir -p "$kmod"
+cp -u bench/kmod/Kbuild bench/kmod/*.c "$kmod/"
+make -s -C "/lib/modules/$k/build" M="$kmod" W=1 modules >&2
+
+out=$top/build/bench/vm
+rm -rf "$out"
+mkdir -p "$out"
+for v in BENCH_ROUNDS BENCH_SECONDS BENCH_THREADS BENCH_CONNS BENCH_READ_REPS; do
+	[ -z "${!v+set}" ] || printf 'export %s=%q\n' "$v" "${!v}"
+done >"$out/env"
+
+echo "booting Linux $k in QEMU (TCG); the run takes about 9 minutes..." >&2
+rc=0
+TCPFSM_VM_MEM=${BENCH_VM_MEM:-3072} TCPFSM_VM_CPUS=${BENCH_VM_CPUS:-2} \
+	TCPFSM_VM_TIMEOUT=${TCPFSM_VM_TIMEOUT:-3600} \
+	scripts/vm.sh "$k" "$out" \
+	". /run/out/env; bash bench/bench-guest.sh $ko $kmod/tcpfsm_probe_bench.ko build/bench build/userspace/tcpfsm /run/out/results" ||
+	rc=$?
+if [ ! -s "$out/results" ]; then
+	echo "bench.sh: the guest wrote no results (exit $rc)" >&2
+	exit 1
+fi
+awk -f bench/report.awk "$out/results" | tee build/bench/result.txt
+[ "$rc" = 0 ] || echo "bench.sh: the guest script exited $rc; see $out/console" >&2
+exit "$rc"
