@@ -4,7 +4,8 @@
  *
  * The probe never builds or sends a message. While somebody listens, it
  * copies what an event needs into a fixed ring of this CPU (bounded
- * memory: TCPFSM_EV_RING slots per CPU, about 26 KiB, allocated at load)
+ * memory: events_ring slots per CPU, 1024 by default, about 104 KiB,
+ * allocated at load)
  * and queues this
  * CPU's work, which batches the ring's events into multicast messages per
  * network namespace from process context, as net/core/drop_monitor.c does.
@@ -39,7 +40,7 @@
 #include "genl.h"
 #include "tcpfsm.h"
 
-#define TCPFSM_EV_RING	256	/* per CPU, a power of 2 */
+#define TCPFSM_EV_RING_DEFAULT	1024
 #define TCPFSM_EV_QUIET	(HZ / 10)
 #define TCPFSM_EV_SETTLE	(HZ / 10)
 
@@ -62,8 +63,17 @@ struct tcpfsm_evbuf {
 	struct mutex lock;	/* the consumer side: work and netns exit */
 	struct work_struct work;
 	int cpu;
-	struct tcpfsm_ev ring[TCPFSM_EV_RING];
+	struct tcpfsm_ev ring[];	/* events_ring slots */
 };
+
+/* slots per CPU: enough for the bursts the sender's worker lags behind */
+static struct tcpfsm_pow2_param tcpfsm_ev_ring = {
+	.val = TCPFSM_EV_RING_DEFAULT, .min = 64, .max = 65536,
+	.unit = "slots",
+};
+module_param_cb(events_ring, &tcpfsm_pow2_param_ops, &tcpfsm_ev_ring, 0444);
+MODULE_PARM_DESC(events_ring,
+		 "Event slots per CPU (64 to 65536, a power of 2; default 1024, about 104 KiB a CPU)");
 
 /* one per possible CPU, on its node; read-only after load */
 static struct tcpfsm_evbuf **tcpfsm_evbufs;
@@ -117,7 +127,7 @@ void tcpfsm_event_record(const struct sock *sk, struct net *net,
 	seq = __this_cpu_inc_return(stats->ev_seq);
 	h = b->head;
 	/* pairs with the release of tail: the consumer is done with the slot */
-	if (h - smp_load_acquire(&b->tail) >= TCPFSM_EV_RING) {
+	if (h - smp_load_acquire(&b->tail) >= tcpfsm_ev_ring.val) {
 		__this_cpu_inc(stats->ev_lost_overflow);
 		local_irq_restore(flags);
 		return;
@@ -125,7 +135,7 @@ void tcpfsm_event_record(const struct sock *sk, struct net *net,
 	b->head = h + 1;
 	local_irq_restore(flags);
 
-	ev = &b->ring[h % TCPFSM_EV_RING];
+	ev = &b->ring[h & (tcpfsm_ev_ring.val - 1)];
 	ev->net = net;
 	ev->seq = seq;
 	ev->time_ns = d->now ?: ktime_get_ns();
@@ -140,7 +150,8 @@ void tcpfsm_event_record(const struct sock *sk, struct net *net,
 	ev->new = new;
 	/* publish the slot: pairs with the consumer's acquire of ready */
 	smp_store_release(&ev->ready, 1);
-	queue_work_on(b->cpu, system_wq, &b->work);
+	/* high priority: a starved sender is a full ring, lost events */
+	queue_work_on(b->cpu, system_highpri_wq, &b->work);
 }
 
 static int tcpfsm_event_fill(struct sk_buff *skb, const struct tcpfsm_ev *ev,
@@ -227,7 +238,7 @@ static void tcpfsm_event_drain(struct tcpfsm_evbuf *b)
 
 	mutex_lock(&b->lock);
 	for (;;) {
-		ev = &b->ring[b->tail % TCPFSM_EV_RING];
+		ev = &b->ring[b->tail & (tcpfsm_ev_ring.val - 1)];
 		/* pairs with the producer's release: the slot is filled */
 		if (!smp_load_acquire(&ev->ready))
 			break;
@@ -288,7 +299,7 @@ void tcpfsm_events_exit_net(struct net *net)
 		mutex_lock(&b->lock);
 		/* committed slots only: a reserved one is another netns's */
 		for (i = b->tail; i != READ_ONCE(b->head); i++) {
-			ev = &b->ring[i % TCPFSM_EV_RING];
+			ev = &b->ring[i & (tcpfsm_ev_ring.val - 1)];
 			/* committed: pairs with the producer's release */
 			if (smp_load_acquire(&ev->ready) && ev->net == net)
 				ev->net = NULL;
@@ -311,7 +322,8 @@ int tcpfsm_events_init(void)
 	if (!tcpfsm_evbufs)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu) {
-		b = kvzalloc_node(sizeof(*b), GFP_KERNEL, cpu_to_node(cpu));
+		b = kvzalloc_node(struct_size(b, ring, tcpfsm_ev_ring.val),
+				  GFP_KERNEL, cpu_to_node(cpu));
 		if (!b) {
 			tcpfsm_events_fini();
 			return -ENOMEM;

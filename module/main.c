@@ -13,6 +13,51 @@
 #include "tcpfsm.h"
 
 unsigned int tcpfsm_net_id __read_mostly;
+
+/**
+ * tcpfsm_pow2_param_set() - set a struct tcpfsm_pow2_param from insmod
+ * @val: the text given
+ * @kp: the parameter; kp->arg is its struct tcpfsm_pow2_param
+ *
+ * Rounds up to a power of 2; a value out of range refuses the load, with
+ * the reason in the kernel log.
+ *
+ * Return: 0, or -EINVAL.
+ */
+static int tcpfsm_pow2_param_set(const char *val, const struct kernel_param *kp)
+{
+	struct tcpfsm_pow2_param *p = kp->arg;
+	unsigned int n;
+
+	if (kstrtouint(val, 0, &n)) {
+		pr_err("%s=%s: not a number\n", kp->name, val);
+		return -EINVAL;
+	}
+	if (n && (n < p->min || n > p->max)) {
+		pr_err("%s=%u: %s%u to %u %s\n", kp->name, n,
+		       p->zero_ok ? "0 (off) or " : "", p->min, p->max, p->unit);
+		return -EINVAL;
+	}
+	if (!n && !p->zero_ok) {
+		pr_err("%s=0: %u to %u %s\n", kp->name, p->min, p->max,
+		       p->unit);
+		return -EINVAL;
+	}
+	p->val = n ? roundup_pow_of_two(n) : 0;
+	return 0;
+}
+
+static int tcpfsm_pow2_param_get(char *buf, const struct kernel_param *kp)
+{
+	const struct tcpfsm_pow2_param *p = kp->arg;
+
+	return sysfs_emit(buf, "%u\n", p->val);
+}
+
+const struct kernel_param_ops tcpfsm_pow2_param_ops = {
+	.set = tcpfsm_pow2_param_set,
+	.get = tcpfsm_pow2_param_get,
+};
 DECLARE_RWSEM(tcpfsm_seed_rwsem);
 
 static int __net_init tcpfsm_net_init(struct net *net)

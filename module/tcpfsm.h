@@ -9,6 +9,7 @@
 #ifndef _TCPFSM_H
 #define _TCPFSM_H
 
+#include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <linux/rwsem.h>
 #include <net/net_namespace.h>
@@ -151,6 +152,22 @@ struct tcpfsm_endpoints {
 	__be16 sport, dport;
 };
 
+/**
+ * struct tcpfsm_pow2_param - a module parameter: a power of 2 in a range
+ * @val: the value, rounded up to a power of 2
+ * @min: the smallest accepted
+ * @max: the largest accepted
+ * @zero_ok: 0 is accepted too (off)
+ * @unit: what it counts, for the error message
+ */
+struct tcpfsm_pow2_param {
+	unsigned int val;
+	unsigned int min, max;
+	bool zero_ok;
+	const char *unit;
+};
+
+extern const struct kernel_param_ops tcpfsm_pow2_param_ops;
 extern unsigned int tcpfsm_net_id;
 extern struct rw_semaphore tcpfsm_seed_rwsem;
 

@@ -16,14 +16,13 @@
 
 #include <linux/hash.h>
 #include <linux/log2.h>
-#include <linux/moduleparam.h>
 #include <linux/slab.h>
 
 #include "tcpfsm.h"
 
 #define TCPFSM_TRACK_DEFAULT	65536
 #define TCPFSM_TRACK_MIN	64
-#define TCPFSM_TRACK_MAX	BIT(24)
+#define TCPFSM_TRACK_MAX	(16U << 20)
 #define TCPFSM_SLOTS		4	/* per bucket: one cache line */
 
 struct tcpfsm_bucket {
@@ -31,35 +30,15 @@ struct tcpfsm_bucket {
 	u64 since[TCPFSM_SLOTS];	/* when it entered its state, ns */
 } ____cacheline_aligned;
 
-static unsigned int tcpfsm_track_sockets = TCPFSM_TRACK_DEFAULT;
+static struct tcpfsm_pow2_param tcpfsm_track_sockets = {
+	.val = TCPFSM_TRACK_DEFAULT, .min = TCPFSM_TRACK_MIN,
+	.max = TCPFSM_TRACK_MAX, .zero_ok = true, .unit = "sockets",
+};
+
 static struct tcpfsm_bucket *tcpfsm_table __read_mostly;
 static unsigned int tcpfsm_table_bits __read_mostly;
 
-static int tcpfsm_track_set(const char *val, const struct kernel_param *kp)
-{
-	unsigned int n;
-	int err;
-
-	err = kstrtouint(val, 0, &n);
-	if (err) {
-		pr_err("track_sockets=%s: not a number\n", val);
-		return err;
-	}
-	if (n && (n < TCPFSM_TRACK_MIN || n > TCPFSM_TRACK_MAX)) {
-		pr_err("track_sockets=%u: 0 (off) or %u to %lu sockets\n", n,
-		       TCPFSM_TRACK_MIN, TCPFSM_TRACK_MAX);
-		return -EINVAL;
-	}
-	*(unsigned int *)kp->arg = n ? roundup_pow_of_two(n) : 0;
-	return 0;
-}
-
-static const struct kernel_param_ops tcpfsm_track_ops = {
-	.set = tcpfsm_track_set,
-	.get = param_get_uint,
-};
-
-module_param_cb(track_sockets, &tcpfsm_track_ops, &tcpfsm_track_sockets,
+module_param_cb(track_sockets, &tcpfsm_pow2_param_ops, &tcpfsm_track_sockets,
 		0444);
 MODULE_PARM_DESC(track_sockets,
 		 "Sockets whose time in state is tracked (0: off; 64 to 16M, a power of 2; default 65536, 1 MiB)");
@@ -237,7 +216,7 @@ bool tcpfsm_track_since(const struct sock *sk, u64 *since)
  */
 unsigned int tcpfsm_track_size(void)
 {
-	return tcpfsm_table ? tcpfsm_track_sockets : 0;
+	return tcpfsm_table ? tcpfsm_track_sockets.val : 0;
 }
 
 /**
@@ -247,14 +226,14 @@ unsigned int tcpfsm_track_size(void)
  */
 int tcpfsm_track_init(void)
 {
-	unsigned int nbuckets = tcpfsm_track_sockets / TCPFSM_SLOTS;
+	unsigned int nbuckets = tcpfsm_track_sockets.val / TCPFSM_SLOTS;
 
 	if (!nbuckets)
 		return 0;
 	tcpfsm_table = kvcalloc(nbuckets, sizeof(*tcpfsm_table), GFP_KERNEL);
 	if (!tcpfsm_table) {
 		pr_err("no memory for a table of %u sockets (track_sockets)\n",
-		       tcpfsm_track_sockets);
+		       tcpfsm_track_sockets.val);
 		return -ENOMEM;
 	}
 	tcpfsm_table_bits = ilog2(nbuckets);

@@ -14,7 +14,7 @@
  *   transition happens on;
  * - tcpfsm_event_record() takes the next sequence number of (netns, CPU)
  *   (ev_seq, zeroed by alloc_percpu() in tcpfsm_stats_init_net(), so 1 is
- *   the first of a new netns) and a slot of the CPU's 256-slot ring, or
+ *   the first of a new netns) and a slot of the CPU's ring (events_ring), or
  *   counts events-lost-overflow with the number used;
  * - the CPU's work, tcpfsm_event_drain(), sends the ring in order, batched
  *   per netns, with genlmsg_multicast_netns() to the listeners of that
@@ -944,7 +944,7 @@ TEST_F_TIMEOUT(isolation, quiet_netns, 180)
  *     reached nobody, and tcpfsm_event_send() counts it nowhere; then the
  *     counters can only be a lower bound of what was lost.
  *
- * The module's memory is bounded by construction (TCPFSM_EV_RING slots per
+ * The module's memory is bounded by construction (events_ring slots per
  * CPU, allocated at load); what shows it here is that the events it could
  * not deliver were dropped and counted, not queued: lost > 0 with the
  * counters, and the listener saw ENOBUFS (netlink_overrun()).

@@ -515,15 +515,16 @@ TEST_F_TIMEOUT(lifecycle, load_unload_churn, 60)
  * track_table: module/track.c's table is fixed at load. Filled past its
  * size, every socket born (a listener, TABLE_PAIRS clients and children)
  * is either tracked or counted as untracked, exactly; all leave it on
- * CLOSE; a big table is given back on unload; a bad size refuses the load
- * with the reason in the kernel log.
+ * CLOSE; a big table is given back on unload; a bad size (of the table or
+ * of the event rings) refuses the load with the reason in the kernel log.
  */
 TEST_F_TIMEOUT(lifecycle, track_table, 120)
 {
 	struct rlimit nofile = { 4 * TABLE_PAIRS, 4 * TABLE_PAIRS };
 	static const char * const bad[] = {
 		"track_sockets=5", "track_sockets=abc", "track_sockets=-1",
-		"track_sockets=33554432",
+		"track_sockets=33554432", "events_ring=0", "events_ring=32",
+		"events_ring=131072",
 	};
 	int lfd, c[TABLE_PAIRS], s[TABLE_PAIRS], i;
 	int64_t tracked, untracked, deadline;
