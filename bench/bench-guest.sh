@@ -64,7 +64,7 @@ load() { loaded || insmod "$ko"; }
 unload() { ! loaded || rmmod tcpfsm; }
 
 # the sum of the transitions tcpfsm counted in this netns, and of the
-# events it sent and lost:
+# events it sent and lost (LOST includes those sent for nobody, unheard):
 # "TRANSITIONS SENT LOST LOST_OVERFLOW LOST_NOMEM LOST_RCVBUF"
 tcpfsm_counts() {
 	"$tcpfsm" -j stats | awk '
@@ -77,7 +77,10 @@ tcpfsm_counts() {
 		n = split($0, a, /"count":/)
 		for (i = 2; i <= n; i++) t += a[i] + 0
 		o = num("lost_overflow"); m = num("lost_nomem"); r = num("lost_rcvbuf")
-		print t + 0, num("sent"), o + m + r, o, m, r
+		# sent for nobody: with the consumer the only listener of the
+		# netns, lost to it (a full buffer without BROADCAST_ERROR)
+		u = num("unheard")
+		print t + 0, num("sent"), o + m + r + u, o, m, r
 	}'
 }
 

@@ -122,7 +122,7 @@ int main(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	unsigned long long events = 0, overflows = 0, recvs = 0;
-	int fd, size = RCVBUF;
+	int fd, size = RCVBUF, on = 1;
 	static char buf[1 << 16];
 	struct nlmsghdr *nh;
 	uint16_t family;
@@ -140,6 +140,12 @@ int main(void)
 		return 1;
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	/* a full buffer is reported to the sender, which counts it (rcvbuf) */
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_BROADCAST_ERROR, &on,
+		       sizeof(on)) < 0) {
+		perror("nlsink: NETLINK_BROADCAST_ERROR");
+		return 1;
+	}
 	if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group,
 		       sizeof(group)) < 0) {
 		perror("nlsink: join " GROUP);

@@ -1417,7 +1417,10 @@ int tcpfsm_nl_get_timewait(struct tcpfsm_nl *nl, uint32_t limit,
  *	such group
  *
  * The socket's receive buffer is enlarged first, to hold a burst of events
- * (beyond net.core.rmem_max with CAP_NET_ADMIN, else up to it).
+ * (beyond net.core.rmem_max with CAP_NET_ADMIN, else up to it), and set
+ * to report a full buffer to the sender (NETLINK_BROADCAST_ERROR): the
+ * module then counts what it could not deliver as events-lost-rcvbuf,
+ * where it would otherwise take the full buffer for nobody listening.
  *
  * Return: 0, or -1.
  */
@@ -1425,13 +1428,16 @@ int tcpfsm_nl_join_events(struct tcpfsm_nl *nl, struct tcpfsm_err *e)
 {
 	unsigned int grp = nl->family.mcgrp_events;
 	int fd = mnl_socket_get_fd(nl->sk);
-	int size = TCPFSM_NL_RCVBUF;
+	int size = TCPFSM_NL_RCVBUF, on = 1;
 
 	err_init(e, "monitor");
 	if (!grp)
 		return set_err(e, TCPFSM_ERR_NOGROUP, 0, NULL);
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
 		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (mnl_socket_setsockopt(nl->sk, NETLINK_BROADCAST_ERROR, &on,
+				  sizeof(on)) < 0)
+		return sys_err(e, errno);
 	if (mnl_socket_setsockopt(nl->sk, NETLINK_ADD_MEMBERSHIP, &grp,
 				  sizeof(grp)) < 0) {
 		if (errno == EPERM || errno == EACCES)
