@@ -7,6 +7,7 @@
 #
 #   info KEY VALUE...
 #   probe KIND PS...                  ps per iteration of each batch
+#   probe_notrack KIND PS...          the same, tcpfsm with track_sockets=0
 #   churn CONFIG ROUND MODE CONNS SECS
 #   events CONFIG ROUND EXPECTED COUNTED DELIVERED LOST
 #   lost CONFIG ROUND OVERFLOW NOMEM RCVBUF   tcpfsm's losses by cause
@@ -134,6 +135,15 @@ if unshare -n insmod "$probe_ko"; then
 else
 	out info probe_error "insmod tcpfsm_probe_bench failed"
 fi
+# the same with time in state off (track_sockets=0): the counters alone
+unload
+if insmod "$ko" track_sockets=0 && dmesg -C && unshare -n insmod "$probe_ko"; then
+	rmmod tcpfsm_probe_bench
+	dmesg | sed -n 's/.*tcpfsm_probe_bench: \([a-z]*\) ps\/iter:/probe_notrack \1/p' \
+		>>"$results"
+fi
+unload
+load
 
 #
 # 2. Reads at scale, in a netns of their own

@@ -52,6 +52,7 @@ $1 == "info" {
 	info[k] = $0
 }
 $1 == "probe" { probe[$2] = $0 }
+$1 == "probe_notrack" { probe_nt[$2] = $0 }
 $1 == "churn" {
 	# churn CONFIG ROUND MODE CONNS SECS
 	rate[$2, $4, $3] = $6 > 0 ? $5 / $6 : 0
@@ -230,6 +231,12 @@ END {
 			em, cm, pm
 		printf "  the probe as the tracepoint calls it: %.1f ns (probe - empty loop); its body %.1f ns\n", \
 			pm - em, pm - cm
+		if ("probe" in probe_nt && "empty" in probe_nt) {
+			nt = split_from(probe_nt["probe"], 3, ntp)
+			nte = split_from(probe_nt["empty"], 3, nteb)
+			printf "  with time in state off (track_sockets=0): %.1f ns (probe - empty loop)\n", \
+				median(ntp, nt) / 1000 - median(nteb, nte) / 1000
+		}
 		# guest CPU time of one connection: the CPUs, busy, over the rate
 		n = 0
 		for (r = 1; r <= nrounds; r++)
