@@ -5,10 +5,9 @@
  * The probe never builds or sends a message. While somebody listens, it
  * copies what an event needs into a fixed ring of this CPU (bounded
  * memory: events_ring slots per CPU, 1024 by default, about 104 KiB,
- * allocated at load)
- * and queues this
- * CPU's work, which batches the ring's events into multicast messages per
- * network namespace from process context, as net/core/drop_monitor.c does.
+ * allocated at load) and queues this CPU's work, which batches the ring's
+ * events into multicast messages per network namespace from process
+ * context, as net/core/drop_monitor.c does.
  *
  * Every event of a netns gets a sequence number per (netns, CPU), taken
  * with the ring slot, so that numbers are in ring order; an event that finds

@@ -227,16 +227,14 @@ static int tcpfsm_nl_put_dwell(struct sk_buff *skb,
 			       const struct tcpfsm_snapshot *snap, int i)
 {
 	struct nlattr *nest, *bucket;
-	u64 samples = 0;
 	int b;
 
-	for (b = 0; b < TCPFSM_NR_BUCKETS; b++)
-		samples += snap->sum.dwell[i][b];
 	nest = nla_nest_start(skb, TCPFSM_A_STATS_DWELL);
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u8(skb, TCPFSM_A_DWELL_STATE, tcpfsm_dwell_state(i)) ||
-	    nla_put_u64_64bit(skb, TCPFSM_A_DWELL_SAMPLES, samples,
+	    nla_put_u64_64bit(skb, TCPFSM_A_DWELL_SAMPLES,
+			      tcpfsm_dwell_samples(snap, i),
 			      TCPFSM_A_DWELL_PAD) ||
 	    nla_put_u64_64bit(skb, TCPFSM_A_DWELL_SUM_NS, snap->sum.dwell_sum_ns[i],
 			      TCPFSM_A_DWELL_PAD))
@@ -291,10 +289,9 @@ static int tcpfsm_nl_reply(struct genl_info *info, u8 cmd, int only)
 	size_t size;
 	void *hdr;
 
-	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
+	snap = tcpfsm_snapshot(genl_info_net(info));
 	if (!snap)
 		return -ENOMEM;
-	tcpfsm_snapshot(genl_info_net(info), snap);
 
 	if (only)
 		size = tcpfsm_nl_state_size();

@@ -29,10 +29,9 @@ static int tcpfsm_transitions_show(struct seq_file *seq, void *v)
 	struct tcpfsm_snapshot *snap;
 	int o, n;
 
-	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
+	snap = tcpfsm_snapshot(seq_file_single_net(seq));
 	if (!snap)
 		return -ENOMEM;
-	tcpfsm_snapshot(seq_file_single_net(seq), snap);
 
 	seq_printf(seq, "%-12s", "old/new");
 	for (n = TCP_ESTABLISHED; n <= TCP_CLOSING; n++)
@@ -55,10 +54,9 @@ static int tcpfsm_states_show(struct seq_file *seq, void *v)
 	struct tcpfsm_figures f;
 	int s;
 
-	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
+	snap = tcpfsm_snapshot(seq_file_single_net(seq));
 	if (!snap)
 		return -ENOMEM;
-	tcpfsm_snapshot(seq_file_single_net(seq), snap);
 
 	seq_printf(seq, "%-12s %12s %12s %12s\n",
 		   "state", "current", "entered", "left");
@@ -79,10 +77,9 @@ static int tcpfsm_time_in_state_show(struct seq_file *seq, void *v)
 	struct tcpfsm_snapshot *snap;
 	int i, b;
 
-	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
+	snap = tcpfsm_snapshot(seq_file_single_net(seq));
 	if (!snap)
 		return -ENOMEM;
-	tcpfsm_snapshot(seq_file_single_net(seq), snap);
 
 	/* bucket b: times below 2^b us, and at least 2^(b-1) */
 	seq_printf(seq, "%-12s %12s %20s", "state", "samples", "sum_ns");
@@ -90,13 +87,9 @@ static int tcpfsm_time_in_state_show(struct seq_file *seq, void *v)
 		seq_printf(seq, " lt%llu", 1ULL << b);
 	seq_puts(seq, " inf\n");
 	for (i = 0; i < TCPFSM_NR_DWELL; i++) {
-		u64 samples = 0;
-
-		for (b = 0; b < TCPFSM_NR_BUCKETS; b++)
-			samples += snap->sum.dwell[i][b];
 		seq_printf(seq, "%-12s %12llu %20llu",
-			   tcpfsm_state_name(tcpfsm_dwell_state(i)), samples,
-			   snap->sum.dwell_sum_ns[i]);
+			   tcpfsm_state_name(tcpfsm_dwell_state(i)),
+			   tcpfsm_dwell_samples(snap, i), snap->sum.dwell_sum_ns[i]);
 		for (b = 0; b < TCPFSM_NR_BUCKETS; b++)
 			seq_printf(seq, " %llu", snap->sum.dwell[i][b]);
 		seq_putc(seq, '\n');
@@ -109,10 +102,9 @@ static int tcpfsm_counters_show(struct seq_file *seq, void *v)
 {
 	struct tcpfsm_snapshot *snap;
 
-	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
+	snap = tcpfsm_snapshot(seq_file_single_net(seq));
 	if (!snap)
 		return -ENOMEM;
-	tcpfsm_snapshot(seq_file_single_net(seq), snap);
 	seq_printf(seq, "tracked %lld\n", snap->sum.tracked);
 	seq_printf(seq, "untracked %llu\n", snap->sum.untracked);
 	seq_printf(seq, "track_size %u\n", tcpfsm_track_size());

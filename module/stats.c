@@ -176,12 +176,18 @@ static s64 tcpfsm_count_reqsk(struct net *net)
 /**
  * tcpfsm_snapshot() - everything /proc/net/tcpfsm shows about a netns
  * @net: the netns, which must have live tcpfsm state
- * @snap: filled in
+ *
+ * Return: a snapshot, to kfree() after use, or NULL for want of memory.
  */
-void tcpfsm_snapshot(struct net *net, struct tcpfsm_snapshot *snap)
+struct tcpfsm_snapshot *tcpfsm_snapshot(struct net *net)
 {
 	const struct tcpfsm_net *tn = tcpfsm_pernet(net);
+	struct tcpfsm_snapshot *snap;
 	int i;
+
+	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
+	if (!snap)
+		return NULL;
 
 	/* base[] and the matrix must come from the same side of the seed */
 	down_read(&tcpfsm_seed_rwsem);
@@ -201,6 +207,25 @@ void tcpfsm_snapshot(struct net *net, struct tcpfsm_snapshot *snap)
 	snap->timewait_created = tcpfsm_timewait_created(net);
 
 	snap->current_nr[tcpfsm_idx(TCP_TIME_WAIT)] = snap->timewait;
+	return snap;
+}
+
+/**
+ * tcpfsm_dwell_samples() - the samples of a time-in-state histogram
+ * @snap: a snapshot
+ * @i: the histogram, 0 to TCPFSM_NR_DWELL - 1
+ *
+ * Return: how many times a tracked socket left the state: the sum of the
+ * histogram's buckets.
+ */
+u64 tcpfsm_dwell_samples(const struct tcpfsm_snapshot *snap, int i)
+{
+	u64 n = 0;
+	int b;
+
+	for (b = 0; b < TCPFSM_NR_BUCKETS; b++)
+		n += snap->sum.dwell[i][b];
+	return n;
 }
 
 /**

@@ -183,7 +183,8 @@ void tcpfsm_stats_exit_net(struct tcpfsm_net *tn);
 void tcpfsm_stats_fold(const struct tcpfsm_net *tn, struct tcpfsm_pcpu *sum);
 void tcpfsm_flow(u64 trans[TCPFSM_NR_STATES][TCPFSM_NR_STATES],
 		 u64 *entered, u64 *left);
-void tcpfsm_snapshot(struct net *net, struct tcpfsm_snapshot *snap);
+struct tcpfsm_snapshot *tcpfsm_snapshot(struct net *net);
+u64 tcpfsm_dwell_samples(const struct tcpfsm_snapshot *snap, int i);
 void tcpfsm_state_figures(const struct tcpfsm_snapshot *snap, int state,
 			  struct tcpfsm_figures *f);
 
