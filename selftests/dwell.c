@@ -31,8 +31,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -45,6 +43,7 @@
 #define SYN_TIMEOUT_US	3000000	/* 1 s, then 2 s: bucket 22 */
 #define NTW		20
 #define WAIT_MS		20000
+#define SETTLE_MS	500	/* the matrix unchanged that long */
 
 /* /proc/net/tcpfsm/time_in_state, by state number */
 struct dwell {
@@ -98,28 +97,14 @@ bad:
 	return -EPROTO;
 }
 
-/* A TcpExt: field of /proc/net/netstat. */
-static int64_t tcpext(const char *want)
+/* Timewait sockets the netns created, as the kernel counts them. */
+static int64_t tw_created_mib(void)
 {
-	char names[4096], values[4096], *n, *v, *sn, *sv;
-	FILE *f = fopen("/proc/net/netstat", "r");
-	int64_t r = -1;
+	static const char *const names[] = { "TW", "TWKilled" };
+	int64_t v[2];
 
-	if (!f)
-		return -1;
-	while (fgets(names, sizeof(names), f) &&
-	       fgets(values, sizeof(values), f)) {
-		if (strncmp(names, "TcpExt:", 7))
-			continue;
-		n = strtok_r(names, " \n", &sn);
-		v = strtok_r(values, " \n", &sv);
-		while ((n = strtok_r(NULL, " \n", &sn)) &&
-		       (v = strtok_r(NULL, " \n", &sv)))
-			if (!strcmp(n, want))
-				r = strtoll(v, NULL, 10);
-	}
-	fclose(f);
-	return r;
+	return tcpfsm_mib_read("/proc/net/netstat", "TcpExt: ", names, v, 2) ?
+	       -1 : v[0] + v[1];
 }
 
 /* The bucket of a time, as tcpfsm_dwell_bucket(). */
@@ -149,25 +134,6 @@ static int grown_bucket(const struct dwell *a, const struct dwell *b, int s)
 	return found;
 }
 
-/* The transitions of the caller's netns, once they stop changing. */
-static int settle(struct tcpfsm_matrix *m)
-{
-	struct tcpfsm_matrix last;
-	int64_t deadline = tcpfsm_now_ms() + WAIT_MS;
-
-	if (tcpfsm_read_matrix(&last))
-		return -1;
-	while (tcpfsm_now_ms() < deadline) {
-		usleep(300 * 1000);
-		if (tcpfsm_read_matrix(m))
-			return -1;
-		if (!memcmp(m, &last, sizeof(*m)))
-			return 0;
-		last = *m;
-	}
-	return -1;
-}
-
 static int write_file(const char *path, const char *s)
 {
 	FILE *f = fopen(path, "w");
@@ -180,21 +146,6 @@ static int write_file(const char *path, const char *s)
 	if (fclose(f) && !err)
 		err = -errno;
 	return err;
-}
-
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000ULL + ts.tv_nsec / 1000;
-}
-
-static uint64_t fd_ino(int fd)
-{
-	struct stat st;
-
-	return fstat(fd, &st) ? 0 : st.st_ino;
 }
 
 /* What a closewait-get dump says of one socket. */
@@ -352,7 +303,7 @@ TEST_F_TIMEOUT(dwell, closewait, 120)
 	struct cw_list l = { 0 };
 	struct answer a;
 	int lfd, cfd, afd, i, b, err, found = -1;
-	uint64_t ino, t0, t1, t2, t3, us;
+	uint64_t ino, t0, t1, t2, t3, ns;
 	char c;
 
 	ASSERT_EQ(0, read_dwell(&d0));
@@ -362,12 +313,12 @@ TEST_F_TIMEOUT(dwell, closewait, 120)
 	ASSERT_LE(0, cfd);
 	afd = tcpfsm_accept(lfd);
 	ASSERT_LE(0, afd);
-	ino = fd_ino(afd);
+	ino = tcpfsm_fd_ino(afd);
 	/* the peer closes; the application does not: CLOSE_WAIT */
-	t0 = now_us();
+	t0 = tcpfsm_now_ns();
 	ASSERT_EQ(0, close(cfd));
 	ASSERT_EQ(0, tcpfsm_recv(afd, &c, 1));
-	t1 = now_us();
+	t1 = tcpfsm_now_ns();
 
 	/* the dump lists it, with its file's inode */
 	nlh = nl_req(&self->nl, self->nl.family, TCPFSM_CMD_CLOSEWAIT_GET,
@@ -393,13 +344,13 @@ TEST_F_TIMEOUT(dwell, closewait, 120)
 		ASSERT_EQ(0, err);
 
 	/* the checks above took part of the time */
-	if (now_us() - t1 < HOLD_MS * 1000)
-		usleep(HOLD_MS * 1000 - (now_us() - t1));
-	t2 = now_us();
+	if (tcpfsm_now_ns() - t1 < HOLD_MS * 1000000ULL)
+		usleep((HOLD_MS * 1000000ULL - (tcpfsm_now_ns() - t1)) / 1000);
+	t2 = tcpfsm_now_ns();
 	ASSERT_EQ(0, close(afd));
-	t3 = now_us();
+	t3 = tcpfsm_now_ns();
 	ASSERT_EQ(0, close(lfd));
-	ASSERT_EQ(0, settle(&m));
+	ASSERT_EQ(0, tcpfsm_matrix_settled(&m, SETTLE_MS, WAIT_MS));
 	ASSERT_EQ(1, m.n[TCP_CLOSE_WAIT][TCP_LAST_ACK]);
 
 	/*
@@ -408,13 +359,14 @@ TEST_F_TIMEOUT(dwell, closewait, 120)
 	 */
 	ASSERT_EQ(0, read_dwell(&d1));
 	ASSERT_EQ(d0.samples[TCP_CLOSE_WAIT] + 1, d1.samples[TCP_CLOSE_WAIT]);
-	us = (d1.sum_ns[TCP_CLOSE_WAIT] - d0.sum_ns[TCP_CLOSE_WAIT]) / 1000;
+	ns = d1.sum_ns[TCP_CLOSE_WAIT] - d0.sum_ns[TCP_CLOSE_WAIT];
 	b = grown_bucket(&d0, &d1, TCP_CLOSE_WAIT);
 	TH_LOG("CLOSE_WAIT for %" PRIu64 " us (between %" PRIu64 " and %" PRIu64 "): bucket %d",
-	       us, t2 - t1, t3 - t0, b);
-	ASSERT_LE(t2 - t1, us);
-	ASSERT_GE(t3 - t0, us);
-	ASSERT_EQ(bucket_of_us(us), b);
+	       ns / 1000, (t2 - t1) / 1000, (t3 - t0) / 1000, b);
+	/* the module's clock is CLOCK_MONOTONIC too (ktime_get_ns()) */
+	ASSERT_LE(t2 - t1, ns);
+	ASSERT_GE(t3 - t0, ns);
+	ASSERT_EQ(bucket_of_us(ns / 1000), b);
 }
 
 TEST_F_TIMEOUT(dwell, syn_sent_dropped, 120)
@@ -443,7 +395,7 @@ TEST_F_TIMEOUT(dwell, syn_sent_dropped, 120)
 	ASSERT_EQ(-1, connect(cfd, (struct sockaddr *)&la.ss, la.len));
 	ASSERT_EQ(ETIMEDOUT, errno);
 	ASSERT_EQ(0, close(cfd));
-	ASSERT_EQ(0, settle(&m1));
+	ASSERT_EQ(0, tcpfsm_matrix_settled(&m1, SETTLE_MS, WAIT_MS));
 	ASSERT_EQ(m0.n[TCP_CLOSE][TCP_SYN_SENT] + 1,
 		  m1.n[TCP_CLOSE][TCP_SYN_SENT]);
 	ASSERT_EQ(m0.n[TCP_SYN_SENT][TCP_CLOSE] + 1,
@@ -469,7 +421,7 @@ TEST_F_TIMEOUT(dwell, timewait, 120)
 	int lfd, cfd, afd, i;
 	char c;
 
-	tw0 = tcpext("TW") + tcpext("TWKilled");
+	tw0 = tw_created_mib();
 	created0 = tcpfsm_counter("timewait_created");
 	ASSERT_LE(0, tw0);
 	ASSERT_LE(0, created0);
@@ -485,13 +437,13 @@ TEST_F_TIMEOUT(dwell, timewait, 120)
 		ASSERT_EQ(0, tcpfsm_recv(afd, &c, 1));
 		ASSERT_EQ(0, close(afd));
 	}
-	ASSERT_EQ(0, settle(&m));
+	ASSERT_EQ(0, tcpfsm_matrix_settled(&m, SETTLE_MS, WAIT_MS));
 
 	/* now: as sockstat; created: as the kernel's TW + TWKilled */
 	ASSERT_EQ(0, tcpfsm_sockstat_tw(&sockstat_tw));
 	ASSERT_EQ(NTW, sockstat_tw);
 	ASSERT_EQ(sockstat_tw, tcpfsm_counter("timewait"));
-	tw1 = tcpext("TW") + tcpext("TWKilled");
+	tw1 = tw_created_mib();
 	created1 = tcpfsm_counter("timewait_created");
 	ASSERT_EQ(NTW, tw1 - tw0);
 	ASSERT_EQ(tw1 - tw0, created1 - created0);
@@ -544,7 +496,7 @@ TEST_F_TIMEOUT(dwell, prometheus, 120)
 	if (tcpfsm_sh("command -v promtool"))
 		SKIP(return, "no promtool (Debian package prometheus)");
 	ASSERT_EQ(0, tcpfsm_one_connection());
-	ASSERT_EQ(0, settle(&m));
+	ASSERT_EQ(0, tcpfsm_matrix_settled(&m, SETTLE_MS, WAIT_MS));
 
 	fd = mkstemp(out);
 	ASSERT_LE(0, fd);

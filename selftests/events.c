@@ -33,10 +33,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -86,14 +84,6 @@ struct counters {
 #define NOMEM		TCPFSM_A_STATS_EVENTS_LOST_NOMEM
 #define RCVBUF		TCPFSM_A_STATS_EVENTS_LOST_RCVBUF
 #define UNHEARD		TCPFSM_A_STATS_EVENTS_UNHEARD
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 /* The size and presence the spec gives every attribute of an event. */
 static const struct {
@@ -361,38 +351,32 @@ static int get_counters(struct nl *nl, struct counters *c)
 	       0 : -EPROTO;
 }
 
+static int64_t matrix_total(const struct tcpfsm_matrix *m)
+{
+	int64_t sum = 0;
+	int i, j;
+
+	for (i = 0; i < TCPFSM_NR; i++)
+		for (j = 0; j < TCPFSM_NR; j++)
+			sum += m->n[i][j];
+	return sum;
+}
+
 /* Every transition of the caller's netns so far, from /proc. */
 static int64_t proc_total(void)
 {
 	struct tcpfsm_matrix m;
-	int64_t sum = 0;
-	int i, j;
 
-	if (tcpfsm_read_matrix(&m))
-		return -1;
-	for (i = 0; i < TCPFSM_NR; i++)
-		for (j = 0; j < TCPFSM_NR; j++)
-			sum += m.n[i][j];
-	return sum;
+	return tcpfsm_read_matrix(&m) ? -1 : matrix_total(&m);
 }
 
 /* /proc total once it stayed the same for QUIET_MS: kernel TCP settled. */
 static int64_t proc_settled(void)
 {
-	int64_t deadline = tcpfsm_now_ms() + WAIT_MS, last = -1, t;
-	int same = 0;
+	struct tcpfsm_matrix m;
 
-	while (tcpfsm_now_ms() < deadline) {
-		t = proc_total();
-		if (t < 0)
-			return t;
-		same = t == last ? same + 1 : 0;
-		if (same * 50 >= QUIET_MS)
-			return t;
-		last = t;
-		usleep(50 * 1000);
-	}
-	return -1;
+	return tcpfsm_matrix_settled(&m, QUIET_MS, WAIT_MS) ? -1 :
+	       matrix_total(&m);
 }
 
 /* A new netns with lo up, or false if tcpfsm is not loaded. */
@@ -547,13 +531,6 @@ static int check_event(const struct conn *c, const struct want *w,
 	return bad;
 }
 
-static uint64_t fd_ino(int fd)
-{
-	struct stat st;
-
-	return fstat(fd, &st) ? 0 : st.st_ino;
-}
-
 /*
  * Per source: the sequence numbers of a new netns, 1, 2, ... with no gap,
  * in the order received (tcpfsm_event_drain() sends a ring in order).
@@ -642,15 +619,15 @@ TEST_F_TIMEOUT(exchange, transitions, 120)
 	char b;
 
 	ASSERT_EQ(0, get_counters(&self->req, &c0));
-	t0 = now_ns();
+	t0 = tcpfsm_now_ns();
 
 	lfd = tcpfsm_listen(c.family, 1, &la);
 	ASSERT_LE(0, lfd);
 	c.port[PL] = tcpfsm_port(&la);
-	c.ino[LISTENER] = fd_ino(lfd);
+	c.ino[LISTENER] = tcpfsm_fd_ino(lfd);
 	cfd = socket(c.family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	ASSERT_LE(0, cfd);
-	c.ino[CLIENT] = fd_ino(cfd);
+	c.ino[CLIENT] = tcpfsm_fd_ino(cfd);
 	len = sizeof(c.client_cookie);
 	ASSERT_EQ(0, getsockopt(cfd, SOL_SOCKET, SO_COOKIE, &c.client_cookie,
 				&len));
@@ -661,7 +638,7 @@ TEST_F_TIMEOUT(exchange, transitions, 120)
 	c.port[PC] = tcpfsm_port(&ca);
 	afd = tcpfsm_accept(lfd);
 	ASSERT_LE(0, afd);
-	c.ino[CHILD] = fd_ino(afd);
+	c.ino[CHILD] = tcpfsm_fd_ino(afd);
 	ASSERT_EQ(0, close(cfd));
 	/* CLOSE_WAIT before close(): the server closes second */
 	ASSERT_EQ(0, tcpfsm_recv(afd, &b, 1));
@@ -671,7 +648,7 @@ TEST_F_TIMEOUT(exchange, transitions, 120)
 	ASSERT_EQ(0, close(lfd));
 
 	ASSERT_EQ(0, evl_collect(&self->l, nwant, QUIET_MS));
-	t1 = now_ns();
+	t1 = tcpfsm_now_ns();
 	ASSERT_EQ(0, get_counters(&self->req, &c1));
 
 	if (c.family == AF_INET) {
@@ -989,27 +966,19 @@ FIXTURE_TEARDOWN(burst)
  */
 static int64_t kernel_mem_kb(void)
 {
-	static const char *const keys[] = { "SUnreclaim:", "VmallocUsed:",
-					    "Percpu:" };
-	int64_t sum = 0, v;
-	char line[128], key[64];
-	unsigned int i, found = 0;
-	FILE *f;
+	static const char *const keys[] = { "SUnreclaim", "VmallocUsed",
+					    "Percpu" };
+	int64_t sum = 0;
+	long v;
+	size_t i;
 
-	f = fopen("/proc/meminfo", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%63s %" SCNd64, key, &v) != 2)
-			continue;
-		for (i = 0; i < ARRAY_SIZE(keys); i++)
-			if (!strcmp(key, keys[i])) {
-				sum += v;
-				found |= 1U << i;
-			}
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		v = tcpfsm_meminfo_kb(keys[i]);
+		if (v < 0)
+			return -1;
+		sum += v;
 	}
-	fclose(f);
-	return found == (1U << ARRAY_SIZE(keys)) - 1 ? sum : -1;
+	return sum;
 }
 
 /* listen() and close() on @cpu: two events of its ring. */

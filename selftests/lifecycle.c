@@ -372,24 +372,6 @@ TEST_F_TIMEOUT(lifecycle, seed_thousands, 120)
 	unload_and_check(_metadata, self);
 }
 
-/* A field of /proc/meminfo, in kB, or -1. */
-static long meminfo_kb(const char *field)
-{
-	char line[256];
-	size_t len = strlen(field);
-	long kb = -1;
-	FILE *f;
-
-	f = fopen("/proc/meminfo", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, field, len) && line[len] == ':')
-			kb = strtol(line + len + 1, NULL, 10);
-	fclose(f);
-	return kb;
-}
-
 struct churn {
 	pthread_t thread;
 	int family;
@@ -450,7 +432,7 @@ TEST_F_TIMEOUT(lifecycle, load_unload_churn, 60)
 	/* the first load populates per-CPU chunks that later ones reuse */
 	ASSERT_EQ(0, module_load(self->ko_fd));
 	ASSERT_EQ(0, module_unload());
-	percpu_kb = meminfo_kb("Percpu");
+	percpu_kb = tcpfsm_meminfo_kb("Percpu");
 	ASSERT_LT(0, percpu_kb);
 	ASSERT_EQ(0, setns(self->ns[0], CLONE_NEWNET));
 	for (i = 0; i < CHURN_THREADS; i++) {
@@ -486,7 +468,7 @@ TEST_F_TIMEOUT(lifecycle, load_unload_churn, 60)
 	 * 3 x 968 bytes x CPUs x 100 cycles; allow a tenth of that for the
 	 * allocator's own chunk balancing.
 	 */
-	leak_kb = meminfo_kb("Percpu") - percpu_kb;
+	leak_kb = tcpfsm_meminfo_kb("Percpu") - percpu_kb;
 	TH_LOG("Percpu: %+ld kB after %d cycles", leak_kb, cycles);
 	ASSERT_GT(3 * 968 * sysconf(_SC_NPROCESSORS_CONF) * CYCLES / 1024 / 10,
 		  leak_kb);
@@ -571,12 +553,12 @@ TEST_F_TIMEOUT(lifecycle, track_table, 120)
 	ASSERT_EQ(0, module_unload());
 
 	/* a big table is vmalloc()ed at load and given back at unload */
-	vmalloc0 = meminfo_kb("VmallocUsed");
+	vmalloc0 = tcpfsm_meminfo_kb("VmallocUsed");
 	ASSERT_EQ(0, module_load_params(self->ko_fd, "track_sockets=1048576"));
 	ASSERT_EQ(BIG_TABLE, tcpfsm_counter("track_size"));
-	vmalloc1 = meminfo_kb("VmallocUsed");
+	vmalloc1 = tcpfsm_meminfo_kb("VmallocUsed");
 	ASSERT_EQ(0, module_unload());
-	vmalloc2 = meminfo_kb("VmallocUsed");
+	vmalloc2 = tcpfsm_meminfo_kb("VmallocUsed");
 	TH_LOG("VmallocUsed: %ld kB, loaded with %d slots %ld kB, unloaded %ld kB",
 	       vmalloc0, BIG_TABLE, vmalloc1, vmalloc2);
 	ASSERT_LE(vmalloc0 + BIG_TABLE * 16 / 1024, vmalloc1);

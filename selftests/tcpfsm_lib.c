@@ -10,6 +10,7 @@
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -88,10 +89,15 @@ static int lookup(const char * const *names, const char *s, int first, int last)
 
 int64_t tcpfsm_now_ms(void)
 {
+	return tcpfsm_now_ns() / 1000000;
+}
+
+uint64_t tcpfsm_now_ns(void)
+{
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 /* The whole file into @buf, NUL-terminated. */
@@ -520,56 +526,69 @@ int tcpfsm_expect(struct tcpfsm_snap *snap,
 	return tcpfsm_expect_one(snap, &o, 1, NULL);
 }
 
-/* /proc/net/snmp: the "Tcp:" header line, then the "Tcp:" values line. */
-int tcpfsm_tcp_mib_read(struct tcpfsm_tcp_mib *mib)
+/* fields of a /proc/net/snmp or /proc/net/netstat line (TcpExt: ~120) */
+#define MIB_FIELDS		256
+
+int tcpfsm_mib_read(const char *path, const char *prefix,
+		    const char *const *names, int64_t *vals, size_t n)
 {
-	static const char path[] = "/proc/net/snmp";
-	static const struct {
-		const char *name;
-		size_t off;
-	} fields[] = {
-		{ "ActiveOpens", offsetof(struct tcpfsm_tcp_mib, active_opens) },
-		{ "PassiveOpens", offsetof(struct tcpfsm_tcp_mib, passive_opens) },
-		{ "AttemptFails", offsetof(struct tcpfsm_tcp_mib, attempt_fails) },
-		{ "EstabResets", offsetof(struct tcpfsm_tcp_mib, estab_resets) },
-		{ "CurrEstab", offsetof(struct tcpfsm_tcp_mib, curr_estab) },
-	};
 	char buf[16384], *pos = buf, *line, *hdr = NULL;
-	char *h[32], *v[32];
-	int lineno = 0, nh = 0, nv, i, found = 0;
+	char *h[MIB_FIELDS], *v[MIB_FIELDS];
+	size_t plen = strlen(prefix), k, found = 0;
+	int lineno = 0, nh, nv, i;
 	bool bad = false;
-	size_t k;
 
 	i = read_text(path, buf, sizeof(buf));
 	if (i)
 		return i;
 	while ((line = next_line(&pos, &bad))) {
 		lineno++;
-		if (strncmp(line, "Tcp: ", 5))
+		if (strncmp(line, prefix, plen))
 			continue;
 		if (!hdr) {
 			hdr = line;
 			continue;
 		}
-		nh = split(hdr, h, ARRAY_LEN(h));
-		nv = split(line, v, ARRAY_LEN(v));
+		nh = split(hdr, h, MIB_FIELDS);
+		nv = split(line, v, MIB_FIELDS);
 		if (nh < 0 || nh != nv)
-			return MALFORMED(path, lineno, "Tcp: header and values differ");
+			return MALFORMED(path, lineno, "header and values differ");
 		for (i = 1; i < nh; i++) {
-			for (k = 0; k < ARRAY_LEN(fields); k++) {
-				int64_t *dst = (int64_t *)((char *)mib + fields[k].off);
-
-				if (strcmp(h[i], fields[k].name))
+			for (k = 0; k < n; k++) {
+				if (strcmp(h[i], names[k]))
 					continue;
-				if (!parse_field(v[i], dst) || *dst == TCPFSM_ABSENT)
+				if (!parse_field(v[i], &vals[k]) ||
+				    vals[k] == TCPFSM_ABSENT)
 					return MALFORMED(path, lineno, v[i]);
 				found++;
 			}
 		}
 		break;
 	}
-	if (found != (int)ARRAY_LEN(fields))
-		return MALFORMED(path, lineno, "Tcp: fields missing");
+	if (found != n)
+		return MALFORMED(path, lineno, "fields missing");
+	return 0;
+}
+
+/* /proc/net/snmp: the "Tcp:" header line, then the "Tcp:" values line. */
+int tcpfsm_tcp_mib_read(struct tcpfsm_tcp_mib *mib)
+{
+	static const char *const names[] = {
+		"ActiveOpens", "PassiveOpens", "AttemptFails", "EstabResets",
+		"CurrEstab",
+	};
+	int64_t v[ARRAY_LEN(names)];
+	int err;
+
+	err = tcpfsm_mib_read("/proc/net/snmp", "Tcp: ", names, v,
+			      ARRAY_LEN(names));
+	if (err)
+		return err;
+	mib->active_opens = v[0];
+	mib->passive_opens = v[1];
+	mib->attempt_fails = v[2];
+	mib->estab_resets = v[3];
+	mib->curr_estab = v[4];
 	return 0;
 }
 
@@ -974,4 +993,48 @@ int tcpfsm_one_connection(void)
 	if (close(lfd) && !err)
 		err = -errno;
 	return err;
+}
+
+int tcpfsm_matrix_settled(struct tcpfsm_matrix *m, int quiet_ms, int wait_ms)
+{
+	int64_t deadline = tcpfsm_now_ms() + wait_ms;
+	struct tcpfsm_matrix last;
+	int same = 0;
+
+	if (tcpfsm_read_matrix(&last))
+		return -1;
+	while (tcpfsm_now_ms() < deadline) {
+		usleep(50 * 1000);
+		if (tcpfsm_read_matrix(m))
+			return -1;
+		same = memcmp(m, &last, sizeof(*m)) ? 0 : same + 1;
+		if (same * 50 >= quiet_ms)
+			return 0;
+		last = *m;
+	}
+	return -1;
+}
+
+long tcpfsm_meminfo_kb(const char *field)
+{
+	char line[256];
+	size_t len = strlen(field);
+	long kb = -1;
+	FILE *f;
+
+	f = fopen("/proc/meminfo", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, len) && line[len] == ':')
+			kb = strtol(line + len + 1, NULL, 10);
+	fclose(f);
+	return kb;
+}
+
+uint64_t tcpfsm_fd_ino(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) ? 0 : st.st_ino;
 }

@@ -90,6 +90,7 @@ struct tcpfsm_addr {
 
 const char *tcpfsm_state_name(int state);
 int64_t tcpfsm_now_ms(void);
+uint64_t tcpfsm_now_ns(void);	/* CLOCK_MONOTONIC, as the module's times */
 
 int tcpfsm_read_matrix(struct tcpfsm_matrix *m);
 int tcpfsm_read_states(struct tcpfsm_states *s);
@@ -112,9 +113,25 @@ int tcpfsm_expect(struct tcpfsm_snap *snap,
 		  const struct tcpfsm_gauge *gauges, size_t ngauges);
 
 int tcpfsm_tcp_mib_read(struct tcpfsm_tcp_mib *mib);
+/*
+ * @vals[k] of @names[k], each of which must be there, from the pair of
+ * "@prefix name name ..." and "@prefix value value ..." lines of @path
+ * (/proc/net/snmp "Tcp: ", /proc/net/netstat "TcpExt: "): 0 or -errno.
+ */
+int tcpfsm_mib_read(const char *path, const char *prefix,
+		    const char *const *names, int64_t *vals, size_t n);
 int tcpfsm_sockstat_tw(int64_t *tw);
 int64_t tcpfsm_counter(const char *name);
 int tcpfsm_one_connection(void);
+/*
+ * The matrix of the caller's netns once it stayed the same for @quiet_ms
+ * (polled every 50 ms), within @wait_ms: 0, or -1.
+ */
+int tcpfsm_matrix_settled(struct tcpfsm_matrix *m, int quiet_ms, int wait_ms);
+/* A field of /proc/meminfo ("Percpu", "SUnreclaim", ...) in kB, or -1. */
+long tcpfsm_meminfo_kb(const char *field);
+/* The inode of @fd's file (a socket's, as sock_i_ino()), or 0. */
+uint64_t tcpfsm_fd_ino(int fd);
 int tcpfsm_ss_read(struct tcpfsm_ss *ss);
 int tcpfsm_ss_check(const struct tcpfsm_states *s, const struct tcpfsm_ss *ss);
 int tcpfsm_ss_wait(const struct tcpfsm_ss *want);
