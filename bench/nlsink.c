@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
+#include <linux/tcpfsm.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -118,6 +119,29 @@ static int resolve(int fd, uint16_t *family, uint32_t *group)
 	return 0;
 }
 
+/* ask for the events of this netns (TCPFSM_CMD_EVENTS_SUBSCRIBE) */
+static int subscribe(int fd, uint16_t family)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct genlmsghdr gh;
+	} req = {
+		.nh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN),
+		.nh.nlmsg_type = family,
+		.nh.nlmsg_flags = NLM_F_REQUEST,
+		.nh.nlmsg_seq = 2,
+		.gh.cmd = TCPFSM_CMD_EVENTS_SUBSCRIBE,
+		.gh.version = TCPFSM_FAMILY_VERSION,
+	};
+
+	/* an error comes back as a message the receive loop ignores */
+	if (send(fd, &req, req.nh.nlmsg_len, 0) < 0) {
+		perror("nlsink: subscribe");
+		return -1;
+	}
+	return 0;
+}
+
 int main(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -151,6 +175,8 @@ int main(void)
 		perror("nlsink: join " GROUP);
 		return 1;
 	}
+	if (subscribe(fd, family) < 0)
+		return 1;
 
 	while (!stop) {
 		n = recv(fd, buf, sizeof(buf), 0);

@@ -17,14 +17,6 @@
  */
 
 /*
- * COMPAT_HAVE_GENL_BIND (6.6 and later, defined by Kbuild from
- * <net/genetlink.h>): struct genl_family has .bind and .unbind, called when
- * a socket joins or leaves one of the family's groups. Without them a
- * module cannot learn that a listener joined, so events.c never treats a
- * netns as quiet (see tcpfsm_events_quiet()).
- */
-
-/*
  * COMPAT_HAVE_GENL_INFO_DUMP (6.2 and later, defined by Kbuild): a dump's
  * parsed request is a struct genl_info, genl_info_dump(); before, the
  * attributes hang off struct genl_dumpit_info directly.

@@ -15,21 +15,20 @@
  * sees the gap.
  *
  * The kernel counts the listeners of a group per protocol, not per netns
- * (genl_has_listeners()), so the probe records the events of every netns
- * while anybody listens anywhere. The sender learns which netns has none: a
- * batch that reached nobody (-ESRCH) makes its netns quiet, and the probe
- * records nothing for a quiet netns (it only uses the sequence numbers)
- * for TCPFSM_EV_QUIET, or until a socket joins the group anywhere: the
- * family's bind callback counts joins in tcpfsm_ev_binds, and a netns is
- * quiet only at the count it was found quiet at. The callback runs just
- * before the kernel adds the socket to the group, so a batch sent in
- * between would find nobody: no netns is made quiet within
- * TCPFSM_EV_SETTLE of a join. -ESRCH also means that every listener of
- * the netns had a full buffer (unless NETLINK_BROADCAST_ERROR): that is why
- * quiet ends on its own, and why the numbers stay in use. Kernels without
- * the callback (before 6.6) never make a netns quiet.
+ * (genl_has_listeners()), and tells a family neither the netns of a
+ * socket that joins nor (before 6.6) that one joined at all. So a listener
+ * also subscribes, with the events-subscribe op, from a socket of the
+ * netns it wants; the probe records the events of a netns only while one
+ * of its sockets is subscribed. A subscription ends with events-unsubscribe
+ * or when its socket is released (the NETLINK_URELEASE notifier, in every
+ * supported kernel). Subscribing needs CAP_NET_ADMIN in the user namespace
+ * owning the netns, as joining does: an unprivileged user in a user and
+ * network namespace of its own may watch that netns, and costs no other
+ * netns anything.
  */
 #include <linux/ktime.h>
+#include <linux/netlink.h>
+#include <linux/notifier.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
@@ -40,8 +39,6 @@
 #include "tcpfsm.h"
 
 #define TCPFSM_EV_RING_DEFAULT	1024
-#define TCPFSM_EV_QUIET	(HZ / 10)
-#define TCPFSM_EV_SETTLE	(HZ / 10)
 
 struct tcpfsm_ev {
 	struct net *net;	/* NULL: its netns went away, skip it */
@@ -77,27 +74,146 @@ MODULE_PARM_DESC(events_ring,
 /* one per possible CPU, on its node; read-only after load */
 static struct tcpfsm_evbuf **tcpfsm_evbufs;
 
-/* joins of the events group, in any netns, and the time of the last one */
-atomic_long_t tcpfsm_ev_binds = ATOMIC_LONG_INIT(1);
-static unsigned long tcpfsm_ev_bind_time;
+/* A socket subscribed to the events of its netns. */
+struct tcpfsm_ev_sub {
+	struct list_head node;
+	u32 portid;
+};
+
+/* the subscriptions of every netns: process context only */
+static DEFINE_MUTEX(tcpfsm_ev_subs_lock);
+
+static struct tcpfsm_ev_sub *tcpfsm_ev_sub_find(struct tcpfsm_net *tn,
+						u32 portid)
+{
+	struct tcpfsm_ev_sub *s;
+
+	list_for_each_entry(s, &tn->ev_subs, node)
+		if (s->portid == portid)
+			return s;
+	return NULL;
+}
+
+static void tcpfsm_ev_sub_del(struct tcpfsm_net *tn, struct tcpfsm_ev_sub *s)
+{
+	list_del(&s->node);
+	kfree(s);
+	WRITE_ONCE(tn->ev_nr_subs, tn->ev_nr_subs - 1);
+}
 
 /**
- * tcpfsm_events_bind() - the family's bind callback: a socket joins a group
- * @mcgrp: the group, by its index in the family
+ * tcpfsm_nl_events_subscribe_doit() - TCPFSM_CMD_EVENTS_SUBSCRIBE
+ * @skb: the request
+ * @info: its header; the subscription is the sender's socket's
  *
- * Called before the socket is in the group, from the joining process.
- *
- * Return: 0, the join may go on.
+ * Return: 0, -EPERM without CAP_NET_ADMIN over the netns, or -ENOMEM.
  */
-int tcpfsm_events_bind(int mcgrp)
+int tcpfsm_nl_events_subscribe_doit(struct sk_buff *skb,
+				    struct genl_info *info)
 {
-	if (mcgrp == TCPFSM_NLGRP_EVENTS) {
-		WRITE_ONCE(tcpfsm_ev_bind_time, jiffies);
-		/* the time first: pairs with the sender's smp_rmb() */
-		smp_wmb();
-		atomic_long_inc(&tcpfsm_ev_binds);
+	struct net *net = genl_info_net(info);
+	struct tcpfsm_net *tn = tcpfsm_pernet(net);
+	struct tcpfsm_ev_sub *s;
+	int err = 0;
+
+	/* what joining the group takes (GENL_MCAST_CAP_NET_ADMIN) */
+	if (!netlink_ns_capable(skb, net->user_ns, CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "events need CAP_NET_ADMIN in the user namespace of the network namespace");
+		return -EPERM;
 	}
+	mutex_lock(&tcpfsm_ev_subs_lock);
+	if (tcpfsm_ev_sub_find(tn, info->snd_portid))
+		goto out;
+	/* charged to the subscriber's memory cgroup */
+	s = kmalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
+	if (!s) {
+		err = -ENOMEM;
+		goto out;
+	}
+	s->portid = info->snd_portid;
+	list_add(&s->node, &tn->ev_subs);
+	WRITE_ONCE(tn->ev_nr_subs, tn->ev_nr_subs + 1);
+out:
+	mutex_unlock(&tcpfsm_ev_subs_lock);
+	return err;
+}
+
+/**
+ * tcpfsm_nl_events_unsubscribe_doit() - TCPFSM_CMD_EVENTS_UNSUBSCRIBE
+ * @skb: the request
+ * @info: its header
+ *
+ * Return: 0.
+ */
+int tcpfsm_nl_events_unsubscribe_doit(struct sk_buff *skb,
+				      struct genl_info *info)
+{
+	struct tcpfsm_net *tn = tcpfsm_pernet(genl_info_net(info));
+	struct tcpfsm_ev_sub *s;
+
+	mutex_lock(&tcpfsm_ev_subs_lock);
+	s = tcpfsm_ev_sub_find(tn, info->snd_portid);
+	if (s)
+		tcpfsm_ev_sub_del(tn, s);
+	mutex_unlock(&tcpfsm_ev_subs_lock);
 	return 0;
+}
+
+/* A netlink socket with a port id is released: its subscription ends. */
+static int tcpfsm_ev_netlink_event(struct notifier_block *nb,
+				   unsigned long event, void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct tcpfsm_net *tn;
+	struct tcpfsm_ev_sub *s;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
+		return NOTIFY_DONE;
+	tn = tcpfsm_pernet(n->net);
+	mutex_lock(&tcpfsm_ev_subs_lock);
+	s = tcpfsm_ev_sub_find(tn, n->portid);
+	if (s)
+		tcpfsm_ev_sub_del(tn, s);
+	mutex_unlock(&tcpfsm_ev_subs_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block tcpfsm_ev_netlink_nb = {
+	.notifier_call = tcpfsm_ev_netlink_event,
+};
+
+/**
+ * tcpfsm_events_subs_register() - follow the release of netlink sockets
+ *
+ * Called once every netns has its struct tcpfsm_net and before the family
+ * is registered: no subscription can exist before.
+ *
+ * Return: 0 or the error of netlink_register_notifier().
+ */
+int tcpfsm_events_subs_register(void)
+{
+	return netlink_register_notifier(&tcpfsm_ev_netlink_nb);
+}
+
+/**
+ * tcpfsm_events_subs_unregister() - stop following them
+ *
+ * Called once the family is gone; the subscriptions left are freed with
+ * their netns (tcpfsm_events_exit_net()).
+ */
+void tcpfsm_events_subs_unregister(void)
+{
+	netlink_unregister_notifier(&tcpfsm_ev_netlink_nb);
+}
+
+/**
+ * tcpfsm_events_init_net() - a new netns: no subscription
+ * @tn: its state
+ */
+void tcpfsm_events_init_net(struct tcpfsm_net *tn)
+{
+	INIT_LIST_HEAD(&tn->ev_subs);
 }
 
 /**
@@ -188,42 +304,25 @@ static int tcpfsm_event_fill(struct sk_buff *skb, const struct tcpfsm_ev *ev,
 	return 0;
 }
 
-/* Nobody listened in @tn's netns at join count @binds: quiet it a while. */
-static void tcpfsm_events_set_quiet(struct tcpfsm_net *tn, unsigned long binds)
-{
-#ifdef COMPAT_HAVE_GENL_BIND
-	WRITE_ONCE(tn->ev_quiet_until, jiffies + TCPFSM_EV_QUIET);
-	WRITE_ONCE(tn->ev_quiet_binds, binds);
-#endif
-}
-
 /* Send what @skb holds, @n events of @net, and count how it went. */
 static void tcpfsm_event_send(struct net *net, struct sk_buff *skb,
 			      unsigned int n)
 {
 	struct tcpfsm_net *tn = tcpfsm_pernet(net);
-	unsigned long binds, bind_time;
 	int err;
 
 	if (!n) {
 		nlmsg_free(skb);
 		return;
 	}
-	/* before sending: a join after this makes the netns not quiet */
-	binds = atomic_long_read(&tcpfsm_ev_binds);
-	/* the count first: pairs with the smp_wmb() of tcpfsm_events_bind() */
-	smp_rmb();
-	bind_time = READ_ONCE(tcpfsm_ev_bind_time);
 	err = genlmsg_multicast_netns(&tcpfsm_nl_family, net, skb, 0,
 				      TCPFSM_NLGRP_EVENTS, GFP_KERNEL);
 	if (!err) {
 		this_cpu_add(tn->stats->ev_sent, n);
 	} else if (err == -ENOBUFS) {	/* a listener's buffer was full */
 		this_cpu_add(tn->stats->ev_lost_rcvbuf, n);
-	} else if (err == -ESRCH) {	/* nobody listens in this netns */
+	} else if (err == -ESRCH) {	/* subscribed, but not in the group */
 		this_cpu_add(tn->stats->ev_unheard, n);
-		if (time_after(jiffies, bind_time + TCPFSM_EV_SETTLE))
-			tcpfsm_events_set_quiet(tn, binds);
 	}
 }
 
@@ -282,16 +381,24 @@ static void tcpfsm_event_work(struct work_struct *work)
 }
 
 /**
- * tcpfsm_events_exit_net() - forget the queued events of a dying netns
+ * tcpfsm_events_exit_net() - forget the subscriptions and queued events of
+ * a dying netns (or of every netns, at unload)
  * @net: the netns; the probe no longer records events for it and every
  *	probe that did has returned
  */
 void tcpfsm_events_exit_net(struct net *net)
 {
+	struct tcpfsm_net *tn = tcpfsm_pernet(net);
+	struct tcpfsm_ev_sub *s, *tmp;
 	struct tcpfsm_evbuf *b;
 	struct tcpfsm_ev *ev;
 	int cpu;
 	u32 i;
+
+	mutex_lock(&tcpfsm_ev_subs_lock);
+	list_for_each_entry_safe(s, tmp, &tn->ev_subs, node)
+		tcpfsm_ev_sub_del(tn, s);
+	mutex_unlock(&tcpfsm_ev_subs_lock);
 
 	for_each_possible_cpu(cpu) {
 		b = tcpfsm_evbufs[cpu];

@@ -16,6 +16,10 @@ int tcpfsm_nl_state_get_doit(struct sk_buff *skb, struct genl_info *info);
 int tcpfsm_nl_closewait_get_dumpit(struct sk_buff *skb,
 				   struct netlink_callback *cb);
 int tcpfsm_nl_timewait_get_doit(struct sk_buff *skb, struct genl_info *info);
+int tcpfsm_nl_events_subscribe_doit(struct sk_buff *skb,
+				    struct genl_info *info);
+int tcpfsm_nl_events_unsubscribe_doit(struct sk_buff *skb,
+				      struct genl_info *info);
 
 enum {
 	TCPFSM_NLGRP_EVENTS,

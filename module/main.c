@@ -65,12 +65,21 @@ static int __net_init tcpfsm_net_init(struct net *net)
 	struct tcpfsm_net *tn = tcpfsm_pernet(net);
 	int err;
 
+	tcpfsm_events_init_net(tn);
+	/* the table before the counters: the probe starts with those */
+	tcpfsm_track_init_net(net, tn);
 	err = tcpfsm_stats_init_net(net, tn);
 	if (err)
-		return err;
+		goto err_track;
 	err = tcpfsm_proc_init_net(net, tn);
 	if (err)
-		tcpfsm_stats_exit_net(tn);
+		goto err_stats;
+	return 0;
+
+err_stats:
+	tcpfsm_stats_exit_net(tn);
+err_track:
+	tcpfsm_track_exit_net(tn);
 	return err;
 }
 
@@ -91,6 +100,7 @@ static void __net_exit tcpfsm_net_exit(struct net *net)
 	tcpfsm_events_exit_net(net);
 	tcpfsm_proc_exit_net(net, tn);
 	tcpfsm_stats_exit_net(tn);
+	tcpfsm_track_exit_net(tn);
 }
 
 static struct pernet_operations tcpfsm_net_ops = {
@@ -102,30 +112,32 @@ static struct pernet_operations tcpfsm_net_ops = {
 };
 
 /*
- * Init order: the table of tracked sockets, the event rings, the per-netns
+ * Init order: the event rings, the per-netns tables of tracked sockets,
  * counters and /proc files (for every existing netns, and from now on for
- * every new one), then the netlink family, then the probe, then the seed of
- * the gauges, which must see the probe already counting (seed.c). Exit in
- * reverse: the probe is detached and every running instance has returned,
- * the events it queued are sent, then the family goes, the per-netns state
- * and the table are freed.
+ * every new one), the notifier that ends the events subscriptions of
+ * released netlink sockets, then the netlink family, then the probe, then
+ * the seed of the gauges, which must see the probe already counting
+ * (seed.c). Exit in reverse: the probe is detached and every running
+ * instance has returned, the events it queued are sent, then the family
+ * and the notifier go, the per-netns state (subscriptions and tables
+ * included) is freed.
  */
 static int __init tcpfsm_init(void)
 {
 	int err;
 
-	err = tcpfsm_track_init();
-	if (err)
-		return err;
 	err = tcpfsm_events_init();
 	if (err)
-		goto err_track_fini;
+		return err;
 	err = register_pernet_subsys(&tcpfsm_net_ops);
 	if (err)
 		goto err_events_fini;
-	err = tcpfsm_netlink_register();
+	err = tcpfsm_events_subs_register();
 	if (err)
 		goto err_unregister_pernet;
+	err = tcpfsm_netlink_register();
+	if (err)
+		goto err_subs_unregister;
 	err = tcpfsm_probe_register();
 	if (err)
 		goto err_unregister_netlink;
@@ -139,12 +151,12 @@ err_unregister_probe:
 	tcpfsm_events_flush();
 err_unregister_netlink:
 	tcpfsm_netlink_unregister();
+err_subs_unregister:
+	tcpfsm_events_subs_unregister();
 err_unregister_pernet:
 	unregister_pernet_subsys(&tcpfsm_net_ops);
 err_events_fini:
 	tcpfsm_events_fini();
-err_track_fini:
-	tcpfsm_track_fini();
 	return err;
 }
 
@@ -153,9 +165,9 @@ static void __exit tcpfsm_exit(void)
 	tcpfsm_probe_unregister();
 	tcpfsm_events_flush();
 	tcpfsm_netlink_unregister();
+	tcpfsm_events_subs_unregister();
 	unregister_pernet_subsys(&tcpfsm_net_ops);
 	tcpfsm_events_fini();
-	tcpfsm_track_fini();
 }
 
 module_init(tcpfsm_init);

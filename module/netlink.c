@@ -53,6 +53,14 @@ static const struct genl_ops tcpfsm_nl_ops[] = {
 		.maxattr	= TCPFSM_A_TIMEWAIT_LIMIT,
 		.flags		= GENL_ADMIN_PERM,
 	},
+	{
+		.cmd	= TCPFSM_CMD_EVENTS_SUBSCRIBE,
+		.doit	= tcpfsm_nl_events_subscribe_doit,
+	},
+	{
+		.cmd	= TCPFSM_CMD_EVENTS_UNSUBSCRIBE,
+		.doit	= tcpfsm_nl_events_unsubscribe_doit,
+	},
 };
 
 /* transition events carry addresses: CAP_NET_ADMIN in the netns's userns */
@@ -71,9 +79,6 @@ struct genl_family tcpfsm_nl_family __ro_after_init = {
 	.n_ops		= ARRAY_SIZE(tcpfsm_nl_ops),
 	.mcgrps		= tcpfsm_nl_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(tcpfsm_nl_mcgrps),
-#ifdef COMPAT_HAVE_GENL_BIND
-	.bind		= tcpfsm_events_bind,
-#endif
 };
 
 /**
@@ -270,7 +275,7 @@ static int tcpfsm_nl_put_tracking(struct sk_buff *skb,
 			      TCPFSM_A_STATS_PAD) ||
 	    nla_put_u64_64bit(skb, TCPFSM_A_STATS_UNTRACKED, snap->sum.untracked,
 			      TCPFSM_A_STATS_PAD) ||
-	    nla_put_u32(skb, TCPFSM_A_STATS_TRACK_SIZE, tcpfsm_track_size()) ||
+	    nla_put_u32(skb, TCPFSM_A_STATS_TRACK_SIZE, snap->track_size) ||
 	    nla_put_u64_64bit(skb, TCPFSM_A_STATS_TIMEWAIT_CREATED,
 			      snap->timewait_created, TCPFSM_A_STATS_PAD))
 		return -EMSGSIZE;

@@ -5,8 +5,8 @@
  * This runs on every state change of every TCP socket of the machine,
  * from softirq or from process context with preemption disabled. It takes
  * no lock, allocates nothing and writes only this CPU's counters; while
- * somebody listens to the events group in its netns it also fills a slot
- * of this CPU's event ring (events.c).
+ * a socket of its netns is subscribed to the events group it also fills a
+ * slot of this CPU's event ring (events.c).
  */
 #include <linux/tracepoint.h>
 #include <net/sock.h>
@@ -32,25 +32,16 @@ static void tcpfsm_probe(void *data, const struct sock *sk,
 	/* NULL while the netns is being set up or torn down */
 	tn = tcpfsm_pernet(sock_net(sk));
 	stats = likely(tn) ? READ_ONCE(tn->probe_stats) : NULL;
-	/* the table is global: a socket of a dying netns still leaves it */
-	tcpfsm_track(sk, stats, oldstate, newstate, &d);
 	if (unlikely(!stats))
 		return;
+	tcpfsm_track(sk, tn, stats, oldstate, newstate, &d);
 	this_cpu_inc(stats->trans[tcpfsm_idx(oldstate)][tcpfsm_idx(newstate)]);
-	/*
-	 * Listeners of the group in any netns: the kernel keeps no count per
-	 * netns. Whether this netns has any, the sender finds out (events.c);
-	 * an event of a quiet netns still uses its sequence number, so that a
-	 * listener whose full buffer made it look quiet sees the gap.
-	 */
-	if (unlikely(genl_has_listeners(&tcpfsm_nl_family, sock_net(sk),
-					TCPFSM_NLGRP_EVENTS))) {
-		if (tcpfsm_events_quiet(tn))
-			this_cpu_inc(stats->ev_seq);
-		else
-			tcpfsm_event_record(sk, sock_net(sk), stats, oldstate,
-					    newstate, &d);
-	}
+	/* a subscriber in this netns, and the group joined somewhere */
+	if (unlikely(tcpfsm_events_wanted(tn)) &&
+	    genl_has_listeners(&tcpfsm_nl_family, sock_net(sk),
+			       TCPFSM_NLGRP_EVENTS))
+		tcpfsm_event_record(sk, sock_net(sk), stats, oldstate, newstate,
+				    &d);
 }
 
 static void tcpfsm_find_tp(struct tracepoint *tp, void *priv)

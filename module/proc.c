@@ -107,7 +107,7 @@ static int tcpfsm_counters_show(struct seq_file *seq, void *v)
 		return -ENOMEM;
 	seq_printf(seq, "tracked %lld\n", snap->sum.tracked);
 	seq_printf(seq, "untracked %llu\n", snap->sum.untracked);
-	seq_printf(seq, "track_size %u\n", tcpfsm_track_size());
+	seq_printf(seq, "track_size %u\n", snap->track_size);
 	seq_printf(seq, "timewait %lld\n", snap->timewait);
 	seq_printf(seq, "timewait_created %llu\n", snap->timewait_created);
 	seq_printf(seq, "events_sent %llu\n", snap->sum.ev_sent);

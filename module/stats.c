@@ -205,6 +205,7 @@ struct tcpfsm_snapshot *tcpfsm_snapshot(struct net *net)
 		refcount_read(&net->ipv4.tcp_death_row.tw_refcount) - 1;
 	snap->new_syn_recv = tcpfsm_count_reqsk(net);
 	snap->timewait_created = tcpfsm_timewait_created(net);
+	snap->track_size = tcpfsm_track_size(tn);
 
 	snap->current_nr[tcpfsm_idx(TCP_TIME_WAIT)] = snap->timewait;
 	return snap;

@@ -83,17 +83,34 @@ struct tcpfsm_pcpu {
  * @base: per-state gauge offsets; the number of sockets in state s is
  *	@base[s] plus the net flow into s read from the matrix (see seed.c)
  * @proc_dir: /proc/net/tcpfsm of this netns
- * @ev_quiet_until: jiffies until which the netns is quiet (events.c)...
- * @ev_quiet_binds: ...unless the events group was joined since this count
+ * @ev_subs: sockets subscribed to the events of this netns (events.c),
+ *	under tcpfsm_ev_subs_lock
+ * @ev_nr_subs: their number; the probe records events while it is not 0
+ * @track: the table of this netns's tracked sockets
  * @tw_created_base: timewait sockets the netns had created before load
  */
+struct tcpfsm_bucket;
+
+/**
+ * struct tcpfsm_table - the tracked sockets of one netns (track.c)
+ * @b: the buckets, or NULL: time in state off
+ * @bits: log2 of the number of buckets
+ * @size: sockets it can hold
+ */
+struct tcpfsm_table {
+	struct tcpfsm_bucket *b;
+	unsigned int bits;
+	unsigned int size;
+};
+
 struct tcpfsm_net {
 	struct tcpfsm_pcpu __percpu *probe_stats;
 	struct tcpfsm_pcpu __percpu *stats;
 	s64 base[TCPFSM_NR_STATES];
 	struct proc_dir_entry *proc_dir;
-	unsigned long ev_quiet_until;
-	unsigned long ev_quiet_binds;
+	struct list_head ev_subs;
+	unsigned int ev_nr_subs;
+	struct tcpfsm_table track;
 	u64 tw_created_base;
 };
 
@@ -108,6 +125,7 @@ struct tcpfsm_net {
  * @timewait: timewait sockets now (TIME_WAIT and FIN_WAIT2 substates)
  * @new_syn_recv: request sockets (half-open connections) now
  * @timewait_created: timewait sockets created since load
+ * @track_size: sockets the netns's table can hold
  */
 struct tcpfsm_snapshot {
 	struct tcpfsm_pcpu sum;
@@ -117,6 +135,7 @@ struct tcpfsm_snapshot {
 	s64 timewait;
 	s64 new_syn_recv;
 	u64 timewait_created;
+	unsigned int track_size;
 };
 
 /**
@@ -202,41 +221,35 @@ void tcpfsm_netlink_unregister(void);
 int tcpfsm_events_init(void);
 void tcpfsm_events_flush(void);
 void tcpfsm_events_fini(void);
+void tcpfsm_events_init_net(struct tcpfsm_net *tn);
+int tcpfsm_events_subs_register(void);
+void tcpfsm_events_subs_unregister(void);
 void tcpfsm_events_exit_net(struct net *net);
 void tcpfsm_event_record(const struct sock *sk, struct net *net,
 			 struct tcpfsm_pcpu __percpu *stats, int old, int new,
 			 const struct tcpfsm_dwell *d);
-int tcpfsm_events_bind(int mcgrp);
-
-extern atomic_long_t tcpfsm_ev_binds;
 
 /**
- * tcpfsm_events_quiet() - whether nobody listened in @tn's netns just now
+ * tcpfsm_events_wanted() - whether a socket of @tn's netns asked for events
  * @tn: the netns
  *
- * Set by the sender when a batch of the netns reached nobody, for
- * TCPFSM_EV_QUIET, and ended early by any join of the group (see
- * events.c). Kernels that do not report joins are never quiet.
+ * Written only when a socket subscribes or goes away: read-mostly for the
+ * probe.
  *
- * Return: true if the probe should record nothing for the netns.
+ * Return: true if the probe should record the events of the netns.
  */
-static inline bool tcpfsm_events_quiet(const struct tcpfsm_net *tn)
+static inline bool tcpfsm_events_wanted(const struct tcpfsm_net *tn)
 {
-#ifdef COMPAT_HAVE_GENL_BIND
-	return READ_ONCE(tn->ev_quiet_binds) ==
-	       (unsigned long)atomic_long_read(&tcpfsm_ev_binds) &&
-	       time_before(jiffies, READ_ONCE(tn->ev_quiet_until));
-#else
-	return false;
-#endif
+	return READ_ONCE(tn->ev_nr_subs);
 }
 
-int tcpfsm_track_init(void);
-void tcpfsm_track_fini(void);
-void tcpfsm_track(const struct sock *sk, struct tcpfsm_pcpu __percpu *stats,
-		  int old, int new, struct tcpfsm_dwell *d);
+void tcpfsm_track_init_net(struct net *net, struct tcpfsm_net *tn);
+void tcpfsm_track_exit_net(struct tcpfsm_net *tn);
+void tcpfsm_track(const struct sock *sk, struct tcpfsm_net *tn,
+		  struct tcpfsm_pcpu __percpu *stats, int old, int new,
+		  struct tcpfsm_dwell *d);
 bool tcpfsm_track_since(const struct sock *sk, u64 *since);
-unsigned int tcpfsm_track_size(void);
+unsigned int tcpfsm_track_size(const struct tcpfsm_net *tn);
 int tcpfsm_dwell_state(int i);
 unsigned int tcpfsm_dwell_bucket(u64 ns);
 u64 tcpfsm_timewait_created(struct net *net);

@@ -2,25 +2,34 @@
 /*
  * tcpfsm: time in state.
  *
- * A fixed table, allocated at load, remembers when each tracked TCP socket
- * entered its current state; the probe turns the time between two of its
- * transitions into a sample of the per-netns, per-CPU log2 histogram of the
- * state it left. The table is keyed by the socket's address: a socket's
- * transitions are serialised by its lock, so only the CPU handling it reads
- * or writes its slot, and a slot is taken with one cmpxchg() and handed
- * back on the transition to CLOSE, which every TCP socket makes before it
- * is freed. No lock, no allocation: a socket that finds its bucket full
- * at birth is counted as untracked.
+ * A fixed table per network namespace, allocated with the netns (or at
+ * load), remembers when each tracked TCP socket of the netns entered its
+ * current state; the probe turns the time between two of its transitions
+ * into a sample of the per-netns, per-CPU log2 histogram of the state it
+ * left. The table is keyed by the socket's address: a socket's transitions
+ * are serialised by its lock, so only the CPU handling it reads or writes
+ * its slot, and a slot is taken with one cmpxchg() and handed back on the
+ * transition to CLOSE, which every TCP socket makes before it is freed. No
+ * lock, no allocation: a socket that finds its bucket full at birth is
+ * counted as untracked.
+ *
+ * One table per netns, so that no netns can take the slots of another: a
+ * tenant that opens many sockets fills its own table only. The initial
+ * netns's has track_sockets slots, every other netns's
+ * track_netns_sockets, charged to the memory cgroup of whoever creates
+ * the netns (kernel precedent: net.ipv4.tcp_child_ehash_entries).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/hash.h>
 #include <linux/log2.h>
 #include <linux/slab.h>
+#include <net/sock.h>
 
 #include "tcpfsm.h"
 
 #define TCPFSM_TRACK_DEFAULT	65536
+#define TCPFSM_TRACK_NETNS_DEFAULT	1024
 #define TCPFSM_TRACK_MIN	64
 #define TCPFSM_TRACK_MAX	(16U << 20)
 #define TCPFSM_SLOTS		4	/* per bucket: one cache line */
@@ -35,13 +44,19 @@ static struct tcpfsm_pow2_param tcpfsm_track_sockets = {
 	.max = TCPFSM_TRACK_MAX, .zero_ok = true, .unit = "sockets",
 };
 
-static struct tcpfsm_bucket *tcpfsm_table __read_mostly;
-static unsigned int tcpfsm_table_bits __read_mostly;
+static struct tcpfsm_pow2_param tcpfsm_track_netns_sockets = {
+	.val = TCPFSM_TRACK_NETNS_DEFAULT, .min = TCPFSM_TRACK_MIN,
+	.max = TCPFSM_TRACK_MAX, .zero_ok = true, .unit = "sockets",
+};
 
 module_param_cb(track_sockets, &tcpfsm_pow2_param_ops, &tcpfsm_track_sockets,
 		0444);
 MODULE_PARM_DESC(track_sockets,
-		 "Sockets whose time in state is tracked (0: off; 64 to 16M, a power of 2; default 65536, 1 MiB)");
+		 "Sockets of the initial network namespace whose time in state is tracked (0: off; 64 to 16M, a power of 2; default 65536, 1 MiB)");
+module_param_cb(track_netns_sockets, &tcpfsm_pow2_param_ops,
+		&tcpfsm_track_netns_sockets, 0444);
+MODULE_PARM_DESC(track_netns_sockets,
+		 "The same for each other network namespace, in a table of its own (0: off; 64 to 16M, a power of 2; default 1024, 16 KiB)");
 
 /* The states with a histogram, in the order of their histograms */
 static const u8 tcpfsm_dwell_states[TCPFSM_NR_DWELL] = {
@@ -96,9 +111,11 @@ static void tcpfsm_dwell_add(struct tcpfsm_pcpu __percpu *stats, int state,
 	this_cpu_add(stats->dwell_sum_ns[i], ns);
 }
 
-static struct tcpfsm_bucket *tcpfsm_bucket_of(const struct sock *sk)
+static struct tcpfsm_bucket *tcpfsm_bucket_of(struct tcpfsm_bucket *table,
+					      const struct tcpfsm_table *t,
+					      const struct sock *sk)
 {
-	return &tcpfsm_table[hash_ptr(sk, tcpfsm_table_bits)];
+	return &table[hash_ptr(sk, t->bits)];
 }
 
 /* The slot of @sk in @b, or -1. */
@@ -139,50 +156,49 @@ static bool tcpfsm_birth(int old, int new)
 /**
  * tcpfsm_track() - account a transition in the table (probe context)
  * @sk: the socket, locked by the caller of the tracepoint
- * @stats: its netns's counters, or NULL while the netns is set up or torn
- *	down (the socket still leaves the table on CLOSE)
+ * @tn: its netns, between .init and .pre_exit
+ * @stats: its netns's counters
  * @old: old state
  * @new: new state
  * @d: filled in: when, and how long @sk was in @old if known
  */
-void tcpfsm_track(const struct sock *sk, struct tcpfsm_pcpu __percpu *stats,
-		  int old, int new, struct tcpfsm_dwell *d)
+void tcpfsm_track(const struct sock *sk, struct tcpfsm_net *tn,
+		  struct tcpfsm_pcpu __percpu *stats, int old, int new,
+		  struct tcpfsm_dwell *d)
 {
+	/* pairs with tcpfsm_track_init_net(): @bits is set */
+	struct tcpfsm_bucket *table = smp_load_acquire(&tn->track.b);
 	struct tcpfsm_bucket *b;
 	int i;
 
 	d->ns = TCPFSM_DWELL_UNKNOWN;
-	if (!tcpfsm_table) {
+	if (!table) {
 		d->now = 0;
 		return;
 	}
 	d->now = ktime_get_ns();
-	b = tcpfsm_bucket_of(sk);
+	b = tcpfsm_bucket_of(table, &tn->track, sk);
 	i = tcpfsm_slot_find(b, sk);
 	if (i < 0) {
 		if (new == TCP_CLOSE)
 			return;
-		if (tcpfsm_slot_claim(b, sk, d->now)) {
-			if (stats)
-				this_cpu_inc(stats->tracked);
-		} else if (stats && tcpfsm_birth(old, new)) {
+		if (tcpfsm_slot_claim(b, sk, d->now))
+			this_cpu_inc(stats->tracked);
+		else if (tcpfsm_birth(old, new))
 			this_cpu_inc(stats->untracked);
-		}
 		return;
 	}
 	if (old == new)		/* FIN_WAIT2 -> FIN_WAIT2: still in it */
 		return;
 	d->ns = d->now - READ_ONCE(b->since[i]);
-	if (stats)
-		tcpfsm_dwell_add(stats, old, d->ns);
+	tcpfsm_dwell_add(stats, old, d->ns);
 	if (new != TCP_CLOSE) {
 		WRITE_ONCE(b->since[i], d->now);
 		return;
 	}
 	/* the slot is free once the socket's last use of it is done */
 	smp_store_release(&b->sk[i], 0);
-	if (stats)
-		this_cpu_dec(stats->tracked);
+	this_cpu_dec(stats->tracked);
 }
 
 /**
@@ -194,12 +210,13 @@ void tcpfsm_track(const struct sock *sk, struct tcpfsm_pcpu __percpu *stats,
  */
 bool tcpfsm_track_since(const struct sock *sk, u64 *since)
 {
+	const struct tcpfsm_table *t = &tcpfsm_pernet(sock_net(sk))->track;
 	const struct tcpfsm_bucket *b;
 	int i;
 
-	if (!tcpfsm_table)
+	if (!t->b)
 		return false;
-	b = tcpfsm_bucket_of(sk);
+	b = tcpfsm_bucket_of(t->b, t, sk);
 	i = tcpfsm_slot_find(b, sk);
 	if (i < 0)
 		return false;
@@ -210,41 +227,51 @@ bool tcpfsm_track_since(const struct sock *sk, u64 *since)
 }
 
 /**
- * tcpfsm_track_size() - capacity of the table
+ * tcpfsm_track_size() - capacity of a netns's table
+ * @tn: the netns
  *
- * Return: sockets the table can hold, 0 if tracking is off.
+ * Return: sockets the table can hold, 0 if tracking is off there.
  */
-unsigned int tcpfsm_track_size(void)
+unsigned int tcpfsm_track_size(const struct tcpfsm_net *tn)
 {
-	return tcpfsm_table ? tcpfsm_track_sockets.val : 0;
+	return tn->track.b ? tn->track.size : 0;
 }
 
 /**
- * tcpfsm_track_init() - allocate the table (track_sockets, set at load)
+ * tcpfsm_track_init_net() - allocate the table of a netns
+ * @net: the netns
+ * @tn: its state
  *
- * Return: 0 or -ENOMEM.
+ * A netns without memory for its table runs without time in state (its
+ * track_size says 0) rather than failing: telemetry must not stop a
+ * container from starting.
  */
-int tcpfsm_track_init(void)
+void tcpfsm_track_init_net(struct net *net, struct tcpfsm_net *tn)
 {
-	unsigned int nbuckets = tcpfsm_track_sockets.val / TCPFSM_SLOTS;
+	unsigned int size = net_eq(net, &init_net) ?
+			    tcpfsm_track_sockets.val :
+			    tcpfsm_track_netns_sockets.val;
+	unsigned int nbuckets = size / TCPFSM_SLOTS;
+	struct tcpfsm_bucket *b;
 
 	if (!nbuckets)
-		return 0;
-	tcpfsm_table = kvcalloc(nbuckets, sizeof(*tcpfsm_table), GFP_KERNEL);
-	if (!tcpfsm_table) {
-		pr_err("no memory for a table of %u sockets (track_sockets)\n",
-		       tcpfsm_track_sockets.val);
-		return -ENOMEM;
-	}
-	tcpfsm_table_bits = ilog2(nbuckets);
-	return 0;
+		return;
+	/* a power of 2 of cache lines: no slab rounding */
+	b = kvcalloc(nbuckets, sizeof(*b), GFP_KERNEL_ACCOUNT);
+	if (!b)		/* the allocator says so in the kernel log */
+		return;
+	tn->track.bits = ilog2(nbuckets);
+	tn->track.size = size;
+	/* the size before the table: pairs with tcpfsm_track() */
+	smp_store_release(&tn->track.b, b);
 }
 
 /**
- * tcpfsm_track_fini() - free the table, once the probe is detached
+ * tcpfsm_track_exit_net() - free the table of a netns
+ * @tn: its state; the probe no longer uses it (see tcpfsm_net_pre_exit())
  */
-void tcpfsm_track_fini(void)
+void tcpfsm_track_exit_net(struct tcpfsm_net *tn)
 {
-	kvfree(tcpfsm_table);
-	tcpfsm_table = NULL;
+	kvfree(tn->track.b);
+	tn->track.b = NULL;
 }

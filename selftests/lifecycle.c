@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -494,19 +496,22 @@ TEST_F_TIMEOUT(lifecycle, load_unload_churn, 60)
 #define BIG_TABLE	(1 << 20)	/* 16 MiB of slots */
 
 /*
- * track_table: module/track.c's table is fixed at load. Filled past its
- * size, every socket born (a listener, TABLE_PAIRS clients and children)
- * is either tracked or counted as untracked, exactly; all leave it on
- * CLOSE; a big table is given back on unload; a bad size (of the table or
- * of the event rings) refuses the load with the reason in the kernel log.
+ * track_table: module/track.c's table of a netns is fixed when the netns
+ * is made (or at load); this test's netns is not the initial one, so
+ * track_netns_sockets sizes it. Filled past its size, every socket born (a
+ * listener, TABLE_PAIRS clients and children) is either tracked or counted
+ * as untracked, exactly; all leave it on CLOSE; a big table is given back
+ * on unload; a bad size (of the tables or of the event rings) refuses the
+ * load with the reason in the kernel log.
  */
 TEST_F_TIMEOUT(lifecycle, track_table, 120)
 {
 	struct rlimit nofile = { 4 * TABLE_PAIRS, 4 * TABLE_PAIRS };
 	static const char * const bad[] = {
 		"track_sockets=5", "track_sockets=abc", "track_sockets=-1",
-		"track_sockets=33554432", "events_ring=0", "events_ring=32",
-		"events_ring=131072",
+		"track_sockets=33554432", "track_netns_sockets=5",
+		"track_netns_sockets=33554432", "events_ring=0",
+		"events_ring=32", "events_ring=131072",
 	};
 	int lfd, c[TABLE_PAIRS], s[TABLE_PAIRS], i;
 	int64_t tracked, untracked, deadline;
@@ -520,7 +525,7 @@ TEST_F_TIMEOUT(lifecycle, track_table, 120)
 			TH_LOG("%s", bad[i]);
 	ASSERT_NE(0, kmsg_check(self->kmsg_fd));	/* the reasons */
 
-	ASSERT_EQ(0, module_load_params(self->ko_fd, "track_sockets=64"));
+	ASSERT_EQ(0, module_load_params(self->ko_fd, "track_netns_sockets=64"));
 	ASSERT_EQ(SMALL_TABLE, tcpfsm_counter("track_size"));
 	lfd = tcpfsm_listen(AF_INET, TABLE_PAIRS, &a);
 	ASSERT_LE(0, lfd);
@@ -554,7 +559,8 @@ TEST_F_TIMEOUT(lifecycle, track_table, 120)
 
 	/* a big table is vmalloc()ed at load and given back at unload */
 	vmalloc0 = tcpfsm_meminfo_kb("VmallocUsed");
-	ASSERT_EQ(0, module_load_params(self->ko_fd, "track_sockets=1048576"));
+	ASSERT_EQ(0, module_load_params(self->ko_fd,
+					"track_netns_sockets=1048576"));
 	ASSERT_EQ(BIG_TABLE, tcpfsm_counter("track_size"));
 	vmalloc1 = tcpfsm_meminfo_kb("VmallocUsed");
 	ASSERT_EQ(0, module_unload());
@@ -563,6 +569,115 @@ TEST_F_TIMEOUT(lifecycle, track_table, 120)
 	       vmalloc0, BIG_TABLE, vmalloc1, vmalloc2);
 	ASSERT_LE(vmalloc0 + BIG_TABLE * 16 / 1024, vmalloc1);
 	ASSERT_GT(vmalloc0 + 1024, vmalloc2);
+	ASSERT_EQ(0, kmsg_check(self->kmsg_fd));
+}
+
+#define FAIR_TABLE	4096
+#define TENANT_UID	65534
+#define TENANT_NETNS	4
+#define TENANT_LISTENERS	1100	/* per netns: 4,400 > FAIR_TABLE */
+
+/*
+ * The tenant of track_fair, in a child: an unprivileged user holding
+ * TENANT_LISTENERS listeners in each of TENANT_NETNS network namespaces
+ * of its own (each listener a tracked socket), until told to stop. Exit
+ * status 0, or the step that failed.
+ */
+static int tenant_hold(int ready, int done)
+{
+	struct rlimit nofile = { 2 * TENANT_NETNS * TENANT_LISTENERS,
+				 2 * TENANT_NETNS * TENANT_LISTENERS };
+	gid_t gid = TENANT_UID;
+	struct tcpfsm_addr a;
+	int i, j;
+	char c;
+
+	if (setrlimit(RLIMIT_NOFILE, &nofile))
+		return 10;
+	if (setgroups(1, &gid) || setresgid(gid, gid, gid) ||
+	    setresuid(TENANT_UID, TENANT_UID, TENANT_UID))
+		return 11;
+	if (unshare(CLONE_NEWUSER))
+		return 12;
+	for (i = 0; i < TENANT_NETNS; i++) {
+		if (tcpfsm_netns_new())
+			return 13;
+		for (j = 0; j < TENANT_LISTENERS; j++)
+			if (tcpfsm_listen(AF_INET, 1, &a) < 0)
+				return 14;
+	}
+	if (write(ready, "x", 1) != 1)
+		return 15;
+	return read(done, &c, 1) == 1 ? 0 : 16;
+}
+
+/*
+ * track_fair: one netns must not take the time-in-state table away from
+ * another. An unprivileged tenant holds more tracked sockets in namespaces
+ * of its own than a whole table holds; then every socket born in this
+ * netns (a listener, TABLE_PAIRS clients and children) is still tracked:
+ * each netns has a table of its own (module/track.c). With one table for
+ * all (before), most of them were untracked.
+ */
+TEST_F_TIMEOUT(lifecycle, track_fair, 180)
+{
+	struct rlimit nofile = { 4 * TABLE_PAIRS, 4 * TABLE_PAIRS };
+	int lfd, c[TABLE_PAIRS], s[TABLE_PAIRS], i, status;
+	int ready[2], done[2];
+	int64_t tracked, untracked;
+	struct tcpfsm_addr a;
+	pid_t pid;
+	char ch;
+
+	ASSERT_EQ(0, module_load_params(self->ko_fd,
+					"track_sockets=4096 track_netns_sockets=4096"));
+	ASSERT_EQ(FAIR_TABLE, tcpfsm_counter("track_size"));
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(done));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		close(ready[0]);
+		close(done[1]);
+		_exit(tenant_hold(ready[1], done[0]));
+	}
+	close(ready[1]);
+	close(done[0]);
+	if (read(ready[0], &ch, 1) != 1) {
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 12)
+			SKIP(return, "no unprivileged user namespaces here");
+		ASSERT_EQ(0, WEXITSTATUS(status));
+	}
+
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &nofile));
+	lfd = tcpfsm_listen(AF_INET, TABLE_PAIRS, &a);
+	ASSERT_LE(0, lfd);
+	for (i = 0; i < TABLE_PAIRS; i++) {
+		c[i] = tcpfsm_connect(&a, false);
+		ASSERT_LE(0, c[i]);
+		s[i] = tcpfsm_accept(lfd);
+		ASSERT_LE(0, s[i]);
+	}
+	tracked = tcpfsm_counter("tracked");
+	untracked = tcpfsm_counter("untracked");
+	TH_LOG("tenant holds %d listeners in %d namespaces; here %d sockets born: %lld tracked, %lld untracked",
+	       TENANT_NETNS * TENANT_LISTENERS, TENANT_NETNS,
+	       1 + 2 * TABLE_PAIRS, (long long)tracked, (long long)untracked);
+	ASSERT_EQ(1, write(done[1], "x", 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(0, untracked);
+	ASSERT_EQ(1 + 2 * TABLE_PAIRS, tracked);
+
+	for (i = 0; i < TABLE_PAIRS; i++) {
+		ASSERT_EQ(0, close(c[i]));
+		ASSERT_EQ(0, tcpfsm_recv(s[i], &ch, 1));
+		ASSERT_EQ(0, close(s[i]));
+	}
+	ASSERT_EQ(0, close(lfd));
+	ASSERT_EQ(0, module_unload());
 	ASSERT_EQ(0, kmsg_check(self->kmsg_fd));
 }
 

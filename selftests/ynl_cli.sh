@@ -242,7 +242,7 @@ done
 [ "$rc" = 0 ] || { echo "# exit $status:"; printf '%s\n' "$out" | sed 's/^/# /'; }
 result "$rc" "--do state-get state-id 13 refused with the range extack"
 
-# events: the YNL library subscribes to the group and decodes the
+# events: the YNL library joins the group, subscribes and decodes the
 # transitions of one more connection, per socket in the order they happened
 # (that of their timestamps: a socket's transitions are serialised by its
 # lock); the other traffic above is idle, and told apart by its ports
@@ -256,6 +256,8 @@ from lib import YnlFamily
 
 ynl = YnlFamily(def_path=sys.argv[2], schema=sys.argv[3])
 ynl.ntf_subscribe("events")
+# the module records the events of a netns for its subscribed sockets only
+ynl.do("events-subscribe", {})
 
 l = socket.socket()
 l.bind(("127.0.0.1", 0))

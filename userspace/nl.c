@@ -1049,6 +1049,7 @@ struct reply_ctx {
 	void *arg;
 	struct tcpfsm_err *e;
 	bool dump;		/* replies until NLMSG_DONE, maybe none */
+	bool ack_only;		/* no reply, only the ack */
 	bool replied;
 	bool failed;		/* the reply did not parse */
 };
@@ -1058,7 +1059,7 @@ static int reply_data_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct reply_ctx *c = data;
 
-	if (nlh->nlmsg_type != c->type || c->failed)
+	if (nlh->nlmsg_type != c->type || c->failed || !c->parse)
 		return MNL_CB_OK;
 	c->replied = true;
 	if (c->parse(nlh, c->arg, c->e) < 0)
@@ -1116,7 +1117,7 @@ static int nl_talk(struct tcpfsm_nl *nl, const struct nlmsghdr *nlh,
 	}
 	if (c->failed)
 		return -1;
-	if (!c->replied && !c->dump)
+	if (!c->replied && !c->dump && !c->ack_only)
 		return set_err(c->e, TCPFSM_ERR_MISSING, 0, "a reply");
 	return 0;
 }
@@ -1410,6 +1411,26 @@ int tcpfsm_nl_get_timewait(struct tcpfsm_nl *nl, uint32_t limit,
 	return 0;
 }
 
+/* TCPFSM_CMD_EVENTS_SUBSCRIBE, for the events of the socket's netns */
+static int nl_subscribe(struct tcpfsm_nl *nl, struct tcpfsm_err *e)
+{
+	char req[TCPFSM_NL_REQSIZE] = { 0 };
+	struct reply_ctx c = { .type = nl->family.id, .e = e, .ack_only = true };
+	struct nlmsghdr *nlh;
+
+	nlh = genl_request(nl, req, nl->family.id, TCPFSM_CMD_EVENTS_SUBSCRIBE,
+			   TCPFSM_FAMILY_VERSION);
+	if (nl_talk(nl, nlh, &c) == 0)
+		return 0;
+	/* a module before the op: joining the group was enough */
+	if (e->kind == TCPFSM_ERR_KERNEL && e->code == EOPNOTSUPP) {
+		err_init(e, "monitor");
+		return 0;
+	}
+	admin_hint(e, "the events carry addresses");
+	return -1;
+}
+
 /**
  * tcpfsm_nl_join_events() - join the multicast group "events"
  * @nl: an open socket, of tcpfsm_nl_open()
@@ -1421,6 +1442,9 @@ int tcpfsm_nl_get_timewait(struct tcpfsm_nl *nl, uint32_t limit,
  * to report a full buffer to the sender (NETLINK_BROADCAST_ERROR): the
  * module then counts what it could not deliver as events-lost-rcvbuf,
  * where it would otherwise take the full buffer for nobody listening.
+ * Then the socket subscribes to the events of its netns
+ * (TCPFSM_CMD_EVENTS_SUBSCRIBE), without which the module records none; a
+ * module older than that op sends them to every member of the group.
  *
  * Return: 0, or -1.
  */
@@ -1445,7 +1469,7 @@ int tcpfsm_nl_join_events(struct tcpfsm_nl *nl, struct tcpfsm_err *e)
 				       "the events carry addresses");
 		return sys_err(e, errno);
 	}
-	return 0;
+	return nl_subscribe(nl, e);
 }
 
 /**
