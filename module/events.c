@@ -35,8 +35,7 @@
 #include <net/inet_sock.h>
 #include <net/sock.h>
 
-#include "genl.h"
-#include "tcpfsm.h"
+#include "events.h"
 
 #define TCPFSM_EV_RING_DEFAULT	1024
 

@@ -10,7 +10,7 @@
 
 #include <linux/module.h>
 
-#include "tcpfsm.h"
+#include "events.h"
 
 unsigned int tcpfsm_net_id __read_mostly;
 

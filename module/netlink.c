@@ -12,6 +12,7 @@
 
 #include "genl.h"
 #include "tcpfsm.h"
+#include "track.h"
 
 /* TCPFSM_CMD_STATE_GET - do */
 static const struct nla_policy tcpfsm_state_get_nl_policy[TCPFSM_A_STATS_STATE_ID + 1] = {

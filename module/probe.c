@@ -11,8 +11,7 @@
 #include <linux/tracepoint.h>
 #include <net/sock.h>
 
-#include "genl.h"
-#include "tcpfsm.h"
+#include "events.h"
 
 static struct tracepoint *tcpfsm_tp;
 
@@ -36,10 +35,7 @@ static void tcpfsm_probe(void *data, const struct sock *sk,
 		return;
 	tcpfsm_track(sk, tn, stats, oldstate, newstate, &d);
 	this_cpu_inc(stats->trans[tcpfsm_idx(oldstate)][tcpfsm_idx(newstate)]);
-	/* a subscriber in this netns, and the group joined somewhere */
-	if (unlikely(tcpfsm_events_wanted(tn)) &&
-	    genl_has_listeners(&tcpfsm_nl_family, sock_net(sk),
-			       TCPFSM_NLGRP_EVENTS))
+	if (tcpfsm_events_wanted(sock_net(sk), tn))
 		tcpfsm_event_record(sk, sock_net(sk), stats, oldstate, newstate,
 				    &d);
 }

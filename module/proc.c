@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 
 #include "tcpfsm.h"
+#include "track.h"
 
 /* "-" for a figure that does not exist */
 static void tcpfsm_put_num(struct seq_file *seq, bool exists, s64 v)

@@ -13,6 +13,7 @@
 
 #include "genl.h"
 #include "tcpfsm.h"
+#include "track.h"
 
 #define TCPFSM_TW_LIMIT	10	/* ports of each kind, by default */
 

@@ -13,6 +13,7 @@
 #include <net/sock.h>
 
 #include "tcpfsm.h"
+#include "track.h"
 
 static const char * const tcpfsm_state_names[] = {
 	[TCP_ESTABLISHED]	= "ESTABLISHED",

@@ -2,9 +2,11 @@
 /*
  * tcpfsm: per-netns counters of TCP state transitions.
  *
- * Internal interfaces between the parts of the module: the tracepoint
- * probe (probe.c), the per-netns counters (stats.c), the load-time seed of
- * the per-state gauges (seed.c) and the /proc/net/tcpfsm files (proc.c).
+ * Internal interfaces between the parts of the module: the per-netns
+ * state, the tracepoint probe (probe.c), the counters (stats.c), the
+ * load-time seed of the per-state gauges (seed.c), the /proc/net/tcpfsm
+ * files (proc.c) and the netlink family (netlink.c). The event stream and
+ * time in state have headers of their own, events.h and track.h.
  */
 #ifndef _TCPFSM_H
 #define _TCPFSM_H
@@ -44,16 +46,6 @@ static inline unsigned int tcpfsm_idx(int state)
 #define TCPFSM_NR_DWELL		8
 #define TCPFSM_NR_BUCKETS	40
 #define TCPFSM_DWELL_UNKNOWN	U64_MAX
-
-/**
- * struct tcpfsm_dwell - what the table says of a transition
- * @now: ktime_get_ns() at the transition, 0 if tracking is off
- * @ns: time spent in the old state, or TCPFSM_DWELL_UNKNOWN
- */
-struct tcpfsm_dwell {
-	u64 now;
-	u64 ns;
-};
 
 /*
  * What the probe writes: one per CPU per netns, never shared. The ev_
@@ -204,6 +196,7 @@ void tcpfsm_flow(u64 trans[TCPFSM_NR_STATES][TCPFSM_NR_STATES],
 		 u64 *entered, u64 *left);
 struct tcpfsm_snapshot *tcpfsm_snapshot(struct net *net);
 u64 tcpfsm_dwell_samples(const struct tcpfsm_snapshot *snap, int i);
+u64 tcpfsm_timewait_created(struct net *net);
 void tcpfsm_state_figures(const struct tcpfsm_snapshot *snap, int state,
 			  struct tcpfsm_figures *f);
 
@@ -217,42 +210,6 @@ int tcpfsm_nl_put_endpoints(struct sk_buff *skb,
 			    const struct tcpfsm_endpoints *e);
 int tcpfsm_netlink_register(void);
 void tcpfsm_netlink_unregister(void);
-
-int tcpfsm_events_init(void);
-void tcpfsm_events_flush(void);
-void tcpfsm_events_fini(void);
-void tcpfsm_events_init_net(struct tcpfsm_net *tn);
-int tcpfsm_events_subs_register(void);
-void tcpfsm_events_subs_unregister(void);
-void tcpfsm_events_exit_net(struct net *net);
-void tcpfsm_event_record(const struct sock *sk, struct net *net,
-			 struct tcpfsm_pcpu __percpu *stats, int old, int new,
-			 const struct tcpfsm_dwell *d);
-
-/**
- * tcpfsm_events_wanted() - whether a socket of @tn's netns asked for events
- * @tn: the netns
- *
- * Written only when a socket subscribes or goes away: read-mostly for the
- * probe.
- *
- * Return: true if the probe should record the events of the netns.
- */
-static inline bool tcpfsm_events_wanted(const struct tcpfsm_net *tn)
-{
-	return READ_ONCE(tn->ev_nr_subs);
-}
-
-void tcpfsm_track_init_net(struct net *net, struct tcpfsm_net *tn);
-void tcpfsm_track_exit_net(struct tcpfsm_net *tn);
-void tcpfsm_track(const struct sock *sk, struct tcpfsm_net *tn,
-		  struct tcpfsm_pcpu __percpu *stats, int old, int new,
-		  struct tcpfsm_dwell *d);
-bool tcpfsm_track_since(const struct sock *sk, u64 *since);
-unsigned int tcpfsm_track_size(const struct tcpfsm_net *tn);
-int tcpfsm_dwell_state(int i);
-unsigned int tcpfsm_dwell_bucket(u64 ns);
-u64 tcpfsm_timewait_created(struct net *net);
 
 int tcpfsm_probe_register(void);
 void tcpfsm_probe_unregister(void);

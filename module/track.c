@@ -26,7 +26,7 @@
 #include <linux/slab.h>
 #include <net/sock.h>
 
-#include "tcpfsm.h"
+#include "track.h"
 
 #define TCPFSM_TRACK_DEFAULT	65536
 #define TCPFSM_TRACK_NETNS_DEFAULT	1024
