@@ -2,10 +2,10 @@
 /*
  * tcpfsm: the generic netlink family "tcpfsm".
  *
- * The contract is Documentation/netlink/specs/tcpfsm.yaml. The policies and
- * the ops table below are what the kernel's ynl-gen-c.py makes of it, in
- * the struct genl_ops form that every supported kernel takes;
- * scripts/ynl.sh check keeps them in agreement with the spec.
+ * The contract is Documentation/netlink/specs/tcpfsm.yaml. The policies,
+ * the ops table and the family struct are generated from it into genl.c
+ * (scripts/ynl.sh gen); here are the handlers of get and state-get and
+ * what the other parts share to fill messages.
  */
 #include <net/inet_sock.h>
 #include <net/sock.h>
@@ -13,74 +13,6 @@
 #include "genl.h"
 #include "tcpfsm.h"
 #include "track.h"
-
-/* TCPFSM_CMD_STATE_GET - do */
-static const struct nla_policy tcpfsm_state_get_nl_policy[TCPFSM_A_STATS_STATE_ID + 1] = {
-	[TCPFSM_A_STATS_STATE_ID] = NLA_POLICY_RANGE(NLA_U8, 1, 12),
-};
-
-/* TCPFSM_CMD_CLOSEWAIT_GET - dump */
-static const struct nla_policy tcpfsm_closewait_get_nl_policy[TCPFSM_A_SOCKET_MIN_AGE_NS + 1] = {
-	[TCPFSM_A_SOCKET_MIN_AGE_NS] = { .type = NLA_U64, },
-};
-
-/* TCPFSM_CMD_TIMEWAIT_GET - do */
-static const struct nla_policy tcpfsm_timewait_get_nl_policy[TCPFSM_A_TIMEWAIT_LIMIT + 1] = {
-	[TCPFSM_A_TIMEWAIT_LIMIT] = NLA_POLICY_RANGE(NLA_U32, 1, 1000),
-};
-
-static const struct genl_ops tcpfsm_nl_ops[] = {
-	{
-		.cmd	= TCPFSM_CMD_GET,
-		.doit	= tcpfsm_nl_get_doit,
-	},
-	{
-		.cmd		= TCPFSM_CMD_STATE_GET,
-		.doit		= tcpfsm_nl_state_get_doit,
-		.policy		= tcpfsm_state_get_nl_policy,
-		.maxattr	= TCPFSM_A_STATS_STATE_ID,
-	},
-	{
-		.cmd		= TCPFSM_CMD_CLOSEWAIT_GET,
-		.dumpit		= tcpfsm_nl_closewait_get_dumpit,
-		.policy		= tcpfsm_closewait_get_nl_policy,
-		.maxattr	= TCPFSM_A_SOCKET_MIN_AGE_NS,
-		.flags		= GENL_ADMIN_PERM,
-	},
-	{
-		.cmd		= TCPFSM_CMD_TIMEWAIT_GET,
-		.doit		= tcpfsm_nl_timewait_get_doit,
-		.policy		= tcpfsm_timewait_get_nl_policy,
-		.maxattr	= TCPFSM_A_TIMEWAIT_LIMIT,
-		.flags		= GENL_ADMIN_PERM,
-	},
-	{
-		.cmd	= TCPFSM_CMD_EVENTS_SUBSCRIBE,
-		.doit	= tcpfsm_nl_events_subscribe_doit,
-	},
-	{
-		.cmd	= TCPFSM_CMD_EVENTS_UNSUBSCRIBE,
-		.doit	= tcpfsm_nl_events_unsubscribe_doit,
-	},
-};
-
-/* transition events carry addresses: CAP_NET_ADMIN in the netns's userns */
-static const struct genl_multicast_group tcpfsm_nl_mcgrps[] = {
-	[TCPFSM_NLGRP_EVENTS] = { .name = "events",
-				  .flags = GENL_MCAST_CAP_NET_ADMIN, },
-};
-
-struct genl_family tcpfsm_nl_family __ro_after_init = {
-	.name		= TCPFSM_FAMILY_NAME,
-	.version	= TCPFSM_FAMILY_VERSION,
-	.netnsok	= true,
-	.parallel_ops	= true,
-	.module		= THIS_MODULE,
-	.ops		= tcpfsm_nl_ops,
-	.n_ops		= ARRAY_SIZE(tcpfsm_nl_ops),
-	.mcgrps		= tcpfsm_nl_mcgrps,
-	.n_mcgrps	= ARRAY_SIZE(tcpfsm_nl_mcgrps),
-};
 
 /**
  * tcpfsm_endpoints_of() - the addresses and ports of a socket
