@@ -2,9 +2,11 @@
 /*
  * tcpfsm: requests that look at the sockets themselves, on demand: the
  * sockets in CLOSE_WAIT (closewait-get) and the timewait sockets by port
- * (timewait-get). Both walk the established hash of the caller's netns,
- * one bucket at a time under its lock, as inet_diag does; the probe is not
- * involved.
+ * (timewait-get). Both walk the established hash of the caller's netns
+ * as inet_diag does: under a bucket's lock only the walk itself (and, for
+ * the dump, a reference on up to TCPFSM_CW_BATCH sockets, whose messages
+ * are built after the lock is dropped), with cond_resched() between
+ * buckets; the probe is not involved.
  */
 #include <linux/sort.h>
 #include <net/inet_hashtables.h>
@@ -16,6 +18,22 @@
 #include "track.h"
 
 #define TCPFSM_TW_LIMIT	10	/* ports of each kind, by default */
+#define TCPFSM_CW_BATCH	16	/* sockets held at a time by the dump */
+
+/**
+ * struct tcpfsm_cw_ctx - where a closewait-get dump is, between its parts
+ * @bucket: the bucket of the established hash to walk next
+ * @seen: sockets of that bucket (of the netns, in CLOSE_WAIT) already sent
+ * @min_age: the request's min-age-ns, 0 for none
+ */
+struct tcpfsm_cw_ctx {
+	unsigned long bucket;
+	unsigned int seen;
+	u64 min_age;
+};
+
+static_assert(sizeof(struct tcpfsm_cw_ctx) <=
+	      sizeof_field(struct netlink_callback, ctx));
 
 /* One socket in CLOSE_WAIT, as one message of the dump. */
 static int tcpfsm_closewait_fill(struct sk_buff *skb,
@@ -55,12 +73,45 @@ static int tcpfsm_closewait_fill(struct sk_buff *skb,
 	return 0;
 }
 
+/*
+ * Up to TCPFSM_CW_BATCH sockets of bucket @bucket of @h in CLOSE_WAIT and
+ * in @net, after the first @skip of them, each with a reference.
+ * Return: how many; *@more if the bucket has others after them.
+ */
+static unsigned int tcpfsm_cw_collect(struct inet_hashinfo *h,
+				      unsigned long bucket,
+				      const struct net *net, unsigned int skip,
+				      struct sock **batch, bool *more)
+{
+	struct hlist_nulls_node *node;
+	unsigned int num = 0, n = 0;
+	struct sock *sk;
+
+	*more = false;
+	spin_lock_bh(inet_ehash_lockp(h, bucket));
+	sk_nulls_for_each(sk, node, &h->ehash[bucket].chain) {
+		if (sk->sk_state != TCP_CLOSE_WAIT ||
+		    !net_eq(sock_net(sk), net) || num++ < skip)
+			continue;
+		if (n == TCPFSM_CW_BATCH) {
+			*more = true;
+			break;
+		}
+		/* a socket being freed is not one to report */
+		if (refcount_inc_not_zero(&sk->sk_refcnt))
+			batch[n++] = sk;
+		else
+			num--;
+	}
+	spin_unlock_bh(inet_ehash_lockp(h, bucket));
+	return n;
+}
+
 /**
  * tcpfsm_nl_closewait_get_dumpit() - TCPFSM_CMD_CLOSEWAIT_GET: the sockets
  * of the caller's netns in CLOSE_WAIT
  * @skb: the reply being filled
- * @cb: the dump's state: cb->args[0] the next bucket, [1] the sockets of it
- *	already seen
+ * @cb: the dump's state, a struct tcpfsm_cw_ctx in cb->ctx
  *
  * Return: the length of @skb while there is more, 0 at the end, or a
  * negative errno.
@@ -68,46 +119,50 @@ static int tcpfsm_closewait_fill(struct sk_buff *skb,
 int tcpfsm_nl_closewait_get_dumpit(struct sk_buff *skb,
 				   struct netlink_callback *cb)
 {
+	struct tcpfsm_cw_ctx *ctx = (struct tcpfsm_cw_ctx *)cb->ctx;
 	struct net *net = sock_net(skb->sk);
 	struct inet_hashinfo *h = net->ipv4.tcp_death_row.hashinfo;
 	struct nlattr **attrs = compat_genl_dump_attrs(cb);
-	unsigned long bucket = cb->args[0], seen = cb->args[1], num = 0;
-	u64 min_age = 0, now = ktime_get_ns(), since, age;
+	struct sock *batch[TCPFSM_CW_BATCH];
+	u64 now = ktime_get_ns(), since, age;
+	unsigned int n, i;
+	bool more, known;
 	int err = 0;
 
-	if (attrs[TCPFSM_A_SOCKET_MIN_AGE_NS])
-		min_age = nla_get_u64(attrs[TCPFSM_A_SOCKET_MIN_AGE_NS]);
-	for (; bucket <= h->ehash_mask; bucket++, seen = 0) {
-		struct hlist_nulls_node *node;
-		struct sock *sk;
-		bool known;
-
-		if (hlist_nulls_empty(&h->ehash[bucket].chain))
-			continue;
-		num = 0;
-		spin_lock_bh(inet_ehash_lockp(h, bucket));
-		sk_nulls_for_each(sk, node, &h->ehash[bucket].chain) {
-			if (sk->sk_state != TCP_CLOSE_WAIT ||
-			    !net_eq(sock_net(sk), net))
-				continue;
-			if (num++ < seen)
-				continue;
-			known = tcpfsm_track_since(sk, &since);
-			age = known && now > since ? now - since : 0;
-			if (min_age && (!known || age < min_age))
-				continue;
-			err = tcpfsm_closewait_fill(skb, cb, sk, known, age);
-			if (err) {
-				num--;	/* again, in the next part */
-				break;
+	if (!ctx->bucket && !ctx->seen &&
+	    attrs[TCPFSM_A_SOCKET_MIN_AGE_NS])
+		ctx->min_age = nla_get_u64(attrs[TCPFSM_A_SOCKET_MIN_AGE_NS]);
+	for (; ctx->bucket <= h->ehash_mask; ctx->bucket++, ctx->seen = 0) {
+		if (hlist_nulls_empty(&h->ehash[ctx->bucket].chain))
+			goto next;
+		do {
+			n = tcpfsm_cw_collect(h, ctx->bucket, net, ctx->seen,
+					      batch, &more);
+			/* outside the bucket's lock: sock_i_ino() locks */
+			for (i = 0; i < n; i++) {
+				if (!err) {
+					known = tcpfsm_track_since(batch[i],
+								   &since);
+					age = known && now > since ?
+					      now - since : 0;
+					if (ctx->min_age &&
+					    (!known || age < ctx->min_age))
+						ctx->seen++;
+					else if (!tcpfsm_closewait_fill(skb, cb, batch[i],
+									known, age))
+						ctx->seen++;
+					else
+						err = -EMSGSIZE;
+				}
+				sock_put(batch[i]);
 			}
-		}
-		spin_unlock_bh(inet_ehash_lockp(h, bucket));
-		if (err)
-			break;
+			/* full: the rest of the bucket goes in the next part */
+			if (err)
+				return skb->len;
+		} while (more);
+next:
+		cond_resched();
 	}
-	cb->args[0] = bucket;
-	cb->args[1] = num;
 	return skb->len;
 }
 
@@ -164,7 +219,7 @@ static void tcpfsm_count_tw_ports(struct net *net, u32 *local, u32 *remote)
 
 	for (i = 0; i <= h->ehash_mask; i++) {
 		if (hlist_nulls_empty(&h->ehash[i].chain))
-			continue;
+			goto next;
 		spin_lock_bh(inet_ehash_lockp(h, i));
 		sk_nulls_for_each(sk, node, &h->ehash[i].chain) {
 			if (sk->sk_state != TCP_TIME_WAIT ||
@@ -175,6 +230,8 @@ static void tcpfsm_count_tw_ports(struct net *net, u32 *local, u32 *remote)
 			remote[ntohs(tw->tw_dport)]++;
 		}
 		spin_unlock_bh(inet_ehash_lockp(h, i));
+next:
+		cond_resched();
 	}
 }
 
