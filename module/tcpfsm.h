@@ -18,6 +18,7 @@
 #include <net/netns/generic.h>
 #include <net/tcp_states.h>
 #include <linux/in6.h>
+#include <uapi/linux/tcpfsm.h>
 
 #include "compat.h"
 
@@ -44,7 +45,7 @@ static inline unsigned int tcpfsm_idx(int state)
  * 2^(i-1) <= us < 2^i, bucket 0 below 1 us, the last one has no bound.
  */
 #define TCPFSM_NR_DWELL		8
-#define TCPFSM_NR_BUCKETS	40
+#define TCPFSM_NR_BUCKETS	TCPFSM_HIST_BUCKETS	/* the spec's hist-buckets */
 #define TCPFSM_DWELL_UNKNOWN	U64_MAX
 
 /*

@@ -5,11 +5,13 @@
 # This runs the kernel's own YNL tools from Debian's linux-source-6.12:
 #
 #   scripts/ynl.sh gen     regenerate include/uapi/linux/tcpfsm.h,
-#                          module/genl.h (handler prototypes, group ids)
-#                          and module/genl.c (policies, ops, family)
+#                          module/genl.h (handler prototypes, group ids),
+#                          module/genl.c (policies, ops, family) and
+#                          userspace/spec.[ch] (the attribute tables of
+#                          the command and the selftests)
 #   scripts/ynl.sh check   validate the spec against the genetlink schema
-#                          and check the three files are, byte for byte,
-#                          what the generator makes of it
+#                          and check those files are, byte for byte,
+#                          what the generators make of it
 #   scripts/ynl.sh cli ARGS...
 #                          run tools/net/ynl/cli.py with our spec
 #
@@ -61,15 +63,20 @@ gen)
 	gen uapi header "$top/include/uapi/linux/tcpfsm.h"
 	gen kernel header "$top/module/genl.h"
 	genl_c "$top/module/genl.c"
+	"$py" "$top/scripts/spec-tables.py" "$spec" "$top/userspace/spec.h" \
+		"$top/userspace/spec.c"
 	;;
 check)
 	stage
 	gen uapi header "$stage/tcpfsm.h"
 	gen kernel header "$stage/genl.h"
 	genl_c "$stage/genl.c"
+	"$py" "$top/scripts/spec-tables.py" "$spec" "$stage/spec.h" \
+		"$stage/spec.c"
 	rc=0
 	for f in include/uapi/linux/tcpfsm.h:tcpfsm.h module/genl.h:genl.h \
-		 module/genl.c:genl.c; do
+		 module/genl.c:genl.c userspace/spec.h:spec.h \
+		 userspace/spec.c:spec.c; do
 		if ! diff -u "$top/${f%%:*}" "$stage/${f#*:}"; then
 			echo "ynl.sh: ${f%%:*} is stale: run scripts/ynl.sh gen" >&2
 			rc=1

@@ -38,7 +38,7 @@
 #include "tcpfsm_lib.h"
 
 #define NDWELL		8
-#define NBUCKETS	40
+#define NBUCKETS	TCPFSM_HIST_BUCKETS	/* the spec's hist-buckets */
 #define HOLD_MS		1500	/* bucket 21: 1048576 <= us < 2097152 */
 #define SYN_TIMEOUT_US	3000000	/* 1 s, then 2 s: bucket 22 */
 #define NTW		20

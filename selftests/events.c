@@ -40,6 +40,7 @@
 
 #include "kselftest_harness.h"
 #include "nl_lib.h"
+#include "spec.h"
 #include "tcpfsm_lib.h"
 
 /* Waits, never timed assertions: a TCG guest is slow. */
@@ -86,30 +87,6 @@ struct counters {
 #define RCVBUF		TCPFSM_A_STATS_EVENTS_LOST_RCVBUF
 #define UNHEARD		TCPFSM_A_STATS_EVENTS_UNHEARD
 
-/* The size and presence the spec gives every attribute of an event. */
-static const struct {
-	enum mnl_attr_data_type type;
-	uint16_t len;		/* MNL_TYPE_BINARY: exact length */
-} ev_policy[TCPFSM_A_EVENT_MAX + 1] = {
-	[TCPFSM_A_EVENT_FAMILY] = { MNL_TYPE_U16 },
-	[TCPFSM_A_EVENT_SADDR4] = { MNL_TYPE_U32 },
-	[TCPFSM_A_EVENT_DADDR4] = { MNL_TYPE_U32 },
-	[TCPFSM_A_EVENT_SADDR6] = { MNL_TYPE_BINARY, 16 },
-	[TCPFSM_A_EVENT_DADDR6] = { MNL_TYPE_BINARY, 16 },
-	[TCPFSM_A_EVENT_SPORT] = { MNL_TYPE_U16 },
-	[TCPFSM_A_EVENT_DPORT] = { MNL_TYPE_U16 },
-	[TCPFSM_A_EVENT_OLD_STATE] = { MNL_TYPE_U8 },
-	[TCPFSM_A_EVENT_NEW_STATE] = { MNL_TYPE_U8 },
-	[TCPFSM_A_EVENT_TIMESTAMP] = { MNL_TYPE_U64 },
-	[TCPFSM_A_EVENT_COOKIE] = { MNL_TYPE_U64 },
-	[TCPFSM_A_EVENT_INO] = { MNL_TYPE_U64 },
-	[TCPFSM_A_EVENT_UID] = { MNL_TYPE_U32 },
-	[TCPFSM_A_EVENT_SOURCE] = { MNL_TYPE_U32 },
-	[TCPFSM_A_EVENT_SEQ] = { MNL_TYPE_U64 },
-	[TCPFSM_A_EVENT_PAD] = { MNL_TYPE_UNSPEC },
-	[TCPFSM_A_EVENT_OLD_STATE_NS] = { MNL_TYPE_U64 },
-};
-
 #define BIT(a)		(1U << (a))
 /* tcpfsm_event_fill() puts these in every event */
 #define EV_ALWAYS	(BIT(TCPFSM_A_EVENT_FAMILY) | BIT(TCPFSM_A_EVENT_SPORT) | \
@@ -125,6 +102,7 @@ static const struct {
 static int parse_event(const struct nlmsghdr *nlh, struct ev *e)
 {
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	const struct tcpfsm_attr_spec *spec;
 	const struct nlattr *a;
 	unsigned int seen = 0, addrs;
 	int t;
@@ -141,9 +119,10 @@ static int parse_event(const struct nlmsghdr *nlh, struct ev *e)
 		if (t == TCPFSM_A_EVENT_PAD)
 			continue;
 		seen |= BIT(t);
-		if (ev_policy[t].type == MNL_TYPE_BINARY ?
-		    mnl_attr_get_payload_len(a) != ev_policy[t].len :
-		    mnl_attr_validate(a, ev_policy[t].type) < 0)
+		/* as the spec says (userspace/spec.c, generated from it) */
+		spec = &tcpfsm_event_set.attrs[t];
+		if ((spec->len ? mnl_attr_validate2(a, spec->type, spec->len) :
+				 mnl_attr_validate(a, spec->type)) < 0)
 			return -1;
 		switch (t) {
 		case TCPFSM_A_EVENT_FAMILY:

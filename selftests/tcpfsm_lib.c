@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "spec.h"
 #include "tcpfsm_lib.h"
 
 #define ARRAY_LEN(a)		(sizeof(a) / sizeof((a)[0]))
@@ -28,21 +29,6 @@
 #define WAIT_MS			5000
 /* how long a matching matrix must stay unchanged to count as final */
 #define SETTLE_MS		50
-
-static const char * const state_names[TCPFSM_NR] = {
-	[TCP_ESTABLISHED]	= "ESTABLISHED",
-	[TCP_SYN_SENT]		= "SYN_SENT",
-	[TCP_SYN_RECV]		= "SYN_RECV",
-	[TCP_FIN_WAIT1]		= "FIN_WAIT1",
-	[TCP_FIN_WAIT2]		= "FIN_WAIT2",
-	[TCP_TIME_WAIT]		= "TIME_WAIT",
-	[TCP_CLOSE]		= "CLOSE",
-	[TCP_CLOSE_WAIT]	= "CLOSE_WAIT",
-	[TCP_LAST_ACK]		= "LAST_ACK",
-	[TCP_LISTEN]		= "LISTEN",
-	[TCP_CLOSING]		= "CLOSING",
-	[TCP_NEW_SYN_RECV]	= "NEW_SYN_RECV",
-};
 
 /* ss(8) names, iproute2 misc/ss.c sstate_name[] */
 static const char * const ss_names[TCPFSM_NR] = {
@@ -72,9 +58,10 @@ static void report(const char *fmt, ...)
 
 const char *tcpfsm_state_name(int state)
 {
+	/* as the module's tcpfsm_state_name() says it */
 	if (state <= 0 || state >= TCPFSM_NR)
-		return "?";
-	return state_names[state];
+		return "UNKNOWN";
+	return tcpfsm_state_names[state];
 }
 
 static int lookup(const char * const *names, const char *s, int first, int last)
@@ -226,7 +213,7 @@ int tcpfsm_read_matrix(struct tcpfsm_matrix *m)
 			if (strcmp(f[0], "old/new"))
 				return MALFORMED(path, 1, "no old/new header");
 			for (i = 1; i < nf; i++) {
-				s = lookup(state_names, f[i], TCP_ESTABLISHED,
+				s = lookup(tcpfsm_state_names, f[i], TCP_ESTABLISHED,
 					   TCP_CLOSING);
 				if (!s || seen[s])
 					return MALFORMED(path, 1, f[i]);
@@ -236,7 +223,7 @@ int tcpfsm_read_matrix(struct tcpfsm_matrix *m)
 			memset(seen, 0, sizeof(seen));
 			continue;
 		}
-		s = lookup(state_names, f[0], TCP_ESTABLISHED, TCP_CLOSING);
+		s = lookup(tcpfsm_state_names, f[0], TCP_ESTABLISHED, TCP_CLOSING);
 		if (!s || seen[s])
 			return MALFORMED(path, lineno, f[0]);
 		seen[s] = true;
@@ -286,7 +273,7 @@ int tcpfsm_read_states(struct tcpfsm_states *st)
 			memset(seen, 0, sizeof(seen));
 			continue;
 		}
-		s = lookup(state_names, f[0], TCP_ESTABLISHED,
+		s = lookup(tcpfsm_state_names, f[0], TCP_ESTABLISHED,
 			   TCP_NEW_SYN_RECV);
 		if (!s || seen[s])
 			return MALFORMED(path, lineno, f[0]);
@@ -444,7 +431,7 @@ static int check_matrix(const struct tcpfsm_matrix *old,
 			if (got->n[o][n] == want->n[o][n])
 				continue;
 			report("transition %s -> %s: %+lld, expected %+lld",
-			       state_names[o], state_names[n],
+			       tcpfsm_state_names[o], tcpfsm_state_names[n],
 			       (long long)(got->n[o][n] - old->n[o][n]),
 			       (long long)(want->n[o][n] - old->n[o][n]));
 			bad++;

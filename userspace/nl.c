@@ -34,6 +34,7 @@
 #include <netinet/in.h>
 
 #include "nl.h"
+#include "spec.h"
 #include "util.h"
 
 /* The largest reply: a GET of 121 transitions and 12 states is about 5 KiB */
@@ -43,108 +44,9 @@
 /* The receive buffer of the monitor's socket: events come in bursts */
 #define TCPFSM_NL_RCVBUF	(4 << 20)
 
-/* What a reply of an attribute set may hold: indexed by attribute type */
-struct attr_spec {
-	enum mnl_attr_data_type type;	/* MNL_TYPE_UNSPEC: unknown, skipped */
-	const char *name;		/* as the spec names it */
-	size_t len;			/* MNL_TYPE_BINARY: its exact length */
-	bool multi;			/* multi-attr: each one is handed over */
-};
-
-struct attr_set {
-	const char *name;
-	unsigned int max;
-	const struct attr_spec *attrs;
-};
-
+/* What a reply of an attribute set may hold: spec.c, from the spec */
 #define ATTR_SET(_name, _attrs) \
 	{ .name = _name, .max = ARRAY_SIZE(_attrs) - 1, .attrs = _attrs }
-
-static const struct attr_spec transition_attrs[] = {
-	[TCPFSM_A_TRANSITION_OLD_STATE]	= { MNL_TYPE_U8, "old-state" },
-	[TCPFSM_A_TRANSITION_NEW_STATE]	= { MNL_TYPE_U8, "new-state" },
-	[TCPFSM_A_TRANSITION_COUNT]	= { MNL_TYPE_U64, "count" },
-};
-
-static const struct attr_spec state_stats_attrs[] = {
-	[TCPFSM_A_STATE_STATS_STATE]	= { MNL_TYPE_U8, "state" },
-	[TCPFSM_A_STATE_STATS_CURRENT]	= { MNL_TYPE_U64, "current" },
-	[TCPFSM_A_STATE_STATS_ENTERED]	= { MNL_TYPE_U64, "entered" },
-	[TCPFSM_A_STATE_STATS_LEFT]	= { MNL_TYPE_U64, "left" },
-};
-
-static const struct attr_spec stats_attrs[] = {
-	[TCPFSM_A_STATS_TRANSITION]		= { MNL_TYPE_NESTED, "transition" },
-	[TCPFSM_A_STATS_STATE]			= { MNL_TYPE_NESTED, "state" },
-	[TCPFSM_A_STATS_EVENTS_SENT]		= { MNL_TYPE_U64, "events-sent" },
-	[TCPFSM_A_STATS_EVENTS_LOST_OVERFLOW]	= { MNL_TYPE_U64, "events-lost-overflow" },
-	[TCPFSM_A_STATS_EVENTS_LOST_NOMEM]	= { MNL_TYPE_U64, "events-lost-nomem" },
-	[TCPFSM_A_STATS_EVENTS_LOST_RCVBUF]	= { MNL_TYPE_U64, "events-lost-rcvbuf" },
-	[TCPFSM_A_STATS_STATE_ID]		= { MNL_TYPE_U8, "state-id" },
-	[TCPFSM_A_STATS_EVENTS_UNHEARD]		= { MNL_TYPE_U64, "events-unheard" },
-	[TCPFSM_A_STATS_DWELL]			= { MNL_TYPE_NESTED, "dwell" },
-	[TCPFSM_A_STATS_TRACKED]		= { MNL_TYPE_U64, "tracked" },
-	[TCPFSM_A_STATS_UNTRACKED]		= { MNL_TYPE_U64, "untracked" },
-	[TCPFSM_A_STATS_TRACK_SIZE]		= { MNL_TYPE_U32, "track-size" },
-	[TCPFSM_A_STATS_TIMEWAIT_CREATED]	= { MNL_TYPE_U64, "timewait-created" },
-};
-
-static const struct attr_spec dwell_attrs[] = {
-	[TCPFSM_A_DWELL_STATE]		= { MNL_TYPE_U8, "state" },
-	[TCPFSM_A_DWELL_SAMPLES]	= { MNL_TYPE_U64, "samples" },
-	[TCPFSM_A_DWELL_SUM_NS]		= { MNL_TYPE_U64, "sum-ns" },
-	[TCPFSM_A_DWELL_BUCKET]		= { MNL_TYPE_NESTED, "bucket", .multi = true },
-};
-
-static const struct attr_spec bucket_attrs[] = {
-	[TCPFSM_A_BUCKET_INDEX]		= { MNL_TYPE_U8, "index" },
-	[TCPFSM_A_BUCKET_COUNT]		= { MNL_TYPE_U64, "count" },
-};
-
-static const struct attr_spec event_attrs[] = {
-	[TCPFSM_A_EVENT_FAMILY]		= { MNL_TYPE_U16, "family" },
-	[TCPFSM_A_EVENT_SADDR4]		= { MNL_TYPE_U32, "saddr4" },
-	[TCPFSM_A_EVENT_DADDR4]		= { MNL_TYPE_U32, "daddr4" },
-	[TCPFSM_A_EVENT_SADDR6]		= { MNL_TYPE_BINARY, "saddr6", 16 },
-	[TCPFSM_A_EVENT_DADDR6]		= { MNL_TYPE_BINARY, "daddr6", 16 },
-	[TCPFSM_A_EVENT_SPORT]		= { MNL_TYPE_U16, "sport" },
-	[TCPFSM_A_EVENT_DPORT]		= { MNL_TYPE_U16, "dport" },
-	[TCPFSM_A_EVENT_OLD_STATE]	= { MNL_TYPE_U8, "old-state" },
-	[TCPFSM_A_EVENT_NEW_STATE]	= { MNL_TYPE_U8, "new-state" },
-	[TCPFSM_A_EVENT_TIMESTAMP]	= { MNL_TYPE_U64, "timestamp" },
-	[TCPFSM_A_EVENT_COOKIE]		= { MNL_TYPE_U64, "cookie" },
-	[TCPFSM_A_EVENT_INO]		= { MNL_TYPE_U64, "ino" },
-	[TCPFSM_A_EVENT_UID]		= { MNL_TYPE_U32, "uid" },
-	[TCPFSM_A_EVENT_SOURCE]		= { MNL_TYPE_U32, "source" },
-	[TCPFSM_A_EVENT_SEQ]		= { MNL_TYPE_U64, "seq" },
-	[TCPFSM_A_EVENT_OLD_STATE_NS]	= { MNL_TYPE_U64, "old-state-ns" },
-};
-
-static const struct attr_spec socket_attrs[] = {
-	[TCPFSM_A_SOCKET_FAMILY]	= { MNL_TYPE_U16, "family" },
-	[TCPFSM_A_SOCKET_SADDR4]	= { MNL_TYPE_U32, "saddr4" },
-	[TCPFSM_A_SOCKET_DADDR4]	= { MNL_TYPE_U32, "daddr4" },
-	[TCPFSM_A_SOCKET_SADDR6]	= { MNL_TYPE_BINARY, "saddr6", 16 },
-	[TCPFSM_A_SOCKET_DADDR6]	= { MNL_TYPE_BINARY, "daddr6", 16 },
-	[TCPFSM_A_SOCKET_SPORT]		= { MNL_TYPE_U16, "sport" },
-	[TCPFSM_A_SOCKET_DPORT]		= { MNL_TYPE_U16, "dport" },
-	[TCPFSM_A_SOCKET_AGE_NS]	= { MNL_TYPE_U64, "age-ns" },
-	[TCPFSM_A_SOCKET_INO]		= { MNL_TYPE_U64, "ino" },
-	[TCPFSM_A_SOCKET_UID]		= { MNL_TYPE_U32, "uid" },
-	[TCPFSM_A_SOCKET_COOKIE]	= { MNL_TYPE_U64, "cookie" },
-};
-
-static const struct attr_spec port_count_attrs[] = {
-	[TCPFSM_A_PORT_COUNT_PORT]	= { MNL_TYPE_U16, "port" },
-	[TCPFSM_A_PORT_COUNT_COUNT]	= { MNL_TYPE_U32, "count" },
-};
-
-static const struct attr_spec timewait_attrs[] = {
-	[TCPFSM_A_TIMEWAIT_COUNT]	= { MNL_TYPE_U64, "count" },
-	[TCPFSM_A_TIMEWAIT_CREATED]	= { MNL_TYPE_U64, "created" },
-	[TCPFSM_A_TIMEWAIT_LOCAL_PORT]	= { MNL_TYPE_NESTED, "local-port", .multi = true },
-	[TCPFSM_A_TIMEWAIT_REMOTE_PORT]	= { MNL_TYPE_NESTED, "remote-port", .multi = true },
-};
 
 /* The family, the addresses and the ports: the same numbers in both sets */
 _Static_assert((int)TCPFSM_A_SOCKET_FAMILY == (int)TCPFSM_A_EVENT_FAMILY &&
@@ -156,29 +58,21 @@ _Static_assert((int)TCPFSM_A_SOCKET_FAMILY == (int)TCPFSM_A_EVENT_FAMILY &&
 	       (int)TCPFSM_A_SOCKET_DPORT == (int)TCPFSM_A_EVENT_DPORT,
 	       "the ends of a socket and of an event are numbered alike");
 
-static const struct attr_spec ctrl_attrs[] = {
+/* nlctrl's, which no spec of ours describes */
+static const struct tcpfsm_attr_spec ctrl_attrs[] = {
 	[CTRL_ATTR_FAMILY_ID]		= { MNL_TYPE_U16, "family-id" },
 	[CTRL_ATTR_FAMILY_NAME]		= { MNL_TYPE_NUL_STRING, "family-name" },
 	[CTRL_ATTR_VERSION]		= { MNL_TYPE_U32, "version" },
 	[CTRL_ATTR_MCAST_GROUPS]	= { MNL_TYPE_NESTED, "mcast-groups" },
 };
 
-static const struct attr_spec mcast_grp_attrs[] = {
+static const struct tcpfsm_attr_spec mcast_grp_attrs[] = {
 	[CTRL_ATTR_MCAST_GRP_NAME]	= { MNL_TYPE_NUL_STRING, "name" },
 	[CTRL_ATTR_MCAST_GRP_ID]	= { MNL_TYPE_U32, "id" },
 };
 
-static const struct attr_set transition_set = ATTR_SET("transition", transition_attrs);
-static const struct attr_set state_stats_set = ATTR_SET("state-stats", state_stats_attrs);
-static const struct attr_set stats_set = ATTR_SET("stats", stats_attrs);
-static const struct attr_set event_set = ATTR_SET("event", event_attrs);
-static const struct attr_set dwell_set = ATTR_SET("dwell", dwell_attrs);
-static const struct attr_set bucket_set = ATTR_SET("bucket", bucket_attrs);
-static const struct attr_set socket_set = ATTR_SET("socket", socket_attrs);
-static const struct attr_set port_count_set = ATTR_SET("port-count", port_count_attrs);
-static const struct attr_set timewait_set = ATTR_SET("timewait", timewait_attrs);
-static const struct attr_set ctrl_set = ATTR_SET("ctrl", ctrl_attrs);
-static const struct attr_set mcast_grp_set = ATTR_SET("mcast-group", mcast_grp_attrs);
+static const struct tcpfsm_attr_set ctrl_set = ATTR_SET("ctrl", ctrl_attrs);
+static const struct tcpfsm_attr_set mcast_grp_set = ATTR_SET("mcast-group", mcast_grp_attrs);
 
 /* The attributes every event has, whatever its family; the first 3, sockets */
 static const unsigned int event_required_attrs[] = {
@@ -248,11 +142,11 @@ static bool attrs_fit(const void *payload, size_t len)
  * Checks an attribute of @set. Return: its type, 0 for a type this command
  * does not know (to skip), -1 if it has the wrong size.
  */
-static int attr_check(const struct nlattr *attr, const struct attr_set *set,
+static int attr_check(const struct nlattr *attr, const struct tcpfsm_attr_set *set,
 		      struct tcpfsm_err *e)
 {
 	unsigned int type = mnl_attr_get_type(attr);
-	const struct attr_spec *spec;
+	const struct tcpfsm_attr_spec *spec;
 
 	if (type > set->max || set->attrs[type].type == MNL_TYPE_UNSPEC)
 		return 0;
@@ -279,7 +173,7 @@ typedef int (*multi_cb_t)(const struct nlattr *attr, unsigned int type,
 			  void *arg, struct tcpfsm_err *e);
 
 struct nest_ctx {
-	const struct attr_set *set;
+	const struct tcpfsm_attr_set *set;
 	const struct nlattr **tb;	/* set->max + 1 entries */
 	struct tcpfsm_err *e;
 	multi_cb_t multi;		/* for the multi-attr types, if any */
@@ -302,7 +196,7 @@ static int nest_attr_cb(const struct nlattr *attr, void *data)
 }
 
 /* The attributes of a nest of @set into tb[], known ones only */
-static int parse_nest(const struct nlattr *nest, const struct attr_set *set,
+static int parse_nest(const struct nlattr *nest, const struct tcpfsm_attr_set *set,
 		      const struct nlattr **tb, struct tcpfsm_err *e)
 {
 	struct nest_ctx c = { .set = set, .tb = tb, .e = e };
@@ -312,7 +206,7 @@ static int parse_nest(const struct nlattr *nest, const struct attr_set *set,
 }
 
 /* parse_nest() of a set with multi-attr types, each handed to @multi */
-static int parse_nest_multi(const struct nlattr *nest, const struct attr_set *set,
+static int parse_nest_multi(const struct nlattr *nest, const struct tcpfsm_attr_set *set,
 			    const struct nlattr **tb, multi_cb_t multi,
 			    void *arg, struct tcpfsm_err *e)
 {
@@ -340,7 +234,7 @@ static int genl_payload_check(const struct nlmsghdr *nlh, struct tcpfsm_err *e)
 }
 
 /* The attributes of a message of @set into tb[], as parse_nest_multi() */
-static int parse_msg_attrs(const struct nlmsghdr *nlh, const struct attr_set *set,
+static int parse_msg_attrs(const struct nlmsghdr *nlh, const struct tcpfsm_attr_set *set,
 			   const struct nlattr **tb, multi_cb_t multi,
 			   void *arg, struct tcpfsm_err *e)
 {
@@ -359,7 +253,7 @@ static int parse_msg_attrs(const struct nlmsghdr *nlh, const struct attr_set *se
  * A state of a reply: 1..12. Return: the state, 0 for a state this command
  * does not know (a newer module's, skipped), -1 for 0.
  */
-static int state_check(const struct nlattr *attr, const struct attr_set *set,
+static int state_check(const struct nlattr *attr, const struct tcpfsm_attr_set *set,
 		       struct tcpfsm_err *e)
 {
 	unsigned int type = mnl_attr_get_type(attr);
@@ -378,14 +272,14 @@ static int parse_transition(const struct nlattr *nest, struct tcpfsm_stats *st,
 	const struct nlattr *tb[TCPFSM_A_TRANSITION_MAX + 1];
 	int old, new;
 
-	if (parse_nest(nest, &transition_set, tb, e) < 0)
+	if (parse_nest(nest, &tcpfsm_transition_set, tb, e) < 0)
 		return -1;
 	if (!tb[TCPFSM_A_TRANSITION_OLD_STATE] ||
 	    !tb[TCPFSM_A_TRANSITION_NEW_STATE] || !tb[TCPFSM_A_TRANSITION_COUNT])
 		return set_err(e, TCPFSM_ERR_MISSING, 0,
 			       "old-state, new-state or count in a transition");
-	old = state_check(tb[TCPFSM_A_TRANSITION_OLD_STATE], &transition_set, e);
-	new = state_check(tb[TCPFSM_A_TRANSITION_NEW_STATE], &transition_set, e);
+	old = state_check(tb[TCPFSM_A_TRANSITION_OLD_STATE], &tcpfsm_transition_set, e);
+	new = state_check(tb[TCPFSM_A_TRANSITION_NEW_STATE], &tcpfsm_transition_set, e);
 	if (old < 0 || new < 0)
 		return -1;
 	if (old && new) {
@@ -403,11 +297,11 @@ static int parse_state(const struct nlattr *nest, struct tcpfsm_stats *st,
 	struct tcpfsm_state_stats *s;
 	int state;
 
-	if (parse_nest(nest, &state_stats_set, tb, e) < 0)
+	if (parse_nest(nest, &tcpfsm_state_stats_set, tb, e) < 0)
 		return -1;
 	if (!tb[TCPFSM_A_STATE_STATS_STATE])
 		return set_err(e, TCPFSM_ERR_MISSING, 0, "state in a state-stats");
-	state = state_check(tb[TCPFSM_A_STATE_STATS_STATE], &state_stats_set, e);
+	state = state_check(tb[TCPFSM_A_STATE_STATS_STATE], &tcpfsm_state_stats_set, e);
 	if (state <= 0)
 		return state;
 	entered = tb[TCPFSM_A_STATE_STATS_ENTERED];
@@ -441,7 +335,7 @@ static int parse_bucket(const struct nlattr *nest, unsigned int type, void *arg,
 	uint8_t index;
 
 	(void)type;
-	if (parse_nest(nest, &bucket_set, tb, e) < 0)
+	if (parse_nest(nest, &tcpfsm_bucket_set, tb, e) < 0)
 		return -1;
 	if (!tb[TCPFSM_A_BUCKET_INDEX] || !tb[TCPFSM_A_BUCKET_COUNT])
 		return set_err(e, TCPFSM_ERR_MISSING, 0,
@@ -463,13 +357,13 @@ static int parse_dwell(const struct nlattr *nest, struct tcpfsm_stats *st,
 	struct tcpfsm_dwell d = { .present = true };
 	int state;
 
-	if (parse_nest_multi(nest, &dwell_set, tb, parse_bucket, &d, e) < 0)
+	if (parse_nest_multi(nest, &tcpfsm_dwell_set, tb, parse_bucket, &d, e) < 0)
 		return -1;
 	if (!tb[TCPFSM_A_DWELL_STATE] || !tb[TCPFSM_A_DWELL_SAMPLES] ||
 	    !tb[TCPFSM_A_DWELL_SUM_NS])
 		return set_err(e, TCPFSM_ERR_MISSING, 0,
 			       "state, samples or sum-ns in a dwell");
-	state = state_check(tb[TCPFSM_A_DWELL_STATE], &dwell_set, e);
+	state = state_check(tb[TCPFSM_A_DWELL_STATE], &tcpfsm_dwell_set, e);
 	if (state <= 0)
 		return state;
 	d.samples = mnl_attr_get_u64(tb[TCPFSM_A_DWELL_SAMPLES]);
@@ -487,7 +381,7 @@ static int stats_attr_cb(const struct nlattr *attr, void *data)
 {
 	struct stats_ctx *c = data;
 	struct tcpfsm_stats *st = c->st;
-	int type = attr_check(attr, &stats_set, c->e);
+	int type = attr_check(attr, &tcpfsm_stats_set, c->e);
 	int ret = 0;
 
 	switch (type) {
@@ -606,7 +500,7 @@ int tcpfsm_stats_check(const struct tcpfsm_stats *st, struct tcpfsm_err *e)
 	for (i = 0; i < ARRAY_SIZE(stats_event_attrs); i++)
 		if (!(st->present & BIT(stats_event_attrs[i])))
 			return set_err(e, TCPFSM_ERR_MISSING, 0, "%s",
-				       stats_attrs[stats_event_attrs[i]].name);
+				       tcpfsm_stats_set.attrs[stats_event_attrs[i]].name);
 	return 0;
 }
 
@@ -636,7 +530,7 @@ int tcpfsm_dwell_check(const struct tcpfsm_stats *st, struct tcpfsm_err *e)
 	for (i = 0; i < ARRAY_SIZE(stats_dwell_attrs); i++)
 		if (!(st->present & BIT(stats_dwell_attrs[i])))
 			return set_err(e, TCPFSM_ERR_MISSING, 0, "%s",
-				       stats_attrs[stats_dwell_attrs[i]].name);
+				       tcpfsm_stats_set.attrs[stats_dwell_attrs[i]].name);
 	if (!st->track_size)
 		return 0;
 	for (i = 1; i <= TCPFSM_NR_STATES; i++)
@@ -788,13 +682,13 @@ int tcpfsm_parse_error(const struct nlmsghdr *nlh, struct tcpfsm_err *e)
 /* A state of an event: one this command knows, for it must name it */
 static int event_state(const struct nlattr *attr, struct tcpfsm_err *e)
 {
-	int state = state_check(attr, &event_set, e);
+	int state = state_check(attr, &tcpfsm_event_set, e);
 
 	if (!state)
 		return set_err(e, TCPFSM_ERR_MALFORMED, EINVAL,
 			       "state %u in attribute %s of event",
 			       mnl_attr_get_u8(attr),
-			       event_attrs[mnl_attr_get_type(attr)].name);
+			       tcpfsm_event_set.attrs[mnl_attr_get_type(attr)].name);
 	return state;
 }
 
@@ -802,7 +696,7 @@ static int event_state(const struct nlattr *attr, struct tcpfsm_err *e)
  * The family, the addresses and the ports of an event or a socket (of
  * @set, @noun for the messages), whose attributes are numbered alike.
  */
-static int parse_ends(const struct nlattr **tb, const struct attr_set *set,
+static int parse_ends(const struct nlattr **tb, const struct tcpfsm_attr_set *set,
 		      const char *noun, struct tcpfsm_ends *ends,
 		      struct tcpfsm_err *e)
 {
@@ -845,7 +739,7 @@ static int parse_ends(const struct nlattr **tb, const struct attr_set *set,
 
 /* Bit i of the result: tb[i] is set, for the attributes i of @set */
 static uint32_t attrs_present(const struct nlattr **tb,
-			      const struct attr_set *set)
+			      const struct tcpfsm_attr_set *set)
 {
 	uint32_t present = 0;
 	unsigned int i;
@@ -880,14 +774,14 @@ int tcpfsm_parse_event(const struct nlmsghdr *nlh, struct tcpfsm_event *ev,
 	int old, new;
 
 	memset(ev, 0, sizeof(*ev));
-	if (parse_msg_attrs(nlh, &event_set, tb, NULL, NULL, e) < 0)
+	if (parse_msg_attrs(nlh, &tcpfsm_event_set, tb, NULL, NULL, e) < 0)
 		return -1;
-	ev->present = attrs_present(tb, &event_set);
+	ev->present = attrs_present(tb, &tcpfsm_event_set);
 	for (i = 0; i < ARRAY_SIZE(event_required_attrs); i++)
 		if (!tb[event_required_attrs[i]])
 			return set_err(e, TCPFSM_ERR_MISSING, 0, "%s in an event",
-				       event_attrs[event_required_attrs[i]].name);
-	if (parse_ends(tb, &event_set, "an event", &ends, e) < 0)
+				       tcpfsm_event_set.attrs[event_required_attrs[i]].name);
+	if (parse_ends(tb, &tcpfsm_event_set, "an event", &ends, e) < 0)
 		return -1;
 	ev->family = ends.family;
 	memcpy(ev->saddr, ends.saddr, sizeof(ev->saddr));
@@ -928,10 +822,10 @@ int tcpfsm_parse_socket(const struct nlmsghdr *nlh, struct tcpfsm_socket *sk,
 	const struct nlattr *tb[TCPFSM_A_SOCKET_MAX + 1];
 
 	memset(sk, 0, sizeof(*sk));
-	if (parse_msg_attrs(nlh, &socket_set, tb, NULL, NULL, e) < 0 ||
-	    parse_ends(tb, &socket_set, "a socket", &sk->ends, e) < 0)
+	if (parse_msg_attrs(nlh, &tcpfsm_socket_set, tb, NULL, NULL, e) < 0 ||
+	    parse_ends(tb, &tcpfsm_socket_set, "a socket", &sk->ends, e) < 0)
 		return -1;
-	sk->present = attrs_present(tb, &socket_set);
+	sk->present = attrs_present(tb, &tcpfsm_socket_set);
 	sk->age_ns = opt_u64(tb[TCPFSM_A_SOCKET_AGE_NS]);
 	sk->ino = opt_u64(tb[TCPFSM_A_SOCKET_INO]);
 	sk->cookie = opt_u64(tb[TCPFSM_A_SOCKET_COOKIE]);
@@ -949,11 +843,11 @@ static int parse_port_count(const struct nlattr *nest, unsigned int type,
 	struct tcpfsm_port_count *pc;
 	unsigned int *n;
 
-	if (parse_nest(nest, &port_count_set, tb, e) < 0)
+	if (parse_nest(nest, &tcpfsm_port_count_set, tb, e) < 0)
 		return -1;
 	if (!tb[TCPFSM_A_PORT_COUNT_PORT] || !tb[TCPFSM_A_PORT_COUNT_COUNT])
 		return set_err(e, TCPFSM_ERR_MISSING, 0, "port or count in a %s",
-			       timewait_attrs[type].name);
+			       tcpfsm_timewait_set.attrs[type].name);
 	if (type == TCPFSM_A_TIMEWAIT_LOCAL_PORT) {
 		pc = tw->local;
 		n = &tw->n_local;
@@ -983,11 +877,11 @@ int tcpfsm_parse_timewait(const struct nlmsghdr *nlh,
 	const struct nlattr *tb[TCPFSM_A_TIMEWAIT_MAX + 1];
 
 	memset(tw, 0, sizeof(*tw));
-	if (parse_msg_attrs(nlh, &timewait_set, tb, parse_port_count, tw, e) < 0)
+	if (parse_msg_attrs(nlh, &tcpfsm_timewait_set, tb, parse_port_count, tw, e) < 0)
 		return -1;
 	if (!tb[TCPFSM_A_TIMEWAIT_COUNT] || !tb[TCPFSM_A_TIMEWAIT_CREATED])
 		return set_err(e, TCPFSM_ERR_MISSING, 0, "%s of timewait",
-			       timewait_attrs[tb[TCPFSM_A_TIMEWAIT_COUNT] ?
+			       tcpfsm_timewait_set.attrs[tb[TCPFSM_A_TIMEWAIT_COUNT] ?
 					      TCPFSM_A_TIMEWAIT_CREATED :
 					      TCPFSM_A_TIMEWAIT_COUNT].name);
 	tw->count = mnl_attr_get_u64(tb[TCPFSM_A_TIMEWAIT_COUNT]);

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <linux/tcpfsm.h>
+
 #include "states.h"
 
 struct nlmsghdr;
@@ -32,7 +34,7 @@ struct tcpfsm_state_stats {
  * microseconds, with 2^(i-1) <= t < 2^i; bucket 0 t < 1 us; the last one
  * has no upper bound.
  */
-#define TCPFSM_DWELL_BUCKETS	40
+#define TCPFSM_DWELL_BUCKETS	TCPFSM_HIST_BUCKETS	/* the spec's hist-buckets */
 
 struct tcpfsm_dwell {
 	bool present;		/* the reply had this state's dwell nest */

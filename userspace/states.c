@@ -13,23 +13,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "spec.h"
 #include "states.h"
 #include "util.h"
-
-static const char *const state_names[TCPFSM_NR_STATES + 1] = {
-	[TCPFSM_STATE_ESTABLISHED]	= "ESTABLISHED",
-	[TCPFSM_STATE_SYN_SENT]		= "SYN_SENT",
-	[TCPFSM_STATE_SYN_RECV]		= "SYN_RECV",
-	[TCPFSM_STATE_FIN_WAIT1]	= "FIN_WAIT1",
-	[TCPFSM_STATE_FIN_WAIT2]	= "FIN_WAIT2",
-	[TCPFSM_STATE_TIME_WAIT]	= "TIME_WAIT",
-	[TCPFSM_STATE_CLOSE]		= "CLOSE",
-	[TCPFSM_STATE_CLOSE_WAIT]	= "CLOSE_WAIT",
-	[TCPFSM_STATE_LAST_ACK]		= "LAST_ACK",
-	[TCPFSM_STATE_LISTEN]		= "LISTEN",
-	[TCPFSM_STATE_CLOSING]		= "CLOSING",
-	[TCPFSM_STATE_NEW_SYN_RECV]	= "NEW_SYN_RECV",
-};
 
 /*
  * Spellings of ss that differ from the kernel's by more than '-' for '_'.
@@ -55,7 +41,7 @@ const char *tcpfsm_state_name(unsigned int state)
 {
 	if (state < 1 || state > TCPFSM_NR_STATES)
 		return NULL;
-	return state_names[state];
+	return tcpfsm_state_names[state];
 }
 
 /* Case-insensitive, and '-' matches '_' */
@@ -92,7 +78,7 @@ int tcpfsm_state_parse(const char *s)
 	if (!strncasecmp(s, "TCP_", 4))
 		s += 4;
 	for (i = 1; i <= TCPFSM_NR_STATES; i++)
-		if (name_eq(s, state_names[i]))
+		if (name_eq(s, tcpfsm_state_names[i]))
 			return i;
 	for (i = 0; i < ARRAY_SIZE(state_aliases); i++)
 		if (name_eq(s, state_aliases[i].name))

@@ -9,6 +9,8 @@
 #define TCPFSM_FAMILY_NAME	"tcpfsm"
 #define TCPFSM_FAMILY_VERSION	1
 
+#define TCPFSM_HIST_BUCKETS	40
+
 /**
  * enum tcpfsm_state - TCP states, numbered as the kernel numbers them.
  */
