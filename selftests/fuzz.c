@@ -14,8 +14,9 @@
  *
  * Oracles, for every message: each answer is a well-formed message of the
  * family for this request, or an NLMSG_ERROR whose errno is one the
- * request can get; an EINVAL, ERANGE or EOPNOTSUPP carries an extack
- * message or a bad-attribute offset, except where the generic netlink
+ * request can get; every refusal (EINVAL, ERANGE, EOPNOTSUPP, EPERM,
+ * ENOENT, EEXIST, EALREADY, EBUSY; any other errno fails) carries an
+ * extack message or a bad-attribute offset, except where the generic netlink
  * core gives the error and never sets one (a genl header cut short, a
  * command without an op of that kind, a missing GENL_ADMIN_PERM: see
  * core_error()); the unprivileged user gets EPERM and no data from the
@@ -264,8 +265,7 @@ static void garbage_attrs(struct rng *r, struct nlmsghdr *nlh, int n,
 		if (p < 65)
 			type = below(r, TCPFSM_A_STATS_MAX + 3);
 		else if (p < 90)
-			type = meaningful[below(r, sizeof(meaningful) /
-						    sizeof(meaningful[0]))];
+			type = meaningful[below(r, ARRAY_SIZE(meaningful))];
 		else
 			type = below(r, NLA_TYPE_MASK + 1);
 		if (chance(r, 12))
@@ -283,7 +283,7 @@ static void garbage_attrs(struct rng *r, struct nlmsghdr *nlh, int n,
 		}
 		p = below(r, 100);
 		if (p < 70)
-			len = lens[below(r, sizeof(lens) / sizeof(lens[0]))];
+			len = lens[below(r, ARRAY_SIZE(lens))];
 		else if (p < 97)
 			len = below(r, sizeof(buf));
 		else
@@ -471,7 +471,7 @@ static void make(struct fuzz *f, struct rng *r, enum kind k, struct expect *e)
 
 	switch (k) {
 	case K_VALID:
-		e->cmd = template_cmds[below(r, sizeof(template_cmds))];
+		e->cmd = template_cmds[below(r, ARRAY_SIZE(template_cmds))];
 		if (chance(r, 15))
 			nlh->nlmsg_flags |= NLM_F_ECHO;
 		/* genetlink checks no version: any is the same request */
@@ -817,10 +817,22 @@ static void judge(struct fuzz *f, const struct expect *e, const struct got *g)
 	}
 	if (e->must_work)
 		fail(f, e, "a valid request refused: %s", strerror(g->err));
+	/*
+	 * Past the core's checks the refusal is the policy's or the
+	 * module's: whichever errno it picks, it says why
+	 */
 	switch (g->err) {
+	case EPERM:
+		if (f->root)
+			fail(f, e, "EPERM for root");
+		/* fall through */
 	case EINVAL:
 	case ERANGE:
 	case EOPNOTSUPP:
+	case ENOENT:
+	case EEXIST:
+	case EALREADY:
+	case EBUSY:
 		if (!ext) {
 			if (!t->noext)
 				t->first_noext = f->idx;
@@ -828,10 +840,6 @@ static void judge(struct fuzz *f, const struct expect *e, const struct got *g)
 			t->miss_only += g->has_miss;
 			fail(f, e, "%s without extack", strerror(g->err));
 		}
-		break;
-	case EPERM:
-		if (f->root)
-			fail(f, e, "EPERM for root");
 		break;
 	default:
 		fail(f, e, "unexpected %s", strerror(g->err));
@@ -966,7 +974,7 @@ static void no_events_for_nobody(struct fuzz *f)
 	if (tcpfsm_one_connection())
 		fail(f, NULL, "a loopback connection failed");
 	usleep(300 * 1000);
-	strcpy(e.what, "after a connection");
+	snprintf(e.what, sizeof(e.what), "after a connection");
 	f->nl.seq++;
 	collect(f, &e, &g);
 	if (g.errs || g.data || g.acks || g.done)
@@ -1009,7 +1017,8 @@ static void print_tally(struct fuzz *f, unsigned long n, double secs)
 	       CMD_SPAN, other, core);
 	for (c = 0; c < 256; c++)
 		if (f->t[c].noext)
-			printf("# FAIL %s: cmd %d: %lu EINVAL/ERANGE/EOPNOTSUPP of the module without extack message or offset (%lu with a missing-attribute type only; first: message %ld, seed 0x%016" PRIx64 ")\n",
+			printf("# FAIL %s: cmd %d: %lu refusals of the module without extack message or offset"
+			       " (%lu with a missing-attribute type only; first: message %ld, seed 0x%016" PRIx64 ")\n",
 			       f->who, c, f->t[c].noext, f->t[c].miss_only,
 			       f->t[c].first_noext, f->seed);
 }
@@ -1022,13 +1031,13 @@ static void check_coverage(struct fuzz *f)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(admin); i++) {
+	for (i = 0; i < ARRAY_SIZE(admin); i++) {
 		if (!op_is(f, admin[i], GENL_ADMIN_PERM))
 			fail(f, NULL, "cmd %u is not GENL_ADMIN_PERM", admin[i]);
 		if (!f->root && !f->t[admin[i]].err[errno_slot(EPERM)])
 			fail(f, NULL, "cmd %u never refused with EPERM", admin[i]);
 	}
-	for (i = 0; i < sizeof(template_cmds); i++) {
+	for (i = 0; i < ARRAY_SIZE(template_cmds); i++) {
 		uint8_t c = template_cmds[i];
 
 		if ((f->root || !op_is(f, c, GENL_ADMIN_PERM)) && !f->t[c].data)
@@ -1256,7 +1265,7 @@ static bool core_line(const char *msg)
 	    strncmp(msg, "__nla_validate_parse: ", 22) &&
 	    strncmp(msg, "hrtimer: ", 9) && strncmp(msg, "clocksource: ", 13))
 		return false;
-	for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(allowed); i++)
 		if (strstr(msg, allowed[i]))
 			return true;
 	return false;
@@ -1287,8 +1296,8 @@ static int new_kernel_lines(int kmsg)
 		printf("# kernel: %s", msg);
 		lines++;
 	}
-	printf("# kernel log: %d lines of lib/nlattr.c's ratelimited warnings or emulator timing, %d others\n",
-	       core, lines);
+	printf("# kernel log: %d lines of lib/nlattr.c's ratelimited warnings or emulator timing,"
+	       " %d others\n", core, lines);
 	return lines;
 }
 
