@@ -297,9 +297,11 @@ int tcpfsm_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
  */
 int tcpfsm_nl_state_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	/* the policy has checked the range */
-	if (GENL_REQ_ATTR_CHECK(info, TCPFSM_A_STATS_STATE_ID))
+	/* the policy has checked the range; the check names the attribute */
+	if (GENL_REQ_ATTR_CHECK(info, TCPFSM_A_STATS_STATE_ID)) {
+		NL_SET_ERR_MSG(info->extack, "missing state-id");
 		return -EINVAL;
+	}
 	return tcpfsm_nl_reply(info, TCPFSM_CMD_STATE_GET,
 			       nla_get_u8(info->attrs[TCPFSM_A_STATS_STATE_ID]));
 }

@@ -692,10 +692,11 @@ FIXTURE_VARIANT_ADD(malformed, reserved) {
 	.err = EINVAL, .msg = "genlmsghdr.reserved field is not 0",
 };
 
-/* GENL_REQ_ATTR_CHECK() in tcpfsm_nl_state_get_doit(): no message */
+/* GENL_REQ_ATTR_CHECK() in tcpfsm_nl_state_get_doit(), and its message */
 FIXTURE_VARIANT_ADD(malformed, no_state_id) {
 	.cmd = STATE_GET,
-	.err = EINVAL, .miss_type = TCPFSM_A_STATS_STATE_ID,
+	.err = EINVAL, .msg = "missing state-id",
+	.miss_type = TCPFSM_A_STATS_STATE_ID,
 };
 
 /* nla_validate_range_unsigned(), from the spec's checks: min 1, max 12 */

@@ -72,6 +72,7 @@ check "module not loaded at start" no_proc_dir
 check "insmod tcpfsm.ko" insmod "$ko"
 run_harness transitions
 run_harness netlink
+run_harness fuzz
 run_harness events
 # the command, as make check builds it, for dwell's owner and Prometheus checks
 if [ -x "$here/../build/userspace/tcpfsm" ]; then
