@@ -531,6 +531,8 @@ struct unpriv {
 	int notify;	/* joining nlctrl's "notify", which has no flag */
 	int closewait;	/* a closewait-get dump */
 	int timewait;	/* a timewait-get */
+	int subscribe;	/* an events-subscribe */
+	bool subscribe_msg;	/* ... refused with an extack message */
 	int replies;	/* messages of theirs before the error */
 };
 
@@ -564,7 +566,8 @@ static int join(struct nl *nl, uint32_t grp)
 
 static void unpriv_child(int wfd, uint32_t notify)
 {
-	struct unpriv u = { EPROTO, EPROTO, EPROTO, EPROTO, EPROTO, 0 };
+	struct unpriv u = { EPROTO, EPROTO, EPROTO, EPROTO, EPROTO, EPROTO,
+			    false, 0 };
 	struct family f = { 0 };
 	struct answer a;
 	struct reply r;
@@ -588,6 +591,13 @@ static void unpriv_child(int wfd, uint32_t notify)
 				 &u.replies);
 	u.timewait = unpriv_req(&nl, TCPFSM_CMD_TIMEWAIT_GET, false,
 				&u.replies);
+	/* open to all, but checks CAP_NET_ADMIN over the netns itself */
+	if (!nl_talk(&nl, nl_req(&nl, nl.family, TCPFSM_CMD_EVENTS_SUBSCRIBE,
+				 TCPFSM_FAMILY_VERSION), ignore, NULL, &a)) {
+		u.subscribe = a.err;
+		u.subscribe_msg = a.has_msg;
+		u.replies += a.nreplies;
+	}
 	_exit(write(wfd, &u, sizeof(u)) == sizeof(u) ? 0 : 3);
 }
 
@@ -625,6 +635,9 @@ TEST_F(tcpfsm_nl, admin_only)
 	/* GENL_ADMIN_PERM: addresses and owners of sockets, never data */
 	ASSERT_EQ(EPERM, u.closewait);
 	ASSERT_EQ(EPERM, u.timewait);
+	/* the events of init_net are not theirs to ask for, and they are told */
+	ASSERT_EQ(EPERM, u.subscribe);
+	ASSERT_TRUE(u.subscribe_msg);
 	ASSERT_EQ(0, u.replies);
 }
 
