@@ -58,7 +58,7 @@
  */
 #define NREQ		(BACKLOG + 1)
 #define NTW		100000
-#define TW_BUDGET_MS	35000		/* the first ones expire after 60 s */
+#define TW_BUDGET_MS	30000		/* the first ones expire after 60 s */
 #define TW_LOW		1000
 #define NTW_OVER	500
 #define NCW		50000
@@ -521,14 +521,17 @@ static int listeners_open(struct listeners *l, int backlog)
 
 /*
  * @n connections, round robin over the listeners: connect, accept; then
- * the client ends close, then the server ends (after the client's FIN:
- * the timewait sockets are the clients'). Returns how many it made, or
- * -errno; stops early after @budget_ms.
+ * the client ends close, then each server end reads the client's FIN and
+ * closes: the timewait sockets are the clients', one each (a server that
+ * closed before the FIN came, its softirq deferred, would make it a
+ * simultaneous close and a timewait socket on both ends). Returns how many
+ * it made, or -errno; stops early after @budget_ms.
  */
 static int client_first_closes(struct listeners *l, int n, int64_t budget_ms)
 {
 	int64_t end = tcpfsm_now_ms() + budget_ms;
 	int c[BATCH], s[BATCH], done = 0, i, k, err = 0;
+	char b;
 
 	while (done < n && tcpfsm_now_ms() < end && !err) {
 		for (k = 0; k < BATCH && done + k < n; k++) {
@@ -547,8 +550,11 @@ static int client_first_closes(struct listeners *l, int n, int64_t budget_ms)
 		}
 		for (i = 0; i < k; i++)
 			close(c[i]);
-		for (i = 0; i < k; i++)
+		for (i = 0; i < k; i++) {
+			if (recv(s[i], &b, 1, 0) && !err)
+				err = -EPROTO;
 			close(s[i]);
+		}
 		done += k;
 	}
 	return err ? err : done;
@@ -581,20 +587,19 @@ static int tw_read(struct tw_figs *f)
 	return -1;
 }
 
-/* sockstat's tw, once it stopped moving for 300 ms */
-static int64_t tw_settled(void)
+/*
+ * sockstat's tw once it is @want, or what it is after WAIT_MS: under a
+ * loaded TCG host softirqs fall behind, and a FIN the loopback backlog
+ * dropped comes again only on its retransmission timer.
+ */
+static int64_t tw_wait(int64_t want)
 {
-	int64_t deadline = tcpfsm_now_ms() + WAIT_MS, tw = -1, last = -2;
+	int64_t deadline = tcpfsm_now_ms() + WAIT_MS, tw = -1;
 
-	while (tcpfsm_now_ms() < deadline) {
-		if (tcpfsm_sockstat_tw(&tw))
-			return -1;
-		if (tw == last)
-			return tw;
-		last = tw;
-		usleep(300000);
-	}
-	return -1;
+	while (!tcpfsm_sockstat_tw(&tw) && tw != want &&
+	       tcpfsm_now_ms() < deadline)
+		usleep(100000);
+	return tw;
 }
 
 TEST_F_TIMEOUT(scale, timewait, 240)
@@ -621,22 +626,24 @@ TEST_F_TIMEOUT(scale, timewait, 240)
 	n = client_first_closes(&l, NTW, TW_BUDGET_MS);
 	ASSERT_LE(0, n);
 	t = tcpfsm_now_ms() - t;
-	tw = tw_settled();
+	tw = tw_wait(n);
 	TH_LOG("%d client-first closes in %lld ms (%lld/s), %lld timewait sockets%s",
 	       n, (long long)t, (long long)(n * 1000LL / (t ? t : 1)),
 	       (long long)tw, n < NTW ?
 	       ": fewer than 100000, all that fit in the 60 s of TIME_WAIT" : "");
-	ASSERT_EQ(n, tw);
 
 	t = tcpfsm_now_ms();
 	ASSERT_EQ(0, tw_read(&f));
 	ASSERT_EQ(0, ext_read(&x1));
-	TH_LOG("TIME_WAIT: tcpfsm %lld, counters %lld, sockstat %lld, ss %d (read in %lld ms); created: tcpfsm %lld, TW + TWKilled %lld",
+	TH_LOG("TIME_WAIT: tcpfsm %lld, counters %lld, sockstat %lld, ss %d (read in %lld ms); created: tcpfsm %lld, TW + TWKilled %lld, of which TWKilled %lld",
 	       (long long)f.cur, (long long)f.counter, (long long)f.sockstat,
 	       f.ss, (long long)(tcpfsm_now_ms() - t),
 	       (long long)(f.created - created0),
 	       (long long)(x1.v[X_TW] + x1.v[X_TW_KILLED] - x0.v[X_TW] -
-			   x0.v[X_TW_KILLED]));
+			   x0.v[X_TW_KILLED]),
+	       (long long)(x1.v[X_TW_KILLED] - x0.v[X_TW_KILLED]));
+	/* one timewait socket a connection, all alive */
+	ASSERT_EQ(n, tw);
 	EXPECT_EQ(f.sockstat, f.cur);
 	EXPECT_EQ(f.sockstat, f.counter);
 	EXPECT_EQ(f.sockstat, f.ss);
@@ -650,10 +657,12 @@ TEST_F_TIMEOUT(scale, timewait, 240)
 	ASSERT_EQ(0, sysctl_write("net/ipv4/tcp_max_tw_buckets", val));
 	n2 = client_first_closes(&l, NTW_OVER, WAIT_MS);
 	ASSERT_EQ(NTW_OVER, n2);
-	tw = tw_settled();
-	ASSERT_LE(0, tw);
+	t = tcpfsm_now_ms();
+	do {
+		ASSERT_EQ(0, ext_read(&x2));
+	} while (x2.v[X_TW_OVERFLOW] - x1.v[X_TW_OVERFLOW] < NTW_OVER &&
+		 tcpfsm_now_ms() - t < WAIT_MS && !usleep(100000));
 	ASSERT_EQ(0, tw_read(&f));
-	ASSERT_EQ(0, ext_read(&x2));
 	TH_LOG("tcp_max_tw_buckets=%d, %d more closes: TCPTimeWaitOverflow %+lld, TW + TWKilled %+lld; TIME_WAIT: tcpfsm %lld, counters %lld, sockstat %lld, ss %d",
 	       TW_LOW, n2,
 	       (long long)(x2.v[X_TW_OVERFLOW] - x1.v[X_TW_OVERFLOW]),
