@@ -2042,6 +2042,7 @@ static void test_kernel(void)
 
 struct run {
 	int status;		/* exit status, or -1 */
+	int signal;		/* the signal that killed it, or 0 */
 	char *out, *err;
 };
 
@@ -2086,8 +2087,12 @@ static struct run run_cmd(const char *bin, const char *out_path, const char *arg
 		execv(bin, (char **)argv);
 		_exit(127);
 	}
-	if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status))
-		r.status = WEXITSTATUS(status);
+	if (pid > 0 && waitpid(pid, &status, 0) == pid) {
+		if (WIFEXITED(status))
+			r.status = WEXITSTATUS(status);
+		else if (WIFSIGNALED(status))
+			r.signal = WTERMSIG(status);
+	}
 	r.out = slurp(out);
 	r.err = slurp(err);
 	return r;
@@ -2101,7 +2106,12 @@ static void check_run(struct run *r, int status, const char *out_prefix,
 		  (err_prefix ? starts_with(r->err, err_prefix) : !r->err[0]);
 
 	if (!check(ok, "command: %s", what)) {
-		printf("# exit status %d, expected %d\n", r->status, status);
+		if (r->signal)
+			printf("# killed by signal %d (%s), expected exit status %d\n",
+			       r->signal, strsignal(r->signal), status);
+		else
+			printf("# exit status %d, expected %d\n", r->status,
+			       status);
 		diag("stdout", r->out);
 		diag("stderr", r->err);
 	}
