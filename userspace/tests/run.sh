@@ -7,9 +7,13 @@
 #	run.sh NAME COMMAND [ARGS...] [-- NAME COMMAND [ARGS...]]...
 #
 # A suite prints "ok ..." and "not ok ..." lines and ends with its own
-# "N passed, N failed", shown here as "# NAME: N passed, N failed". A
-# suite that exits non-zero without a failure counted, or says no count,
-# counts as one failure. Exit status: 0 if nothing failed, else 1.
+# "N passed, N failed", shown here as "# NAME: N passed, N failed", or is
+# a kselftest_harness.h program, which ends with "# Totals: pass:N fail:N
+# xfail:N xpass:N skip:N error:N" (an xfail passes, an xpass or an error
+# fails; the skips are shown, not counted; its chatter about the tests
+# that pass is left out). A suite that exits non-zero
+# without a failure counted, or says no count, counts as one failure.
+# Exit status: 0 if nothing failed, else 1.
 set -uo pipefail
 
 passed=0 failed=0
@@ -26,6 +30,13 @@ run_suite() { # name, command...
 		elif [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
 			p=${BASH_REMATCH[1]} f=${BASH_REMATCH[2]} counted=1
 			echo "# $name: $line"
+		elif [[ $line =~ ^#\ Totals:\ pass:([0-9]+)\ fail:([0-9]+)\ xfail:([0-9]+)\ xpass:([0-9]+)\ skip:([0-9]+)\ error:([0-9]+)$ ]]; then
+			p=$((BASH_REMATCH[1] + BASH_REMATCH[3]))
+			f=$((BASH_REMATCH[2] + BASH_REMATCH[4] + BASH_REMATCH[6]))
+			counted=1
+			echo "# $name: $p passed, $f failed, ${BASH_REMATCH[5]} skipped"
+		elif [[ $line =~ ^(TAP\ version\ |#\ \ RUN\ |#\ +OK\ |#\ PASSED:\ ) ]]; then
+			continue
 		else
 			printf '%s\n' "$line"
 		fi

@@ -4,7 +4,9 @@
  * figures of stats and the Prometheus output: their command lines, the
  * parsing of their netlink attributes (messages built here with libmnl),
  * their output, the sorting of CLOSE_WAIT sockets and the owners of a
- * socket found in a fake /proc tree.
+ * socket found in a fake /proc tree. kselftest_harness.h runs them:
+ *
+ *	telemetry [-l] [-t TEST]...
  */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
@@ -21,7 +23,7 @@
 
 #include "cli.h"
 #include "closewait.h"
-#include "harness.h"
+#include "helpers.h"
 #include "hist.h"
 #include "nl.h"
 #include "output.h"
@@ -29,9 +31,11 @@
 #include "states.h"
 #include "util.h"
 
+#include "kselftest_harness.h"
+
 /* Durations */
 
-static void test_duration(void)
+TEST(duration)
 {
 	static const struct {
 		const char *s;
@@ -63,7 +67,7 @@ static void test_duration(void)
 			ok = false;
 		}
 	}
-	check(ok, "duration: ms, s, m, h, d, plain seconds, the largest");
+	CHECK(ok, "duration: ms, s, m, h, d, plain seconds, the largest");
 
 	ok = true;
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -73,7 +77,7 @@ static void test_duration(void)
 			ok = false;
 		}
 	}
-	check(ok, "duration: bad ones are EINVAL");
+	CHECK(ok, "duration: bad ones are EINVAL");
 
 	ok = true;
 	for (i = 0; i < ARRAY_SIZE(huge); i++) {
@@ -83,10 +87,10 @@ static void test_duration(void)
 			ok = false;
 		}
 	}
-	check(ok, "duration: beyond 2^64 ns is ERANGE");
+	CHECK(ok, "duration: beyond 2^64 ns is ERANGE");
 }
 
-static void test_duration_str(void)
+TEST(duration_str)
 {
 	static const struct {
 		uint64_t ns;
@@ -111,20 +115,21 @@ static void test_duration_str(void)
 			ok = false;
 		}
 	}
-	check(ok, "duration: for people, 1h2m3s");
+	CHECK(ok, "duration: for people, 1h2m3s");
 }
 
 /* Command lines */
 
 
 /* 0, the command, nothing on stderr; @cond about the rest */
-static void ok_parse(struct parsed p, const char *cmd, bool cond,
-		     const char *what)
+static void ok_parse(struct __test_metadata *_metadata,
+		struct parsed p, const char *cmd, bool cond,
+		const char *what)
 {
 	bool ok = !p.ret && p.a.cmd && !strcmp(p.a.cmd->name, cmd) &&
 		  !p.err[0] && cond;
 
-	if (!check(ok, "cli: %s", what)) {
+	if (!CHECK(ok, "cli: %s", what)) {
 		printf("# ret %d\n", p.ret);
 		diag("stderr", p.err);
 	}
@@ -132,126 +137,127 @@ static void ok_parse(struct parsed p, const char *cmd, bool cond,
 }
 
 /* -1, and stderr starts with @first_line */
-static void bad_parse(struct parsed p, const char *first_line,
-		      const char *what)
+static void bad_parse(struct __test_metadata *_metadata,
+		struct parsed p, const char *first_line,
+		const char *what)
 {
 	size_t n = strlen(first_line);
 	bool ok = p.ret == -1 && !strncmp(p.err, first_line, n) &&
 		  p.err[n] == '\n';
 
-	if (!check(ok, "cli: %s", what)) {
+	if (!CHECK(ok, "cli: %s", what)) {
 		printf("# ret %d, expected:\n# %s\n", p.ret, first_line);
 		diag("stderr", p.err);
 	}
 	free(p.err);
 }
 
-static void test_cli(void)
+TEST(cli)
 {
 	struct parsed p;
 
 	p = parse("hist", NULL);
-	ok_parse(p, "hist", !p.a.states && !p.a.json, "hist: every state");
+	ok_parse(_metadata, p, "hist", !p.a.states && !p.a.json, "hist: every state");
 	p = parse("-jp", "hist", "estab", "CLOSE-WAIT", "syn_sent", NULL);
-	ok_parse(p, "hist", p.a.json && p.a.pretty &&
+	ok_parse(_metadata, p, "hist", p.a.json && p.a.pretty &&
 		 p.a.states == (BIT(TCPFSM_STATE_ESTABLISHED) |
 				BIT(TCPFSM_STATE_CLOSE_WAIT) |
 				BIT(TCPFSM_STATE_SYN_SENT)),
 		 "-jp hist estab CLOSE-WAIT syn_sent");
 	p = parse("hist", "LISTEN", NULL);
-	bad_parse(p, "tcpfsm: hist: LISTEN has no time in state; the states that have one: ESTABLISHED SYN_SENT SYN_RECV FIN_WAIT1 FIN_WAIT2 CLOSE_WAIT LAST_ACK CLOSING",
+	bad_parse(_metadata, p, "tcpfsm: hist: LISTEN has no time in state; the states that have one: ESTABLISHED SYN_SENT SYN_RECV FIN_WAIT1 FIN_WAIT2 CLOSE_WAIT LAST_ACK CLOSING",
 		  "hist LISTEN");
 	p = parse("hist", "bogus", NULL);
-	bad_parse(p, "tcpfsm: unknown state \"bogus\"", "hist bogus");
+	bad_parse(_metadata, p, "tcpfsm: unknown state \"bogus\"", "hist bogus");
 	p = parse("hist", "-j", NULL);
-	bad_parse(p, "tcpfsm: hist: unknown argument \"-j\" (options go before the command)",
+	bad_parse(_metadata, p, "tcpfsm: hist: unknown argument \"-j\" (options go before the command)",
 		  "hist -j");
 
 	p = parse("closewait", NULL);
-	ok_parse(p, "closewait", !p.a.has_min_age, "closewait: all");
+	ok_parse(_metadata, p, "closewait", !p.a.has_min_age, "closewait: all");
 	p = parse("closewait", "--older-than", "5m", NULL);
-	ok_parse(p, "closewait", p.a.has_min_age &&
+	ok_parse(_metadata, p, "closewait", p.a.has_min_age &&
 		 p.a.min_age_ns == 300000000000ULL, "closewait --older-than 5m");
 	p = parse("-j", "closewait", "--older-than=500ms", NULL);
-	ok_parse(p, "closewait", p.a.json && p.a.has_min_age &&
+	ok_parse(_metadata, p, "closewait", p.a.json && p.a.has_min_age &&
 		 p.a.min_age_ns == 500000000ULL,
 		 "-j closewait --older-than=500ms");
 	p = parse("closewait", "older-than", "30", NULL);
-	ok_parse(p, "closewait", p.a.has_min_age &&
+	ok_parse(_metadata, p, "closewait", p.a.has_min_age &&
 		 p.a.min_age_ns == 30000000000ULL, "closewait older-than 30");
 	p = parse("closewait", "--older-than", "5x", NULL);
-	bad_parse(p, "tcpfsm: closewait: --older-than: invalid duration \"5x\" (a whole number and a unit, ms, s, m, h or d: 500ms, 30s, 5m, 2h, 1d; seconds without one)",
+	bad_parse(_metadata, p, "tcpfsm: closewait: --older-than: invalid duration \"5x\" (a whole number and a unit, ms, s, m, h or d: 500ms, 30s, 5m, 2h, 1d; seconds without one)",
 		  "closewait --older-than 5x");
 	p = parse("closewait", "--older-than=", NULL);
-	bad_parse(p, "tcpfsm: closewait: --older-than: invalid duration \"\" (a whole number and a unit, ms, s, m, h or d: 500ms, 30s, 5m, 2h, 1d; seconds without one)",
+	bad_parse(_metadata, p, "tcpfsm: closewait: --older-than: invalid duration \"\" (a whole number and a unit, ms, s, m, h or d: 500ms, 30s, 5m, 2h, 1d; seconds without one)",
 		  "closewait --older-than=");
 	p = parse("closewait", "--older-than", "300000d", NULL);
-	bad_parse(p, "tcpfsm: closewait: --older-than: duration \"300000d\" too long (at most 584 years)",
+	bad_parse(_metadata, p, "tcpfsm: closewait: --older-than: duration \"300000d\" too long (at most 584 years)",
 		  "closewait --older-than 300000d");
 	p = parse("closewait", "--older-than", NULL);
-	bad_parse(p, "tcpfsm: closewait: --older-than: DURATION is missing",
+	bad_parse(_metadata, p, "tcpfsm: closewait: --older-than: DURATION is missing",
 		  "closewait --older-than without DURATION");
 	p = parse("closewait", "--older-than", "1s", "older-than", "2s", NULL);
-	bad_parse(p, "tcpfsm: closewait: --older-than given twice",
+	bad_parse(_metadata, p, "tcpfsm: closewait: --older-than given twice",
 		  "closewait --older-than twice");
 	p = parse("closewait", "--older", "1s", NULL);
-	bad_parse(p, "tcpfsm: closewait: unknown argument \"--older\" (options go before the command)",
+	bad_parse(_metadata, p, "tcpfsm: closewait: unknown argument \"--older\" (options go before the command)",
 		  "closewait --older");
 
 	p = parse("top", NULL);
-	ok_parse(p, "top", p.a.limit == CLI_TOP_LIMIT, "top: limit 10");
+	ok_parse(_metadata, p, "top", p.a.limit == CLI_TOP_LIMIT, "top: limit 10");
 	p = parse("-j", "top", "limit", "1000", NULL);
-	ok_parse(p, "top", p.a.json && p.a.limit == 1000, "-j top limit 1000");
+	ok_parse(_metadata, p, "top", p.a.json && p.a.limit == 1000, "-j top limit 1000");
 	p = parse("top", "limit", "0", NULL);
-	bad_parse(p, "tcpfsm: top: limit: invalid number \"0\" (1-1000)", "top limit 0");
+	bad_parse(_metadata, p, "tcpfsm: top: limit: invalid number \"0\" (1-1000)", "top limit 0");
 	p = parse("top", "limit", "1001", NULL);
-	bad_parse(p, "tcpfsm: top: limit: invalid number \"1001\" (1-1000)",
+	bad_parse(_metadata, p, "tcpfsm: top: limit: invalid number \"1001\" (1-1000)",
 		  "top limit 1001");
 	p = parse("top", "limit", "-5", NULL);
-	bad_parse(p, "tcpfsm: top: limit: invalid number \"-5\" (1-1000)", "top limit -5");
+	bad_parse(_metadata, p, "tcpfsm: top: limit: invalid number \"-5\" (1-1000)", "top limit -5");
 	p = parse("top", "limit", NULL);
-	bad_parse(p, "tcpfsm: top: limit: N is missing", "top limit");
+	bad_parse(_metadata, p, "tcpfsm: top: limit: N is missing", "top limit");
 	p = parse("top", "5", NULL);
-	bad_parse(p, "tcpfsm: top: unknown argument \"5\"", "top 5");
+	bad_parse(_metadata, p, "tcpfsm: top: unknown argument \"5\"", "top 5");
 
 	p = parse("-o", "prometheus", "stats", NULL);
-	ok_parse(p, "stats", p.a.prometheus && !p.a.json, "-o prometheus stats");
+	ok_parse(_metadata, p, "stats", p.a.prometheus && !p.a.json, "-o prometheus stats");
 	p = parse("stats", "-o", "prometheus", NULL);
-	ok_parse(p, "stats", p.a.prometheus, "stats -o prometheus");
+	ok_parse(_metadata, p, "stats", p.a.prometheus, "stats -o prometheus");
 	p = parse("stats", "all", "--output", "prometheus", NULL);
-	ok_parse(p, "stats", p.a.prometheus && p.a.all,
+	ok_parse(_metadata, p, "stats", p.a.prometheus && p.a.all,
 		 "stats all --output prometheus");
 	p = parse("--output=prometheus", "show", NULL);
-	ok_parse(p, "stats", p.a.prometheus, "--output=prometheus show");
+	ok_parse(_metadata, p, "stats", p.a.prometheus, "--output=prometheus show");
 	p = parse("stats", "--output=json", NULL);
-	ok_parse(p, "stats", p.a.json && !p.a.prometheus, "stats --output=json is -j");
+	ok_parse(_metadata, p, "stats", p.a.json && !p.a.prometheus, "stats --output=json is -j");
 	p = parse("-j", "-o", "text", "stats", NULL);
-	ok_parse(p, "stats", !p.a.json && !p.a.prometheus, "-j -o text: text");
+	ok_parse(_metadata, p, "stats", !p.a.json && !p.a.prometheus, "-j -o text: text");
 	p = parse("-o", "prometheus", "-j", "stats", NULL);
-	ok_parse(p, "stats", p.a.json, "-o prometheus -j: the last one wins");
+	ok_parse(_metadata, p, "stats", p.a.json, "-o prometheus -j: the last one wins");
 	p = parse("-o", "xml", "stats", NULL);
-	bad_parse(p, "tcpfsm: -o: unknown output format \"xml\" (text, json or prometheus)",
+	bad_parse(_metadata, p, "tcpfsm: -o: unknown output format \"xml\" (text, json or prometheus)",
 		  "-o xml");
 	p = parse("stats", "-o", NULL);
-	bad_parse(p, "tcpfsm: stats: -o: FORMAT is missing", "stats -o");
+	bad_parse(_metadata, p, "tcpfsm: stats: -o: FORMAT is missing", "stats -o");
 	p = parse("-o", NULL);
-	bad_parse(p, "Option \"-o\" needs a FORMAT: text, json or prometheus.", "-o alone");
+	bad_parse(_metadata, p, "Option \"-o\" needs a FORMAT: text, json or prometheus.", "-o alone");
 	p = parse("-o", "prometheus", "hist", NULL);
-	bad_parse(p, "tcpfsm: hist: -o prometheus is for stats only",
+	bad_parse(_metadata, p, "tcpfsm: hist: -o prometheus is for stats only",
 		  "-o prometheus hist");
 	p = parse("-o", "prometheus", "help", "stats", NULL);
-	check(!p.ret && p.a.action == CLI_HELP, "cli: -o prometheus help stats");
+	CHECK(!p.ret && p.a.action == CLI_HELP, "cli: -o prometheus help stats");
 	free(p.err);
 }
 
-static void test_usage(void)
+TEST(usage)
 {
 	struct capture cap;
 	char *s;
 
 	cli_usage(cap_open(&cap), NULL);
 	s = cap_close(&cap);
-	check(s && strstr(s, "\n  hist [STATE...]    how long sockets stay in each state\n") &&
+	CHECK(s && strstr(s, "\n  hist [STATE...]    how long sockets stay in each state\n") &&
 	      strstr(s, "\n  closewait [--older-than DURATION]\n"
 			"                     the sockets in CLOSE_WAIT, oldest first\n") &&
 	      strstr(s, "\n  top [limit N]      TIME_WAIT pressure") &&
@@ -260,7 +266,7 @@ static void test_usage(void)
 	free(s);
 	cli_usage(cap_open(&cap), cli_lookup("closewait"));
 	s = cap_close(&cap);
-	check(starts_with(s, "Usage: tcpfsm [-j [-p]] closewait [--older-than DURATION]\n\n") &&
+	CHECK(starts_with(s, "Usage: tcpfsm [-j [-p]] closewait [--older-than DURATION]\n\n") &&
 	      strstr(s, "CAP_NET_ADMIN"), "usage: of closewait");
 	free(s);
 }
@@ -326,35 +332,35 @@ static char *render_hist(enum tcpfsm_fmt fmt, const struct tcpfsm_stats *st,
 	return cap_close(&cap);
 }
 
-static void test_hist(void)
+TEST(hist)
 {
 	struct tcpfsm_stats st;
 	char *s;
 
 	sample_dwell(&st);
 	s = render_hist(TCPFSM_FMT_TEXT, &st, 0);
-	check_str(s, hist_text, "hist: text, bcc's layouts, every state with samples");
+	CHECK_STR(s, hist_text, "hist: text, bcc's layouts, every state with samples");
 	free(s);
 	s = render_hist(TCPFSM_FMT_JSON, &st, 0);
-	check_str(s, hist_json, "hist: JSON, the non-empty buckets and their bounds");
+	CHECK_STR(s, hist_json, "hist: JSON, the non-empty buckets and their bounds");
 	free(s);
 
 	s = render_hist(TCPFSM_FMT_TEXT, &st, BIT(TCPFSM_STATE_SYN_SENT) |
 			BIT(TCPFSM_STATE_CLOSE_WAIT));
-	check(starts_with(s, "SYN_SENT: 0 samples\n\nCLOSE_WAIT: 1 samples, avg 300000.000 s\n"),
+	CHECK(starts_with(s, "SYN_SENT: 0 samples\n\nCLOSE_WAIT: 1 samples, avg 300000.000 s\n"),
 	      "hist: the states asked for, in state order, without samples too");
 	free(s);
 	s = render_hist(TCPFSM_FMT_JSON, &st, BIT(TCPFSM_STATE_SYN_SENT));
-	check_str(s, "[{\"state\":\"SYN_SENT\",\"samples\":0,\"sum_ns\":0,\"buckets\":[]}]\n",
+	CHECK_STR(s, "[{\"state\":\"SYN_SENT\",\"samples\":0,\"sum_ns\":0,\"buckets\":[]}]\n",
 		  "hist: JSON of a state without samples");
 	free(s);
 
 	memset(&st, 0, sizeof(st));
 	s = render_hist(TCPFSM_FMT_TEXT, &st, 0);
-	check_str(s, "(no samples)\n", "hist: text, no samples at all");
+	CHECK_STR(s, "(no samples)\n", "hist: text, no samples at all");
 	free(s);
 	s = render_hist(TCPFSM_FMT_JSON, &st, 0);
-	check_str(s, "[]\n", "hist: JSON, no samples at all");
+	CHECK_STR(s, "[]\n", "hist: JSON, no samples at all");
 	free(s);
 
 	st.dwell[TCPFSM_STATE_LAST_ACK].present = true;
@@ -363,7 +369,7 @@ static void test_hist(void)
 	st.dwell[TCPFSM_STATE_LAST_ACK].bucket[1] = 3;
 	st.dwell[TCPFSM_STATE_LAST_ACK].bucket[33] = UINT64_MAX;
 	s = render_hist(TCPFSM_FMT_TEXT, &st, 0);
-	check(starts_with(s, "LAST_ACK: 3 samples, avg 800 ns\n"
+	CHECK(starts_with(s, "LAST_ACK: 3 samples, avg 800 ns\n"
 			     "     usecs               : count     distribution\n"
 			     "         1 -> 1          : 3        |                                        |\n") &&
 	      strstr(s, "\n4294967296 -> 8589934591 : 18446744073709551615 |****************************************|\n"),
@@ -414,7 +420,7 @@ static int parse_stats_msg(const struct nlmsghdr *nlh, struct tcpfsm_stats *st,
 	return tcpfsm_parse_stats(nlh, st, e);
 }
 
-static void test_parse_dwell(void)
+TEST(parse_dwell)
 {
 	static struct tcpfsm_stats want, got;
 	static char buf[MSG_SIZE];
@@ -440,20 +446,20 @@ static void test_parse_dwell(void)
 	mnl_attr_put_u64(nlh, TCPFSM_A_STATS_TIMEWAIT_CREATED,
 			 want.timewait_created);
 	ret = parse_stats_msg(nlh, &got, &e);
-	check(!ret && !memcmp(got.dwell, want.dwell, sizeof(got.dwell)) &&
+	CHECK(!ret && !memcmp(got.dwell, want.dwell, sizeof(got.dwell)) &&
 	      got.tracked == 12 && got.untracked == UINT64_MAX &&
 	      got.track_size == 65536 && got.timewait_created == 340 &&
 	      got.present == want.present,
 	      "parse: dwell nests, buckets, tracking figures, pads; a newer state skipped");
 	ret = tcpfsm_dwell_check(&got, &e);
-	check_err(ret, &e, TCPFSM_ERR_MISSING, 0, "the time in state of SYN_RECV",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MISSING, 0, "the time in state of SYN_RECV",
 		  "dwell check: a state's histogram missing");
 	got.track_size = 0;
-	check(!tcpfsm_dwell_check(&got, &e), "dwell check: none needed without a table");
+	CHECK(!tcpfsm_dwell_check(&got, &e), "dwell check: none needed without a table");
 	got.present &= ~BIT(TCPFSM_A_STATS_TRACK_SIZE);
 	memset(&e, 0, sizeof(e));
 	ret = tcpfsm_dwell_check(&got, &e);
-	check_err(ret, &e, TCPFSM_ERR_MISSING, 0, "track-size",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MISSING, 0, "track-size",
 		  "dwell check: a module without track-size is too old");
 
 	/* malformed: bucket 40, a bucket without its count, no samples */
@@ -465,7 +471,7 @@ static void test_parse_dwell(void)
 	put_bucket(nlh, TCPFSM_DWELL_BUCKETS, 1);
 	mnl_attr_nest_end(nlh, nest);
 	ret = parse_stats_msg(nlh, &got, &e);
-	check_err(ret, &e, TCPFSM_ERR_MALFORMED, EINVAL,
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MALFORMED, EINVAL,
 		  "bucket index 40 (0-39) in a dwell", "malformed: bucket index 40");
 
 	nlh = msg_start(buf, 0x20, TCPFSM_CMD_GET);
@@ -481,7 +487,7 @@ static void test_parse_dwell(void)
 	}
 	mnl_attr_nest_end(nlh, nest);
 	ret = parse_stats_msg(nlh, &got, &e);
-	check_err(ret, &e, TCPFSM_ERR_MISSING, 0, "index or count in a bucket",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MISSING, 0, "index or count in a bucket",
 		  "missing: a bucket without its count");
 
 	nlh = msg_start(buf, 0x20, TCPFSM_CMD_GET);
@@ -490,19 +496,19 @@ static void test_parse_dwell(void)
 	mnl_attr_put_u64(nlh, TCPFSM_A_DWELL_SUM_NS, 1);
 	mnl_attr_nest_end(nlh, nest);
 	ret = parse_stats_msg(nlh, &got, &e);
-	check_err(ret, &e, TCPFSM_ERR_MISSING, 0,
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MISSING, 0,
 		  "state, samples or sum-ns in a dwell", "missing: samples of a dwell");
 
 	nlh = msg_start(buf, 0x20, TCPFSM_CMD_GET);
 	mnl_attr_put_u64(nlh, TCPFSM_A_STATS_TRACK_SIZE, 1);
 	ret = parse_stats_msg(nlh, &got, &e);
-	check_err(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE,
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE,
 		  "attribute track-size of stats", "malformed: a u32 track-size of 8 bytes");
 }
 
 /* stats: the tracking line */
 
-static void test_stats_tracking(void)
+TEST(stats_tracking)
 {
 	struct tcpfsm_stats st;
 	struct capture cap;
@@ -511,12 +517,12 @@ static void test_stats_tracking(void)
 	sample_dwell(&st);
 	tcpfsm_print_stats(cap_open(&cap), TCPFSM_FMT_TEXT, &st, false);
 	s = cap_close(&cap);
-	check(s && strstr(s, "\n(none)\ntracking: 12 sockets of 65536, 0 untracked; timewait: created 340\n"),
+	CHECK(s && strstr(s, "\n(none)\ntracking: 12 sockets of 65536, 0 untracked; timewait: created 340\n"),
 	      "stats: the tracking line, last");
 	free(s);
 	tcpfsm_print_stats(cap_open(&cap), TCPFSM_FMT_JSON, &st, false);
 	s = cap_close(&cap);
-	check_str(s, "{\"states\":[],\"transitions\":[],"
+	CHECK_STR(s, "{\"states\":[],\"transitions\":[],"
 		     "\"tracking\":{\"tracked\":12,\"size\":65536,\"untracked\":0},"
 		     "\"timewait\":{\"created\":340}}\n",
 		  "stats: JSON tracking and timewait");
@@ -526,13 +532,13 @@ static void test_stats_tracking(void)
 	st.present &= ~BIT(TCPFSM_A_STATS_TIMEWAIT_CREATED);
 	tcpfsm_print_stats(cap_open(&cap), TCPFSM_FMT_TEXT, &st, false);
 	s = cap_close(&cap);
-	check(s && strstr(s, "\n(none)\ntracking: disabled; timewait: created -\n"),
+	CHECK(s && strstr(s, "\n(none)\ntracking: disabled; timewait: created -\n"),
 	      "stats: tracking disabled, timewait created absent");
 	free(s);
 	st.present = 0;
 	tcpfsm_print_stats(cap_open(&cap), TCPFSM_FMT_TEXT, &st, false);
 	s = cap_close(&cap);
-	check(s && !strstr(s, "tracking"), "stats: no tracking line from an old module");
+	CHECK(s && !strstr(s, "tracking"), "stats: no tracking line from an old module");
 	free(s);
 }
 
@@ -740,7 +746,7 @@ static bool prom_structure(const char *s, unsigned int *samples)
 	return ok && !help;
 }
 
-static void test_prometheus(void)
+TEST(prometheus)
 {
 	static struct tcpfsm_stats st;
 	struct capture cap;
@@ -751,20 +757,20 @@ static void test_prometheus(void)
 	small_stats(&st);
 	tcpfsm_print_prometheus(cap_open(&cap), &st);
 	s = cap_close(&cap);
-	check_str(s, prom_small, "prometheus: a small reply, exactly");
+	CHECK_STR(s, prom_small, "prometheus: a small reply, exactly");
 	/* n is an argument too: set before the call */
 	ok = prom_structure(s, &n);
-	check(ok && n == 57, "prometheus: the checker passes it (%u samples)", n);
+	CHECK(ok && n == 57, "prometheus: the checker passes it (%u samples)", n);
 	free(s);
 
 	full_stats(&st);
 	tcpfsm_print_prometheus(cap_open(&cap), &st);
 	s = cap_close(&cap);
 	ok = prom_structure(s, &n);
-	check(ok && n == 11 + 10 + 10 + 121 + 8 * 42 + 9,
+	CHECK(ok && n == 11 + 10 + 10 + 121 + 8 * 42 + 9,
 	      "prometheus: a full reply: one HELP and TYPE a family, cumulative buckets, +Inf == _count (%u samples)",
 	      n);
-	check(count_lines(s, "tcpfsm_transitions_total{") == 121 &&
+	CHECK(count_lines(s, "tcpfsm_transitions_total{") == 121 &&
 	      count_lines(s, "le=\"+Inf\"") == 8 &&
 	      strstr(s, "\ntcpfsm_sockets{state=\"LAST_ACK\"} 6\n") &&
 	      strstr(s, "\ntcpfsm_sockets{state=\"ESTABLISHED\"} -2\n") &&
@@ -777,7 +783,7 @@ static void test_prometheus(void)
 	memset(&st, 0, sizeof(st));
 	tcpfsm_print_prometheus(cap_open(&cap), &st);
 	s = cap_close(&cap);
-	check_str(s, "", "prometheus: nothing from an empty reply");
+	CHECK_STR(s, "", "prometheus: nothing from an empty reply");
 	free(s);
 }
 
@@ -835,7 +841,7 @@ static void sample_sockets(struct tcpfsm_sockets *socks)
 	socks->n = socks->size = 4;
 }
 
-static void test_closewait_sort(void)
+TEST(closewait_sort)
 {
 	struct tcpfsm_sockets socks;
 	struct tcpfsm_socket *v;
@@ -843,19 +849,19 @@ static void test_closewait_sort(void)
 	sample_sockets(&socks);
 	tcpfsm_closewait_sort(&socks);
 	v = socks.v;
-	check(v[0].ino == 2002 && v[1].ino == 1001 && v[2].age_ns == 250000000 &&
+	CHECK(v[0].ino == 2002 && v[1].ino == 1001 && v[2].age_ns == 250000000 &&
 	      v[3].ino == 3003, "closewait: oldest first, unknown age last");
 	v[0].present = v[1].present = 0;	/* two of unknown age: by ports */
 	v[0].ends.family = v[1].ends.family = AF_INET;
 	v[0].ends.sport = 9;
 	v[1].ends.sport = 8;
 	tcpfsm_closewait_sort(&socks);
-	check(v[0].age_ns == 250000000 && v[1].ends.sport == 8 &&
+	CHECK(v[0].age_ns == 250000000 && v[1].ends.sport == 8 &&
 	      v[2].ends.sport == 9 && v[3].ends.sport == 8080,
 	      "closewait: ties by family and port");
 	tcpfsm_sockets_free(&socks);
 	tcpfsm_closewait_sort(&socks);
-	check(!socks.v && !socks.n, "closewait: sorting none");
+	CHECK(!socks.v && !socks.n, "closewait: sorting none");
 }
 
 /* A file, or a symlink if @link */
@@ -950,7 +956,7 @@ static const char closewait_json[] =
 	"{\"family\":\"ipv4\",\"saddr\":\"127.0.0.1\",\"sport\":8080,\"daddr\":\"10.1.2.3\",\"dport\":51001,"
 	"\"ino\":3003,\"users\":[]}]\n";
 
-static void test_closewait_owners(void)
+TEST(closewait_owners)
 {
 	char root[] = "/tmp/tcpfsm-proc.XXXXXX";
 	struct tcpfsm_sockets socks, none = { 0 };
@@ -960,14 +966,14 @@ static void test_closewait_owners(void)
 	int ret;
 
 	if (!mkdtemp(root)) {
-		check(false, "closewait: a temporary directory: %s", strerror(errno));
+		CHECK(false, "closewait: a temporary directory: %s", strerror(errno));
 		return;
 	}
 	fake_proc(root);
 	sample_sockets(&socks);
 	tcpfsm_closewait_sort(&socks);
 	ret = tcpfsm_find_owners(root, &socks, &o);
-	check(!ret && o.n == 4 &&
+	CHECK(!ret && o.n == 4 &&
 	      owner_is(&o.v[0], 1001, 123, 3, "nginx") &&
 	      owner_is(&o.v[1], 1001, 123, 5, "nginx") &&
 	      owner_is(&o.v[2], 1001, 456, 12, "worker") &&
@@ -976,30 +982,30 @@ static void test_closewait_owners(void)
 
 	tcpfsm_print_closewait(cap_open(&cap), TCPFSM_FMT_TEXT, &socks, &o);
 	s = cap_close(&cap);
-	check_str(s, closewait_text, "closewait: text, columns as wide as needed, ss -p's users");
+	CHECK_STR(s, closewait_text, "closewait: text, columns as wide as needed, ss -p's users");
 	free(s);
 	tcpfsm_print_closewait(cap_open(&cap), TCPFSM_FMT_JSON, &socks, &o);
 	s = cap_close(&cap);
-	check_str(s, closewait_json, "closewait: JSON, one array");
+	CHECK_STR(s, closewait_json, "closewait: JSON, one array");
 	free(s);
 	tcpfsm_owners_free(&o);
 
 	ret = tcpfsm_find_owners("/nonexistent/proc", &socks, &o);
-	check(ret == -1 && errno == ENOENT && !o.n,
+	CHECK(ret == -1 && errno == ENOENT && !o.n,
 	      "closewait: an unreadable /proc is an error");
 	tcpfsm_owners_free(&o);
 	tcpfsm_sockets_free(&socks);
 
 	ret = tcpfsm_find_owners("/nonexistent/proc", &none, &o);
-	check(!ret && !o.n, "closewait: no socket: /proc is not read");
+	CHECK(!ret && !o.n, "closewait: no socket: /proc is not read");
 	tcpfsm_print_closewait(cap_open(&cap), TCPFSM_FMT_TEXT, &none, &o);
 	s = cap_close(&cap);
-	check_str(s, "Local Address:Port  Peer Address:Port  Age  Process\n(none)\n",
+	CHECK_STR(s, "Local Address:Port  Peer Address:Port  Age  Process\n(none)\n",
 		  "closewait: text of none");
 	free(s);
 	tcpfsm_print_closewait(cap_open(&cap), TCPFSM_FMT_JSON, &none, &o);
 	s = cap_close(&cap);
-	check_str(s, "[]\n", "closewait: JSON of none");
+	CHECK_STR(s, "[]\n", "closewait: JSON of none");
 	free(s);
 	tcpfsm_owners_free(&o);
 
@@ -1008,7 +1014,7 @@ static void test_closewait_owners(void)
 
 /* Netlink: sockets and timewait */
 
-static void test_parse_socket(void)
+TEST(parse_socket)
 {
 	static char buf[MSG_SIZE];
 	uint8_t a6[16] = { [15] = 1 };
@@ -1030,7 +1036,7 @@ static void test_parse_socket(void)
 	mnl_attr_put_u64(nlh, TCPFSM_A_SOCKET_COOKIE, UINT64_MAX);
 	mnl_attr_put_u32(nlh, TCPFSM_A_SOCKET_MAX + 1, 1);
 	ret = tcpfsm_parse_socket(nlh, &sk, &e);
-	check(!ret && sk.ends.family == AF_INET && sk.ends.saddr[0] == 127 &&
+	CHECK(!ret && sk.ends.family == AF_INET && sk.ends.saddr[0] == 127 &&
 	      sk.ends.saddr[3] == 1 && !sk.ends.saddr[4] && sk.ends.daddr[0] == 10 &&
 	      sk.ends.sport == 8080 && sk.ends.dport == 51000 &&
 	      sk.age_ns == 3723000000000ULL && sk.ino == 1001 && sk.uid == 33 &&
@@ -1047,14 +1053,14 @@ static void test_parse_socket(void)
 	mnl_attr_put_u16(nlh, TCPFSM_A_SOCKET_SPORT, htons(443));
 	mnl_attr_put_u16(nlh, TCPFSM_A_SOCKET_DPORT, htons(1));
 	ret = tcpfsm_parse_socket(nlh, &sk, &e);
-	check(!ret && sk.ends.family == AF_INET6 && sk.ends.saddr[15] == 1 &&
+	CHECK(!ret && sk.ends.family == AF_INET6 && sk.ends.saddr[15] == 1 &&
 	      sk.ends.sport == 443 && !(sk.present & (SK_AGE | SK_INO)),
 	      "parse: an IPv6 socket without age, ino, uid, cookie");
 
 	mnl_attr_put(nlh, TCPFSM_A_SOCKET_AGE_NS, 4, a6);
 	memset(&e, 0, sizeof(e));
 	ret = tcpfsm_parse_socket(nlh, &sk, &e);
-	check_err(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE, "attribute age-ns of socket",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE, "attribute age-ns of socket",
 		  "malformed: a socket's u64 age of 4 bytes");
 
 	nlh = msg_start(buf, 0x20, TCPFSM_CMD_CLOSEWAIT_GET);
@@ -1062,7 +1068,7 @@ static void test_parse_socket(void)
 	mnl_attr_put(nlh, TCPFSM_A_SOCKET_SADDR6, 15, a6);
 	memset(&e, 0, sizeof(e));
 	ret = tcpfsm_parse_socket(nlh, &sk, &e);
-	check_err(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE, "attribute saddr6 of socket",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE, "attribute saddr6 of socket",
 		  "malformed: a socket's IPv6 address of 15 bytes");
 
 	nlh = msg_start(buf, 0x20, TCPFSM_CMD_CLOSEWAIT_GET);
@@ -1071,7 +1077,7 @@ static void test_parse_socket(void)
 	mnl_attr_put_u16(nlh, TCPFSM_A_SOCKET_DPORT, 1);
 	memset(&e, 0, sizeof(e));
 	ret = tcpfsm_parse_socket(nlh, &sk, &e);
-	check_err(ret, &e, TCPFSM_ERR_MALFORMED, EAFNOSUPPORT, "family 1 of a socket",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MALFORMED, EAFNOSUPPORT, "family 1 of a socket",
 		  "malformed: a socket of family AF_UNIX");
 
 	nlh = msg_start(buf, 0x20, TCPFSM_CMD_CLOSEWAIT_GET);
@@ -1081,7 +1087,7 @@ static void test_parse_socket(void)
 	mnl_attr_put_u32(nlh, TCPFSM_A_SOCKET_SADDR4, 1);
 	memset(&e, 0, sizeof(e));
 	ret = tcpfsm_parse_socket(nlh, &sk, &e);
-	check_err(ret, &e, TCPFSM_ERR_MISSING, 0, "daddr4 in a socket",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MISSING, 0, "daddr4 in a socket",
 		  "missing: a socket's remote address");
 
 	nlh = msg_start(buf, 0x20, TCPFSM_CMD_CLOSEWAIT_GET);
@@ -1089,7 +1095,7 @@ static void test_parse_socket(void)
 	mnl_attr_put_u16(nlh, TCPFSM_A_SOCKET_SPORT, 1);
 	memset(&e, 0, sizeof(e));
 	ret = tcpfsm_parse_socket(nlh, &sk, &e);
-	check_err(ret, &e, TCPFSM_ERR_MISSING, 0, "dport in a socket",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MISSING, 0, "dport in a socket",
 		  "missing: a socket's remote port");
 }
 
@@ -1113,7 +1119,7 @@ static const char top_text[] =
 	"remote port      timewait\n"
 	"(none)\n";
 
-static void test_timewait(void)
+TEST(timewait)
 {
 	static struct tcpfsm_timewait tw;
 	static char buf[MSG_SIZE];
@@ -1133,7 +1139,7 @@ static void test_timewait(void)
 	put_port(nlh, TCPFSM_A_TIMEWAIT_LOCAL_PORT, 443, 5);
 	put_port(nlh, TCPFSM_A_TIMEWAIT_REMOTE_PORT, 65535, UINT32_MAX);
 	ret = tcpfsm_parse_timewait(nlh, &tw, &e);
-	check(!ret && tw.count == 120 && tw.created == 3400 && tw.n_local == 2 &&
+	CHECK(!ret && tw.count == 120 && tw.created == 3400 && tw.n_local == 2 &&
 	      tw.n_remote == 2 && tw.local[0].port == 8080 &&
 	      tw.local[0].count == 100 && tw.local[1].port == 443 &&
 	      tw.remote[0].port == 443 && tw.remote[1].port == 65535 &&
@@ -1142,7 +1148,7 @@ static void test_timewait(void)
 
 	tcpfsm_print_timewait(cap_open(&cap), TCPFSM_FMT_JSON, &tw);
 	s = cap_close(&cap);
-	check_str(s, "{\"count\":120,\"created\":3400,"
+	CHECK_STR(s, "{\"count\":120,\"created\":3400,"
 		     "\"local_ports\":[{\"port\":8080,\"count\":100},{\"port\":443,\"count\":5}],"
 		     "\"remote_ports\":[{\"port\":443,\"count\":80},{\"port\":65535,\"count\":4294967295}]}\n",
 		  "top: JSON");
@@ -1150,14 +1156,14 @@ static void test_timewait(void)
 	tw.n_remote = 0;
 	tcpfsm_print_timewait(cap_open(&cap), TCPFSM_FMT_TEXT, &tw);
 	s = cap_close(&cap);
-	check_str(s, top_text, "top: text");
+	CHECK_STR(s, top_text, "top: text");
 	free(s);
 
 	nlh = msg_start(buf, 0x20, TCPFSM_CMD_TIMEWAIT_GET);
 	mnl_attr_put_u64(nlh, TCPFSM_A_TIMEWAIT_COUNT, 120);
 	memset(&e, 0, sizeof(e));
 	ret = tcpfsm_parse_timewait(nlh, &tw, &e);
-	check_err(ret, &e, TCPFSM_ERR_MISSING, 0, "created of timewait",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MISSING, 0, "created of timewait",
 		  "missing: created of timewait");
 
 	nlh = msg_start(buf, 0x20, TCPFSM_CMD_TIMEWAIT_GET);
@@ -1166,7 +1172,7 @@ static void test_timewait(void)
 	mnl_attr_nest_end(nlh, nest);
 	memset(&e, 0, sizeof(e));
 	ret = tcpfsm_parse_timewait(nlh, &tw, &e);
-	check_err(ret, &e, TCPFSM_ERR_MISSING, 0, "port or count in a remote-port",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MISSING, 0, "port or count in a remote-port",
 		  "missing: a port without its count");
 
 	nlh = msg_start(buf, 0x20, TCPFSM_CMD_TIMEWAIT_GET);
@@ -1175,11 +1181,11 @@ static void test_timewait(void)
 	mnl_attr_nest_end(nlh, nest);
 	memset(&e, 0, sizeof(e));
 	ret = tcpfsm_parse_timewait(nlh, &tw, &e);
-	check_err(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE,
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE,
 		  "attribute port of port-count", "malformed: a u16 port of 4 bytes");
 }
 
-static void test_err_admin(void)
+TEST(err_admin)
 {
 	struct tcpfsm_err e = {
 		.kind = TCPFSM_ERR_KERNEL, .code = EPERM,
@@ -1191,27 +1197,9 @@ static void test_err_admin(void)
 
 	tcpfsm_err_print(cap_open(&cap), &e);
 	s = cap_close(&cap);
-	check_str(s, "tcpfsm: listing the CLOSE_WAIT sockets needs CAP_NET_ADMIN (they carry addresses and owners: run it as root)\n",
+	CHECK_STR(s, "tcpfsm: listing the CLOSE_WAIT sockets needs CAP_NET_ADMIN (they carry addresses and owners: run it as root)\n",
 		  "error: closewait without CAP_NET_ADMIN says to run it as root");
 	free(s);
 }
 
-/**
- * telemetry_tests() - the tests of this file
- */
-void telemetry_tests(void)
-{
-	test_duration();
-	test_duration_str();
-	test_cli();
-	test_usage();
-	test_hist();
-	test_parse_dwell();
-	test_stats_tracking();
-	test_prometheus();
-	test_closewait_sort();
-	test_closewait_owners();
-	test_parse_socket();
-	test_timewait();
-	test_err_admin();
-}
+TEST_HARNESS_MAIN

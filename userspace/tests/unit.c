@@ -2,16 +2,14 @@
 /*
  * Unit tests of the tcpfsm command; the tcpfsm module is not needed.
  *
- *	unit [PATH/TO/tcpfsm]
+ *	TCPFSM_CMD=PATH/TO/tcpfsm unit [-l] [-t TEST]...
  *
  * State names, the command line, the text and JSON output, the parsers of
  * netlink replies and events (fed messages built here with libmnl), the
- * monitor's filters and loss accounting, and the printing of errors; the
- * time in state, closewait, top and Prometheus (telemetry.c); then
- * the netlink plumbing against the running kernel's own family nlctrl; then, given the path of the command, its exit status and
- * output for a few command lines. Prints "ok N - ..." or "not ok N - ..."
- * per test, "# " lines to say why, and last "N passed, N failed". Exits 1
- * if a test failed.
+ * monitor's filters and loss accounting, and the printing of errors; then
+ * the netlink plumbing against the running kernel's own family nlctrl;
+ * then the exit status and output of the command $TCPFSM_CMD for a few
+ * command lines (skipped without it). kselftest_harness.h runs them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,16 +27,18 @@
 #include <netinet/in.h>
 
 #include "cli.h"
-#include "harness.h"
+#include "helpers.h"
 #include "monitor.h"
 #include "nl.h"
 #include "output.h"
 #include "states.h"
 #include "util.h"
 
+#include "kselftest_harness.h"
+
 /* States */
 
-static void test_states(void)
+TEST(states)
 {
 	static const struct {
 		const char *s;
@@ -62,7 +62,7 @@ static void test_states(void)
 	unsigned int i;
 	bool ok;
 
-	check(!strcmp(tcpfsm_state_name(1), "ESTABLISHED") &&
+	CHECK(!strcmp(tcpfsm_state_name(1), "ESTABLISHED") &&
 	      !strcmp(tcpfsm_state_name(6), "TIME_WAIT") &&
 	      !strcmp(tcpfsm_state_name(12), "NEW_SYN_RECV") &&
 	      !tcpfsm_state_name(0) && !tcpfsm_state_name(13),
@@ -75,7 +75,7 @@ static void test_states(void)
 			ok = false;
 		}
 	}
-	check(ok, "states: every name parses as its number");
+	CHECK(ok, "states: every name parses as its number");
 
 	ok = true;
 	for (i = 0; i < ARRAY_SIZE(good); i++) {
@@ -87,7 +87,7 @@ static void test_states(void)
 			ok = false;
 		}
 	}
-	check(ok, "states: any case, ss spellings, TCP_ prefix, numbers");
+	CHECK(ok, "states: any case, ss spellings, TCP_ prefix, numbers");
 
 	ok = true;
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -98,7 +98,7 @@ static void test_states(void)
 			ok = false;
 		}
 	}
-	check(ok, "states: bad names and numbers are refused");
+	CHECK(ok, "states: bad names and numbers are refused");
 
 	ok = true;
 	for (i = 1; i <= TCPFSM_NR_STATES; i++) {
@@ -109,19 +109,20 @@ static void test_states(void)
 		ok &= tcpfsm_state_has_current(i) == cur &&
 		      tcpfsm_state_has_flow(i) == flow;
 	}
-	check(ok, "states: no current for CLOSE, no flow for TIME_WAIT and NEW_SYN_RECV");
+	CHECK(ok, "states: no current for CLOSE, no flow for TIME_WAIT and NEW_SYN_RECV");
 }
 
 /* Command line */
 
 
-static bool parsed_ok(struct parsed *p, enum cli_action action,
-		      const char *cmd, const char *what)
+static bool parsed_ok(struct __test_metadata *_metadata,
+		struct parsed *p, enum cli_action action,
+		const char *cmd, const char *what)
 {
 	bool ok = !p->ret && p->a.action == action && !p->err[0] &&
 		  (cmd ? p->a.cmd && !strcmp(p->a.cmd->name, cmd) : !p->a.cmd);
 
-	if (!check(ok, "cli: %s", what)) {
+	if (!CHECK(ok, "cli: %s", what)) {
 		printf("# ret %d, action %d, cmd %s\n", p->ret, p->a.action,
 		       p->a.cmd ? p->a.cmd->name : "NULL");
 		diag("stderr", p->err);
@@ -131,14 +132,15 @@ static bool parsed_ok(struct parsed *p, enum cli_action action,
 }
 
 /* An error: -1, and stderr starts with @first_line (a whole line) */
-static void parsed_err(struct parsed *p, const char *first_line,
-		       const char *what)
+static void parsed_err(struct __test_metadata *_metadata,
+		struct parsed *p, const char *first_line,
+		const char *what)
 {
 	size_t n = strlen(first_line);
 	bool ok = p->ret == -1 && !strncmp(p->err, first_line, n) &&
 		  p->err[n] == '\n';
 
-	if (!check(ok, "cli: %s", what)) {
+	if (!CHECK(ok, "cli: %s", what)) {
 		printf("# ret %d, expected -1, and the first line:\n# %s\n",
 		       p->ret, first_line);
 		diag("stderr", p->err);
@@ -146,117 +148,117 @@ static void parsed_err(struct parsed *p, const char *first_line,
 	free(p->err);
 }
 
-static void test_cli_lookup(void)
+TEST(cli_commands)
 {
 	const struct cli_command *stats = cli_lookup("stats");
 
-	check(stats && stats->id == CLI_CMD_STATS && cli_lookup("show") == stats,
+	CHECK(stats && stats->id == CLI_CMD_STATS && cli_lookup("show") == stats,
 	      "cli: stats, and show its alias");
-	check(cli_lookup("state") && cli_lookup("state")->id == CLI_CMD_STATE &&
+	CHECK(cli_lookup("state") && cli_lookup("state")->id == CLI_CMD_STATE &&
 	      cli_lookup("help") && cli_lookup("help")->id == CLI_CMD_HELP,
 	      "cli: state and help");
-	check(!cli_lookup("stat") && !cli_lookup("statss") && !cli_lookup("") &&
+	CHECK(!cli_lookup("stat") && !cli_lookup("statss") && !cli_lookup("") &&
 	      !cli_lookup("STATS") && !cli_lookup("monitors") &&
 	      !cli_lookup("mon"),
 	      "cli: no prefixes, no other case, no unknown command");
 }
 
-static void test_cli_parse(void)
+TEST(cli_options)
 {
 	struct parsed p;
 
 	p = parse("stats", NULL);
-	parsed_ok(&p, CLI_RUN, "stats", "stats");
-	check(!p.a.json && !p.a.pretty && !p.a.all, "cli: stats: text, not all");
+	parsed_ok(_metadata, &p, CLI_RUN, "stats", "stats");
+	CHECK(!p.a.json && !p.a.pretty && !p.a.all, "cli: stats: text, not all");
 
 	p = parse("-j", "show", "all", NULL);
-	parsed_ok(&p, CLI_RUN, "stats", "-j show all");
-	check(p.a.json && !p.a.pretty && p.a.all, "cli: -j show all: JSON, all");
+	parsed_ok(_metadata, &p, CLI_RUN, "stats", "-j show all");
+	CHECK(p.a.json && !p.a.pretty && p.a.all, "cli: -j show all: JSON, all");
 
 	p = parse("-jp", "stats", NULL);
-	parsed_ok(&p, CLI_RUN, "stats", "-jp stats");
-	check(p.a.json && p.a.pretty, "cli: -jp: pretty JSON");
+	parsed_ok(_metadata, &p, CLI_RUN, "stats", "-jp stats");
+	CHECK(p.a.json && p.a.pretty, "cli: -jp: pretty JSON");
 
 	p = parse("-p", "stats", NULL);
-	parsed_ok(&p, CLI_RUN, "stats", "-p stats");
-	check(!p.a.json && p.a.pretty, "cli: -p alone does not imply -j");
+	parsed_ok(_metadata, &p, CLI_RUN, "stats", "-p stats");
+	CHECK(!p.a.json && p.a.pretty, "cli: -p alone does not imply -j");
 
 	p = parse("--json", "--pretty", "state", "TIME-WAIT", NULL);
-	parsed_ok(&p, CLI_RUN, "state", "--json --pretty state TIME-WAIT");
-	check(p.a.json && p.a.pretty && p.a.state == TCPFSM_STATE_TIME_WAIT,
+	parsed_ok(_metadata, &p, CLI_RUN, "state", "--json --pretty state TIME-WAIT");
+	CHECK(p.a.json && p.a.pretty && p.a.state == TCPFSM_STATE_TIME_WAIT,
 	      "cli: state TIME-WAIT is 6, with long options");
 
 	p = parse("state", "estab", NULL);
-	parsed_ok(&p, CLI_RUN, "state", "state estab");
-	check(p.a.state == TCPFSM_STATE_ESTABLISHED, "cli: state estab is 1");
+	parsed_ok(_metadata, &p, CLI_RUN, "state", "state estab");
+	CHECK(p.a.state == TCPFSM_STATE_ESTABLISHED, "cli: state estab is 1");
 
 	p = parse("--", "state", "12", NULL);
-	parsed_ok(&p, CLI_RUN, "state", "-- state 12");
-	check(p.a.state == TCPFSM_STATE_NEW_SYN_RECV, "cli: state 12");
+	parsed_ok(_metadata, &p, CLI_RUN, "state", "-- state 12");
+	CHECK(p.a.state == TCPFSM_STATE_NEW_SYN_RECV, "cli: state 12");
 
 	p = parse("stats", "help", NULL);
-	parsed_ok(&p, CLI_HELP, "stats", "stats help: usage of stats");
+	parsed_ok(_metadata, &p, CLI_HELP, "stats", "stats help: usage of stats");
 	p = parse("stats", "--help", NULL);
-	parsed_ok(&p, CLI_HELP, "stats", "stats --help");
+	parsed_ok(_metadata, &p, CLI_HELP, "stats", "stats --help");
 	p = parse("show", "all", "-h", NULL);
-	parsed_ok(&p, CLI_HELP, "stats", "show all -h");
+	parsed_ok(_metadata, &p, CLI_HELP, "stats", "show all -h");
 	p = parse("state", "help", NULL);
-	parsed_ok(&p, CLI_HELP, "state", "state help");
+	parsed_ok(_metadata, &p, CLI_HELP, "state", "state help");
 	p = parse("state", "bogus", "--help", NULL);
-	parsed_ok(&p, CLI_HELP, "state", "state bogus --help: help first");
+	parsed_ok(_metadata, &p, CLI_HELP, "state", "state bogus --help: help first");
 	p = parse("help", NULL);
-	parsed_ok(&p, CLI_HELP, NULL, "help: usage of tcpfsm");
+	parsed_ok(_metadata, &p, CLI_HELP, NULL, "help: usage of tcpfsm");
 	p = parse("help", "show", NULL);
-	parsed_ok(&p, CLI_HELP, "stats", "help show: usage of stats");
+	parsed_ok(_metadata, &p, CLI_HELP, "stats", "help show: usage of stats");
 	p = parse("help", "help", NULL);
-	parsed_ok(&p, CLI_HELP, "help", "help help");
+	parsed_ok(_metadata, &p, CLI_HELP, "help", "help help");
 	p = parse("-h", NULL);
-	parsed_ok(&p, CLI_HELP, NULL, "-h");
+	parsed_ok(_metadata, &p, CLI_HELP, NULL, "-h");
 	p = parse("--help", "stats", NULL);
-	parsed_ok(&p, CLI_HELP, NULL, "--help stats: usage of tcpfsm");
+	parsed_ok(_metadata, &p, CLI_HELP, NULL, "--help stats: usage of tcpfsm");
 	p = parse("-V", NULL);
-	parsed_ok(&p, CLI_VERSION, NULL, "-V");
+	parsed_ok(_metadata, &p, CLI_VERSION, NULL, "-V");
 	p = parse("-j", "--version", NULL);
-	parsed_ok(&p, CLI_VERSION, NULL, "-j --version");
+	parsed_ok(_metadata, &p, CLI_VERSION, NULL, "-j --version");
 
 	p = parse(NULL);
-	parsed_err(&p, "Usage: tcpfsm [OPTIONS] COMMAND [ARGS]", "no command: usage");
+	parsed_err(_metadata, &p, "Usage: tcpfsm [OPTIONS] COMMAND [ARGS]", "no command: usage");
 	p = parse("foo", NULL);
-	parsed_err(&p, "Command \"foo\" is unknown, try \"tcpfsm help\".",
+	parsed_err(_metadata, &p, "Command \"foo\" is unknown, try \"tcpfsm help\".",
 		   "unknown command");
 	p = parse("-j", "stat", NULL);
-	parsed_err(&p, "Command \"stat\" is unknown, try \"tcpfsm help\".",
+	parsed_err(_metadata, &p, "Command \"stat\" is unknown, try \"tcpfsm help\".",
 		   "no prefix matching");
 	p = parse("-x", "stats", NULL);
-	parsed_err(&p, "Option \"-x\" is unknown, try \"tcpfsm help\".",
+	parsed_err(_metadata, &p, "Option \"-x\" is unknown, try \"tcpfsm help\".",
 		   "unknown short option");
 	p = parse("--json", "-jx", "stats", NULL);
-	parsed_err(&p, "Option \"-x\" is unknown, try \"tcpfsm help\".",
+	parsed_err(_metadata, &p, "Option \"-x\" is unknown, try \"tcpfsm help\".",
 		   "unknown short option in a cluster");
 	p = parse("--bogus", "stats", NULL);
-	parsed_err(&p, "Option \"--bogus\" is unknown, try \"tcpfsm help\".",
+	parsed_err(_metadata, &p, "Option \"--bogus\" is unknown, try \"tcpfsm help\".",
 		   "unknown long option");
 	p = parse("--json=yes", "stats", NULL);
-	parsed_err(&p, "Option \"--json=yes\" is unknown, try \"tcpfsm help\".",
+	parsed_err(_metadata, &p, "Option \"--json=yes\" is unknown, try \"tcpfsm help\".",
 		   "long option with an argument");
 	p = parse("stats", "bogus", NULL);
-	parsed_err(&p, "tcpfsm: stats: unknown argument \"bogus\"",
+	parsed_err(_metadata, &p, "tcpfsm: stats: unknown argument \"bogus\"",
 		   "stats bogus");
 	p = parse("stats", "-j", NULL);
-	parsed_err(&p, "tcpfsm: stats: unknown argument \"-j\" (options go before the command)",
+	parsed_err(_metadata, &p, "tcpfsm: stats: unknown argument \"-j\" (options go before the command)",
 		   "option after the command");
 	p = parse("state", NULL);
-	parsed_err(&p, "tcpfsm: state: NAME is missing", "state without NAME");
+	parsed_err(_metadata, &p, "tcpfsm: state: NAME is missing", "state without NAME");
 	p = parse("state", "ESTAB", "LISTEN", NULL);
-	parsed_err(&p, "tcpfsm: state: unknown argument \"LISTEN\"",
+	parsed_err(_metadata, &p, "tcpfsm: state: unknown argument \"LISTEN\"",
 		   "state with two names");
 	p = parse("help", "bogus", NULL);
-	parsed_err(&p, "Command \"bogus\" is unknown, try \"tcpfsm help\".",
+	parsed_err(_metadata, &p, "Command \"bogus\" is unknown, try \"tcpfsm help\".",
 		   "help of an unknown command");
 
 	p = parse("state", "bogus", NULL);
-	check(p.ret == -1, "cli: state bogus fails");
-	check_str(p.err,
+	CHECK(p.ret == -1, "cli: state bogus fails");
+	CHECK_STR(p.err,
 		  "tcpfsm: unknown state \"bogus\"\n"
 		  "valid states: ESTABLISHED SYN_SENT SYN_RECV FIN_WAIT1 FIN_WAIT2 TIME_WAIT CLOSE CLOSE_WAIT LAST_ACK LISTEN CLOSING NEW_SYN_RECV\n"
 		  "(in any case; or as ss spells them: ESTAB, SYN-SENT, FIN-WAIT-1, ...; or 1-12)\n",
@@ -264,14 +266,14 @@ static void test_cli_parse(void)
 	free(p.err);
 }
 
-static void test_cli_usage(void)
+TEST(cli_help)
 {
 	struct capture cap;
 	char *s;
 
 	cli_usage(cap_open(&cap), NULL);
 	s = cap_close(&cap);
-	check(starts_with(s, "Usage: tcpfsm [OPTIONS] COMMAND [ARGS]\n") &&
+	CHECK(starts_with(s, "Usage: tcpfsm [OPTIONS] COMMAND [ARGS]\n") &&
 	      strstr(s, "\n  stats [all]  ") && strstr(s, "(alias show)") &&
 	      strstr(s, "\n  state NAME  ") && strstr(s, "\n  help [COMMAND]  ") &&
 	      strstr(s, "-j, --json") && strstr(s, "-p, --pretty") &&
@@ -281,20 +283,20 @@ static void test_cli_usage(void)
 
 	cli_usage(cap_open(&cap), cli_lookup("show"));
 	s = cap_close(&cap);
-	check(starts_with(s, "Usage: tcpfsm [-j [-p]] stats [all]\n"
+	CHECK(starts_with(s, "Usage: tcpfsm [-j [-p]] stats [all]\n"
 			     "       tcpfsm [-j [-p]] show [all]\n\n"),
 	      "usage: of stats, with its alias");
 	free(s);
 
 	cli_usage(cap_open(&cap), cli_lookup("state"));
 	s = cap_close(&cap);
-	check(starts_with(s, "Usage: tcpfsm [-j [-p]] state NAME\n\n") &&
+	CHECK(starts_with(s, "Usage: tcpfsm [-j [-p]] state NAME\n\n") &&
 	      strstr(s, "ESTAB"), "usage: of state");
 	free(s);
 
 	cli_version(cap_open(&cap));
 	s = cap_close(&cap);
-	check_str(s, "tcpfsm " TCPFSM_VERSION ", for version 1 of the tcpfsm netlink family\n",
+	CHECK_STR(s, "tcpfsm " TCPFSM_VERSION ", for version 1 of the tcpfsm netlink family\n",
 		  "version");
 	free(s);
 }
@@ -316,25 +318,25 @@ static bool filter_is(const struct tcpfsm_filter *f, unsigned int family,
 	return ok;
 }
 
-static void test_cli_monitor(void)
+TEST(cli_filters)
 {
 	struct parsed p;
 	struct capture cap;
 	char *s;
 
-	check(cli_lookup("monitor") && cli_lookup("monitor")->id == CLI_CMD_MONITOR,
+	CHECK(cli_lookup("monitor") && cli_lookup("monitor")->id == CLI_CMD_MONITOR,
 	      "cli: monitor");
 
 	p = parse("monitor", NULL);
-	parsed_ok(&p, CLI_RUN, "monitor", "monitor");
-	check(!p.a.json && filter_is(&p.a.filter, 0, 0, 0, 0, 0, 0),
+	parsed_ok(_metadata, &p, CLI_RUN, "monitor", "monitor");
+	CHECK(!p.a.json && filter_is(&p.a.filter, 0, 0, 0, 0, 0, 0),
 	      "cli: monitor: text, no filter");
 
 	p = parse("-j", "monitor", "-4", "sport", "80", "dport", "65535",
 		  "port", "0", "state", "estab", "state", "TIME-WAIT",
 		  "state", "syn_sent", NULL);
-	parsed_ok(&p, CLI_RUN, "monitor", "-j monitor with every filter");
-	check(p.a.json &&
+	parsed_ok(_metadata, &p, CLI_RUN, "monitor", "-j monitor with every filter");
+	CHECK(p.a.json &&
 	      filter_is(&p.a.filter, AF_INET,
 			TCPFSM_FILTER_SPORT | TCPFSM_FILTER_DPORT | TCPFSM_FILTER_PORT,
 			80, 65535, 0,
@@ -343,75 +345,75 @@ static void test_cli_monitor(void)
 	      "cli: monitor: -4, the ports, three states");
 
 	p = parse("-jp", "monitor", "family", "inet6", "port", "443", NULL);
-	parsed_ok(&p, CLI_RUN, "monitor", "-jp monitor family inet6 port 443");
-	check(p.a.json && p.a.pretty &&
+	parsed_ok(_metadata, &p, CLI_RUN, "monitor", "-jp monitor family inet6 port 443");
+	CHECK(p.a.json && p.a.pretty &&
 	      filter_is(&p.a.filter, AF_INET6, TCPFSM_FILTER_PORT, 0, 0, 443, 0),
 	      "cli: monitor: family inet6, port");
 
 	p = parse("monitor", "-6", "family", "inet6", "-6", "state", "12", NULL);
-	parsed_ok(&p, CLI_RUN, "monitor", "monitor -6 family inet6 -6 state 12");
-	check(filter_is(&p.a.filter, AF_INET6, 0, 0, 0, 0,
+	parsed_ok(_metadata, &p, CLI_RUN, "monitor", "monitor -6 family inet6 -6 state 12");
+	CHECK(filter_is(&p.a.filter, AF_INET6, 0, 0, 0, 0,
 			BIT(TCPFSM_STATE_NEW_SYN_RECV)),
 	      "cli: monitor: the same family again is no conflict");
 
 	p = parse("monitor", "family", "inet", "dport", "08080", NULL);
-	parsed_ok(&p, CLI_RUN, "monitor", "monitor family inet dport 08080");
-	check(filter_is(&p.a.filter, AF_INET, TCPFSM_FILTER_DPORT, 0, 8080, 0, 0),
+	parsed_ok(_metadata, &p, CLI_RUN, "monitor", "monitor family inet dport 08080");
+	CHECK(filter_is(&p.a.filter, AF_INET, TCPFSM_FILTER_DPORT, 0, 8080, 0, 0),
 	      "cli: monitor: family inet, dport 8080");
 
 	p = parse("monitor", "help", NULL);
-	parsed_ok(&p, CLI_HELP, "monitor", "monitor help");
+	parsed_ok(_metadata, &p, CLI_HELP, "monitor", "monitor help");
 	p = parse("monitor", "sport", "80", "--help", NULL);
-	parsed_ok(&p, CLI_HELP, "monitor", "monitor sport 80 --help");
+	parsed_ok(_metadata, &p, CLI_HELP, "monitor", "monitor sport 80 --help");
 	p = parse("help", "monitor", NULL);
-	parsed_ok(&p, CLI_HELP, "monitor", "help monitor");
+	parsed_ok(_metadata, &p, CLI_HELP, "monitor", "help monitor");
 
 	p = parse("monitor", "sport", NULL);
-	parsed_err(&p, "tcpfsm: monitor: sport: PORT is missing", "monitor sport");
+	parsed_err(_metadata, &p, "tcpfsm: monitor: sport: PORT is missing", "monitor sport");
 	p = parse("monitor", "state", NULL);
-	parsed_err(&p, "tcpfsm: monitor: state: NAME is missing", "monitor state");
+	parsed_err(_metadata, &p, "tcpfsm: monitor: state: NAME is missing", "monitor state");
 	p = parse("monitor", "-4", "family", NULL);
-	parsed_err(&p, "tcpfsm: monitor: family: inet or inet6 is missing",
+	parsed_err(_metadata, &p, "tcpfsm: monitor: family: inet or inet6 is missing",
 		   "monitor -4 family");
 	p = parse("monitor", "port", "65536", NULL);
-	parsed_err(&p, "tcpfsm: monitor: port: invalid port \"65536\" (0-65535)",
+	parsed_err(_metadata, &p, "tcpfsm: monitor: port: invalid port \"65536\" (0-65535)",
 		   "monitor port 65536");
 	p = parse("monitor", "dport", "-1", NULL);
-	parsed_err(&p, "tcpfsm: monitor: dport: invalid port \"-1\" (0-65535)",
+	parsed_err(_metadata, &p, "tcpfsm: monitor: dport: invalid port \"-1\" (0-65535)",
 		   "monitor dport -1");
 	p = parse("monitor", "sport", "80x", NULL);
-	parsed_err(&p, "tcpfsm: monitor: sport: invalid port \"80x\" (0-65535)",
+	parsed_err(_metadata, &p, "tcpfsm: monitor: sport: invalid port \"80x\" (0-65535)",
 		   "monitor sport 80x");
 	p = parse("monitor", "sport", "", NULL);
-	parsed_err(&p, "tcpfsm: monitor: sport: invalid port \"\" (0-65535)",
+	parsed_err(_metadata, &p, "tcpfsm: monitor: sport: invalid port \"\" (0-65535)",
 		   "monitor sport \"\"");
 	p = parse("monitor", "sport", "99999999999999999999999", NULL);
-	parsed_err(&p, "tcpfsm: monitor: sport: invalid port \"99999999999999999999999\" (0-65535)",
+	parsed_err(_metadata, &p, "tcpfsm: monitor: sport: invalid port \"99999999999999999999999\" (0-65535)",
 		   "monitor sport of 23 digits");
 	p = parse("monitor", "sport", "1", "sport", "2", NULL);
-	parsed_err(&p, "tcpfsm: monitor: sport given twice", "monitor sport twice");
+	parsed_err(_metadata, &p, "tcpfsm: monitor: sport given twice", "monitor sport twice");
 	p = parse("monitor", "family", "ipx", NULL);
-	parsed_err(&p, "tcpfsm: monitor: family: invalid family \"ipx\" (inet or inet6)",
+	parsed_err(_metadata, &p, "tcpfsm: monitor: family: invalid family \"ipx\" (inet or inet6)",
 		   "monitor family ipx");
 	p = parse("monitor", "-4", "-6", NULL);
-	parsed_err(&p, "tcpfsm: monitor: the inet and inet6 filters exclude each other",
+	parsed_err(_metadata, &p, "tcpfsm: monitor: the inet and inet6 filters exclude each other",
 		   "monitor -4 -6");
 	p = parse("monitor", "family", "inet6", "-4", NULL);
-	parsed_err(&p, "tcpfsm: monitor: the inet and inet6 filters exclude each other",
+	parsed_err(_metadata, &p, "tcpfsm: monitor: the inet and inet6 filters exclude each other",
 		   "monitor family inet6 -4");
 	p = parse("monitor", "state", "estab", "state", "FIN-WAIT-3", NULL);
-	parsed_err(&p, "tcpfsm: unknown state \"FIN-WAIT-3\"", "monitor state FIN-WAIT-3");
+	parsed_err(_metadata, &p, "tcpfsm: unknown state \"FIN-WAIT-3\"", "monitor state FIN-WAIT-3");
 	p = parse("monitor", "bogus", NULL);
-	parsed_err(&p, "tcpfsm: monitor: unknown argument \"bogus\"", "monitor bogus");
+	parsed_err(_metadata, &p, "tcpfsm: monitor: unknown argument \"bogus\"", "monitor bogus");
 	p = parse("monitor", "80", NULL);
-	parsed_err(&p, "tcpfsm: monitor: unknown argument \"80\"", "monitor 80");
+	parsed_err(_metadata, &p, "tcpfsm: monitor: unknown argument \"80\"", "monitor 80");
 	p = parse("monitor", "-j", NULL);
-	parsed_err(&p, "tcpfsm: monitor: unknown argument \"-j\" (options go before the command)",
+	parsed_err(_metadata, &p, "tcpfsm: monitor: unknown argument \"-j\" (options go before the command)",
 		   "monitor -j");
 
 	cli_usage(cap_open(&cap), cli_lookup("monitor"));
 	s = cap_close(&cap);
-	check(starts_with(s, "Usage: tcpfsm [-j] monitor [FILTERS]\n\n") &&
+	CHECK(starts_with(s, "Usage: tcpfsm [-j] monitor [FILTERS]\n\n") &&
 	      strstr(s, "-4, -6, family inet|inet6") && strstr(s, "sport PORT") &&
 	      strstr(s, "dport PORT") && strstr(s, "port PORT") &&
 	      strstr(s, "state NAME"),
@@ -419,7 +421,7 @@ static void test_cli_monitor(void)
 	free(s);
 	cli_usage(cap_open(&cap), NULL);
 	s = cap_close(&cap);
-	check(s && strstr(s, "\n  monitor [FILTERS]  the transitions as they happen\n"),
+	CHECK(s && strstr(s, "\n  monitor [FILTERS]  the transitions as they happen\n"),
 	      "usage: tcpfsm's lists monitor");
 	free(s);
 }
@@ -542,7 +544,7 @@ static char *render_state(enum tcpfsm_fmt fmt, const struct tcpfsm_stats *st,
 	return cap_close(&cap);
 }
 
-static void test_output_stats(void)
+TEST(output_stats)
 {
 	struct tcpfsm_stats st;
 	char want[4096];
@@ -551,11 +553,11 @@ static void test_output_stats(void)
 	sample_stats(&st);
 	s = render_stats(TCPFSM_FMT_TEXT, &st, false);
 	snprintf(want, sizeof(want), "%s%s", sample_states_text, sample_text);
-	check_str(s, want, "output: text: states, non-zero transitions, events");
+	CHECK_STR(s, want, "output: text: states, non-zero transitions, events");
 	free(s);
 
 	s = render_stats(TCPFSM_FMT_TEXT, &st, true);
-	check(starts_with(s, sample_states_text) &&
+	CHECK(starts_with(s, sample_states_text) &&
 	      count_lines(s, " -> ") == 121 &&
 	      strstr(s, "\nESTABLISHED  -> ESTABLISHED             0\n"
 			"ESTABLISHED  -> SYN_SENT                0\n") &&
@@ -566,11 +568,11 @@ static void test_output_stats(void)
 	free(s);
 
 	s = render_stats(TCPFSM_FMT_JSON, &st, false);
-	check_str(s, sample_json, "output: JSON, compact");
+	CHECK_STR(s, sample_json, "output: JSON, compact");
 	free(s);
 
 	s = render_stats(TCPFSM_FMT_JSON, &st, true);
-	check(count_lines(s, "{\"old\":") == 121 &&
+	CHECK(count_lines(s, "{\"old\":") == 121 &&
 	      strstr(s, "\"transitions\":[{\"old\":\"ESTABLISHED\",\"new\":\"ESTABLISHED\",\"count\":0},") &&
 	      strstr(s, "{\"old\":\"CLOSING\",\"new\":\"CLOSING\",\"count\":0}],\"events\""),
 	      "output: JSON all: 121 transitions");
@@ -580,15 +582,15 @@ static void test_output_stats(void)
 	s = render_stats(TCPFSM_FMT_TEXT, &st, false);
 	snprintf(want, sizeof(want), "%s\nold             new                 count\n(none)\n\nevents: sent 10, lost_overflow 1, lost_nomem 0, lost_rcvbuf 2, unheard 4\n",
 		 sample_states_text);
-	check_str(s, want, "output: text without transitions");
+	CHECK_STR(s, want, "output: text without transitions");
 	free(s);
 	s = render_stats(TCPFSM_FMT_JSON, &st, false);
-	check(s && strstr(s, ",\"transitions\":[],\"events\":{"),
+	CHECK(s && strstr(s, ",\"transitions\":[],\"events\":{"),
 	      "output: JSON without transitions: []");
 	free(s);
 }
 
-static void test_output_pretty(void)
+TEST(output_pretty)
 {
 	struct tcpfsm_stats st;
 	char *s;
@@ -601,7 +603,7 @@ static void test_output_pretty(void)
 	st.present = BIT(TCPFSM_A_STATS_EVENTS_SENT);
 
 	s = render_stats(TCPFSM_FMT_JSON_PRETTY, &st, false);
-	check_str(s,
+	CHECK_STR(s,
 		  "{\n"
 		  "    \"states\": [\n"
 		  "        {\n"
@@ -630,7 +632,7 @@ static void test_output_pretty(void)
 	free(s);
 
 	s = render_stats(TCPFSM_FMT_JSON, &st, false);
-	check_str(s,
+	CHECK_STR(s,
 		  "{\"states\":[{\"state\":\"ESTABLISHED\",\"current\":2,\"entered\":14,\"left\":12},"
 		  "{\"state\":\"TIME_WAIT\",\"current\":6}],"
 		  "\"transitions\":[{\"old\":\"SYN_SENT\",\"new\":\"ESTABLISHED\",\"count\":7}],"
@@ -639,43 +641,43 @@ static void test_output_pretty(void)
 	free(s);
 
 	s = render_stats(TCPFSM_FMT_TEXT, &st, false);
-	check(s && strstr(s, "\nevents: sent 5, lost_overflow -, lost_nomem -, lost_rcvbuf -, unheard -\n"),
+	CHECK(s && strstr(s, "\nevents: sent 5, lost_overflow -, lost_nomem -, lost_rcvbuf -, unheard -\n"),
 	      "output: text: absent event counters are -");
 	free(s);
 
 	st.present = 0;
 	s = render_stats(TCPFSM_FMT_JSON_PRETTY, &st, false);
-	check(s && strstr(s, "            \"count\": 7\n        }\n    ]\n}\n"),
+	CHECK(s && strstr(s, "            \"count\": 7\n        }\n    ]\n}\n"),
 	      "output: JSON without any event counter: no events object");
 	free(s);
 }
 
-static void test_output_state(void)
+TEST(output_state)
 {
 	struct tcpfsm_stats st;
 	char *s;
 
 	sample_stats(&st);
 	s = render_state(TCPFSM_FMT_TEXT, &st, TCPFSM_STATE_LAST_ACK);
-	check_str(s, "state             current      entered         left\n"
+	CHECK_STR(s, "state             current      entered         left\n"
 		     "LAST_ACK               -1            5            6\n",
 		  "output: state, text");
 	free(s);
 	s = render_state(TCPFSM_FMT_JSON, &st, TCPFSM_STATE_ESTABLISHED);
-	check_str(s, "{\"state\":\"ESTABLISHED\",\"current\":2,\"entered\":14,\"left\":12}\n",
+	CHECK_STR(s, "{\"state\":\"ESTABLISHED\",\"current\":2,\"entered\":14,\"left\":12}\n",
 		  "output: state, JSON");
 	free(s);
 	s = render_state(TCPFSM_FMT_JSON, &st, TCPFSM_STATE_CLOSE);
-	check_str(s, "{\"state\":\"CLOSE\",\"entered\":14,\"left\":9}\n",
+	CHECK_STR(s, "{\"state\":\"CLOSE\",\"entered\":14,\"left\":9}\n",
 		  "output: state CLOSE, JSON: no current");
 	free(s);
 	s = render_state(TCPFSM_FMT_JSON_PRETTY, &st, TCPFSM_STATE_TIME_WAIT);
-	check_str(s, "{\n    \"state\": \"TIME_WAIT\",\n    \"current\": 6\n}\n",
+	CHECK_STR(s, "{\n    \"state\": \"TIME_WAIT\",\n    \"current\": 6\n}\n",
 		  "output: state TIME_WAIT, pretty JSON: no entered, left");
 	free(s);
 }
 
-static void test_json_writer(void)
+TEST(json_writer)
 {
 	struct capture cap;
 	struct json j;
@@ -692,7 +694,7 @@ static void test_json_writer(void)
 	json_close(&j, ']');
 	json_end(&j);
 	s = cap_close(&cap);
-	check_str(s, "[\"q\\\"b\\\\s/\\b\\f\\n\\r\\t\\u0001\\u001f\\u007f \xc3\xa9\","
+	CHECK_STR(s, "[\"q\\\"b\\\\s/\\b\\f\\n\\r\\t\\u0001\\u001f\\u007f \xc3\xa9\","
 		     "{\"k\\\"\\n\":\"\"}]\n",
 		  "json: escapes quotes, backslashes and control characters, in keys too");
 	free(s);
@@ -717,7 +719,7 @@ static void test_json_writer(void)
 		json_end(&j);
 		s = cap_close(&cap);
 		if (pretty)
-			check_str(s, "{\n"
+			CHECK_STR(s, "{\n"
 				     "    \"a\": [\n"
 				     "        1,\n"
 				     "        18446744073709551615\n"
@@ -728,7 +730,7 @@ static void test_json_writer(void)
 				     "}\n",
 				  "json: pretty: nesting, empty containers, limits");
 		else
-			check_str(s, "{\"a\":[1,18446744073709551615],\"b\":{},\"c\":[],\"d\":-9223372036854775808}\n",
+			CHECK_STR(s, "{\"a\":[1,18446744073709551615],\"b\":{},\"c\":[],\"d\":-9223372036854775808}\n",
 				  "json: compact: nesting, empty containers, limits");
 		free(s);
 	}
@@ -879,7 +881,7 @@ static bool stats_equal(const struct tcpfsm_stats *a, const struct tcpfsm_stats 
 	return ok;
 }
 
-static void test_parse_stats(void)
+TEST(parse_stats)
 {
 	static char buf[MSG_SIZE];
 	struct tcpfsm_stats want, got;
@@ -894,17 +896,17 @@ static void test_parse_stats(void)
 	nlh = put_stats(buf, &want, OMIT_NONE);
 	memset(&got, 0, sizeof(got));
 	ret = tcpfsm_parse_stats(nlh, &got, &e);
-	check(!ret && e.kind == TCPFSM_ERR_NONE, "parse: a complete GET reply");
-	check(stats_equal(&got, &want), "parse: every figure, as sent");
-	check(!tcpfsm_stats_check(&got, &e), "parse: the GET reply is complete");
+	CHECK(!ret && e.kind == TCPFSM_ERR_NONE, "parse: a complete GET reply");
+	CHECK(stats_equal(&got, &want), "parse: every figure, as sent");
+	CHECK(!tcpfsm_stats_check(&got, &e), "parse: the GET reply is complete");
 
 	nlh = put_stats(buf, &want, WITH_UNKNOWN);
 	memset(&got, 0, sizeof(got));
 	memset(&e, 0, sizeof(e));
 	ret = tcpfsm_parse_stats(nlh, &got, &e);
-	check(!ret && e.kind == TCPFSM_ERR_NONE,
+	CHECK(!ret && e.kind == TCPFSM_ERR_NONE,
 	      "parse: unknown attributes, figures and states are skipped");
-	check(stats_equal(&got, &want) && !tcpfsm_stats_check(&got, &e),
+	CHECK(stats_equal(&got, &want) && !tcpfsm_stats_check(&got, &e),
 	      "parse: ... and the rest is read as without them");
 }
 
@@ -923,7 +925,7 @@ static int parse_variant(int variant, struct tcpfsm_stats *got,
 	return ret ? ret : tcpfsm_stats_check(got, e);
 }
 
-static void test_parse_missing(void)
+TEST(parse_missing)
 {
 	static char buf[MSG_SIZE];
 	struct tcpfsm_stats st, got;
@@ -933,13 +935,13 @@ static void test_parse_missing(void)
 	int ret;
 
 	ret = parse_variant(OMIT_TRANSITION, &got, &e);
-	check_err(ret, &e, TCPFSM_ERR_MISSING, 0, "the transition ESTABLISHED -> CLOSE",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MISSING, 0, "the transition ESTABLISHED -> CLOSE",
 		  "missing: a transition");
 	ret = parse_variant(OMIT_STATE, &got, &e);
-	check_err(ret, &e, TCPFSM_ERR_MISSING, 0, "the figures of LISTEN",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MISSING, 0, "the figures of LISTEN",
 		  "missing: a state");
 	ret = parse_variant(OMIT_EVENT, &got, &e);
-	check_err(ret, &e, TCPFSM_ERR_MISSING, 0, "events-lost-rcvbuf",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MISSING, 0, "events-lost-rcvbuf",
 		  "missing: an event counter");
 
 	/* a reply of STATE_GET: one state */
@@ -949,17 +951,17 @@ static void test_parse_missing(void)
 	memset(&got, 0, sizeof(got));
 	memset(&e, 0, sizeof(e));
 	ret = tcpfsm_parse_stats(nlh, &got, &e);
-	check(!ret && !tcpfsm_state_check(&got, TCPFSM_STATE_ESTABLISHED, &e) &&
+	CHECK(!ret && !tcpfsm_state_check(&got, TCPFSM_STATE_ESTABLISHED, &e) &&
 	      got.state[1].present && got.state[1].current == 2 &&
 	      got.state[1].entered == 14 && got.state[1].left == 12 &&
 	      !got.state[2].present,
 	      "parse: a STATE_GET reply");
 	ret = tcpfsm_state_check(&got, TCPFSM_STATE_SYN_SENT, &e);
-	check_err(ret, &e, TCPFSM_ERR_MISSING, 0, "the figures of SYN_SENT",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MISSING, 0, "the figures of SYN_SENT",
 		  "missing: the state asked for");
 	memset(&e, 0, sizeof(e));
 	ret = tcpfsm_stats_check(&got, &e);
-	check_err(ret, &e, TCPFSM_ERR_MISSING, 0, "the figures of SYN_SENT",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MISSING, 0, "the figures of SYN_SENT",
 		  "missing: a STATE_GET reply is not a GET reply");
 
 	/* figures the family documents for a state */
@@ -975,13 +977,13 @@ static void test_parse_missing(void)
 	mnl_attr_nest_end(nlh, nest);
 	memset(&got, 0, sizeof(got));
 	memset(&e, 0, sizeof(e));
-	check(!tcpfsm_parse_stats(nlh, &got, &e), "parse: states lacking figures");
+	CHECK(!tcpfsm_parse_stats(nlh, &got, &e), "parse: states lacking figures");
 	ret = tcpfsm_state_check(&got, TCPFSM_STATE_ESTABLISHED, &e);
-	check_err(ret, &e, TCPFSM_ERR_MISSING, 0, "current of ESTABLISHED",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MISSING, 0, "current of ESTABLISHED",
 		  "missing: current of ESTABLISHED");
 	memset(&e, 0, sizeof(e));
 	ret = tcpfsm_state_check(&got, TCPFSM_STATE_LISTEN, &e);
-	check_err(ret, &e, TCPFSM_ERR_MISSING, 0, "entered and left of LISTEN",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MISSING, 0, "entered and left of LISTEN",
 		  "missing: entered and left of LISTEN");
 
 	nlh = msg_start(buf, 0x20, TCPFSM_CMD_STATE_GET);
@@ -992,7 +994,7 @@ static void test_parse_missing(void)
 	memset(&got, 0, sizeof(got));
 	memset(&e, 0, sizeof(e));
 	ret = tcpfsm_parse_stats(nlh, &got, &e);
-	check_err(ret, &e, TCPFSM_ERR_MISSING, 0, "left of LISTEN",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MISSING, 0, "left of LISTEN",
 		  "missing: entered without left");
 
 	nlh = msg_start(buf, 0x20, TCPFSM_CMD_STATE_GET);
@@ -1001,7 +1003,7 @@ static void test_parse_missing(void)
 	mnl_attr_nest_end(nlh, nest);
 	memset(&e, 0, sizeof(e));
 	ret = tcpfsm_parse_stats(nlh, &got, &e);
-	check_err(ret, &e, TCPFSM_ERR_MISSING, 0, "state in a state-stats",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MISSING, 0, "state in a state-stats",
 		  "missing: a state nest without its state");
 
 	nlh = msg_start(buf, 0x20, TCPFSM_CMD_GET);
@@ -1011,7 +1013,7 @@ static void test_parse_missing(void)
 	mnl_attr_nest_end(nlh, nest);
 	memset(&e, 0, sizeof(e));
 	ret = tcpfsm_parse_stats(nlh, &got, &e);
-	check_err(ret, &e, TCPFSM_ERR_MISSING, 0,
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MISSING, 0,
 		  "old-state, new-state or count in a transition",
 		  "missing: a transition without its count");
 }
@@ -1026,7 +1028,7 @@ static int parse_msg(const struct nlmsghdr *nlh, struct tcpfsm_err *e)
 	return tcpfsm_parse_stats(nlh, &got, e);
 }
 
-static void test_parse_malformed(void)
+TEST(parse_malformed)
 {
 	static char buf[MSG_SIZE];
 	struct tcpfsm_err e;
@@ -1041,7 +1043,7 @@ static void test_parse_malformed(void)
 	mnl_attr_put_u64(nlh, TCPFSM_A_STATS_EVENTS_SENT, 1);
 	mnl_attr_put(nlh, TCPFSM_A_STATS_EVENTS_LOST_NOMEM, sizeof(v32), &v32);
 	ret = parse_msg(nlh, &e);
-	check_err(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE,
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE,
 		  "attribute events-lost-nomem of stats",
 		  "malformed: a u64 of 4 bytes");
 
@@ -1054,7 +1056,7 @@ static void test_parse_malformed(void)
 	mnl_attr_put(nlh, TCPFSM_A_TRANSITION_COUNT, sizeof(v32), &v32);
 	mnl_attr_nest_end(nlh, nest);
 	ret = parse_msg(nlh, &e);
-	check_err(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE,
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE,
 		  "attribute count of transition",
 		  "malformed: a u64 of 4 bytes in a nest");
 
@@ -1063,7 +1065,7 @@ static void test_parse_malformed(void)
 	mnl_attr_put(nlh, TCPFSM_A_STATE_STATS_STATE, sizeof(v16), &v16);
 	mnl_attr_nest_end(nlh, nest);
 	ret = parse_msg(nlh, &e);
-	check_err(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE,
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE,
 		  "attribute state of state-stats",
 		  "malformed: a u8 of 2 bytes in a nest");
 
@@ -1071,14 +1073,14 @@ static void test_parse_malformed(void)
 	nlh = msg_start(buf, 0x20, TCPFSM_CMD_GET);
 	mnl_attr_put(nlh, TCPFSM_A_STATS_STATE, 2, &v16);
 	ret = parse_msg(nlh, &e);
-	check_err(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE,
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE,
 		  "attribute state of stats", "malformed: a nest of 2 bytes");
 
 	/* state 0 */
 	nlh = msg_start(buf, 0x20, TCPFSM_CMD_GET);
 	put_transition(nlh, 0, 1, 5);
 	ret = parse_msg(nlh, &e);
-	check_err(ret, &e, TCPFSM_ERR_MALFORMED, EINVAL,
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MALFORMED, EINVAL,
 		  "state 0 in attribute old-state of transition",
 		  "malformed: state 0");
 
@@ -1089,7 +1091,7 @@ static void test_parse_malformed(void)
 	mnl_attr_put_u64(nlh, TCPFSM_A_STATS_EVENTS_LOST_NOMEM, 1);
 	attr->nla_len += 8;
 	ret = parse_msg(nlh, &e);
-	check_err(ret, &e, TCPFSM_ERR_MALFORMED, EBADMSG,
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MALFORMED, EBADMSG,
 		  "attributes of the message",
 		  "malformed: an attribute longer than the message");
 
@@ -1104,7 +1106,7 @@ static void test_parse_malformed(void)
 	mnl_attr_put_u64(nlh, TCPFSM_A_STATS_EVENTS_SENT, 1);
 	attr->nla_len += 8;
 	ret = parse_msg(nlh, &e);
-	check_err(ret, &e, TCPFSM_ERR_MALFORMED, EBADMSG,
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MALFORMED, EBADMSG,
 		  "attribute lengths in a transition nest",
 		  "malformed: an attribute longer than its nest");
 
@@ -1112,7 +1114,7 @@ static void test_parse_malformed(void)
 	nlh = msg_start(buf, 0x20, TCPFSM_CMD_GET);
 	nlh->nlmsg_len = MNL_NLMSG_HDRLEN + 2;
 	ret = parse_msg(nlh, &e);
-	check_err(ret, &e, TCPFSM_ERR_MALFORMED, EBADMSG,
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MALFORMED, EBADMSG,
 		  "generic netlink header", "malformed: no generic netlink header");
 }
 
@@ -1146,7 +1148,7 @@ static struct nlmsghdr *put_family(char *buf, uint32_t version, bool with_id)
 	return nlh;
 }
 
-static void test_parse_family(void)
+TEST(parse_family)
 {
 	static char buf[MSG_SIZE];
 	struct tcpfsm_family fam;
@@ -1156,26 +1158,26 @@ static void test_parse_family(void)
 	int ret;
 
 	ret = tcpfsm_parse_family(put_family(buf, 1, true), &fam, &e);
-	check(!ret && fam.id == 0x1234 && fam.version == 1 && fam.mcgrp_events == 9,
+	CHECK(!ret && fam.id == 0x1234 && fam.version == 1 && fam.mcgrp_events == 9,
 	      "family: id, version, the events group (among others)");
-	check(!tcpfsm_family_check(&fam, &e), "family: version 1 is known");
+	CHECK(!tcpfsm_family_check(&fam, &e), "family: version 1 is known");
 
 	ret = tcpfsm_parse_family(put_family(buf, 2, true), &fam, &e);
-	check(!ret, "family: version 2 parses");
+	CHECK(!ret, "family: version 2 parses");
 	ret = tcpfsm_family_check(&fam, &e);
-	check(ret == -1 && e.kind == TCPFSM_ERR_VERSION && e.version == 2,
+	CHECK(ret == -1 && e.kind == TCPFSM_ERR_VERSION && e.version == 2,
 	      "family: version 2 is refused");
 
 	memset(&e, 0, sizeof(e));
 	ret = tcpfsm_parse_family(put_family(buf, 1, false), &fam, &e);
-	check_err(ret, &e, TCPFSM_ERR_MISSING, 0, "the family id",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MISSING, 0, "the family id",
 		  "family: no id");
 
 	nlh = msg_start(buf, GENL_ID_CTRL, CTRL_CMD_NEWFAMILY);
 	mnl_attr_put(nlh, CTRL_ATTR_FAMILY_ID, sizeof(v32), &v32);
 	memset(&e, 0, sizeof(e));
 	ret = tcpfsm_parse_family(nlh, &fam, &e);
-	check_err(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE,
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE,
 		  "attribute family-id of ctrl", "family: an id of 4 bytes");
 }
 
@@ -1204,7 +1206,7 @@ static struct nlmsghdr *put_error(char *buf, int error, bool capped,
 	return nlh;
 }
 
-static void test_parse_error(void)
+TEST(parse_error)
 {
 	static char buf[MSG_SIZE], reqbuf[MSG_SIZE];
 	struct nlmsghdr *req = msg_start(reqbuf, 0x20, TCPFSM_CMD_STATE_GET);
@@ -1215,35 +1217,35 @@ static void test_parse_error(void)
 
 	memset(&e, 0, sizeof(e));
 	ret = tcpfsm_parse_error(put_error(buf, 0, true, NULL, req), &e);
-	check(ret == MNL_CB_STOP && e.kind == TCPFSM_ERR_NONE, "error: an ack stops");
+	CHECK(ret == MNL_CB_STOP && e.kind == TCPFSM_ERR_NONE, "error: an ack stops");
 
 	memset(&e, 0, sizeof(e));
 	errno = 0;
 	ret = tcpfsm_parse_error(put_error(buf, -EINVAL, true, "out of range", req), &e);
-	check(ret == MNL_CB_ERROR && errno == EINVAL && e.kind == TCPFSM_ERR_KERNEL &&
+	CHECK(ret == MNL_CB_ERROR && errno == EINVAL && e.kind == TCPFSM_ERR_KERNEL &&
 	      e.code == EINVAL && !strcmp(e.ext_msg, "out of range") &&
 	      e.has_offs && e.ext_offs == 20,
 	      "error: capped, with the kernel's message and offset");
 
 	memset(&e, 0, sizeof(e));
 	ret = tcpfsm_parse_error(put_error(buf, -ERANGE, false, "too big", req), &e);
-	check(ret == MNL_CB_ERROR && e.code == ERANGE &&
+	CHECK(ret == MNL_CB_ERROR && e.code == ERANGE &&
 	      !strcmp(e.ext_msg, "too big") && e.has_offs && e.ext_offs == 20,
 	      "error: not capped: the message after the request echoed");
 
 	memset(&e, 0, sizeof(e));
 	ret = tcpfsm_parse_error(put_error(buf, -EPERM, false, NULL, req), &e);
-	check(ret == MNL_CB_ERROR && e.code == EPERM && !e.ext_msg[0] && !e.has_offs,
+	CHECK(ret == MNL_CB_ERROR && e.code == EPERM && !e.ext_msg[0] && !e.has_offs,
 	      "error: without an extended ack");
 
 	memset(&e, 0, sizeof(e));
 	put_error(buf, -EPERM, true, NULL, req)->nlmsg_len = MNL_NLMSG_HDRLEN + 4;
 	ret = tcpfsm_parse_error((struct nlmsghdr *)buf, &e);
-	check(ret == MNL_CB_ERROR && e.kind == TCPFSM_ERR_MALFORMED,
+	CHECK(ret == MNL_CB_ERROR && e.kind == TCPFSM_ERR_MALFORMED,
 	      "error: a truncated error message");
 }
 
-static void test_err_print(void)
+TEST(err_print)
 {
 	static const struct {
 		struct tcpfsm_err e;
@@ -1293,7 +1295,7 @@ static void test_err_print(void)
 		s = cap_close(&cap);
 		snprintf(what, sizeof(what), "error message %u, kind %d, %s", i,
 			 cases[i].e.kind, strerror(cases[i].e.code));
-		check_str(s, cases[i].want, what);
+		CHECK_STR(s, cases[i].want, what);
 		free(s);
 	}
 }
@@ -1460,8 +1462,9 @@ static bool events_equal(const struct tcpfsm_event *a, const struct tcpfsm_event
 }
 
 /* tcpfsm_parse_event() of @nlh, into @got, which must be @want */
-static void check_event_parses(const struct nlmsghdr *nlh,
-			       const struct tcpfsm_event *want, const char *what)
+static void check_event_parses(struct __test_metadata *_metadata,
+		const struct nlmsghdr *nlh,
+		const struct tcpfsm_event *want, const char *what)
 {
 	struct tcpfsm_event got;
 	struct tcpfsm_err e = { 0 };
@@ -1469,7 +1472,7 @@ static void check_event_parses(const struct nlmsghdr *nlh,
 
 	memset(&got, 0xa5, sizeof(got));	/* it must set it all */
 	ret = tcpfsm_parse_event(nlh, &got, &e);
-	if (!check(!ret && e.kind == TCPFSM_ERR_NONE && events_equal(&got, want),
+	if (!CHECK(!ret && e.kind == TCPFSM_ERR_NONE && events_equal(&got, want),
 		   "event: %s", what))
 		printf("# ret %d, kind %d, detail \"%s\"\n", ret, e.kind, e.detail);
 }
@@ -1482,7 +1485,7 @@ static int parse_event_msg(const struct nlmsghdr *nlh, struct tcpfsm_err *e)
 	return tcpfsm_parse_event(nlh, &ev, e);
 }
 
-static void test_parse_event(void)
+TEST(parse_event)
 {
 	static char buf[MSG_SIZE];
 	struct tcpfsm_event ev;
@@ -1494,18 +1497,18 @@ static void test_parse_event(void)
 	int ret;
 
 	sample_event4(&ev);
-	check_event_parses(put_event(buf, &ev, false), &ev,
+	check_event_parses(_metadata, put_event(buf, &ev, false), &ev,
 			   "IPv4, every attribute, ports and addresses in network order");
-	check_event_parses(put_event(buf, &ev, true), &ev,
+	check_event_parses(_metadata, put_event(buf, &ev, true), &ev,
 			   "IPv4, with pads and unknown attributes skipped");
 	ev.present &= ~(BIT(TCPFSM_A_EVENT_COOKIE) | BIT(TCPFSM_A_EVENT_INO) |
 			BIT(TCPFSM_A_EVENT_UID));
 	ev.cookie = ev.ino = ev.uid = 0;
-	check_event_parses(put_event(buf, &ev, false), &ev,
+	check_event_parses(_metadata, put_event(buf, &ev, false), &ev,
 			   "IPv4, without cookie, ino, uid");
 	sample_event6(&ev);
-	check_event_parses(put_event(buf, &ev, false), &ev, "IPv6, no optional attribute");
-	check_event_parses(put_event(buf, &ev, true), &ev,
+	check_event_parses(_metadata, put_event(buf, &ev, false), &ev, "IPv6, no optional attribute");
+	check_event_parses(_metadata, put_event(buf, &ev, true), &ev,
 			   "IPv6, with pads and unknown attributes skipped");
 	ev.present |= BIT(TCPFSM_A_EVENT_UID);
 	ev.uid = UINT32_MAX;
@@ -1513,7 +1516,7 @@ static void test_parse_event(void)
 	ev.source = 4095;
 	ev.old_state = TCPFSM_STATE_LISTEN;
 	ev.new_state = TCPFSM_STATE_NEW_SYN_RECV;
-	check_event_parses(put_event(buf, &ev, true), &ev,
+	check_event_parses(_metadata, put_event(buf, &ev, true), &ev,
 			   "IPv6, with uid only, limits, NEW_SYN_RECV");
 
 	/* attributes of the wrong size */
@@ -1522,14 +1525,14 @@ static void test_parse_event(void)
 	nlh = put_event(buf, &ev, false);
 	mnl_attr_put(nlh, TCPFSM_A_EVENT_SADDR6, 15, addr);
 	ret = parse_event_msg(nlh, &e);
-	check_err(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE, "attribute saddr6 of event",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE, "attribute saddr6 of event",
 		  "event: an IPv6 address of 15 bytes");
 	ev.present &= ~BIT(TCPFSM_A_EVENT_DADDR6);
 	nlh = put_event(buf, &ev, false);
 	mnl_attr_put(nlh, TCPFSM_A_EVENT_SADDR6, 16, addr);
 	mnl_attr_put(nlh, TCPFSM_A_EVENT_DADDR6, 17, addr);
 	ret = parse_event_msg(nlh, &e);
-	check_err(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE, "attribute daddr6 of event",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE, "attribute daddr6 of event",
 		  "event: an IPv6 address of 17 bytes");
 
 	sample_event4(&ev);
@@ -1537,7 +1540,7 @@ static void test_parse_event(void)
 	nlh = put_event(buf, &ev, true);
 	mnl_attr_put(nlh, TCPFSM_A_EVENT_SEQ, sizeof(v32), &v32);
 	ret = parse_event_msg(nlh, &e);
-	check_err(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE, "attribute seq of event",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE, "attribute seq of event",
 		  "event: a u64 seq of 4 bytes");
 
 	sample_event4(&ev);
@@ -1545,7 +1548,7 @@ static void test_parse_event(void)
 	nlh = put_event(buf, &ev, false);
 	mnl_attr_put_u32(nlh, TCPFSM_A_EVENT_SPORT, 80);
 	ret = parse_event_msg(nlh, &e);
-	check_err(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE, "attribute sport of event",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE, "attribute sport of event",
 		  "event: a u16 port of 4 bytes");
 
 	/* the last attribute runs past the end of the message */
@@ -1555,46 +1558,46 @@ static void test_parse_event(void)
 	mnl_attr_put_u32(nlh, TCPFSM_A_EVENT_MAX + 1, 1);
 	attr->nla_len += 8;
 	ret = parse_event_msg(nlh, &e);
-	check_err(ret, &e, TCPFSM_ERR_MALFORMED, EBADMSG, "attributes of the message",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MALFORMED, EBADMSG, "attributes of the message",
 		  "event: an attribute longer than the message");
 
 	/* values out of range */
 	sample_event4(&ev);
 	ev.family = AF_UNIX;
 	ret = parse_event_msg(put_event(buf, &ev, false), &e);
-	check_err(ret, &e, TCPFSM_ERR_MALFORMED, EAFNOSUPPORT, "family 1 of an event",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MALFORMED, EAFNOSUPPORT, "family 1 of an event",
 		  "event: family AF_UNIX");
 	sample_event4(&ev);
 	ev.old_state = 0;
 	ret = parse_event_msg(put_event(buf, &ev, false), &e);
-	check_err(ret, &e, TCPFSM_ERR_MALFORMED, EINVAL,
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MALFORMED, EINVAL,
 		  "state 0 in attribute old-state of event", "event: old state 0");
 	sample_event4(&ev);
 	ev.new_state = TCPFSM_NR_STATES + 1;
 	ret = parse_event_msg(put_event(buf, &ev, false), &e);
-	check_err(ret, &e, TCPFSM_ERR_MALFORMED, EINVAL,
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MALFORMED, EINVAL,
 		  "state 13 in attribute new-state of event", "event: new state 13");
 
 	/* missing attributes */
 	sample_event4(&ev);
 	ev.present &= ~BIT(TCPFSM_A_EVENT_SEQ);
 	ret = parse_event_msg(put_event(buf, &ev, false), &e);
-	check_err(ret, &e, TCPFSM_ERR_MISSING, 0, "seq in an event", "event: no seq");
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MISSING, 0, "seq in an event", "event: no seq");
 	sample_event4(&ev);
 	ev.present &= ~BIT(TCPFSM_A_EVENT_TIMESTAMP);
 	ret = parse_event_msg(put_event(buf, &ev, false), &e);
-	check_err(ret, &e, TCPFSM_ERR_MISSING, 0, "timestamp in an event",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MISSING, 0, "timestamp in an event",
 		  "event: no timestamp");
 	sample_event4(&ev);
 	ev.present &= ~BIT(TCPFSM_A_EVENT_DADDR4);
 	ret = parse_event_msg(put_event(buf, &ev, false), &e);
-	check_err(ret, &e, TCPFSM_ERR_MISSING, 0, "daddr4 in an event",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MISSING, 0, "daddr4 in an event",
 		  "event: IPv4 without daddr4");
 	/* an AF_INET event with IPv6 addresses */
 	sample_event6(&ev);
 	ev.family = AF_INET;
 	ret = parse_event_msg(put_event(buf, &ev, false), &e);
-	check_err(ret, &e, TCPFSM_ERR_MISSING, 0, "saddr4 in an event",
+	CHECK_ERR(ret, &e, TCPFSM_ERR_MISSING, 0, "saddr4 in an event",
 		  "event: AF_INET with saddr6 and daddr6");
 }
 
@@ -1644,7 +1647,7 @@ static int stop_cb(const struct tcpfsm_event *ev, const struct tcpfsm_err *e,
 	return -1;
 }
 
-static void test_parse_events(void)
+TEST(parse_events)
 {
 	static char buf[MSG_SIZE];
 	static struct dgram d;
@@ -1673,15 +1676,15 @@ static void test_parse_events(void)
 
 	mon_start(&t, TCPFSM_FMT_TEXT, &none);
 	ret = tcpfsm_parse_events(d.buf, d.len, 0x20, tcpfsm_monitor_cb, &t.m, &e);
-	check(!ret && t.m.received == 3 && t.m.shown == 3 && t.m.malformed == 1 &&
+	CHECK(!ret && t.m.received == 3 && t.m.shown == 3 && t.m.malformed == 1 &&
 	      t.m.seqs.lost == 2,
 	      "events: a datagram of 6 messages: 3 events, 2 skipped, 1 malformed, 2 lost");
 	mon_end(&t, &out, &err);
 	snprintf(want, sizeof(want), "%s%sLOST 2 events (source 3)\n%s",
 		 event4_text, event6_text,
 		 "1234.567890 ipv4 127.0.0.1:43210 10.1.2.3:8080 SYN_SENT -> ESTABLISHED 52.345ms ino 123456 uid 1000 cookie 4097\n");
-	check_str(out, want, "events: each in order, the loss before the event after the gap");
-	check_str(err, "tcpfsm: reading an event: the reply of the kernel lacks seq in an event: the kernel module is too old for this tcpfsm command\n",
+	CHECK_STR(out, want, "events: each in order, the loss before the event after the gap");
+	CHECK_STR(err, "tcpfsm: reading an event: the reply of the kernel lacks seq in an event: the kernel module is too old for this tcpfsm command\n",
 		  "events: the malformed one is said, and the others read");
 	free(out);
 	free(err);
@@ -1693,11 +1696,11 @@ static void test_parse_events(void)
 	d.len -= 8;
 	mon_start(&t, TCPFSM_FMT_JSON, &none);
 	ret = tcpfsm_parse_events(d.buf, d.len, 0x20, tcpfsm_monitor_cb, &t.m, &e);
-	check(!ret && t.m.received == 1 && t.m.malformed == 1,
+	CHECK(!ret && t.m.received == 1 && t.m.malformed == 1,
 	      "events: a truncated last message");
 	mon_end(&t, &out, &err);
-	check_str(out, event6_json, "events: the event before it is shown");
-	check_str(err, "tcpfsm: reading an event: malformed reply from the kernel: a message longer than its datagram: Bad message\n",
+	CHECK_STR(out, event6_json, "events: the event before it is shown");
+	CHECK_STR(err, "tcpfsm: reading an event: malformed reply from the kernel: a message longer than its datagram: Bad message\n",
 		  "events: the truncated message is said");
 	free(out);
 	free(err);
@@ -1708,11 +1711,11 @@ static void test_parse_events(void)
 	dgram_add(&d, put_event(buf, &ev4, false));
 	memset(&e, 0, sizeof(e));
 	ret = tcpfsm_parse_events(d.buf, d.len, 0x20, stop_cb, &calls, &e);
-	check(ret == -1 && calls == 1 && e.kind == TCPFSM_ERR_SYS && e.code == ENOMEM,
+	CHECK(ret == -1 && calls == 1 && e.kind == TCPFSM_ERR_SYS && e.code == ENOMEM,
 	      "events: a callback that fails stops the datagram");
 }
 
-static void test_seqs(void)
+TEST(seqs)
 {
 	static const struct {
 		uint32_t source;
@@ -1750,7 +1753,7 @@ static void test_seqs(void)
 		}
 		total += steps[i].lost;
 	}
-	check(ok && s.lost == total && total == 99 && s.n == 4,
+	CHECK(ok && s.lost == total && total == 99 && s.n == 4,
 	      "seq: gaps per source, the first of each a baseline: %llu lost",
 	      (unsigned long long)s.lost);
 	tcpfsm_seqs_free(&s);
@@ -1762,12 +1765,12 @@ static void test_seqs(void)
 	for (i = 0; i < 1000; i++)
 		ok &= !tcpfsm_seqs_account(&s, 999 - i, 2 + i % 3, &lost) &&
 		      lost == i % 3;
-	check(ok && s.n == 1000 && s.lost == 999,
+	CHECK(ok && s.n == 1000 && s.lost == 999,
 	      "seq: 1000 sources, each its own sequence");
 	tcpfsm_seqs_free(&s);
 }
 
-static void test_filter(void)
+TEST(filter)
 {
 	struct tcpfsm_filter f;
 	struct tcpfsm_event ev4, ev6;
@@ -1776,43 +1779,43 @@ static void test_filter(void)
 	sample_event6(&ev6);	/* 8080 -> 51000, ESTABLISHED -> CLOSE_WAIT */
 
 	memset(&f, 0, sizeof(f));
-	check(tcpfsm_filter_match(&f, &ev4) && tcpfsm_filter_match(&f, &ev6),
+	CHECK(tcpfsm_filter_match(&f, &ev4) && tcpfsm_filter_match(&f, &ev6),
 	      "filter: none: every event");
 	f.family = AF_INET;
-	check(tcpfsm_filter_match(&f, &ev4) && !tcpfsm_filter_match(&f, &ev6),
+	CHECK(tcpfsm_filter_match(&f, &ev4) && !tcpfsm_filter_match(&f, &ev6),
 	      "filter: -4");
 	f.family = AF_INET6;
-	check(!tcpfsm_filter_match(&f, &ev4) && tcpfsm_filter_match(&f, &ev6),
+	CHECK(!tcpfsm_filter_match(&f, &ev4) && tcpfsm_filter_match(&f, &ev6),
 	      "filter: -6");
 
 	memset(&f, 0, sizeof(f));
 	f.ports = TCPFSM_FILTER_SPORT;
 	f.sport = 8080;
-	check(!tcpfsm_filter_match(&f, &ev4) && tcpfsm_filter_match(&f, &ev6),
+	CHECK(!tcpfsm_filter_match(&f, &ev4) && tcpfsm_filter_match(&f, &ev6),
 	      "filter: sport is the local port only");
 	f.ports = TCPFSM_FILTER_DPORT;
 	f.dport = 8080;
-	check(tcpfsm_filter_match(&f, &ev4) && !tcpfsm_filter_match(&f, &ev6),
+	CHECK(tcpfsm_filter_match(&f, &ev4) && !tcpfsm_filter_match(&f, &ev6),
 	      "filter: dport is the remote port only");
 	f.ports = TCPFSM_FILTER_PORT;
 	f.port = 8080;
-	check(tcpfsm_filter_match(&f, &ev4) && tcpfsm_filter_match(&f, &ev6),
+	CHECK(tcpfsm_filter_match(&f, &ev4) && tcpfsm_filter_match(&f, &ev6),
 	      "filter: port is either");
 	f.port = 80;
-	check(!tcpfsm_filter_match(&f, &ev4) && !tcpfsm_filter_match(&f, &ev6),
+	CHECK(!tcpfsm_filter_match(&f, &ev4) && !tcpfsm_filter_match(&f, &ev6),
 	      "filter: port of neither");
 	f.port = 0;
-	check(!tcpfsm_filter_match(&f, &ev4), "filter: port 0 is a port, not any");
+	CHECK(!tcpfsm_filter_match(&f, &ev4), "filter: port 0 is a port, not any");
 
 	memset(&f, 0, sizeof(f));
 	f.states = BIT(TCPFSM_STATE_ESTABLISHED);
-	check(tcpfsm_filter_match(&f, &ev4) && tcpfsm_filter_match(&f, &ev6),
+	CHECK(tcpfsm_filter_match(&f, &ev4) && tcpfsm_filter_match(&f, &ev6),
 	      "filter: state: the new state of one, the old of the other");
 	f.states = BIT(TCPFSM_STATE_SYN_SENT);
-	check(tcpfsm_filter_match(&f, &ev4) && !tcpfsm_filter_match(&f, &ev6),
+	CHECK(tcpfsm_filter_match(&f, &ev4) && !tcpfsm_filter_match(&f, &ev6),
 	      "filter: state SYN_SENT");
 	f.states = BIT(TCPFSM_STATE_LISTEN) | BIT(TCPFSM_STATE_CLOSE_WAIT);
-	check(!tcpfsm_filter_match(&f, &ev4) && tcpfsm_filter_match(&f, &ev6),
+	CHECK(!tcpfsm_filter_match(&f, &ev4) && tcpfsm_filter_match(&f, &ev6),
 	      "filter: states repeated: any of them");
 
 	/* all of them */
@@ -1821,18 +1824,18 @@ static void test_filter(void)
 	f.sport = 8080;
 	f.dport = 51000;
 	f.port = 51000;
-	check(tcpfsm_filter_match(&f, &ev6), "filter: all, passed");
+	CHECK(tcpfsm_filter_match(&f, &ev6), "filter: all, passed");
 	f.dport = 51001;
-	check(!tcpfsm_filter_match(&f, &ev6), "filter: all, one failed");
+	CHECK(!tcpfsm_filter_match(&f, &ev6), "filter: all, one failed");
 	f.dport = 51000;
 	f.states = BIT(TCPFSM_STATE_LISTEN);
-	check(!tcpfsm_filter_match(&f, &ev6), "filter: all but the state");
+	CHECK(!tcpfsm_filter_match(&f, &ev6), "filter: all but the state");
 	f.states = 0;
 	f.family = AF_INET;
-	check(!tcpfsm_filter_match(&f, &ev6), "filter: all but the family");
+	CHECK(!tcpfsm_filter_match(&f, &ev6), "filter: all but the family");
 }
 
-static void test_output_event(void)
+TEST(output_event)
 {
 	struct tcpfsm_event ev;
 	struct capture cap;
@@ -1841,25 +1844,25 @@ static void test_output_event(void)
 	sample_event4(&ev);
 	tcpfsm_print_event(cap_open(&cap), TCPFSM_FMT_TEXT, &ev);
 	s = cap_close(&cap);
-	check_str(s, event4_text, "output: an IPv4 event, text");
+	CHECK_STR(s, event4_text, "output: an IPv4 event, text");
 	free(s);
 	tcpfsm_print_event(cap_open(&cap), TCPFSM_FMT_JSON, &ev);
 	s = cap_close(&cap);
-	check_str(s, event4_json, "output: an IPv4 event, JSON");
+	CHECK_STR(s, event4_json, "output: an IPv4 event, JSON");
 	free(s);
 	tcpfsm_print_event(cap_open(&cap), TCPFSM_FMT_JSON_PRETTY, &ev);
 	s = cap_close(&cap);
-	check_str(s, event4_json, "output: an event, JSON: one line even with -p");
+	CHECK_STR(s, event4_json, "output: an event, JSON: one line even with -p");
 	free(s);
 
 	sample_event6(&ev);
 	tcpfsm_print_event(cap_open(&cap), TCPFSM_FMT_TEXT, &ev);
 	s = cap_close(&cap);
-	check_str(s, event6_text, "output: an IPv6 event without the optional attributes, text");
+	CHECK_STR(s, event6_text, "output: an IPv6 event without the optional attributes, text");
 	free(s);
 	tcpfsm_print_event(cap_open(&cap), TCPFSM_FMT_JSON, &ev);
 	s = cap_close(&cap);
-	check_str(s, event6_json, "output: an IPv6 event without the optional attributes, JSON");
+	CHECK_STR(s, event6_json, "output: an IPv6 event without the optional attributes, JSON");
 	free(s);
 
 	ev.present |= BIT(TCPFSM_A_EVENT_COOKIE);
@@ -1868,42 +1871,42 @@ static void test_output_event(void)
 	memset(ev.saddr, 0xff, 16);
 	tcpfsm_print_event(cap_open(&cap), TCPFSM_FMT_TEXT, &ev);
 	s = cap_close(&cap);
-	check_str(s, "0.999999 ipv6 [ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:8080 [2001:db8::1]:51000 ESTABLISHED -> CLOSE_WAIT - cookie 18446744073709551615\n",
+	CHECK_STR(s, "0.999999 ipv6 [ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:8080 [2001:db8::1]:51000 ESTABLISHED -> CLOSE_WAIT - cookie 18446744073709551615\n",
 		  "output: an event with a cookie only, the longest address");
 	free(s);
 
 	tcpfsm_print_lost(cap_open(&cap), TCPFSM_FMT_JSON, 5, 2);
 	s = cap_close(&cap);
-	check_str(s, "{\"lost\":5,\"source\":2}\n", "output: a loss, JSON");
+	CHECK_STR(s, "{\"lost\":5,\"source\":2}\n", "output: a loss, JSON");
 	free(s);
 	tcpfsm_print_lost(cap_open(&cap), TCPFSM_FMT_TEXT, UINT64_MAX, 4095);
 	s = cap_close(&cap);
-	check_str(s, "LOST 18446744073709551615 events (source 4095)\n",
+	CHECK_STR(s, "LOST 18446744073709551615 events (source 4095)\n",
 		  "output: a loss, text");
 	free(s);
 
 	tcpfsm_print_overflow(cap_open(&cap), TCPFSM_FMT_TEXT, 1);
 	s = cap_close(&cap);
-	check_str(s, "lost events: socket buffer overflow\n", "output: an overflow, text");
+	CHECK_STR(s, "lost events: socket buffer overflow\n", "output: an overflow, text");
 	free(s);
 	tcpfsm_print_overflow(cap_open(&cap), TCPFSM_FMT_JSON, 3);
 	s = cap_close(&cap);
-	check_str(s, "{\"lost\":null,\"overflows\":3}\n", "output: an overflow, JSON");
+	CHECK_STR(s, "{\"lost\":null,\"overflows\":3}\n", "output: an overflow, JSON");
 	free(s);
 
 	tcpfsm_print_monitor_summary(cap_open(&cap), 12, 3, 0);
 	s = cap_close(&cap);
-	check_str(s, "# 12 events, 3 lost\n", "output: the summary of the monitor");
+	CHECK_STR(s, "# 12 events, 3 lost\n", "output: the summary of the monitor");
 	free(s);
 	tcpfsm_print_monitor_summary(cap_open(&cap), 0, 0, 2);
 	s = cap_close(&cap);
-	check_str(s, "# 0 events, 0 lost, 2 socket buffer overflows\n",
+	CHECK_STR(s, "# 0 events, 0 lost, 2 socket buffer overflows\n",
 		  "output: the summary, with overflows");
 	free(s);
 }
 
 /* The monitor: filtered-out events count for the gaps */
-static void test_monitor(void)
+TEST(monitor)
 {
 	struct tcpfsm_filter f = { .ports = TCPFSM_FILTER_PORT, .port = 8080 };
 	struct tcpfsm_event ev;
@@ -1931,12 +1934,12 @@ static void test_monitor(void)
 		ev.source = 3;
 		ev.seq = 8;
 		tcpfsm_monitor_cb(&ev, NULL, &t.m);
-		check(t.m.received == 6 && t.m.shown == 4 && t.m.seqs.lost == 3 &&
+		CHECK(t.m.received == 6 && t.m.shown == 4 && t.m.seqs.lost == 3 &&
 		      t.m.overflows == 1 && !t.m.malformed,
 		      "monitor: %s: 6 events, 4 shown, 3 lost", fmt ? "JSON" : "text");
 		mon_end(&t, &out, &err);
 		if (fmt == TCPFSM_FMT_TEXT)
-			check_str(out,
+			CHECK_STR(out,
 				  "1234.567890 ipv4 127.0.0.1:43210 10.1.2.3:8080 SYN_SENT -> ESTABLISHED 52.345ms ino 123456 uid 1000 cookie 4097\n"
 				  "LOST 1 events (source 3)\n"
 				  "LOST 2 events (source 3)\n"
@@ -1946,14 +1949,14 @@ static void test_monitor(void)
 				  "1234.567890 ipv4 127.0.0.1:43210 10.1.2.3:8080 SYN_SENT -> ESTABLISHED 52.345ms ino 123456 uid 1000 cookie 4097\n",
 				  "monitor: text: the gaps of the events filtered out too");
 		else
-			check(out && starts_with(out, "{\"time_ns\":1234567890123,") &&
+			CHECK(out && starts_with(out, "{\"time_ns\":1234567890123,") &&
 			      strstr(out, "\"seq\":1}\n{\"lost\":1,\"source\":3}\n"
 					  "{\"lost\":2,\"source\":3}\n{\"time_ns\":") &&
 			      strstr(out, "\"seq\":7}\n{\"time_ns\":") &&
 			      strstr(out, "\"source\":1,\"seq\":50}\n{\"lost\":null,\"overflows\":1}\n{\"time_ns\":") &&
 			      count_lines(out, "\n") == 7 && count_lines(out, "\"seq\":") == 4,
 			      "monitor: JSON: one object a line, the losses as objects");
-		if (!check(err && !err[0], "monitor: %s: nothing on stderr",
+		if (!CHECK(err && !err[0], "monitor: %s: nothing on stderr",
 			   fmt ? "JSON" : "text"))
 			diag("stderr", err);
 		free(out);
@@ -1962,7 +1965,7 @@ static void test_monitor(void)
 }
 
 /* The plumbing, against the running kernel's family nlctrl */
-static void test_kernel(void)
+TEST(kernel)
 {
 	socklen_t optlen = sizeof(int);
 	struct tcpfsm_family fam;
@@ -1973,25 +1976,25 @@ static void test_kernel(void)
 	char name[64];
 	int ret;
 
-	if (!check(!tcpfsm_nl_socket(&nl, &e), "kernel: a generic netlink socket")) {
+	if (!CHECK(!tcpfsm_nl_socket(&nl, &e), "kernel: a generic netlink socket")) {
 		tcpfsm_err_print(stdout, &e);
 		return;
 	}
 	ret = tcpfsm_nl_resolve(&nl, "nlctrl", &fam, &e);
-	check(!ret && fam.id == GENL_ID_CTRL && fam.version >= 1 &&
+	CHECK(!ret && fam.id == GENL_ID_CTRL && fam.version >= 1 &&
 	      !fam.mcgrp_events,
 	      "kernel: nlctrl resolves: id %#x, version %u; no group \"events\"",
 	      fam.id, fam.version);
 
 	ret = tcpfsm_nl_resolve(&nl, "tcpfsm-nonesuch", &fam, &e);
-	check(ret == -1 && e.kind == TCPFSM_ERR_NOFAMILY && e.code == ENOENT,
+	CHECK(ret == -1 && e.kind == TCPFSM_ERR_NOFAMILY && e.code == ENOENT,
 	      "kernel: an unknown family is TCPFSM_ERR_NOFAMILY");
 
 	/* longer than GENL_NAMSIZ: the policy of nlctrl refuses it */
 	memset(name, 'x', sizeof(name) - 1);
 	name[sizeof(name) - 1] = 0;
 	ret = tcpfsm_nl_resolve(&nl, name, &fam, &e);
-	if (!check(ret == -1 && e.kind == TCPFSM_ERR_KERNEL && e.code &&
+	if (!CHECK(ret == -1 && e.kind == TCPFSM_ERR_KERNEL && e.code &&
 		   e.ext_msg[0] && e.has_offs &&
 		   e.ext_offs == MNL_NLMSG_HDRLEN + GENL_HDRLEN,
 		   "kernel: an error has the kernel's message and offset"))
@@ -1999,39 +2002,39 @@ static void test_kernel(void)
 
 	/* the socket still works after an error */
 	ret = tcpfsm_nl_resolve(&nl, "nlctrl", &fam, &e);
-	check(!ret && fam.id == GENL_ID_CTRL, "kernel: and goes on after it");
+	CHECK(!ret && fam.id == GENL_ID_CTRL, "kernel: and goes on after it");
 
 	/* nlctrl has no group "events"; its group "notify" has the id GENL_ID_CTRL */
 	nl.family = fam;
 	ret = tcpfsm_nl_join_events(&nl, &e);
-	check(ret == -1 && e.kind == TCPFSM_ERR_NOGROUP,
+	CHECK(ret == -1 && e.kind == TCPFSM_ERR_NOGROUP,
 	      "kernel: joining a family without an events group: TCPFSM_ERR_NOGROUP");
 	if (!getsockopt(mnl_socket_get_fd(nl.sk), SOL_SOCKET, SO_RCVBUF, &rcvbuf[0],
 			&optlen)) {
 		nl.family.mcgrp_events = GENL_ID_CTRL;
 		ret = tcpfsm_nl_join_events(&nl, &e);
-		if (!check(!ret, "kernel: joining the group notify of nlctrl"))
+		if (!CHECK(!ret, "kernel: joining the group notify of nlctrl"))
 			tcpfsm_err_print(stdout, &e);
 		getsockopt(mnl_socket_get_fd(nl.sk), SOL_SOCKET, SO_RCVBUF,
 			   &rcvbuf[1], &optlen);
-		check(rcvbuf[1] > rcvbuf[0],
+		CHECK(rcvbuf[1] > rcvbuf[0],
 		      "kernel: ... with a bigger receive buffer: %d, was %d",
 		      rcvbuf[1], rcvbuf[0]);
 		/* nothing to read: the error, not an event */
 		fcntl(mnl_socket_get_fd(nl.sk), F_SETFL, O_NONBLOCK);
 		calls = 0;
 		ret = tcpfsm_nl_recv_events(&nl, stop_cb, &calls, &e);
-		check(ret == -1 && e.kind == TCPFSM_ERR_SYS && e.code == EAGAIN &&
+		CHECK(ret == -1 && e.kind == TCPFSM_ERR_SYS && e.code == EAGAIN &&
 		      !calls, "kernel: receiving on an empty socket: EAGAIN");
 	}
 	tcpfsm_nl_close(&nl);
 
 	ret = tcpfsm_nl_open(&nl, &e);
 	if (access("/sys/module/tcpfsm", F_OK)) {
-		check(ret == -1 && e.kind == TCPFSM_ERR_NOFAMILY,
+		CHECK(ret == -1 && e.kind == TCPFSM_ERR_NOFAMILY,
 		      "kernel: without the module, tcpfsm_nl_open() says so");
 	} else {
-		check(!ret && nl.family.id && nl.family.mcgrp_events,
+		CHECK(!ret && nl.family.id && nl.family.mcgrp_events,
 		      "kernel: with the module, tcpfsm_nl_open() finds its family and group");
 		if (!ret)
 			tcpfsm_nl_close(&nl);
@@ -2098,14 +2101,15 @@ static struct run run_cmd(const char *bin, const char *out_path, const char *arg
 	return r;
 }
 
-static void check_run(struct run *r, int status, const char *out_prefix,
-		      const char *err_prefix, const char *what)
+static void check_run(struct __test_metadata *_metadata,
+		struct run *r, int status, const char *out_prefix,
+		const char *err_prefix, const char *what)
 {
 	bool ok = r->status == status &&
 		  (out_prefix ? starts_with(r->out, out_prefix) : !r->out[0]) &&
 		  (err_prefix ? starts_with(r->err, err_prefix) : !r->err[0]);
 
-	if (!check(ok, "command: %s", what)) {
+	if (!CHECK(ok, "command: %s", what)) {
 		if (r->signal)
 			printf("# killed by signal %d (%s), expected exit status %d\n",
 			       r->signal, strsignal(r->signal), status);
@@ -2119,132 +2123,130 @@ static void check_run(struct run *r, int status, const char *out_prefix,
 	free(r->err);
 }
 
-static void test_command(const char *bin)
+/* The command to run: $TCPFSM_CMD */
+FIXTURE(command) {
+	const char *bin;
+};
+
+FIXTURE_SETUP(command)
 {
-	static const char nofamily[] =
-		"tcpfsm: the tcpfsm netlink family is not registered: is the tcpfsm module loaded? (insmod tcpfsm.ko)\n";
+	self->bin = getenv("TCPFSM_CMD");
+	if (!self->bin || !self->bin[0])
+		SKIP(return, "TCPFSM_CMD is not set: the path of the command to test");
+}
+
+FIXTURE_TEARDOWN(command)
+{
+}
+
+TEST_F(command, help)
+{
+	const char *bin = self->bin;
 	struct run r;
 
 	r = run_cmd(bin, NULL, "help", NULL);
-	check_run(&r, 0, "Usage: tcpfsm [OPTIONS] COMMAND [ARGS]\n", NULL,
+	check_run(_metadata, &r, 0, "Usage: tcpfsm [OPTIONS] COMMAND [ARGS]\n", NULL,
 		  "help: usage on stdout, exit 0");
 	r = run_cmd(bin, NULL, "stats", "help", NULL);
-	check_run(&r, 0, "Usage: tcpfsm [-j [-p]] stats [all]\n", NULL,
+	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j [-p]] stats [all]\n", NULL,
 		  "stats help");
 	r = run_cmd(bin, NULL, "-j", "state", "--help", NULL);
-	check_run(&r, 0, "Usage: tcpfsm [-j [-p]] state NAME\n", NULL,
+	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j [-p]] state NAME\n", NULL,
 		  "-j state --help");
 	r = run_cmd(bin, NULL, "-V", NULL);
-	check_run(&r, 0, "tcpfsm " TCPFSM_VERSION ", for version 1", NULL, "-V");
+	check_run(_metadata, &r, 0, "tcpfsm " TCPFSM_VERSION ", for version 1", NULL, "-V");
+}
+
+TEST_F(command, lines)
+{
+	const char *bin = self->bin;
+	struct run r;
+
 	r = run_cmd(bin, NULL, NULL);
-	check_run(&r, 1, NULL, "Usage: tcpfsm [OPTIONS] COMMAND [ARGS]\n",
+	check_run(_metadata, &r, 1, NULL, "Usage: tcpfsm [OPTIONS] COMMAND [ARGS]\n",
 		  "no command: usage on stderr, exit 1");
 	r = run_cmd(bin, NULL, "foo", NULL);
-	check_run(&r, 1, NULL,
+	check_run(_metadata, &r, 1, NULL,
 		  "Command \"foo\" is unknown, try \"tcpfsm help\".\nUsage: tcpfsm ",
 		  "unknown command: stderr, exit 1");
 	r = run_cmd(bin, NULL, "--bogus", "stats", NULL);
-	check_run(&r, 1, NULL,
+	check_run(_metadata, &r, 1, NULL,
 		  "Option \"--bogus\" is unknown, try \"tcpfsm help\".\nUsage: tcpfsm ",
 		  "unknown option: stderr, exit 1");
 	r = run_cmd(bin, NULL, "stats", "bogus", NULL);
-	check_run(&r, 1, NULL,
+	check_run(_metadata, &r, 1, NULL,
 		  "tcpfsm: stats: unknown argument \"bogus\"\nUsage: tcpfsm [-j [-p]] stats",
 		  "bad argument: the command's usage on stderr, exit 1");
 	r = run_cmd(bin, NULL, "state", "FIN-WAIT-3", NULL);
-	check_run(&r, 1, NULL, "tcpfsm: unknown state \"FIN-WAIT-3\"\nvalid states: ESTABLISHED ",
+	check_run(_metadata, &r, 1, NULL, "tcpfsm: unknown state \"FIN-WAIT-3\"\nvalid states: ESTABLISHED ",
 		  "unknown state: exit 1");
 	r = run_cmd(bin, NULL, "monitor", "help", NULL);
-	check_run(&r, 0, "Usage: tcpfsm [-j] monitor [FILTERS]\n", NULL,
+	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j] monitor [FILTERS]\n", NULL,
 		  "monitor help");
 	r = run_cmd(bin, NULL, "-j", "monitor", "-4", "port", "80", "--help", NULL);
-	check_run(&r, 0, "Usage: tcpfsm [-j] monitor [FILTERS]\n", NULL,
+	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j] monitor [FILTERS]\n", NULL,
 		  "-j monitor -4 port 80 --help");
 	r = run_cmd(bin, NULL, "monitor", "sport", "http", NULL);
-	check_run(&r, 1, NULL, "tcpfsm: monitor: sport: invalid port \"http\" (0-65535)\n",
+	check_run(_metadata, &r, 1, NULL, "tcpfsm: monitor: sport: invalid port \"http\" (0-65535)\n",
 		  "monitor sport http: exit 1");
 	r = run_cmd(bin, NULL, "monitor", "dport", NULL);
-	check_run(&r, 1, NULL, "tcpfsm: monitor: dport: PORT is missing\nUsage: tcpfsm [-j] monitor",
+	check_run(_metadata, &r, 1, NULL, "tcpfsm: monitor: dport: PORT is missing\nUsage: tcpfsm [-j] monitor",
 		  "monitor dport: exit 1, with the usage");
 	r = run_cmd(bin, NULL, "hist", "help", NULL);
-	check_run(&r, 0, "Usage: tcpfsm [-j [-p]] hist [STATE...]\n", NULL, "hist help");
+	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j [-p]] hist [STATE...]\n", NULL, "hist help");
 	r = run_cmd(bin, NULL, "closewait", "--help", NULL);
-	check_run(&r, 0, "Usage: tcpfsm [-j [-p]] closewait [--older-than DURATION]\n",
+	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j [-p]] closewait [--older-than DURATION]\n",
 		  NULL, "closewait --help");
 	r = run_cmd(bin, NULL, "top", "-h", NULL);
-	check_run(&r, 0, "Usage: tcpfsm [-j [-p]] top [limit N]\n", NULL, "top -h");
+	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j [-p]] top [limit N]\n", NULL, "top -h");
 	r = run_cmd(bin, NULL, "closewait", "--older-than", "1.5h", NULL);
-	check_run(&r, 1, NULL, "tcpfsm: closewait: --older-than: invalid duration \"1.5h\"",
+	check_run(_metadata, &r, 1, NULL, "tcpfsm: closewait: --older-than: invalid duration \"1.5h\"",
 		  "closewait --older-than 1.5h: exit 1");
 	r = run_cmd(bin, NULL, "top", "limit", "0", NULL);
-	check_run(&r, 1, NULL, "tcpfsm: top: limit: invalid number \"0\" (1-1000)\n",
+	check_run(_metadata, &r, 1, NULL, "tcpfsm: top: limit: invalid number \"0\" (1-1000)\n",
 		  "top limit 0: exit 1");
 	r = run_cmd(bin, NULL, "hist", "LISTEN", NULL);
-	check_run(&r, 1, NULL, "tcpfsm: hist: LISTEN has no time in state",
+	check_run(_metadata, &r, 1, NULL, "tcpfsm: hist: LISTEN has no time in state",
 		  "hist LISTEN: exit 1");
 	r = run_cmd(bin, NULL, "-o", "prometheus", "top", NULL);
-	check_run(&r, 1, NULL, "tcpfsm: top: -o prometheus is for stats only\n",
+	check_run(_metadata, &r, 1, NULL, "tcpfsm: top: -o prometheus is for stats only\n",
 		  "-o prometheus top: exit 1");
 	r = run_cmd(bin, "/dev/full", "help", NULL);
-	check_run(&r, 1, NULL, "tcpfsm: writing the output: No space left on device\n",
+	check_run(_metadata, &r, 1, NULL, "tcpfsm: writing the output: No space left on device\n",
 		  "a write error is an error");
+
+}
+
+TEST_F(command, module)
+{
+	static const char nofamily[] =
+		"tcpfsm: the tcpfsm netlink family is not registered: is the tcpfsm module loaded? (insmod tcpfsm.ko)\n";
+	const char *bin = self->bin;
+	struct run r;
 
 	if (access("/sys/module/tcpfsm", F_OK)) {
 		r = run_cmd(bin, NULL, "stats", NULL);
-		check_run(&r, 1, NULL, nofamily, "stats without the module");
+		check_run(_metadata, &r, 1, NULL, nofamily, "stats without the module");
 		r = run_cmd(bin, NULL, "-j", "state", "estab", NULL);
-		check_run(&r, 1, NULL, nofamily, "-j state estab without the module");
+		check_run(_metadata, &r, 1, NULL, nofamily, "-j state estab without the module");
 		r = run_cmd(bin, NULL, "monitor", "state", "LISTEN", NULL);
-		check_run(&r, 1, NULL, nofamily, "monitor without the module");
+		check_run(_metadata, &r, 1, NULL, nofamily, "monitor without the module");
 		r = run_cmd(bin, NULL, "stats", "-o", "prometheus", NULL);
-		check_run(&r, 1, NULL, nofamily, "stats -o prometheus without the module");
+		check_run(_metadata, &r, 1, NULL, nofamily, "stats -o prometheus without the module");
 		r = run_cmd(bin, NULL, "hist", NULL);
-		check_run(&r, 1, NULL, nofamily, "hist without the module");
+		check_run(_metadata, &r, 1, NULL, nofamily, "hist without the module");
 		r = run_cmd(bin, NULL, "closewait", "--older-than", "5m", NULL);
-		check_run(&r, 1, NULL, nofamily, "closewait without the module");
+		check_run(_metadata, &r, 1, NULL, nofamily, "closewait without the module");
 		r = run_cmd(bin, NULL, "-j", "top", NULL);
-		check_run(&r, 1, NULL, nofamily, "top without the module");
+		check_run(_metadata, &r, 1, NULL, nofamily, "top without the module");
 	} else {
 		r = run_cmd(bin, NULL, "stats", NULL);
-		check_run(&r, 0, "state             current      entered         left\n",
+		check_run(_metadata, &r, 0, "state             current      entered         left\n",
 			  NULL, "stats with the module");
 		r = run_cmd(bin, NULL, "-j", "state", "estab", NULL);
-		check_run(&r, 0, "{\"state\":\"ESTABLISHED\",\"current\":", NULL,
+		check_run(_metadata, &r, 0, "{\"state\":\"ESTABLISHED\",\"current\":", NULL,
 			  "-j state estab with the module");
 	}
 }
 
-int main(int argc, char **argv)
-{
-	setvbuf(stdout, NULL, _IOLBF, 0);
-
-	test_states();
-	test_cli_lookup();
-	test_cli_parse();
-	test_cli_usage();
-	test_cli_monitor();
-	test_output_stats();
-	test_output_pretty();
-	test_output_state();
-	test_json_writer();
-	test_parse_stats();
-	test_parse_missing();
-	test_parse_malformed();
-	test_parse_family();
-	test_parse_error();
-	test_err_print();
-	test_parse_event();
-	test_parse_events();
-	test_seqs();
-	test_filter();
-	test_output_event();
-	test_monitor();
-	telemetry_tests();
-	test_kernel();
-	if (argc > 1)
-		test_command(argv[1]);
-
-	printf("1..%u\n", passed + failed);
-	printf("%u passed, %u failed\n", passed, failed);
-	return failed ? 1 : 0;
-}
+TEST_HARNESS_MAIN
