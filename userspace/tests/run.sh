@@ -10,8 +10,8 @@
 # "N passed, N failed", shown here as "# NAME: N passed, N failed", or is
 # a kselftest_harness.h program, which ends with "# Totals: pass:N fail:N
 # xfail:N xpass:N skip:N error:N" (an xfail passes, an xpass or an error
-# fails; the skips are shown, not counted; its chatter about the tests
-# that pass is left out). A suite that exits non-zero
+# fails; the skips are shown, not counted; its plan and its chatter about
+# the tests that pass are left out). A suite that exits non-zero
 # without a failure counted, or says no count, counts as one failure.
 # Exit status: 0 if nothing failed, else 1.
 set -uo pipefail
@@ -21,7 +21,6 @@ passed=0 failed=0
 run_suite() { # name, command...
 	local name=$1 line rc=none p=0 f=0 counted=
 	shift
-	echo "# $name: $*"
 	while IFS= read -r line; do
 		if [[ $line =~ ^(.*)@run.sh-exit-status\ ([0-9]+)$ ]]; then
 			# after a last line without its newline, if any
@@ -35,7 +34,7 @@ run_suite() { # name, command...
 			f=$((BASH_REMATCH[2] + BASH_REMATCH[4] + BASH_REMATCH[6]))
 			counted=1
 			echo "# $name: $p passed, $f failed, ${BASH_REMATCH[5]} skipped"
-		elif [[ $line =~ ^(TAP\ version\ |#\ \ RUN\ |#\ +OK\ |#\ PASSED:\ ) ]]; then
+		elif [[ $line =~ ^(TAP\ version\ |1\.\.[0-9]+$|#\ Starting\ |#\ \ RUN\ |#\ +OK\ |#\ PASSED:\ ) ]]; then
 			continue
 		else
 			printf '%s\n' "$line"
