@@ -193,45 +193,80 @@ static const char closewait_json[] =
 	"{\"family\":\"ipv4\",\"saddr\":\"127.0.0.1\",\"sport\":8080,\"daddr\":\"10.1.2.3\",\"dport\":51001,"
 	"\"ino\":3003,\"users\":[]}]\n";
 
-TEST(owners)
+/* A fake /proc (fake_proc()) and the sockets of sample_sockets(), sorted */
+FIXTURE(proc) {
+	char root[32];
+	struct tcpfsm_sockets socks;
+	struct tcpfsm_owners owners;
+};
+
+FIXTURE_SETUP(proc)
 {
-	char root[] = "/tmp/tcpfsm-proc.XXXXXX";
-	struct tcpfsm_sockets socks, none = { 0 };
+	strcpy(self->root, "/tmp/tcpfsm-proc.XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->root))
+		TH_LOG("a temporary directory: %s", strerror(errno));
+	fake_proc(self->root);
+	sample_sockets(&self->socks);
+	tcpfsm_closewait_sort(&self->socks);
+}
+
+FIXTURE_TEARDOWN(proc)
+{
+	tcpfsm_owners_free(&self->owners);
+	tcpfsm_sockets_free(&self->socks);
+	nftw(self->root, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+TEST_F(proc, owners)
+{
+	struct tcpfsm_owners *o = &self->owners;
+	int ret;
+
+	ret = tcpfsm_find_owners(self->root, &self->socks, o);
+	CHECK(!ret && o->n == 4 &&
+	      owner_is(&o->v[0], 1001, 123, 3, "nginx") &&
+	      owner_is(&o->v[1], 1001, 123, 5, "nginx") &&
+	      owner_is(&o->v[2], 1001, 456, 12, "worker") &&
+	      owner_is(&o->v[3], 2002, 456, 10, "worker"),
+	      "closewait: owners from a fake /proc, sorted; other links skipped");
+}
+
+TEST_F(proc, table)
+{
+	struct capture cap;
+	char *s;
+
+	ASSERT_EQ(0, tcpfsm_find_owners(self->root, &self->socks,
+					&self->owners));
+	tcpfsm_print_closewait(cap_open(&cap), TCPFSM_FMT_TEXT, &self->socks,
+			       &self->owners);
+	s = cap_close(&cap);
+	CHECK_STR(s, closewait_text, "closewait: text, columns as wide as needed, ss -p's users");
+	free(s);
+	tcpfsm_print_closewait(cap_open(&cap), TCPFSM_FMT_JSON, &self->socks,
+			       &self->owners);
+	s = cap_close(&cap);
+	CHECK_STR(s, closewait_json, "closewait: JSON, one array");
+	free(s);
+}
+
+TEST_F(proc, unreadable)
+{
+	int ret;
+
+	ret = tcpfsm_find_owners("/nonexistent/proc", &self->socks,
+				 &self->owners);
+	CHECK(ret == -1 && errno == ENOENT && !self->owners.n,
+	      "closewait: an unreadable /proc is an error");
+}
+
+TEST(none)
+{
+	struct tcpfsm_sockets none = { 0 };
 	struct tcpfsm_owners o;
 	struct capture cap;
 	char *s;
 	int ret;
-
-	if (!mkdtemp(root)) {
-		CHECK(false, "closewait: a temporary directory: %s", strerror(errno));
-		return;
-	}
-	fake_proc(root);
-	sample_sockets(&socks);
-	tcpfsm_closewait_sort(&socks);
-	ret = tcpfsm_find_owners(root, &socks, &o);
-	CHECK(!ret && o.n == 4 &&
-	      owner_is(&o.v[0], 1001, 123, 3, "nginx") &&
-	      owner_is(&o.v[1], 1001, 123, 5, "nginx") &&
-	      owner_is(&o.v[2], 1001, 456, 12, "worker") &&
-	      owner_is(&o.v[3], 2002, 456, 10, "worker"),
-	      "closewait: owners from a fake /proc, sorted; other links skipped");
-
-	tcpfsm_print_closewait(cap_open(&cap), TCPFSM_FMT_TEXT, &socks, &o);
-	s = cap_close(&cap);
-	CHECK_STR(s, closewait_text, "closewait: text, columns as wide as needed, ss -p's users");
-	free(s);
-	tcpfsm_print_closewait(cap_open(&cap), TCPFSM_FMT_JSON, &socks, &o);
-	s = cap_close(&cap);
-	CHECK_STR(s, closewait_json, "closewait: JSON, one array");
-	free(s);
-	tcpfsm_owners_free(&o);
-
-	ret = tcpfsm_find_owners("/nonexistent/proc", &socks, &o);
-	CHECK(ret == -1 && errno == ENOENT && !o.n,
-	      "closewait: an unreadable /proc is an error");
-	tcpfsm_owners_free(&o);
-	tcpfsm_sockets_free(&socks);
 
 	ret = tcpfsm_find_owners("/nonexistent/proc", &none, &o);
 	CHECK(!ret && !o.n, "closewait: no socket: /proc is not read");
@@ -245,8 +280,6 @@ TEST(owners)
 	CHECK_STR(s, "[]\n", "closewait: JSON of none");
 	free(s);
 	tcpfsm_owners_free(&o);
-
-	nftw(root, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 TEST_HARNESS_MAIN
