@@ -2,18 +2,16 @@
 /*
  * Unit tests of nl.c: the parsing of the module's replies and events
  * (messages built here with libmnl), of the family, of errors and extended
- * acks; the printing of errors; then the plumbing against the running
- * kernel's own family nlctrl.
+ * acks; the printing of errors. What needs a kernel is in the selftests,
+ * which run the command against the module.
  *
  *	nl [-l] [-t TEST]...
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
@@ -1238,83 +1236,6 @@ TEST(timewait)
 	ret = tcpfsm_parse_timewait(nlh, &tw, &e);
 	CHECK_ERR(ret, &e, TCPFSM_ERR_MALFORMED, ERANGE,
 		  "attribute port of port-count", "malformed: a u16 port of 4 bytes");
-}
-
-/* The plumbing, against the running kernel's family nlctrl */
-TEST(kernel)
-{
-	socklen_t optlen = sizeof(int);
-	struct tcpfsm_family fam;
-	struct tcpfsm_nl nl;
-	struct tcpfsm_err e;
-	unsigned int calls;
-	int rcvbuf[2] = { 0 };
-	char name[64];
-	int ret;
-
-	if (!CHECK(!tcpfsm_nl_socket(&nl, &e), "kernel: a generic netlink socket")) {
-		tcpfsm_err_print(stdout, &e);
-		return;
-	}
-	ret = tcpfsm_nl_resolve(&nl, "nlctrl", &fam, &e);
-	CHECK(!ret && fam.id == GENL_ID_CTRL && fam.version >= 1 &&
-	      !fam.mcgrp_events,
-	      "kernel: nlctrl resolves: id %#x, version %u; no group \"events\"",
-	      fam.id, fam.version);
-
-	ret = tcpfsm_nl_resolve(&nl, "tcpfsm-nonesuch", &fam, &e);
-	CHECK(ret == -1 && e.kind == TCPFSM_ERR_NOFAMILY && e.code == ENOENT,
-	      "kernel: an unknown family is TCPFSM_ERR_NOFAMILY");
-
-	/* longer than GENL_NAMSIZ: the policy of nlctrl refuses it */
-	memset(name, 'x', sizeof(name) - 1);
-	name[sizeof(name) - 1] = 0;
-	ret = tcpfsm_nl_resolve(&nl, name, &fam, &e);
-	if (!CHECK(ret == -1 && e.kind == TCPFSM_ERR_KERNEL && e.code &&
-		   e.ext_msg[0] && e.has_offs &&
-		   e.ext_offs == MNL_NLMSG_HDRLEN + GENL_HDRLEN,
-		   "kernel: an error has the kernel's message and offset"))
-		tcpfsm_err_print(stdout, &e);
-
-	/* the socket still works after an error */
-	ret = tcpfsm_nl_resolve(&nl, "nlctrl", &fam, &e);
-	CHECK(!ret && fam.id == GENL_ID_CTRL, "kernel: and goes on after it");
-
-	/* nlctrl has no group "events"; its group "notify" has the id GENL_ID_CTRL */
-	nl.family = fam;
-	ret = tcpfsm_nl_join_events(&nl, &e);
-	CHECK(ret == -1 && e.kind == TCPFSM_ERR_NOGROUP,
-	      "kernel: joining a family without an events group: TCPFSM_ERR_NOGROUP");
-	if (!getsockopt(mnl_socket_get_fd(nl.sk), SOL_SOCKET, SO_RCVBUF, &rcvbuf[0],
-			&optlen)) {
-		nl.family.mcgrp_events = GENL_ID_CTRL;
-		ret = tcpfsm_nl_join_events(&nl, &e);
-		if (!CHECK(!ret, "kernel: joining the group notify of nlctrl"))
-			tcpfsm_err_print(stdout, &e);
-		getsockopt(mnl_socket_get_fd(nl.sk), SOL_SOCKET, SO_RCVBUF,
-			   &rcvbuf[1], &optlen);
-		CHECK(rcvbuf[1] > rcvbuf[0],
-		      "kernel: ... with a bigger receive buffer: %d, was %d",
-		      rcvbuf[1], rcvbuf[0]);
-		/* nothing to read: the error, not an event */
-		fcntl(mnl_socket_get_fd(nl.sk), F_SETFL, O_NONBLOCK);
-		calls = 0;
-		ret = tcpfsm_nl_recv_events(&nl, stop_cb, &calls, &e);
-		CHECK(ret == -1 && e.kind == TCPFSM_ERR_SYS && e.code == EAGAIN &&
-		      !calls, "kernel: receiving on an empty socket: EAGAIN");
-	}
-	tcpfsm_nl_close(&nl);
-
-	ret = tcpfsm_nl_open(&nl, &e);
-	if (access("/sys/module/tcpfsm", F_OK)) {
-		CHECK(ret == -1 && e.kind == TCPFSM_ERR_NOFAMILY,
-		      "kernel: without the module, tcpfsm_nl_open() says so");
-	} else {
-		CHECK(!ret && nl.family.id && nl.family.mcgrp_events,
-		      "kernel: with the module, tcpfsm_nl_open() finds its family and group");
-		if (!ret)
-			tcpfsm_nl_close(&nl);
-	}
 }
 
 TEST_HARNESS_MAIN
