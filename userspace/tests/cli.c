@@ -38,19 +38,19 @@ static bool parsed_ok(struct __test_metadata *_metadata,
 
 /* An error: -1, and stderr starts with @first_line (a whole line) */
 static void parsed_err(struct __test_metadata *_metadata,
-		       struct parsed *p, const char *first_line,
+		       struct parsed p, const char *first_line,
 		       const char *what)
 {
 	size_t n = strlen(first_line);
-	bool ok = p->ret == -1 && !strncmp(p->err, first_line, n) &&
-		  p->err[n] == '\n';
+	bool ok = p.ret == -1 && !strncmp(p.err, first_line, n) &&
+		  p.err[n] == '\n';
 
 	if (!CHECK(ok, "cli: %s", what)) {
 		printf("# ret %d, expected -1, and the first line:\n# %s\n",
-		       p->ret, first_line);
-		diag("stderr", p->err);
+		       p.ret, first_line);
+		diag("stderr", p.err);
 	}
-	free(p->err);
+	free(p.err);
 }
 
 TEST(commands)
@@ -127,38 +127,38 @@ TEST(options)
 	parsed_ok(_metadata, &p, CLI_VERSION, NULL, "-j --version");
 
 	p = parse(NULL);
-	parsed_err(_metadata, &p, "Usage: tcpfsm [OPTIONS] COMMAND [ARGS]", "no command: usage");
+	parsed_err(_metadata, p, "Usage: tcpfsm [OPTIONS] COMMAND [ARGS]", "no command: usage");
 	p = parse("foo", NULL);
-	parsed_err(_metadata, &p, "Command \"foo\" is unknown, try \"tcpfsm help\".",
+	parsed_err(_metadata, p, "Command \"foo\" is unknown, try \"tcpfsm help\".",
 		   "unknown command");
 	p = parse("-j", "stat", NULL);
-	parsed_err(_metadata, &p, "Command \"stat\" is unknown, try \"tcpfsm help\".",
+	parsed_err(_metadata, p, "Command \"stat\" is unknown, try \"tcpfsm help\".",
 		   "no prefix matching");
 	p = parse("-x", "stats", NULL);
-	parsed_err(_metadata, &p, "Option \"-x\" is unknown, try \"tcpfsm help\".",
+	parsed_err(_metadata, p, "Option \"-x\" is unknown, try \"tcpfsm help\".",
 		   "unknown short option");
 	p = parse("--json", "-jx", "stats", NULL);
-	parsed_err(_metadata, &p, "Option \"-x\" is unknown, try \"tcpfsm help\".",
+	parsed_err(_metadata, p, "Option \"-x\" is unknown, try \"tcpfsm help\".",
 		   "unknown short option in a cluster");
 	p = parse("--bogus", "stats", NULL);
-	parsed_err(_metadata, &p, "Option \"--bogus\" is unknown, try \"tcpfsm help\".",
+	parsed_err(_metadata, p, "Option \"--bogus\" is unknown, try \"tcpfsm help\".",
 		   "unknown long option");
 	p = parse("--json=yes", "stats", NULL);
-	parsed_err(_metadata, &p, "Option \"--json=yes\" is unknown, try \"tcpfsm help\".",
+	parsed_err(_metadata, p, "Option \"--json=yes\" is unknown, try \"tcpfsm help\".",
 		   "long option with an argument");
 	p = parse("stats", "bogus", NULL);
-	parsed_err(_metadata, &p, "tcpfsm: stats: unknown argument \"bogus\"",
+	parsed_err(_metadata, p, "tcpfsm: stats: unknown argument \"bogus\"",
 		   "stats bogus");
 	p = parse("stats", "-j", NULL);
-	parsed_err(_metadata, &p, "tcpfsm: stats: unknown argument \"-j\" (options go before the command)",
+	parsed_err(_metadata, p, "tcpfsm: stats: unknown argument \"-j\" (options go before the command)",
 		   "option after the command");
 	p = parse("state", NULL);
-	parsed_err(_metadata, &p, "tcpfsm: state: NAME is missing", "state without NAME");
+	parsed_err(_metadata, p, "tcpfsm: state: NAME is missing", "state without NAME");
 	p = parse("state", "ESTAB", "LISTEN", NULL);
-	parsed_err(_metadata, &p, "tcpfsm: state: unknown argument \"LISTEN\"",
+	parsed_err(_metadata, p, "tcpfsm: state: unknown argument \"LISTEN\"",
 		   "state with two names");
 	p = parse("help", "bogus", NULL);
-	parsed_err(_metadata, &p, "Command \"bogus\" is unknown, try \"tcpfsm help\".",
+	parsed_err(_metadata, p, "Command \"bogus\" is unknown, try \"tcpfsm help\".",
 		   "help of an unknown command");
 
 	p = parse("state", "bogus", NULL);
@@ -274,46 +274,46 @@ TEST(filters)
 	parsed_ok(_metadata, &p, CLI_HELP, "monitor", "help monitor");
 
 	p = parse("monitor", "sport", NULL);
-	parsed_err(_metadata, &p, "tcpfsm: monitor: sport: PORT is missing", "monitor sport");
+	parsed_err(_metadata, p, "tcpfsm: monitor: sport: PORT is missing", "monitor sport");
 	p = parse("monitor", "state", NULL);
-	parsed_err(_metadata, &p, "tcpfsm: monitor: state: NAME is missing", "monitor state");
+	parsed_err(_metadata, p, "tcpfsm: monitor: state: NAME is missing", "monitor state");
 	p = parse("monitor", "-4", "family", NULL);
-	parsed_err(_metadata, &p, "tcpfsm: monitor: family: inet or inet6 is missing",
+	parsed_err(_metadata, p, "tcpfsm: monitor: family: inet or inet6 is missing",
 		   "monitor -4 family");
 	p = parse("monitor", "port", "65536", NULL);
-	parsed_err(_metadata, &p, "tcpfsm: monitor: port: invalid port \"65536\" (0-65535)",
+	parsed_err(_metadata, p, "tcpfsm: monitor: port: invalid port \"65536\" (0-65535)",
 		   "monitor port 65536");
 	p = parse("monitor", "dport", "-1", NULL);
-	parsed_err(_metadata, &p, "tcpfsm: monitor: dport: invalid port \"-1\" (0-65535)",
+	parsed_err(_metadata, p, "tcpfsm: monitor: dport: invalid port \"-1\" (0-65535)",
 		   "monitor dport -1");
 	p = parse("monitor", "sport", "80x", NULL);
-	parsed_err(_metadata, &p, "tcpfsm: monitor: sport: invalid port \"80x\" (0-65535)",
+	parsed_err(_metadata, p, "tcpfsm: monitor: sport: invalid port \"80x\" (0-65535)",
 		   "monitor sport 80x");
 	p = parse("monitor", "sport", "", NULL);
-	parsed_err(_metadata, &p, "tcpfsm: monitor: sport: invalid port \"\" (0-65535)",
+	parsed_err(_metadata, p, "tcpfsm: monitor: sport: invalid port \"\" (0-65535)",
 		   "monitor sport \"\"");
 	p = parse("monitor", "sport", "99999999999999999999999", NULL);
-	parsed_err(_metadata, &p, "tcpfsm: monitor: sport: invalid port \"99999999999999999999999\" (0-65535)",
+	parsed_err(_metadata, p, "tcpfsm: monitor: sport: invalid port \"99999999999999999999999\" (0-65535)",
 		   "monitor sport of 23 digits");
 	p = parse("monitor", "sport", "1", "sport", "2", NULL);
-	parsed_err(_metadata, &p, "tcpfsm: monitor: sport given twice", "monitor sport twice");
+	parsed_err(_metadata, p, "tcpfsm: monitor: sport given twice", "monitor sport twice");
 	p = parse("monitor", "family", "ipx", NULL);
-	parsed_err(_metadata, &p, "tcpfsm: monitor: family: invalid family \"ipx\" (inet or inet6)",
+	parsed_err(_metadata, p, "tcpfsm: monitor: family: invalid family \"ipx\" (inet or inet6)",
 		   "monitor family ipx");
 	p = parse("monitor", "-4", "-6", NULL);
-	parsed_err(_metadata, &p, "tcpfsm: monitor: the inet and inet6 filters exclude each other",
+	parsed_err(_metadata, p, "tcpfsm: monitor: the inet and inet6 filters exclude each other",
 		   "monitor -4 -6");
 	p = parse("monitor", "family", "inet6", "-4", NULL);
-	parsed_err(_metadata, &p, "tcpfsm: monitor: the inet and inet6 filters exclude each other",
+	parsed_err(_metadata, p, "tcpfsm: monitor: the inet and inet6 filters exclude each other",
 		   "monitor family inet6 -4");
 	p = parse("monitor", "state", "estab", "state", "FIN-WAIT-3", NULL);
-	parsed_err(_metadata, &p, "tcpfsm: unknown state \"FIN-WAIT-3\"", "monitor state FIN-WAIT-3");
+	parsed_err(_metadata, p, "tcpfsm: unknown state \"FIN-WAIT-3\"", "monitor state FIN-WAIT-3");
 	p = parse("monitor", "bogus", NULL);
-	parsed_err(_metadata, &p, "tcpfsm: monitor: unknown argument \"bogus\"", "monitor bogus");
+	parsed_err(_metadata, p, "tcpfsm: monitor: unknown argument \"bogus\"", "monitor bogus");
 	p = parse("monitor", "80", NULL);
-	parsed_err(_metadata, &p, "tcpfsm: monitor: unknown argument \"80\"", "monitor 80");
+	parsed_err(_metadata, p, "tcpfsm: monitor: unknown argument \"80\"", "monitor 80");
 	p = parse("monitor", "-j", NULL);
-	parsed_err(_metadata, &p, "tcpfsm: monitor: unknown argument \"-j\" (options go before the command)",
+	parsed_err(_metadata, p, "tcpfsm: monitor: unknown argument \"-j\" (options go before the command)",
 		   "monitor -j");
 
 	cli_usage(cap_open(&cap), cli_lookup("monitor"));
@@ -402,21 +402,6 @@ static void ok_parse(struct __test_metadata *_metadata,
 }
 
 /* -1, and stderr starts with @first_line */
-static void bad_parse(struct __test_metadata *_metadata,
-		      struct parsed p, const char *first_line,
-		      const char *what)
-{
-	size_t n = strlen(first_line);
-	bool ok = p.ret == -1 && !strncmp(p.err, first_line, n) &&
-		  p.err[n] == '\n';
-
-	if (!CHECK(ok, "cli: %s", what)) {
-		printf("# ret %d, expected:\n# %s\n", p.ret, first_line);
-		diag("stderr", p.err);
-	}
-	free(p.err);
-}
-
 TEST(hist_closewait_top)
 {
 	struct parsed p;
@@ -430,12 +415,12 @@ TEST(hist_closewait_top)
 				BIT(TCPFSM_STATE_SYN_SENT)),
 		 "-jp hist estab CLOSE-WAIT syn_sent");
 	p = parse("hist", "LISTEN", NULL);
-	bad_parse(_metadata, p, "tcpfsm: hist: LISTEN has no time in state; the states that have one: ESTABLISHED SYN_SENT SYN_RECV FIN_WAIT1 FIN_WAIT2 CLOSE_WAIT LAST_ACK CLOSING",
+	parsed_err(_metadata, p, "tcpfsm: hist: LISTEN has no time in state; the states that have one: ESTABLISHED SYN_SENT SYN_RECV FIN_WAIT1 FIN_WAIT2 CLOSE_WAIT LAST_ACK CLOSING",
 		  "hist LISTEN");
 	p = parse("hist", "bogus", NULL);
-	bad_parse(_metadata, p, "tcpfsm: unknown state \"bogus\"", "hist bogus");
+	parsed_err(_metadata, p, "tcpfsm: unknown state \"bogus\"", "hist bogus");
 	p = parse("hist", "-j", NULL);
-	bad_parse(_metadata, p, "tcpfsm: hist: unknown argument \"-j\" (options go before the command)",
+	parsed_err(_metadata, p, "tcpfsm: hist: unknown argument \"-j\" (options go before the command)",
 		  "hist -j");
 
 	p = parse("closewait", NULL);
@@ -451,22 +436,22 @@ TEST(hist_closewait_top)
 	ok_parse(_metadata, p, "closewait", p.a.has_min_age &&
 		 p.a.min_age_ns == 30000000000ULL, "closewait older-than 30");
 	p = parse("closewait", "--older-than", "5x", NULL);
-	bad_parse(_metadata, p, "tcpfsm: closewait: --older-than: invalid duration \"5x\" (a whole number and a unit, ms, s, m, h or d: 500ms, 30s, 5m, 2h, 1d; seconds without one)",
+	parsed_err(_metadata, p, "tcpfsm: closewait: --older-than: invalid duration \"5x\" (a whole number and a unit, ms, s, m, h or d: 500ms, 30s, 5m, 2h, 1d; seconds without one)",
 		  "closewait --older-than 5x");
 	p = parse("closewait", "--older-than=", NULL);
-	bad_parse(_metadata, p, "tcpfsm: closewait: --older-than: invalid duration \"\" (a whole number and a unit, ms, s, m, h or d: 500ms, 30s, 5m, 2h, 1d; seconds without one)",
+	parsed_err(_metadata, p, "tcpfsm: closewait: --older-than: invalid duration \"\" (a whole number and a unit, ms, s, m, h or d: 500ms, 30s, 5m, 2h, 1d; seconds without one)",
 		  "closewait --older-than=");
 	p = parse("closewait", "--older-than", "300000d", NULL);
-	bad_parse(_metadata, p, "tcpfsm: closewait: --older-than: duration \"300000d\" too long (at most 584 years)",
+	parsed_err(_metadata, p, "tcpfsm: closewait: --older-than: duration \"300000d\" too long (at most 584 years)",
 		  "closewait --older-than 300000d");
 	p = parse("closewait", "--older-than", NULL);
-	bad_parse(_metadata, p, "tcpfsm: closewait: --older-than: DURATION is missing",
+	parsed_err(_metadata, p, "tcpfsm: closewait: --older-than: DURATION is missing",
 		  "closewait --older-than without DURATION");
 	p = parse("closewait", "--older-than", "1s", "older-than", "2s", NULL);
-	bad_parse(_metadata, p, "tcpfsm: closewait: --older-than given twice",
+	parsed_err(_metadata, p, "tcpfsm: closewait: --older-than given twice",
 		  "closewait --older-than twice");
 	p = parse("closewait", "--older", "1s", NULL);
-	bad_parse(_metadata, p, "tcpfsm: closewait: unknown argument \"--older\" (options go before the command)",
+	parsed_err(_metadata, p, "tcpfsm: closewait: unknown argument \"--older\" (options go before the command)",
 		  "closewait --older");
 
 	p = parse("top", NULL);
@@ -474,16 +459,16 @@ TEST(hist_closewait_top)
 	p = parse("-j", "top", "limit", "1000", NULL);
 	ok_parse(_metadata, p, "top", p.a.json && p.a.limit == 1000, "-j top limit 1000");
 	p = parse("top", "limit", "0", NULL);
-	bad_parse(_metadata, p, "tcpfsm: top: limit: invalid number \"0\" (1-1000)", "top limit 0");
+	parsed_err(_metadata, p, "tcpfsm: top: limit: invalid number \"0\" (1-1000)", "top limit 0");
 	p = parse("top", "limit", "1001", NULL);
-	bad_parse(_metadata, p, "tcpfsm: top: limit: invalid number \"1001\" (1-1000)",
+	parsed_err(_metadata, p, "tcpfsm: top: limit: invalid number \"1001\" (1-1000)",
 		  "top limit 1001");
 	p = parse("top", "limit", "-5", NULL);
-	bad_parse(_metadata, p, "tcpfsm: top: limit: invalid number \"-5\" (1-1000)", "top limit -5");
+	parsed_err(_metadata, p, "tcpfsm: top: limit: invalid number \"-5\" (1-1000)", "top limit -5");
 	p = parse("top", "limit", NULL);
-	bad_parse(_metadata, p, "tcpfsm: top: limit: N is missing", "top limit");
+	parsed_err(_metadata, p, "tcpfsm: top: limit: N is missing", "top limit");
 	p = parse("top", "5", NULL);
-	bad_parse(_metadata, p, "tcpfsm: top: unknown argument \"5\"", "top 5");
+	parsed_err(_metadata, p, "tcpfsm: top: unknown argument \"5\"", "top 5");
 
 	p = parse("-o", "prometheus", "stats", NULL);
 	ok_parse(_metadata, p, "stats", p.a.prometheus && !p.a.json, "-o prometheus stats");
@@ -501,14 +486,14 @@ TEST(hist_closewait_top)
 	p = parse("-o", "prometheus", "-j", "stats", NULL);
 	ok_parse(_metadata, p, "stats", p.a.json, "-o prometheus -j: the last one wins");
 	p = parse("-o", "xml", "stats", NULL);
-	bad_parse(_metadata, p, "tcpfsm: -o: unknown output format \"xml\" (text, json or prometheus)",
+	parsed_err(_metadata, p, "tcpfsm: -o: unknown output format \"xml\" (text, json or prometheus)",
 		  "-o xml");
 	p = parse("stats", "-o", NULL);
-	bad_parse(_metadata, p, "tcpfsm: stats: -o: FORMAT is missing", "stats -o");
+	parsed_err(_metadata, p, "tcpfsm: stats: -o: FORMAT is missing", "stats -o");
 	p = parse("-o", NULL);
-	bad_parse(_metadata, p, "Option \"-o\" needs a FORMAT: text, json or prometheus.", "-o alone");
+	parsed_err(_metadata, p, "Option \"-o\" needs a FORMAT: text, json or prometheus.", "-o alone");
 	p = parse("-o", "prometheus", "hist", NULL);
-	bad_parse(_metadata, p, "tcpfsm: hist: -o prometheus is for stats only",
+	parsed_err(_metadata, p, "tcpfsm: hist: -o prometheus is for stats only",
 		  "-o prometheus hist");
 	p = parse("-o", "prometheus", "help", "stats", NULL);
 	CHECK(!p.ret && p.a.action == CLI_HELP, "cli: -o prometheus help stats");
