@@ -108,8 +108,9 @@ out:
 /* tcpfsm closewait: the sockets, sorted, with their processes */
 static int closewait(const struct cli_args *a)
 {
+	/* freed on every error, also when the socket could not be opened */
+	struct tcpfsm_sockets socks = { 0 };
 	struct tcpfsm_owners owners;
-	struct tcpfsm_sockets socks;
 	struct tcpfsm_nl nl;
 	struct tcpfsm_err e;
 	int ret;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The unit tests' own harness, shared by their files.
+ * What the unit tests share (helpers.h). Without the harness: it is in
+ * each test program.
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -9,26 +10,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 
-#include "harness.h"
-
-unsigned int passed, failed;
-
-__attribute__((format(printf, 2, 3)))
-bool check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %u - ", ok ? "ok" : "not ok", passed + failed + 1);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (ok)
-		passed++;
-	else
-		failed++;
-	return ok;
-}
+#include "helpers.h"
 
 /* Each line of @s after "# " */
 void diag(const char *label, const char *s)
@@ -46,11 +28,11 @@ void diag(const char *label, const char *s)
 	}
 }
 
-bool check_str(const char *got, const char *want, const char *what)
+bool str_is(const char *got, const char *want)
 {
 	bool ok = got && !strcmp(got, want);
 
-	if (!check(ok, "%s", what)) {
+	if (!ok) {
 		diag("expected", want);
 		diag("got", got ? got : "(nothing)");
 	}
@@ -80,7 +62,6 @@ char *cap_close(struct capture *c)
 	return c->buf;
 }
 
-
 unsigned int count_lines(const char *s, const char *needle)
 {
 	unsigned int n = 0;
@@ -89,7 +70,6 @@ unsigned int count_lines(const char *s, const char *needle)
 		n++;
 	return n;
 }
-
 
 struct nlmsghdr *msg_start(char *buf, uint16_t type, uint8_t cmd)
 {
@@ -105,15 +85,13 @@ struct nlmsghdr *msg_start(char *buf, uint16_t type, uint8_t cmd)
 	return nlh;
 }
 
-
-bool check_err(int ret, const struct tcpfsm_err *e,
-		      enum tcpfsm_err_kind kind, int code, const char *detail,
-		      const char *what)
+bool err_is(int ret, const struct tcpfsm_err *e, enum tcpfsm_err_kind kind,
+	    int code, const char *detail)
 {
 	bool ok = ret == -1 && e->kind == kind && e->code == code &&
 		  (!detail || !strcmp(e->detail, detail));
 
-	if (!check(ok, "%s", what))
+	if (!ok)
 		printf("# ret %d, kind %d (expected %d), code %d (expected %d), detail \"%s\" (expected \"%s\")\n",
 		       ret, e->kind, kind, e->code, code, e->detail,
 		       detail ? detail : "");
