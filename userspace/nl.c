@@ -609,15 +609,21 @@ int tcpfsm_parse_family(const struct nlmsghdr *nlh, struct tcpfsm_family *fam,
 }
 
 /**
- * tcpfsm_family_check() - whether this command knows the family's version
+ * tcpfsm_family_check() - whether this command can speak to the family
  * @fam: the family
  * @e: the version, on error
  *
- * Return: 0, or -1 if the version is not TCPFSM_FAMILY_VERSION.
+ * What the family's ABI promises (Documentation/netlink.rst): attributes
+ * and operations are added, those there stay. A newer module (a version
+ * above this command's) is spoken to as this command knows it, its new
+ * attributes skipped; an older one lacks some attributes, which the
+ * command shows as absent. Only a version below the first is refused.
+ *
+ * Return: 0, or -1 if the version is below TCPFSM_FAMILY_VERSION.
  */
 int tcpfsm_family_check(const struct tcpfsm_family *fam, struct tcpfsm_err *e)
 {
-	if (fam->version == TCPFSM_FAMILY_VERSION)
+	if (fam->version >= TCPFSM_FAMILY_VERSION)
 		return 0;
 	e->version = fam->version;
 	return set_err(e, TCPFSM_ERR_VERSION, 0, NULL);
