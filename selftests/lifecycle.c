@@ -22,7 +22,6 @@
 #include "kselftest_harness.h"
 #include "tcpfsm_lib.h"
 
-#define MODULE_NAME	"tcpfsm"
 #define CYCLES		100
 #define CHURN_THREADS	2
 #define CHURN_MAX	20000	/* connections per thread */
@@ -33,103 +32,20 @@
  */
 #define CHURN_PAUSE_US	2000
 
-static bool module_loaded(void)
-{
-	return !access("/sys/module/" MODULE_NAME, F_OK);
-}
-
-static int module_load_params(int fd, const char *params)
-{
-	return syscall(__NR_finit_module, fd, params, 0) ? -errno : 0;
-}
-
-static int module_load(int fd)
-{
-	return module_load_params(fd, "");
-}
-
-/* delete_module(2), retried for up to 5 s while it is busy. */
-static int module_unload(void)
-{
-	int i;
-
-	for (i = 0; i < 500; i++) {
-		if (!syscall(__NR_delete_module, MODULE_NAME, O_NONBLOCK))
-			return 0;
-		if (errno != EAGAIN && errno != EBUSY)
-			return -errno;
-		usleep(10000);
-	}
-	return -EBUSY;
-}
-
 static pid_t main_pid;
 static bool loaded_at_start;
 
 static void __attribute__((constructor)) note_start(void)
 {
 	main_pid = getpid();
-	loaded_at_start = module_loaded();
+	loaded_at_start = tcpfsm_module_loaded();
 }
 
 /* A test killed on timeout skips its teardown: unload here then. */
 static void __attribute__((destructor)) unload_at_exit(void)
 {
-	if (getpid() == main_pid && !loaded_at_start && module_loaded())
-		module_unload();
-}
-
-/* /dev/kmsg from now on, non-blocking. */
-static int kmsg_open(void)
-{
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	lseek(fd, 0, SEEK_END);
-	return fd;
-}
-
-/*
- * Records "prio,seq,usec,flags;text" logged since kmsg_open(): count and
- * print those showing a kernel problem or an error of tcpfsm.
- */
-static int kmsg_check(int fd)
-{
-	static const char * const bad[] = {
-		"WARNING:", "BUG:", "Oops", "general protection", "Call Trace:",
-	};
-	char rec[8192], *text, *nl;
-	int found = 0;
-	size_t i;
-	ssize_t r;
-
-	for (;;) {
-		r = read(fd, rec, sizeof(rec) - 1);
-		if (r < 0 && errno == EPIPE)
-			continue;	/* overwritten while we read: go on */
-		if (r < 0 && errno == EAGAIN)
-			break;
-		if (r <= 0)
-			return r ? -errno : found;
-		rec[r] = '\0';
-		text = strchr(rec, ';');
-		if (!text)
-			continue;
-		nl = strchr(++text, '\n');
-		if (nl)
-			*nl = '\0';
-		for (i = 0; i < ARRAY_SIZE(bad); i++)
-			if (strstr(text, bad[i]))
-				break;
-		/* LOG_ERR or worse */
-		if (i < ARRAY_SIZE(bad) ||
-		    ((atoi(rec) & 7) <= 3 && strstr(text, MODULE_NAME))) {
-			fprintf(stderr, "# kernel: %s\n", text);
-			found++;
-		}
-	}
-	return found;
+	if (getpid() == main_pid && !loaded_at_start && tcpfsm_module_loaded())
+		tcpfsm_module_unload();
 }
 
 FIXTURE(lifecycle) {
@@ -146,12 +62,12 @@ FIXTURE_SETUP(lifecycle)
 		SKIP(return, "TCPFSM_KO is not set (path of tcpfsm.ko)");
 	if (access("/proc/modules", F_OK))
 		SKIP(return, "kernel without module support");
-	if (module_loaded())
+	if (tcpfsm_module_loaded())
 		SKIP(return, "tcpfsm is loaded: this test loads it itself");
 	self->ko_fd = open(ko, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, self->ko_fd)
 		TH_LOG("%s: %s", ko, strerror(errno));
-	self->kmsg_fd = kmsg_open();
+	self->kmsg_fd = tcpfsm_kmsg_open();
 	ASSERT_LE(0, self->kmsg_fd);
 	ASSERT_EQ(0, tcpfsm_netns_new());
 	self->ns[0] = tcpfsm_netns_open();
@@ -161,8 +77,8 @@ FIXTURE_SETUP(lifecycle)
 
 FIXTURE_TEARDOWN(lifecycle)
 {
-	if (module_loaded())
-		EXPECT_EQ(0, module_unload());
+	if (tcpfsm_module_loaded())
+		EXPECT_EQ(0, tcpfsm_module_unload());
 }
 
 /* Another netns, kept in ns[1]; the thread stays in it. */
@@ -180,8 +96,8 @@ static void unload_and_check(struct __test_metadata *_metadata,
 {
 	int i;
 
-	ASSERT_EQ(0, module_unload());
-	ASSERT_FALSE(module_loaded());
+	ASSERT_EQ(0, tcpfsm_module_unload());
+	ASSERT_FALSE(tcpfsm_module_loaded());
 	for (i = 0; i < 2; i++) {
 		if (self->ns[i] < 0)
 			continue;
@@ -189,7 +105,7 @@ static void unload_and_check(struct __test_metadata *_metadata,
 		ASSERT_NE(0, access(TCPFSM_PROC, F_OK));
 		ASSERT_EQ(ENOENT, errno);
 	}
-	ASSERT_EQ(0, kmsg_check(self->kmsg_fd));
+	ASSERT_EQ(0, tcpfsm_kmsg_check(self->kmsg_fd));
 }
 
 /* listen, connect, accept: the matrix and the gauges move exactly so */
@@ -287,7 +203,7 @@ TEST_F(lifecycle, seed_existing_sockets)
 		SKIP(return, "no ss(8)");
 	ASSERT_EQ(0, err);
 
-	ASSERT_EQ(0, module_load(self->ko_fd));
+	ASSERT_EQ(0, tcpfsm_module_load(self->ko_fd, ""));
 	tcpfsm_snap_zero(&snap);
 	ASSERT_EQ(0, tcpfsm_expect(&snap, NULL, 0, seeded, ARRAY_SIZE(seeded)));
 	ASSERT_EQ(0, tcpfsm_ss_read(&ss));
@@ -363,7 +279,7 @@ TEST_F_TIMEOUT(lifecycle, seed_thousands, 120)
 	ASSERT_EQ(0, err);
 
 	t = tcpfsm_now_ms();
-	ASSERT_EQ(0, module_load(self->ko_fd));
+	ASSERT_EQ(0, tcpfsm_module_load(self->ko_fd, ""));
 	TH_LOG("loaded with %d sockets open in %lld ms", 2 * MANY_PAIRS + 1,
 	       (long long)(tcpfsm_now_ms() - t));
 	tcpfsm_snap_zero(&snap);
@@ -430,8 +346,8 @@ TEST_F_TIMEOUT(lifecycle, load_unload_churn, 60)
 	/* netns B lives through all the cycles; the churn runs in A */
 	second_netns(_metadata, self);
 	/* the first load populates per-CPU chunks that later ones reuse */
-	ASSERT_EQ(0, module_load(self->ko_fd));
-	ASSERT_EQ(0, module_unload());
+	ASSERT_EQ(0, tcpfsm_module_load(self->ko_fd, ""));
+	ASSERT_EQ(0, tcpfsm_module_unload());
 	percpu_kb = tcpfsm_meminfo_kb("Percpu");
 	ASSERT_LT(0, percpu_kb);
 	ASSERT_EQ(0, setns(self->ns[0], CLONE_NEWNET));
@@ -442,11 +358,11 @@ TEST_F_TIMEOUT(lifecycle, load_unload_churn, 60)
 					    &ch[i]));
 	}
 	for (cycles = 0; cycles < CYCLES; cycles++) {
-		err = module_load(self->ko_fd);
+		err = tcpfsm_module_load(self->ko_fd, "");
 		if (!err)
 			err = tcpfsm_read_states(&st);
 		if (!err)
-			err = module_unload();
+			err = tcpfsm_module_unload();
 		if (err)
 			break;
 	}
@@ -478,7 +394,7 @@ TEST_F_TIMEOUT(lifecycle, load_unload_churn, 60)
 	if (err == -ENOENT)
 		SKIP(return, "no ss(8)");
 	ASSERT_EQ(0, err);
-	ASSERT_EQ(0, module_load(self->ko_fd));
+	ASSERT_EQ(0, tcpfsm_module_load(self->ko_fd, ""));
 	/* A, after all that churn, and B, which saw 100 loads come and go */
 	quiet_since_load(_metadata, &snap);
 	ASSERT_EQ(0, setns(self->ns[1], CLONE_NEWNET));
@@ -516,11 +432,11 @@ TEST_F_TIMEOUT(lifecycle, track_table, 120)
 
 	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &nofile));
 	for (i = 0; i < (int)ARRAY_SIZE(bad); i++)
-		ASSERT_EQ(-EINVAL, module_load_params(self->ko_fd, bad[i]))
+		ASSERT_EQ(-EINVAL, tcpfsm_module_load(self->ko_fd, bad[i]))
 			TH_LOG("%s", bad[i]);
-	ASSERT_NE(0, kmsg_check(self->kmsg_fd));	/* the reasons */
+	ASSERT_NE(0, tcpfsm_kmsg_check(self->kmsg_fd));	/* the reasons */
 
-	ASSERT_EQ(0, module_load_params(self->ko_fd, "track_sockets=64"));
+	ASSERT_EQ(0, tcpfsm_module_load(self->ko_fd, "track_sockets=64"));
 	ASSERT_EQ(SMALL_TABLE, tcpfsm_counter("track_size"));
 	lfd = tcpfsm_listen(AF_INET, TABLE_PAIRS, &a);
 	ASSERT_LE(0, lfd);
@@ -550,20 +466,20 @@ TEST_F_TIMEOUT(lifecycle, track_table, 120)
 		usleep(100 * 1000);
 	ASSERT_EQ(0, tcpfsm_counter("tracked"));
 	ASSERT_EQ(untracked, tcpfsm_counter("untracked"));
-	ASSERT_EQ(0, module_unload());
+	ASSERT_EQ(0, tcpfsm_module_unload());
 
 	/* a big table is vmalloc()ed at load and given back at unload */
 	vmalloc0 = tcpfsm_meminfo_kb("VmallocUsed");
-	ASSERT_EQ(0, module_load_params(self->ko_fd, "track_sockets=1048576"));
+	ASSERT_EQ(0, tcpfsm_module_load(self->ko_fd, "track_sockets=1048576"));
 	ASSERT_EQ(BIG_TABLE, tcpfsm_counter("track_size"));
 	vmalloc1 = tcpfsm_meminfo_kb("VmallocUsed");
-	ASSERT_EQ(0, module_unload());
+	ASSERT_EQ(0, tcpfsm_module_unload());
 	vmalloc2 = tcpfsm_meminfo_kb("VmallocUsed");
 	TH_LOG("VmallocUsed: %ld kB, loaded with %d slots %ld kB, unloaded %ld kB",
 	       vmalloc0, BIG_TABLE, vmalloc1, vmalloc2);
 	ASSERT_LE(vmalloc0 + BIG_TABLE * 16 / 1024, vmalloc1);
 	ASSERT_GT(vmalloc0 + 1024, vmalloc2);
-	ASSERT_EQ(0, kmsg_check(self->kmsg_fd));
+	ASSERT_EQ(0, tcpfsm_kmsg_check(self->kmsg_fd));
 }
 
 TEST_HARNESS_MAIN

@@ -3,6 +3,7 @@
  * Helpers shared by the tcpfsm selftests, see tcpfsm_lib.h.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -1037,4 +1039,145 @@ uint64_t tcpfsm_fd_ino(int fd)
 	struct stat st;
 
 	return fstat(fd, &st) ? 0 : st.st_ino;
+}
+
+bool tcpfsm_module_loaded(void)
+{
+	return !access("/sys/module/" TCPFSM_MODULE, F_OK);
+}
+
+int tcpfsm_module_load(int fd, const char *params)
+{
+	return syscall(__NR_finit_module, fd, params, 0) ? -errno : 0;
+}
+
+int tcpfsm_module_unload_once(void)
+{
+	return syscall(__NR_delete_module, TCPFSM_MODULE, O_NONBLOCK) ? -errno : 0;
+}
+
+int tcpfsm_module_unload(void)
+{
+	int i, err = -EBUSY;
+
+	for (i = 0; i < 500; i++) {
+		err = tcpfsm_module_unload_once();
+		if (err != -EAGAIN && err != -EBUSY)
+			return err;
+		usleep(10000);
+	}
+	return err;
+}
+
+int tcpfsm_module_refcnt(void)
+{
+	char buf[32];
+
+	if (read_text("/sys/module/" TCPFSM_MODULE "/refcnt", buf, sizeof(buf)) < 0)
+		return -1;
+	return atoi(buf);
+}
+
+int tcpfsm_kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+int tcpfsm_kmsg_check(int fd)
+{
+	static const char * const bad[] = {
+		"WARNING:", "BUG:", "Oops", "general protection", "Call Trace:",
+		"KASAN", "UBSAN", "lockdep", "possible circular locking",
+		"possible recursive locking", "inconsistent lock state",
+		"suspicious RCU usage", "rcu_sched self-detected",
+		"rcu: INFO:", "soft lockup", "hung_task", "blocked for more than",
+		"refcount_t:", "suspected memory leak", "ODEBUG",
+	};
+	char rec[8192], *text, *nl;
+	int found = 0;
+	size_t i;
+	ssize_t r;
+
+	for (;;) {
+		r = read(fd, rec, sizeof(rec) - 1);
+		if (r < 0 && errno == EPIPE)
+			continue;	/* overwritten while we read: go on */
+		if (r < 0 && errno == EAGAIN)
+			break;
+		if (r <= 0)
+			return r ? -errno : found;
+		rec[r] = '\0';
+		/* "prio,seq,usec,flags;text" */
+		text = strchr(rec, ';');
+		if (!text)
+			continue;
+		nl = strchr(++text, '\n');
+		if (nl)
+			*nl = '\0';
+		for (i = 0; i < ARRAY_LEN(bad); i++)
+			if (strstr(text, bad[i]))
+				break;
+		/* LOG_ERR or worse */
+		if (i < ARRAY_LEN(bad) ||
+		    ((atoi(rec) & 7) <= 3 && strstr(text, TCPFSM_MODULE))) {
+			fprintf(stderr, "# kernel: %s\n", text);
+			found++;
+		}
+	}
+	return found;
+}
+
+int tcpfsm_proc_left(void)
+{
+	struct dirent *p, *t;
+	char path[600];
+	DIR *procs, *tasks;
+	int found = 0;
+
+	procs = opendir("/proc");
+	if (!procs)
+		return 1;
+	while ((p = readdir(procs))) {
+		if (p->d_name[0] < '1' || p->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/task", p->d_name);
+		tasks = opendir(path);
+		if (!tasks)
+			continue;	/* gone */
+		while ((t = readdir(tasks))) {
+			if (t->d_name[0] < '1' || t->d_name[0] > '9')
+				continue;
+			snprintf(path, sizeof(path), "/proc/%s/task/%s/net/tcpfsm",
+				 p->d_name, t->d_name);
+			if (!access(path, F_OK)) {
+				report("%s is still there", path);
+				found++;
+			}
+		}
+		closedir(tasks);
+	}
+	closedir(procs);
+	return found;
+}
+
+int tcpfsm_marker(int cpu, uint16_t *port)
+{
+	struct tcpfsm_addr a;
+	cpu_set_t set;
+	int fd;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		return -errno;
+	fd = tcpfsm_listen(AF_INET, 1, &a);
+	if (fd < 0)
+		return fd;
+	*port = tcpfsm_port(&a);
+	return close(fd) ? -errno : 0;
 }

@@ -150,4 +150,33 @@ int tcpfsm_linger0(int fd);
 int tcpfsm_recv(int fd, char *buf, size_t len);
 uint16_t tcpfsm_port(const struct tcpfsm_addr *a);
 
+/*
+ * Loading and unloading the module (tests that start with it unloaded,
+ * TCPFSM_KO): finit_module(2) of an open tcpfsm.ko with @params ("" for
+ * none), delete_module(2) once (-EAGAIN while it is in use) or retried for
+ * up to 5 s while it is busy. 0 or -errno.
+ */
+#define TCPFSM_MODULE		"tcpfsm"
+
+bool tcpfsm_module_loaded(void);
+int tcpfsm_module_load(int fd, const char *params);
+int tcpfsm_module_unload_once(void);
+int tcpfsm_module_unload(void);
+/* The module's reference count (/sys/module/tcpfsm/refcnt), or -1. */
+int tcpfsm_module_refcnt(void);
+/*
+ * /dev/kmsg from now on (non-blocking), and the records logged since that
+ * show a kernel problem (WARNING, BUG, Oops, lockdep, KASAN, RCU stall...)
+ * or an error of tcpfsm: each printed, their number returned, or -errno.
+ */
+int tcpfsm_kmsg_open(void);
+int tcpfsm_kmsg_check(int fd);
+/*
+ * The netns of every task (/proc/PID/task/TID/net) that has a
+ * /proc/net/tcpfsm: each printed, their number returned.
+ */
+int tcpfsm_proc_left(void);
+/* listen() and close() pinned on @cpu: two events of its ring; its port. */
+int tcpfsm_marker(int cpu, uint16_t *port);
+
 #endif /* _TCPFSM_LIB_H */
