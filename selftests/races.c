@@ -831,7 +831,7 @@ TEST_F_TIMEOUT(races, rmmod_monitors, 300)
 		SKIP(return, "TCPFSM_CMD is not set (path of the tcpfsm command)");
 	ASSERT_EQ(0, tcpfsm_netns_new());
 	ASSERT_EQ(0, churn_start(ch, 1, 5000, false));
-	rounds_init(&r, "rmmod_monitors", 40);
+	rounds_init(&r, "rmmod_monitors", 35);
 	while (rounds_next(&r)) {
 		step(NULL, r.done);
 		load(_metadata, self);
@@ -1074,7 +1074,7 @@ TEST_F_TIMEOUT(races, rmmod_closewait_dump, 300)
 	ASSERT_EQ(0, err);
 	ASSERT_EQ(CW_SOCKETS, ss.n[TCP_CLOSE_WAIT]);
 
-	rounds_init(&r, "rmmod_closewait_dump", 30);
+	rounds_init(&r, "rmmod_closewait_dump", 25);
 	while (rounds_next(&r)) {
 		step(NULL, r.done);
 		load(_metadata, self);
@@ -1279,7 +1279,7 @@ TEST_F_TIMEOUT(races, rmmod_proc_readers, 300)
 		ns[i] = tcpfsm_netns_open();
 		ASSERT_LE(0, ns[i]);
 	}
-	rounds_init(&r, "rmmod_proc_readers", 40);
+	rounds_init(&r, "rmmod_proc_readers", 30);
 	while (rounds_next(&r)) {
 		step(NULL, r.done);
 		load(_metadata, self);
@@ -1339,11 +1339,11 @@ TEST_F_TIMEOUT(races, rmmod_proc_readers, 300)
 /*
  * 4. rmmod while namespaces are created and destroyed with traffic in them
  *
- * NS_THREADS threads, each in a loop: a new netns (unshare(), which drops
- * the one before), lo up, a listener, one connection left established,
- * one closed by the client (TIME_WAIT), one by the server's peer
- * (CLOSE_WAIT), a read of /proc/net/tcpfsm/states if there is one, then
- * every fd closed. Each round: load, let two netns be made, unload.
+ * NS_THREADS threads, each in a loop starting a thread that makes a netns
+ * of its own (unshare()), brings lo up, reads /proc/net/tcpfsm/states if
+ * there is one, makes three connections (closed: one in flight, one to
+ * TIME_WAIT, one with its server in CLOSE_WAIT), and exits, which frees
+ * the netns. Each round: load, let two netns be made, unload.
  */
 #define NS_THREADS	2
 
@@ -1353,6 +1353,7 @@ struct nschurn {
 	atomic_ulong made, with_proc;
 	int err;
 	int conns;		/* connections in each netns */
+	bool exits;		/* a thread for each netns, which exits */
 };
 
 /*
@@ -1411,28 +1412,49 @@ static int netns_with_traffic(struct nschurn *nc)
 	return err;
 }
 
+/* A thread's life: a netns of its own, traffic, exit (which frees it). */
+static void *netns_thread(void *arg)
+{
+	struct nschurn *nc = arg;
+	int err = netns_with_traffic(nc);
+
+	return (void *)(intptr_t)err;
+}
+
 static void *nschurn_loop(void *arg)
 {
 	struct nschurn *nc = arg;
+	pthread_t t;
+	void *ret;
 	int err;
 
 	while (!atomic_load(&nc->stop)) {
-		err = netns_with_traffic(nc);
-		if (err) {
-			nc->err = -err;
+		if (!nc->exits) {
+			/* unshare() again: the netns before goes */
+			ret = netns_thread(nc);
+		} else {
+			err = pthread_create(&t, NULL, netns_thread, nc);
+			if (err || pthread_join(t, &ret)) {
+				nc->err = err ?: EINVAL;
+				break;
+			}
+		}
+		if (ret) {
+			nc->err = -(int)(intptr_t)ret;
 			break;
 		}
 	}
 	return NULL;
 }
 
-static int nschurn_start(struct nschurn *nc, int n, int conns)
+static int nschurn_start(struct nschurn *nc, int n, int conns, bool exits)
 {
 	int i, err;
 
 	for (i = 0; i < n; i++) {
 		memset(&nc[i], 0, sizeof(nc[i]));
 		nc[i].conns = conns;
+		nc[i].exits = exits;
 		err = pthread_create(&nc[i].thread, NULL, nschurn_loop, &nc[i]);
 		if (err)
 			return -err;
@@ -1474,8 +1496,8 @@ TEST_F_TIMEOUT(races, rmmod_netns_churn, 300)
 	struct rounds r;
 	int err, i;
 
-	ASSERT_EQ(0, nschurn_start(nc, NS_THREADS, 3));
-	rounds_init(&r, "rmmod_netns_churn", 30);
+	ASSERT_EQ(0, nschurn_start(nc, NS_THREADS, 3, true));
+	rounds_init(&r, "rmmod_netns_churn", 25);
 	while (rounds_next(&r)) {
 		step(NULL, r.done);
 		load(_metadata, self);
@@ -1598,7 +1620,7 @@ TEST_F_TIMEOUT(races, cpu_hotplug, 300)
 	ASSERT_EQ(0, churn_start(ch, 2, 2000, true));
 	ASSERT_EQ(0, pthread_create(&w.thread, NULL, watch_loop, &w));
 
-	rounds_init(&r, "cpu_hotplug", 40);
+	rounds_init(&r, "cpu_hotplug", 30);
 	while (rounds_next(&r)) {
 		t = tcpfsm_now_ms();
 		self->cpu1_offlined = true;
@@ -1641,14 +1663,20 @@ TEST_F_TIMEOUT(races, cpu_hotplug, 300)
  *
  * Afterwards the kernel's per-CPU, unreclaimable slab and vmalloc memory
  * come back to their level (after a first churn that warms the caches, and
- * with empty slabs given back: /sys/kernel/slab/x/shrink), within the
- * tolerances below, a fraction of what the module allocates per netns (a
- * struct tcpfsm_pcpu per CPU, about 3 KiB, and five /proc entries). The
- * monitored netns's events are all accounted.
+ * with empty slabs given back: /sys/kernel/slab/x/shrink), within these
+ * tolerances:
+ * - Percpu: a quarter of what the module's counters of NS_CHURN netns would
+ *   leave (struct tcpfsm_pcpu, PCPU_BYTES a CPU: 14 MiB with 2 CPUs); seen
+ *   in the TCG guest: +50 to +160 kB on 6.12, +860 kB on 6.1 (the per-CPU
+ *   allocator keeps partly used chunks);
+ * - SUnreclaim: 2 MiB, the five /proc entries of each netns (about 1 KiB)
+ *   or a few hundred struct net; seen: -150 to +830 kB;
+ * - VmallocUsed: 512 kB; seen: +0 to +32 kB.
+ * The monitored netns's events are all accounted.
  */
 #define NS_CHURN	2000
-#define NS_WARM		200
-#define TOL_PERCPU_KB	1024
+#define NS_WARM		100
+#define PCPU_BYTES	3656	/* sizeof(struct tcpfsm_pcpu), module/tcpfsm.h */
 #define TOL_SLAB_KB	2048
 #define TOL_VMALLOC_KB	512
 
@@ -1670,25 +1698,35 @@ static int mem_read(struct mem *m)
 	return m->percpu < 0 || m->slab < 0 || m->vmalloc < 0 ? -1 : 0;
 }
 
+static long tol_percpu_kb(void)
+{
+	return (long)NS_CHURN * PCPU_BYTES * get_nprocs_conf() / 4 / 1024;
+}
+
 static bool mem_back(const struct mem *m0, const struct mem *m)
 {
-	return m->percpu - m0->percpu < TOL_PERCPU_KB &&
+	return m->percpu - m0->percpu < tol_percpu_kb() &&
 	       m->slab - m0->slab < TOL_SLAB_KB &&
 	       m->vmalloc - m0->vmalloc < TOL_VMALLOC_KB;
 }
 
 /* Churn until @n more netns were made. */
+/*
+ * One thread making netns after netns: the guest's vCPUs run on one host
+ * thread (TCG, thread=single), and netns setup and cleanup serialise on
+ * the kernel's locks; a second thread made it 3 times slower.
+ */
 static int churn_netns(unsigned long n, unsigned long *made)
 {
-	struct nschurn nc[NS_THREADS];
+	struct nschurn nc;
 	int err;
 
-	err = nschurn_start(nc, NS_THREADS, 1);
+	err = nschurn_start(&nc, 1, 1, false);
 	if (err)
 		return err;
-	while (nschurn_made(nc, NS_THREADS) < n && !nc[0].err && !nc[1].err)
+	while (nschurn_made(&nc, 1) < n && !nc.err)
 		usleep(10000);
-	return nschurn_stop(nc, NS_THREADS, made);
+	return nschurn_stop(&nc, 1, made);
 }
 
 TEST_F_TIMEOUT(races, netns_churn_memory, 300)
@@ -1733,9 +1771,9 @@ TEST_F_TIMEOUT(races, netns_churn_memory, 300)
 		ASSERT_EQ(0, mem_read(&m1));
 	} while (!mem_back(&m0, &m1) && tcpfsm_now_ms() - t < 60000);
 	wait_ms = tcpfsm_now_ms() - t;
-	ksft_print_msg("netns_churn_memory: Percpu %ld -> %ld kB, SUnreclaim %ld -> %ld kB, VmallocUsed %ld -> %ld kB, %lld ms after the churn (tolerances %d, %d, %d kB)\n",
+	ksft_print_msg("netns_churn_memory: Percpu %ld -> %ld kB, SUnreclaim %ld -> %ld kB, VmallocUsed %ld -> %ld kB, %lld ms after the churn (tolerances %ld, %d, %d kB)\n",
 		       m0.percpu, m1.percpu, m0.slab, m1.slab, m0.vmalloc,
-		       m1.vmalloc, (long long)wait_ms, TOL_PERCPU_KB,
+		       m1.vmalloc, (long long)wait_ms, tol_percpu_kb(),
 		       TOL_SLAB_KB, TOL_VMALLOC_KB);
 	ASSERT_TRUE(mem_back(&m0, &m1));
 
