@@ -1670,7 +1670,8 @@ TEST_F_TIMEOUT(races, cpu_hotplug, 300)
  *   in the TCG guest: +50 to +160 kB on 6.12, +860 kB on 6.1 (the per-CPU
  *   allocator keeps partly used chunks);
  * - SUnreclaim: 2 MiB, the five /proc entries of each netns (about 1 KiB)
- *   or a few hundred struct net; seen: -150 to +830 kB;
+ *   or a few hundred struct net; seen: -150 to +1800 kB (6.1, read as
+ *   soon as all three were within their tolerance);
  * - vmalloc: 512 kB, the areas of /proc/vmallocinfo but the per-CPU
  *   allocator's chunks (VmallocUsed counts those on 6.1: 2 MB each, kept
  *   for a while once empty; seen +2.1 MB after the churn); seen: +0 to
