@@ -85,6 +85,7 @@ run_script ynl_cli.sh
 check "rmmod tcpfsm" rmmod tcpfsm
 check "no /proc/net/tcpfsm after rmmod" no_proc_dir
 run_harness lifecycle
+run_harness races
 check "kernel log free of WARNING, BUG and Oops" kernel_log_clean
 
 echo "$passed $failed $skipped" >"$results"
