@@ -19,7 +19,7 @@ top=$(dirname "$(dirname "$(readlink -f "$0")")")
 cd "$top"
 
 scripts/deps.sh --bench
-k=${BENCH_KERNEL:-$(scripts/kernels.sh | tail -n 1)}
+k=${BENCH_KERNEL:-$(scripts/kernels.sh --debian | tail -n 1)}
 ko=$(scripts/build-module.sh "$k")
 make -s -C userspace OUTPUT="$top/build/userspace"
 make -s -C bench OUTPUT="$top/build/bench"
@@ -28,7 +28,8 @@ make -s -C bench OUTPUT="$top/build/bench"
 kmod=$top/build/bench/$k/kmod
 mkdir -p "$kmod"
 cp -u bench/kmod/Kbuild bench/kmod/*.c "$kmod/"
-make -s -C "/lib/modules/$k/build" M="$kmod" W=1 modules >&2
+kdir=$(scripts/kpath.sh "$k" build)
+make -s -C "$kdir" M="$kmod" W=1 modules >&2
 
 out=$top/build/bench/vm
 rm -rf "$out"

@@ -23,5 +23,6 @@ for f in "$src"/module/*.[ch]; do
 done
 mkdir -p "$src/include/uapi/linux"
 cp -u "$top/include/uapi/linux/tcpfsm.h" "$src/include/uapi/linux/"
-make -s -C "/lib/modules/$kver/build" M="$src" W=1 "$@" modules >&2
+kdir=$("$top/scripts/kpath.sh" "$kver" build)
+make -s -C "$kdir" M="$src" W=1 "$@" modules >&2
 echo "$src/tcpfsm.ko"

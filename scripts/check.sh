@@ -1,11 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: install what is missing, build the module for every
-# supported kernel and the selftests, run the style checks, boot each
-# kernel in QEMU and run the selftests there. Ends with one line
-# "N passed, N failed, N skipped" summing every test on every kernel;
-# exits non-zero if anything failed.
+# make check: install what is missing, build the debug kernel unless it is
+# cached, build the module for every supported kernel (Debian's 6.1, 6.12,
+# 6.12 PREEMPT_RT and the debug 6.12) and the selftests, run the style
+# checks, boot each kernel in QEMU and run the selftests there. Ends with
+# one line "N passed, N failed, N skipped" summing every test on every
+# kernel; exits non-zero if anything failed.
+#
+# Guests run TCPFSM_VM_JOBS at a time (default: one per host CPU; each is
+# one single-threaded TCG process), longest first: the debug kernel's, which
+# takes longer than the others together, in one slot, Debian's one after the
+# other in the other.
 set -euo pipefail
 
 top=$(dirname "$(dirname "$(readlink -f "$0")")")
@@ -13,6 +19,7 @@ cd "$top"
 
 scripts/deps.sh
 mapfile -t kernels < <(scripts/kernels.sh)
+debug=$(scripts/debug-kernel.sh kver)
 ksft=$(scripts/ksft.sh "$top/build/ksft")
 make -s -C selftests KSFT="$ksft" OUTPUT="$top/build/selftests"
 make -s -C userspace OUTPUT="$top/build/userspace"
@@ -29,6 +36,14 @@ tally() { # name, command...
 		failed=$((failed + 1))
 	fi
 }
+
+# the long pole of a first run (see Documentation/testing.rst); cached
+for k in "${kernels[@]}"; do
+	if [ "$k" = "$debug" ]; then
+		tally "debug kernel $k built or cached" \
+			eval 'scripts/debug-kernel.sh build >/dev/null'
+	fi
+done
 
 declare -A ko
 for k in "${kernels[@]}"; do
@@ -59,38 +74,82 @@ if [ "$unit_rc" != 0 ] || [ -z "${line:-}" ]; then
 	failed=$((failed + 1))
 fi
 
-# One guest per kernel, side by side: each is a TCG process of its own.
+# The guests: the debug kernel's first (the longest), then Debian's in
+# order, at most TCPFSM_VM_JOBS at a time.
+jobs=${TCPFSM_VM_JOBS:-$(nproc)}
+queue=()
 for k in "${kernels[@]}"; do
-	[ -n "${ko[$k]:-}" ] || continue
-	out=$top/build/vm/$k
+	[ "$k" != "$debug" ] || queue+=("$k")
+done
+for k in "${kernels[@]}"; do
+	[ "$k" = "$debug" ] || queue+=("$k")
+done
+declare -A vm_rc
+declare -A vm_pid
+start_guest() {
+	local k=$1 out=$top/build/vm/$1
 	rm -rf "$out"
 	mkdir -p "$out"
 	scripts/vm.sh "$k" "$out" \
 		"bash selftests/run_guest.sh ${ko[$k]} build/selftests /run/out/results" \
 		>"$out/host.log" 2>&1 &
-	echo $! >"$out/pid"
+	vm_pid[$!]=$k
+	echo "# guest $k started ($(date -u +%T))"
+}
+running=0
+for k in "${queue[@]}"; do
+	[ -n "${ko[$k]:-}" ] || continue
+	if [ "$running" -ge "$jobs" ]; then
+		rc=0
+		wait -n -p done_pid "${!vm_pid[@]}" || rc=$?
+		vm_rc[${vm_pid[$done_pid]}]=$rc
+		echo "# guest ${vm_pid[$done_pid]} done ($(date -u +%T))"
+		unset "vm_pid[$done_pid]"
+		running=$((running - 1))
+	fi
+	start_guest "$k"
+	running=$((running + 1))
+done
+while [ "$running" -gt 0 ]; do
+	rc=0
+	wait -n -p done_pid "${!vm_pid[@]}" || rc=$?
+	vm_rc[${vm_pid[$done_pid]}]=$rc
+	echo "# guest ${vm_pid[$done_pid]} done ($(date -u +%T))"
+	unset "vm_pid[$done_pid]"
+	running=$((running - 1))
 done
 
 for k in "${kernels[@]}"; do
 	out=$top/build/vm/$k
-	[ -f "$out/pid" ] || continue
-	rc=0
-	wait "$(cat "$out/pid")" || rc=$?
+	[ -n "${vm_rc[$k]:-}" ] || continue
+	rc=${vm_rc[$k]}
 	echo "=== kernel $k ==="
 	# the guest's own output, without the kernel's console noise
 	grep -av '^\[ *[0-9]*\.[0-9]*\]\|^SeaBIOS\|^Booting from' "$out/console" | tr -d '\r' || true
 	cat "$out/host.log"
+	p=0 f=0 s=0
 	if [ -f "$out/results" ]; then
 		read -r p f s <"$out/results"
-		passed=$((passed + p))
-		failed=$((failed + f))
-		skipped=$((skipped + s))
 	fi
 	if [ "$rc" != 0 ] && [ "$rc" != 1 ]; then
 		# the guest hung or died: vm.sh printed the console tail
 		echo "not ok - guest $k finished (vm.sh exit $rc)"
-		failed=$((failed + 1))
+		f=$((f + 1))
 	fi
+	# what the kernel reported on the console, to the end (poweroff
+	# included), whatever the guest itself concluded
+	if scripts/kernel-reports.sh "$out/console" >"$out/reports"; then
+		echo "not ok - console of $k free of kernel reports:"
+		sed 's/^/  | /' "$out/reports"
+		f=$((f + 1))
+	else
+		echo "ok - console of $k free of kernel reports"
+		p=$((p + 1))
+	fi
+	echo "# $k: $p passed, $f failed, $s skipped"
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
 done
 
 echo "$passed passed, $failed failed, $skipped skipped"

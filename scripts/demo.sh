@@ -11,7 +11,7 @@ set -euo pipefail
 top=$(dirname "$(dirname "$(readlink -f "$0")")")
 cd "$top"
 scripts/deps.sh
-k=$(scripts/kernels.sh | tail -n 1)
+k=$(scripts/kernels.sh --debian | tail -n 1)
 ko=$(scripts/build-module.sh "$k")
 make -s -C userspace OUTPUT="$top/build/userspace" >&2
 out=$top/build/demo

@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install, from Debian's archive, what building and testing tcpfsm needs:
-# QEMU, the supported kernels (6.1 and the newest 6.12) with their headers,
-# busybox for the guest's initramfs, linux-source for the kselftest harness
-# and checkpatch, sparse. Does nothing when all of it is there already.
+# QEMU, the supported kernels (6.1, the newest 6.12 and its PREEMPT_RT
+# build) with their headers, busybox for the guest's initramfs, linux-source
+# for the kselftest harness, checkpatch and the debug kernel
+# (scripts/debug-kernel.sh, which also needs flex, bison, bc and libelf),
+# sparse. Does nothing when all of it is there already.
 #
 # usage: deps.sh [--bench]
 #   --bench   also what make bench runs next to tcpfsm (bench_pkgs)
@@ -19,7 +21,7 @@ newest_612() {
 base_pkgs="qemu-system-x86 busybox-static cpio kmod xz-utils gcc make
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1 linux-source-6.12
 	sparse iproute2 nftables libmnl-dev pkg-config python3-yaml
-	python3-jsonschema prometheus"
+	python3-jsonschema prometheus flex bison bc libelf-dev"
 
 # make bench: the tools tcpfsm is compared with, and curl to scrape
 # node_exporter
@@ -58,7 +60,10 @@ if [ -z "$img612" ] || [ -n "$need" ]; then
 fi
 [ -n "$img612" ] || { echo "deps.sh: no 6.12 kernel in the archive" >&2; exit 1; }
 hdr612=${img612/linux-image-/linux-headers-}
-need=$(missing $base_pkgs "$img612" "$hdr612")
+# the PREEMPT_RT build of the same 6.12
+rt612=${img612%-amd64}-rt-amd64
+rthdr612=${hdr612%-amd64}-rt-amd64
+need=$(missing $base_pkgs "$img612" "$hdr612" "$rt612" "$rthdr612")
 if [ -n "$need" ]; then
 	[ -n "$updated" ] || apt-get update -q >/dev/null
 	echo "deps.sh: installing" $need >&2

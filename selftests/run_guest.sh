@@ -63,12 +63,30 @@ run_script() {
 }
 
 no_proc_dir() { [ ! -e /proc/net/tcpfsm ]; }
+# every report scripts/kernel-reports.sh knows (lockdep, KASAN, RCU, ...)
 kernel_log_clean() {
-	! dmesg | grep -E 'WARNING:|BUG:|Oops|general protection|Call Trace:' >&2
+	! dmesg | bash "$here/../scripts/kernel-reports.sh" >&2
+}
+
+# kmemleak, on a kernel that has it (the debug kernel): forget what was
+# allocated before the first insmod; after the last rmmod, two scans (an
+# object is reported once a second scan finds it unreferenced and
+# unchanged) must find nothing.
+kmemleak=/sys/kernel/debug/kmemleak
+kmemleak_clean() {
+	local report
+	echo scan >"$kmemleak" && sleep 1 && echo scan >"$kmemleak" || return 1
+	report=$(cat "$kmemleak") || return 1
+	[ -z "$report" ] && return 0
+	echo "$report"
+	return 1
 }
 
 echo "# kernel $(uname -r), module $ko"
 check "module not loaded at start" no_proc_dir
+if [ -w "$kmemleak" ]; then
+	check "kmemleak cleared" sh -c "echo clear >$kmemleak"
+fi
 check "insmod tcpfsm.ko" insmod "$ko"
 run_harness transitions
 run_harness netlink
@@ -86,7 +104,10 @@ check "rmmod tcpfsm" rmmod tcpfsm
 check "no /proc/net/tcpfsm after rmmod" no_proc_dir
 run_harness lifecycle
 run_harness races
-check "kernel log free of WARNING, BUG and Oops" kernel_log_clean
+check "kernel log free of WARNING, BUG, Oops, lockdep, KASAN, RCU, lockup, ODEBUG and kmemleak reports" kernel_log_clean
+if [ -w "$kmemleak" ]; then
+	check "kmemleak finds no leak after the last rmmod" kmemleak_clean
+fi
 
 echo "$passed $failed $skipped" >"$results"
 echo "# $(uname -r): $passed passed, $failed failed, $skipped skipped"
