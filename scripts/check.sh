@@ -56,7 +56,8 @@ done
 tally "checkpatch and sparse" scripts/style.sh
 tally "netlink spec valid, headers and tables in sync with it" scripts/ynl.sh check
 
-# the command's unit tests, on the host, under ASan and UBSan
+# the command's unit tests, on the host: on the -O2 build that ships and
+# under ASan and UBSan, then the shipped command under valgrind
 echo "# userspace unit tests"
 if make -s -C userspace OUTPUT="$top/build/userspace" test >"$top/build/unit.log" 2>&1; then
 	unit_rc=0

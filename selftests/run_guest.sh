@@ -105,6 +105,14 @@ check "no /proc/net/tcpfsm after rmmod" no_proc_dir
 run_harness lifecycle
 run_harness races
 check "kernel log free of WARNING, BUG, Oops, lockdep, KASAN, RCU, lockup, ODEBUG and kmemleak reports" kernel_log_clean
+# allocation failures, where the kernel can inject them (the debug kernel):
+# after the log check, as the reports (stack dumps) of the failures it
+# injects are expected: faults checks the kernel log itself, and the
+# console (which check.sh scans) gets errors only meanwhile
+printk=$(cut -f1 /proc/sys/kernel/printk)
+echo 3 >/proc/sys/kernel/printk
+run_harness faults
+echo "$printk" >/proc/sys/kernel/printk
 if [ -w "$kmemleak" ]; then
 	check "kmemleak finds no leak after the last rmmod" kmemleak_clean
 fi
