@@ -26,7 +26,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <netinet/in.h>
@@ -849,23 +848,19 @@ TEST_F_TIMEOUT(isolation, unsubscribe, 180)
  * records, built and sent, stay exactly where they were. The tenant still
  * gets the events of its own netns.
  */
-#define TENANT_UID	65534
 
 /* The tenant's side, in a child: exit status 0, or the step that failed. */
 static int tenant_run(int ready, int done, bool rejoin)
 {
 	struct pollfd p = { .fd = done, .events = POLLIN };
 	struct evl l;
-	gid_t gid = TENANT_UID;
 	int64_t t0, n;
 	char c = 1;
 	int err;
 
-	if (setgroups(1, &gid) || setresgid(gid, gid, gid) ||
-	    setresuid(TENANT_UID, TENANT_UID, TENANT_UID))
-		return 10;
-	if (unshare(CLONE_NEWUSER))
-		return 11;
+	err = tcpfsm_tenant();
+	if (err)
+		return err;
 	if (tcpfsm_netns_new())
 		return 12;
 	/* EOPNOTSUPP: a module before the op; joined, which was enough */
@@ -951,7 +946,8 @@ TEST_F_TIMEOUT(tenant, costs_others_nothing, 180)
 	close(done[0]);
 	if (read(ready[0], &c, 1) != 1) {
 		waitpid(pid, &status, 0);
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 11)
+		if (WIFEXITED(status) &&
+		    WEXITSTATUS(status) == TCPFSM_TENANT_NOUSERNS)
 			SKIP(return, "no unprivileged user namespaces here");
 		ASSERT_EQ(0, WEXITSTATUS(status));
 	}
@@ -1101,24 +1097,6 @@ static int64_t kernel_mem_kb(void)
 	return sum;
 }
 
-/* listen() and close() on @cpu: two events of its ring. */
-static int marker(int cpu, uint16_t *port)
-{
-	struct tcpfsm_addr a;
-	cpu_set_t set;
-	int fd;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		return -errno;
-	fd = tcpfsm_listen(AF_INET, 1, &a);
-	if (fd < 0)
-		return fd;
-	*port = tcpfsm_port(&a);
-	return close(fd) ? -errno : 0;
-}
-
 TEST_F_TIMEOUT(burst, loss_accounting, 300)
 {
 	int ncpu = get_nprocs_conf(), nmark = 0, cpu, i, fd, cfd, afd, bad = 0;
@@ -1179,7 +1157,7 @@ TEST_F_TIMEOUT(burst, loss_accounting, 300)
 
 	/* the markers, on each CPU we may run on */
 	for (cpu = 0; cpu < ncpu; cpu++) {
-		int err = marker(cpu, &mark_port[cpu]);
+		int err = tcpfsm_marker(cpu, &mark_port[cpu]);
 
 		if (err == -EINVAL)	/* offline */
 			continue;

@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -503,7 +502,6 @@ TEST_F_TIMEOUT(lifecycle, track_table, 120)
 }
 
 #define FAIR_TABLE	4096
-#define TENANT_UID	65534
 #define TENANT_NETNS	4
 #define TENANT_LISTENERS	1100	/* per netns: 4,400 > FAIR_TABLE */
 
@@ -517,18 +515,15 @@ static int tenant_hold(int ready, int done)
 {
 	struct rlimit nofile = { 2 * TENANT_NETNS * TENANT_LISTENERS,
 				 2 * TENANT_NETNS * TENANT_LISTENERS };
-	gid_t gid = TENANT_UID;
 	struct tcpfsm_addr a;
-	int i, j;
+	int i, j, err;
 	char c;
 
 	if (setrlimit(RLIMIT_NOFILE, &nofile))
-		return 10;
-	if (setgroups(1, &gid) || setresgid(gid, gid, gid) ||
-	    setresuid(TENANT_UID, TENANT_UID, TENANT_UID))
-		return 11;
-	if (unshare(CLONE_NEWUSER))
-		return 12;
+		return 20;
+	err = tcpfsm_tenant();
+	if (err)
+		return err;
 	for (i = 0; i < TENANT_NETNS; i++) {
 		if (tcpfsm_netns_new())
 			return 13;
@@ -575,7 +570,8 @@ TEST_F_TIMEOUT(lifecycle, track_fair, 180)
 	close(done[0]);
 	if (read(ready[0], &ch, 1) != 1) {
 		ASSERT_EQ(pid, waitpid(pid, &status, 0));
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 12)
+		if (WIFEXITED(status) &&
+		    WEXITSTATUS(status) == TCPFSM_TENANT_NOUSERNS)
 			SKIP(return, "no unprivileged user namespaces here");
 		ASSERT_EQ(0, WEXITSTATUS(status));
 	}

@@ -1729,10 +1729,34 @@ static long tol_percpu_kb(void)
 	return (long)NS_CHURN * PCPU_BYTES * get_nprocs_conf() / 4 / 1024;
 }
 
+/*
+ * SUnreclaim: TOL_SLAB_KB, plus a quarter of what the NS_CHURN netns's
+ * time-in-state tables (track_netns_sockets slots of 16 bytes each, from
+ * kmalloc: SUnreclaim counts them) would leave if none were freed: netns
+ * are freed by a work that can lag behind (seen on 6.1: about 190 of 2,000
+ * a minute after the churn, Percpu still +1.35 MB).
+ */
+static long tol_slab_kb(void)
+{
+	char v[32] = "";
+	long slots;
+	int fd;
+
+	fd = open("/sys/module/tcpfsm/parameters/track_netns_sockets",
+		  O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (read(fd, v, sizeof(v) - 1) < 0)
+			v[0] = 0;
+		close(fd);
+	}
+	slots = strtol(v, NULL, 10);
+	return TOL_SLAB_KB + (long)NS_CHURN * slots * 16 / 4 / 1024;
+}
+
 static bool mem_back(const struct mem *m0, const struct mem *m)
 {
 	return m->percpu - m0->percpu < tol_percpu_kb() &&
-	       m->slab - m0->slab < TOL_SLAB_KB &&
+	       m->slab - m0->slab < tol_slab_kb() &&
 	       m->vmalloc - m0->vmalloc < TOL_VMALLOC_KB;
 }
 
@@ -1797,10 +1821,10 @@ TEST_F_TIMEOUT(races, netns_churn_memory, 450)
 		ASSERT_EQ(0, mem_read(&m1));
 	} while (!mem_back(&m0, &m1) && tcpfsm_now_ms() - t < 60000);
 	wait_ms = tcpfsm_now_ms() - t;
-	ksft_print_msg("netns_churn_memory: Percpu %ld -> %ld kB, SUnreclaim %ld -> %ld kB, vmalloc but per-CPU chunks %ld -> %ld kB (VmallocUsed %ld -> %ld), %lld ms after the churn (tolerances %ld, %d, %d kB)\n",
+	ksft_print_msg("netns_churn_memory: Percpu %ld -> %ld kB, SUnreclaim %ld -> %ld kB, vmalloc but per-CPU chunks %ld -> %ld kB (VmallocUsed %ld -> %ld), %lld ms after the churn (tolerances %ld, %ld, %d kB)\n",
 		       m0.percpu, m1.percpu, m0.slab, m1.slab, m0.vmalloc,
 		       m1.vmalloc, m0.vmalloc_used, m1.vmalloc_used,
-		       (long long)wait_ms, tol_percpu_kb(), TOL_SLAB_KB,
+		       (long long)wait_ms, tol_percpu_kb(), tol_slab_kb(),
 		       TOL_VMALLOC_KB);
 	ASSERT_TRUE(mem_back(&m0, &m1));
 

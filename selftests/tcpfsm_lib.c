@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <net/if.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -1167,4 +1168,14 @@ int tcpfsm_marker(int cpu, uint16_t *port)
 		return fd;
 	*port = tcpfsm_port(&a);
 	return close(fd) ? -errno : 0;
+}
+
+int tcpfsm_tenant(void)
+{
+	gid_t gid = TCPFSM_TENANT_UID;
+
+	if (setgroups(1, &gid) || setresgid(gid, gid, gid) ||
+	    setresuid(TCPFSM_TENANT_UID, TCPFSM_TENANT_UID, TCPFSM_TENANT_UID))
+		return TCPFSM_TENANT_NOUSER;
+	return unshare(CLONE_NEWUSER) ? TCPFSM_TENANT_NOUSERNS : 0;
 }

@@ -179,4 +179,15 @@ int tcpfsm_proc_left(void);
 /* listen() and close() pinned on @cpu: two events of its ring; its port. */
 int tcpfsm_marker(int cpu, uint16_t *port);
 
+/*
+ * Become the unprivileged user nobody (uid and gid 65534, no groups), then
+ * root of a user namespace of its own, as any user may: a tenant. 0,
+ * TCPFSM_TENANT_NOUSER if the ids cannot be dropped, TCPFSM_TENANT_NOUSERNS
+ * if the kernel refuses an unprivileged user namespace.
+ */
+#define TCPFSM_TENANT_UID	65534
+#define TCPFSM_TENANT_NOUSER	10
+#define TCPFSM_TENANT_NOUSERNS	11
+int tcpfsm_tenant(void);
+
 #endif /* _TCPFSM_LIB_H */
