@@ -100,6 +100,18 @@ static void tcpfsm_ev_sub_del(struct tcpfsm_net *tn, struct tcpfsm_ev_sub *s)
 	WRITE_ONCE(tn->ev_nr_subs, tn->ev_nr_subs - 1);
 }
 
+/* End the subscription of socket @portid of @tn's netns, if it has one. */
+static void tcpfsm_ev_unsubscribe(struct tcpfsm_net *tn, u32 portid)
+{
+	struct tcpfsm_ev_sub *s;
+
+	mutex_lock(&tcpfsm_ev_subs_lock);
+	s = tcpfsm_ev_sub_find(tn, portid);
+	if (s)
+		tcpfsm_ev_sub_del(tn, s);
+	mutex_unlock(&tcpfsm_ev_subs_lock);
+}
+
 /**
  * tcpfsm_nl_events_subscribe_doit() - TCPFSM_CMD_EVENTS_SUBSCRIBE
  * @skb: the request
@@ -148,14 +160,8 @@ out:
 int tcpfsm_nl_events_unsubscribe_doit(struct sk_buff *skb,
 				      struct genl_info *info)
 {
-	struct tcpfsm_net *tn = tcpfsm_pernet(genl_info_net(info));
-	struct tcpfsm_ev_sub *s;
-
-	mutex_lock(&tcpfsm_ev_subs_lock);
-	s = tcpfsm_ev_sub_find(tn, info->snd_portid);
-	if (s)
-		tcpfsm_ev_sub_del(tn, s);
-	mutex_unlock(&tcpfsm_ev_subs_lock);
+	tcpfsm_ev_unsubscribe(tcpfsm_pernet(genl_info_net(info)),
+			      info->snd_portid);
 	return 0;
 }
 
@@ -164,17 +170,9 @@ static int tcpfsm_ev_netlink_event(struct notifier_block *nb,
 				   unsigned long event, void *ptr)
 {
 	struct netlink_notify *n = ptr;
-	struct tcpfsm_net *tn;
-	struct tcpfsm_ev_sub *s;
 
-	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
-		return NOTIFY_DONE;
-	tn = tcpfsm_pernet(n->net);
-	mutex_lock(&tcpfsm_ev_subs_lock);
-	s = tcpfsm_ev_sub_find(tn, n->portid);
-	if (s)
-		tcpfsm_ev_sub_del(tn, s);
-	mutex_unlock(&tcpfsm_ev_subs_lock);
+	if (event == NETLINK_URELEASE && n->protocol == NETLINK_GENERIC)
+		tcpfsm_ev_unsubscribe(tcpfsm_pernet(n->net), n->portid);
 	return NOTIFY_DONE;
 }
 
