@@ -425,6 +425,39 @@ TEST_F_TIMEOUT(lifecycle, load_unload_churn, 300)
 #define BIG_TABLE	(1 << 20)	/* 16 MiB of slots */
 
 /*
+ * A listener and TABLE_PAIRS connections to it, both ends kept: 1 + 2 x
+ * TABLE_PAIRS sockets born. Return: the listener, or -errno.
+ */
+static int pairs_open(int *c, int *s)
+{
+	struct tcpfsm_addr a;
+	int lfd, i;
+
+	lfd = tcpfsm_listen(AF_INET, TABLE_PAIRS, &a);
+	for (i = 0; lfd >= 0 && i < TABLE_PAIRS; i++) {
+		c[i] = tcpfsm_connect(&a, false);
+		if (c[i] < 0)
+			return c[i];
+		s[i] = tcpfsm_accept(lfd);
+		if (s[i] < 0)
+			return s[i];
+	}
+	return lfd;
+}
+
+/* Close them, client first, the server after reading its FIN: 0 or -1. */
+static int pairs_close(int lfd, const int *c, const int *s)
+{
+	char ch;
+	int i;
+
+	for (i = 0; i < TABLE_PAIRS; i++)
+		if (close(c[i]) || tcpfsm_recv(s[i], &ch, 1) || close(s[i]))
+			return -1;
+	return close(lfd);
+}
+
+/*
  * track_table: module/track.c's table of a netns is fixed when the netns
  * is made (or at load); this test's netns is not the initial one, so
  * track_netns_sockets sizes it. Filled past its size, every socket born (a
@@ -445,8 +478,6 @@ TEST_F_TIMEOUT(lifecycle, track_table, 120)
 	int lfd, c[TABLE_PAIRS], s[TABLE_PAIRS], i;
 	int64_t tracked, untracked, deadline;
 	long vmalloc0, vmalloc1, vmalloc2;
-	struct tcpfsm_addr a;
-	char ch;
 
 	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &nofile));
 	for (i = 0; i < (int)ARRAY_SIZE(bad); i++)
@@ -456,14 +487,8 @@ TEST_F_TIMEOUT(lifecycle, track_table, 120)
 
 	ASSERT_EQ(0, tcpfsm_module_load(self->ko_fd, "track_netns_sockets=64"));
 	ASSERT_EQ(SMALL_TABLE, tcpfsm_counter("track_size"));
-	lfd = tcpfsm_listen(AF_INET, TABLE_PAIRS, &a);
+	lfd = pairs_open(c, s);
 	ASSERT_LE(0, lfd);
-	for (i = 0; i < TABLE_PAIRS; i++) {
-		c[i] = tcpfsm_connect(&a, false);
-		ASSERT_LE(0, c[i]);
-		s[i] = tcpfsm_accept(lfd);
-		ASSERT_LE(0, s[i]);
-	}
 	tracked = tcpfsm_counter("tracked");
 	untracked = tcpfsm_counter("untracked");
 	TH_LOG("%d sockets born: %lld tracked, %lld untracked",
@@ -473,12 +498,7 @@ TEST_F_TIMEOUT(lifecycle, track_table, 120)
 	ASSERT_LT(0, tracked);
 
 	/* every socket leaves the table on CLOSE; timewait ones are not in */
-	for (i = 0; i < TABLE_PAIRS; i++) {
-		ASSERT_EQ(0, close(c[i]));
-		ASSERT_EQ(0, tcpfsm_recv(s[i], &ch, 1));
-		ASSERT_EQ(0, close(s[i]));
-	}
-	ASSERT_EQ(0, close(lfd));
+	ASSERT_EQ(0, pairs_close(lfd, c, s));
 	deadline = tcpfsm_now_ms() + 20000;
 	while (tcpfsm_counter("tracked") && tcpfsm_now_ms() < deadline)
 		usleep(100 * 1000);
@@ -547,10 +567,9 @@ static int tenant_hold(int ready, int done)
 TEST_F_TIMEOUT(lifecycle, track_fair, 180)
 {
 	struct rlimit nofile = { 4 * TABLE_PAIRS, 4 * TABLE_PAIRS };
-	int lfd, c[TABLE_PAIRS], s[TABLE_PAIRS], i, status;
+	int lfd, c[TABLE_PAIRS], s[TABLE_PAIRS], status;
 	int ready[2], done[2];
 	int64_t tracked, untracked;
-	struct tcpfsm_addr a;
 	pid_t pid;
 	char ch;
 
@@ -577,14 +596,8 @@ TEST_F_TIMEOUT(lifecycle, track_fair, 180)
 	}
 
 	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &nofile));
-	lfd = tcpfsm_listen(AF_INET, TABLE_PAIRS, &a);
+	lfd = pairs_open(c, s);
 	ASSERT_LE(0, lfd);
-	for (i = 0; i < TABLE_PAIRS; i++) {
-		c[i] = tcpfsm_connect(&a, false);
-		ASSERT_LE(0, c[i]);
-		s[i] = tcpfsm_accept(lfd);
-		ASSERT_LE(0, s[i]);
-	}
 	tracked = tcpfsm_counter("tracked");
 	untracked = tcpfsm_counter("untracked");
 	TH_LOG("tenant holds %d listeners in %d namespaces; here %d sockets born: %lld tracked, %lld untracked",
@@ -597,12 +610,7 @@ TEST_F_TIMEOUT(lifecycle, track_fair, 180)
 	ASSERT_EQ(0, untracked);
 	ASSERT_EQ(1 + 2 * TABLE_PAIRS, tracked);
 
-	for (i = 0; i < TABLE_PAIRS; i++) {
-		ASSERT_EQ(0, close(c[i]));
-		ASSERT_EQ(0, tcpfsm_recv(s[i], &ch, 1));
-		ASSERT_EQ(0, close(s[i]));
-	}
-	ASSERT_EQ(0, close(lfd));
+	ASSERT_EQ(0, pairs_close(lfd, c, s));
 	ASSERT_EQ(0, tcpfsm_module_unload());
 	ASSERT_EQ(0, tcpfsm_kmsg_check(self->kmsg_fd));
 }
