@@ -4,8 +4,8 @@
  *
  * - synflood (IPv4 and IPv6, syncookies forced on with tcp_syncookies = 2
  *   and off with 0): a raw socket sends NSYN SYNs to a listener of backlog
- *   BACKLOG that never accepts (an nftables rule drops the SYN-ACKs, so
- *   request sockets stay), and real clients overflow the accept queue of a
+ *   FLOOD_BACKLOG that never accepts (an nftables rule drops the SYN-ACKs,
+ *   so request sockets stay), and real clients overflow the accept queue of a
  *   second listener. No SYN of the flood changes a socket's state: the
  *   matrix must move by the real connections only, Tcp PassiveOpens,
  *   ActiveOpens and CurrEstab must follow from it (Documentation/tcpfsm.rst),
@@ -49,6 +49,15 @@
 #include "tcpfsm_lib.h"
 
 #define BACKLOG		8
+/*
+ * The flooded listener's backlog: small enough that its full request queue
+ * is not "more than half of max(8, backlog)", past which
+ * reqsk_timer_handler() cuts the SYN-ACK retries of old requests to 2 and
+ * reaps them 7 s after their SYN; a slow kernel (the debug one under TCG)
+ * takes longer than that to reach the checks. With 3, NREQ request sockets
+ * live tcp_synack_retries' 63 s.
+ */
+#define FLOOD_BACKLOG	3
 #define NSYN		2000
 #define RAW_PORT	40000		/* the flood's source ports: RAW_PORT.. */
 #define NOVER		4		/* clients beyond a full accept queue */
@@ -56,7 +65,7 @@
  * Request sockets a listener keeps: inet_csk_reqsk_queue_is_full() is
  * "more than the backlog" in 6.1.y and 6.12.y, as sk_acceptq_is_full()
  */
-#define NREQ		(BACKLOG + 1)
+#define NREQ		(FLOOD_BACKLOG + 1)
 #define NTW		100000
 #define TW_BUDGET_MS	30000		/* the first ones expire after 60 s */
 #define TW_LOW		1000
@@ -360,7 +369,7 @@ TEST_F_TIMEOUT(synflood, flood, 120)
 			       "nft add rule inet floods in tcp dport %d-%d drop",
 			       RAW_PORT, RAW_PORT + NSYN - 1));
 
-	lfd1 = tcpfsm_listen(family, BACKLOG, &l1);
+	lfd1 = tcpfsm_listen(family, FLOOD_BACKLOG, &l1);
 	ASSERT_LE(0, lfd1);
 	lfd2 = tcpfsm_listen(family, BACKLOG, &l2);
 	ASSERT_LE(0, lfd2);
