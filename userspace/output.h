@@ -12,13 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "json_print.h"
 #include "nl.h"
-
-enum tcpfsm_fmt {
-	TCPFSM_FMT_TEXT,
-	TCPFSM_FMT_JSON,		/* compact, on one line */
-	TCPFSM_FMT_JSON_PRETTY,		/* indented */
-};
 
 /* The longest [ADDR]:PORT, and its NUL */
 #define TCPFSM_ENDPOINT_LEN	(INET6_ADDRSTRLEN + 8)
