@@ -18,133 +18,82 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+#include "figures.h"
 #include "output.h"
 #include "states.h"
 #include "util.h"
 
-#define STATE_ROW	"%-12s %12s %12s %12s\n"
 #define TRANS_HEADER	"%-12s    %-12s %12s\n"
 
-/* The event counters, in the order they are shown */
-static const struct {
-	unsigned int attr;
-	size_t offset;
-	const char *name;
-} event_fields[] = {
-	{ TCPFSM_A_STATS_EVENTS_SENT,
-	  offsetof(struct tcpfsm_stats, events_sent), "sent" },
-	{ TCPFSM_A_STATS_EVENTS_LOST_OVERFLOW,
-	  offsetof(struct tcpfsm_stats, events_lost_overflow), "lost_overflow" },
-	{ TCPFSM_A_STATS_EVENTS_LOST_NOMEM,
-	  offsetof(struct tcpfsm_stats, events_lost_nomem), "lost_nomem" },
-	{ TCPFSM_A_STATS_EVENTS_LOST_RCVBUF,
-	  offsetof(struct tcpfsm_stats, events_lost_rcvbuf), "lost_rcvbuf" },
-	{ TCPFSM_A_STATS_EVENTS_UNHEARD,
-	  offsetof(struct tcpfsm_stats, events_unheard), "unheard" },
-};
-
-static bool event_present(const struct tcpfsm_stats *st, unsigned int i)
+/* The text lines of the scalar figures: events, or tracking and timewait */
+static bool line_shown(const struct tcpfsm_stats *st, bool events)
 {
-	return st->present & BIT(event_fields[i].attr);
-}
+	const struct tcpfsm_figure *fig;
 
-static uint64_t event_value(const struct tcpfsm_stats *st, unsigned int i)
-{
-	return *(const uint64_t *)((const char *)st + event_fields[i].offset);
-}
-
-static bool any_event(const struct tcpfsm_stats *st)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(event_fields); i++)
-		if (event_present(st, i))
+	for (fig = tcpfsm_figures; fig < tcpfsm_figures + tcpfsm_nr_figures; fig++)
+		if ((fig->group == TCPFSM_FIG_EVENTS) == events &&
+		    tcpfsm_figure_present(st, fig))
 			return true;
 	return false;
 }
 
-static bool stats_has(const struct tcpfsm_stats *st, unsigned int attr)
+/*
+ * The figures of group @g: in JSON its object, of those the reply has, if
+ * any; in text, if @text, each through its format, "-" if absent.
+ */
+static void print_group(const struct tcpfsm_stats *st,
+			enum tcpfsm_figure_group g, bool text)
 {
-	return st->present & BIT(attr);
-}
-
-/* A u64 figure of a reply, "-" if absent */
-static const char *figure(char *buf, size_t len, const struct tcpfsm_stats *st,
-			  unsigned int attr, uint64_t v)
-{
-	if (!stats_has(st, attr))
-		return "-";
-	snprintf(buf, len, "%" PRIu64, v);
-	return buf;
-}
-
-/* In JSON, "key": v if the reply has it; in text, @fmt (if any) of v or "-" */
-static void print_figure(const struct tcpfsm_stats *st, unsigned int attr,
-			 const char *key, const char *fmt, uint64_t v)
-{
+	const struct tcpfsm_figure *fig, *end = tcpfsm_figures + tcpfsm_nr_figures;
+	bool any = false;
 	char buf[24];
 
-	if (stats_has(st, attr))
-		print_u64(PRINT_JSON, key, NULL, v);
-	if (fmt)
-		print_string(PRINT_FP, NULL, fmt,
-			     figure(buf, sizeof(buf), st, attr, v));
+	for (fig = tcpfsm_figures; fig < end; fig++)
+		if (fig->group == g && tcpfsm_figure_present(st, fig))
+			any = true;
+	if (any)
+		open_json_object(tcpfsm_figure_groups[g]);
+	for (fig = tcpfsm_figures; fig < end; fig++) {
+		if (fig->group != g)
+			continue;
+		snprintf(buf, sizeof(buf), "-");
+		if (tcpfsm_figure_present(st, fig)) {
+			snprintf(buf, sizeof(buf), "%" PRIu64,
+				 tcpfsm_figure_value(st, fig));
+			print_u64(PRINT_JSON, fig->key, NULL,
+				  tcpfsm_figure_value(st, fig));
+		}
+		if (text)
+			print_string(PRINT_FP, NULL, fig->text, buf);
+	}
+	if (any)
+		close_json_object();
 }
-
-#define TRACKING	(BIT(TCPFSM_A_STATS_TRACKED) | \
-			 BIT(TCPFSM_A_STATS_UNTRACKED) | \
-			 BIT(TCPFSM_A_STATS_TRACK_SIZE))
 
 /*
- * tracking: 12 sockets of 65536, 0 untracked; timewait: created 340
- * ("tracking: disabled" with no table). Nothing from a module without them.
+ * The scalar figures, those of a module before them left out:
+ *	events: sent 10, lost_overflow 1, ...
+ *	tracking: 12 sockets of 65536, 0 untracked; timewait: created 340
+ * ("tracking: disabled" with no table).
  */
-static void print_tracking(const struct tcpfsm_stats *st)
+static void print_figures(const struct tcpfsm_stats *st)
 {
-	bool disabled = stats_has(st, TCPFSM_A_STATS_TRACK_SIZE) &&
-			!st->track_size;
-	bool tracking = st->present & TRACKING;
+	bool shown, disabled;
 
-	if (!tracking && !stats_has(st, TCPFSM_A_STATS_TIMEWAIT_CREATED))
-		return;
-	if (tracking)
-		open_json_object("tracking");
-	if (disabled)
-		print_fp("tracking: disabled");
-	print_figure(st, TCPFSM_A_STATS_TRACKED, "tracked",
-		     disabled ? NULL : "tracking: %s sockets", st->tracked);
-	print_figure(st, TCPFSM_A_STATS_TRACK_SIZE, "size",
-		     disabled ? NULL : " of %s", st->track_size);
-	print_figure(st, TCPFSM_A_STATS_UNTRACKED, "untracked",
-		     disabled ? NULL : ", %s untracked", st->untracked);
-	if (tracking)
-		close_json_object();
-	if (stats_has(st, TCPFSM_A_STATS_TIMEWAIT_CREATED))
-		open_json_object("timewait");
-	print_figure(st, TCPFSM_A_STATS_TIMEWAIT_CREATED, "created",
-		     "; timewait: created %s\n", st->timewait_created);
-	if (stats_has(st, TCPFSM_A_STATS_TIMEWAIT_CREATED))
-		close_json_object();
-}
-
-/* events: sent 10, lost_overflow 1, ...; "-" for those the reply lacks */
-static void print_events(const struct tcpfsm_stats *st)
-{
-	char fmt[64];
-	unsigned int i;
-
-	if (!any_event(st))
-		return;
-	open_json_object("events");
-	print_fp("\nevents:");
-	for (i = 0; i < ARRAY_SIZE(event_fields); i++) {
-		snprintf(fmt, sizeof(fmt), "%s %s %%s", i ? "," : "",
-			 event_fields[i].name);
-		print_figure(st, event_fields[i].attr, event_fields[i].name,
-			     fmt, event_value(st, i));
+	if (line_shown(st, true)) {
+		print_fp("\nevents:");
+		print_group(st, TCPFSM_FIG_EVENTS, true);
+		print_fp("\n");
 	}
-	print_fp("\n");
-	close_json_object();
+	disabled = (st->present & BIT(TCPFSM_A_STATS_TRACK_SIZE)) &&
+		   !st->track_size;
+	shown = line_shown(st, false);
+	if (shown && disabled)
+		print_fp("tracking: disabled");
+	print_group(st, TCPFSM_FIG_TRACKING, shown && !disabled);
+	print_group(st, TCPFSM_FIG_TIMEWAIT, shown);
+	if (shown)
+		print_fp("\n");
 }
 
 #define NR_PAIRS	(TCPFSM_NR_STATES * TCPFSM_NR_STATES)
@@ -168,25 +117,35 @@ static bool transition_shown(const struct tcpfsm_stats *st, bool all,
 static void print_state_row(unsigned int state,
 			    const struct tcpfsm_state_stats *s)
 {
+	const struct tcpfsm_state_figure *fig;
+	unsigned int i;
+
 	open_json_object(NULL);
 	print_string(PRINT_ANY, "state", "%-12s", tcpfsm_state_name(state));
-	if (s->has_current)
-		print_s64(PRINT_ANY, "current", " %12" PRId64, s->current);
-	else
-		print_fp(" %12s", "-");
-	if (s->has_flow) {
-		print_u64(PRINT_ANY, "entered", " %12" PRIu64, s->entered);
-		print_u64(PRINT_ANY, "left", " %12" PRIu64, s->left);
-	} else {
-		print_fp(" %12s %12s", "-", "-");
+	for (i = 0; i < tcpfsm_nr_state_figures; i++) {
+		fig = &tcpfsm_state_figures[i];
+		if (!tcpfsm_state_figure_present(s, fig))
+			print_fp(" %12s", "-");
+		else if (fig->is_signed)
+			print_s64(PRINT_ANY, fig->key, " %12" PRId64,
+				  tcpfsm_state_figure_s64(s, fig));
+		else
+			print_u64(PRINT_ANY, fig->key, " %12" PRIu64,
+				  tcpfsm_state_figure_u64(s, fig));
 	}
 	print_fp("\n");
 	close_json_object();
 }
 
+/* In text: state, and the figures of each state */
 static void print_state_header(void)
 {
-	print_fp(STATE_ROW, "state", "current", "entered", "left");
+	unsigned int i;
+
+	print_fp("%-12s", "state");
+	for (i = 0; i < tcpfsm_nr_state_figures; i++)
+		print_fp(" %12s", tcpfsm_state_figures[i].key);
+	print_fp("\n");
 }
 
 static void print_transitions(const struct tcpfsm_stats *st, bool all)
@@ -234,8 +193,7 @@ void tcpfsm_print_stats(FILE *f, enum tcpfsm_fmt fmt,
 			print_state_row(i, &st->state[i]);
 	close_json_array(PRINT_JSON, NULL);
 	print_transitions(st, all);
-	print_events(st);
-	print_tracking(st);
+	print_figures(st);
 	close_json_object();
 	delete_json_obj();
 }
