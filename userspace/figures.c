@@ -2,9 +2,11 @@
 /*
  * tcpfsm: the figures of a GET reply, one row each (figures.h).
  *
- * To show a new scalar attribute of the stats set: its field in struct
- * tcpfsm_stats (nl.h), and one row here, in the order of its group in
- * text and JSON, with the next prom_order.
+ * To parse and show a new scalar attribute of the stats set: its field in
+ * struct tcpfsm_stats (nl.h), and one row here, in the order of its group
+ * in text and JSON, with the next prom_order. nl.c parses the attributes
+ * of the rows, and asks a reply of GET for every figure of the group
+ * "events", and for every one of "tracking" to show the histograms.
  */
 #include "figures.h"
 #include "spec.h"
@@ -67,6 +69,34 @@ bool tcpfsm_figure_present(const struct tcpfsm_stats *st,
 			   const struct tcpfsm_figure *fig)
 {
 	return st->present & BIT(fig->attr);
+}
+
+/* The row of attribute @attr of the stats set, or NULL */
+const struct tcpfsm_figure *tcpfsm_figure_of(unsigned int attr)
+{
+	unsigned int i;
+
+	for (i = 0; i < tcpfsm_nr_figures; i++)
+		if (tcpfsm_figures[i].attr == attr)
+			return &tcpfsm_figures[i];
+	return NULL;
+}
+
+/**
+ * tcpfsm_figure_set() - store a figure of a reply
+ * @st: the reply
+ * @fig: the figure
+ * @attr: its attribute, validated as the spec says (a u32 or a u64)
+ */
+void tcpfsm_figure_set(struct tcpfsm_stats *st, const struct tcpfsm_figure *fig,
+		       const struct nlattr *attr)
+{
+	char *p = (char *)st + fig->offset;
+
+	if (tcpfsm_stats_set.attrs[fig->attr].type == MNL_TYPE_U32)
+		*(uint32_t *)p = mnl_attr_get_u32(attr);
+	else
+		*(uint64_t *)p = mnl_attr_get_u64(attr);
 }
 
 /* The figure's value, of the width the spec gives its attribute */

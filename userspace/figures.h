@@ -48,6 +48,11 @@ extern const struct tcpfsm_figure tcpfsm_figures[];
 extern const unsigned int tcpfsm_nr_figures;
 extern const char *const tcpfsm_figure_groups[TCPFSM_FIG_NR_GROUPS];
 
+struct nlattr;
+
+const struct tcpfsm_figure *tcpfsm_figure_of(unsigned int attr);
+void tcpfsm_figure_set(struct tcpfsm_stats *st, const struct tcpfsm_figure *fig,
+		       const struct nlattr *attr);
 bool tcpfsm_figure_present(const struct tcpfsm_stats *st,
 			   const struct tcpfsm_figure *fig);
 uint64_t tcpfsm_figure_value(const struct tcpfsm_stats *st,

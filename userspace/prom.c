@@ -195,13 +195,12 @@ static void prom_scalars(struct prom *p, const struct tcpfsm_stats *st)
  * @f: where
  * @st: the reply
  *
- * The families: tcpfsm_sockets{state}, tcpfsm_state_entered_total{state},
- * tcpfsm_state_left_total{state}, tcpfsm_transitions_total{old,new},
- * tcpfsm_state_duration_seconds{state} (a histogram), then
- * tcpfsm_tracked_sockets, tcpfsm_untracked_sockets_total,
- * tcpfsm_track_table_size, tcpfsm_timewait_created_total,
- * tcpfsm_events_sent_total, tcpfsm_events_lost_total{cause} and
- * tcpfsm_events_unheard_total; each only with the figures the reply has.
+ * The families (figures.c): those of the figures of each state
+ * (tcpfsm_sockets{state}...), tcpfsm_transitions_total{old,new},
+ * tcpfsm_state_duration_seconds{state} (a histogram), then those of the
+ * scalar figures in their prom_order (tcpfsm_tracked_sockets...,
+ * tcpfsm_events_lost_total{cause}...); each only with the figures the
+ * reply has.
  */
 void tcpfsm_print_prometheus(FILE *f, const struct tcpfsm_stats *st)
 {
