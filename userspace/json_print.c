@@ -192,27 +192,23 @@ void print_string(enum output_type t, const char *key, const char *fmt,
 	}
 }
 
-void print_u64(enum output_type t, const char *key, const char *fmt,
-	       uint64_t value)
-{
-	if (json_ctx(t)) {
-		jw_key(key);
-		fprintf(jw.f, "%" PRIu64, value);
-	} else if (fp_ctx(t)) {
-		fprintf(jw.f, fmt, value);
-	}
+/* print_u64(), print_s64(): "key":value in JSON, @fmt of value in text */
+#define PRINT_NUMBER(name, type, json_fmt)				\
+void name(enum output_type t, const char *key, const char *fmt,	\
+	  type value)							\
+{									\
+	if (json_ctx(t)) {						\
+		jw_key(key);						\
+		fprintf(jw.f, json_fmt, value);				\
+	} else if (fp_ctx(t)) {						\
+		fprintf(jw.f, fmt, value);				\
+	}								\
 }
 
-void print_s64(enum output_type t, const char *key, const char *fmt,
-	       int64_t value)
-{
-	if (json_ctx(t)) {
-		jw_key(key);
-		fprintf(jw.f, "%" PRId64, value);
-	} else if (fp_ctx(t)) {
-		fprintf(jw.f, fmt, value);
-	}
-}
+PRINT_NUMBER(print_u64, uint64_t, "%" PRIu64)
+PRINT_NUMBER(print_s64, int64_t, "%" PRId64)
+
+#undef PRINT_NUMBER
 
 /**
  * print_null() - null in JSON, @value through @fmt in text

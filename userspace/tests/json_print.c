@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "json_print.h"
+#include "util.h"
 
 #include "kselftest_harness.h"
 
@@ -86,24 +87,27 @@ static void view(void)
 
 TEST(text_and_json)
 {
+	static const struct {
+		enum tcpfsm_fmt fmt;
+		const char *want, *what;
+	} cases[] = {
+		{ TCPFSM_FMT_TEXT, "name x, 3 in textlist -1 - end 9\n",
+		  "json_print: text: the formats of PRINT_FP and PRINT_ANY, no newline added" },
+		{ TCPFSM_FMT_JSON, "{\"name\":\"x\",\"hidden\":7,\"list\":[-1,null]}\n",
+		  "json_print: JSON: the keys of PRINT_JSON and PRINT_ANY, a newline at the end" },
+	};
 	struct capture cap;
+	unsigned int i;
 	char *s;
 
-	new_json_obj(cap_open(&cap), TCPFSM_FMT_TEXT);
-	view();
-	delete_json_obj();
-	s = cap_close(&cap);
-	CHECK_STR(s, "name x, 3 in textlist -1 - end 9\n",
-		  "json_print: text: the formats of PRINT_FP and PRINT_ANY, no newline added");
-	free(s);
-
-	new_json_obj(cap_open(&cap), TCPFSM_FMT_JSON);
-	view();
-	delete_json_obj();
-	s = cap_close(&cap);
-	CHECK_STR(s, "{\"name\":\"x\",\"hidden\":7,\"list\":[-1,null]}\n",
-		  "json_print: JSON: the keys of PRINT_JSON and PRINT_ANY, a newline at the end");
-	free(s);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		new_json_obj(cap_open(&cap), cases[i].fmt);
+		view();
+		delete_json_obj();
+		s = cap_close(&cap);
+		CHECK_STR(s, cases[i].want, cases[i].what);
+		free(s);
+	}
 }
 
 TEST_HARNESS_MAIN
