@@ -956,19 +956,10 @@ struct dump {
 	unsigned long twice;
 };
 
-static int dump_port(const struct nlattr *a, void *data)
-{
-	uint16_t *port = data;
-
-	if (mnl_attr_get_type(a) == TCPFSM_A_SOCKET_DPORT &&
-	    mnl_attr_get_payload_len(a) == 2)
-		*port = ntohs(mnl_attr_get_u16(a));
-	return MNL_CB_OK;
-}
-
 /* One datagram of a dump into @d: 0, or -errno (a malformed one: -EPROTO). */
 static int dump_recv(struct mnl_socket *sk, struct dump *d)
 {
+	const struct nlattr *tb[TCPFSM_A_SOCKET_MAX + 1];
 	char buf[DUMP_BUF];
 	struct nlmsghdr *nlh;
 	uint16_t port;
@@ -990,8 +981,10 @@ static int dump_recv(struct mnl_socket *sk, struct dump *d)
 		d->msgs++;
 		if (!d->seen)
 			continue;
-		port = 0;
-		mnl_attr_parse(nlh, GENL_HDRLEN, dump_port, &port);
+		if (nl_msg_attrs(nlh, &tcpfsm_socket_set, tb, NULL, NULL) ||
+		    !tb[TCPFSM_A_SOCKET_DPORT])
+			return -EPROTO;
+		port = ntohs(mnl_attr_get_u16(tb[TCPFSM_A_SOCKET_DPORT]));
 		if (!port)
 			return -EPROTO;
 		if (d->seen[port]++)
