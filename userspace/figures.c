@@ -5,8 +5,8 @@
  * To parse and show a new scalar attribute of the stats set: its field in
  * struct tcpfsm_stats (nl.h), and one row here, in the order of its group
  * in text and JSON, with the next prom_order. nl.c parses the attributes
- * of the rows, and asks a reply of GET for every figure of the group
- * "events", and for every one of "tracking" to show the histograms.
+ * of the rows; a figure a reply lacks (an older module) is shown as
+ * absent, except that the histograms need every one of "tracking".
  */
 #include "figures.h"
 #include "spec.h"

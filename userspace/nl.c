@@ -463,8 +463,12 @@ static int figures_check(const struct tcpfsm_stats *st,
  * @st: the reply
  * @e: what is missing, on error
  *
- * Return: 0, or -1 if a state, a transition between two of the 11 TCP
- * states or an event counter is missing.
+ * The event counters are not asked for: a module older than one of them
+ * (events-unheard came later than the others) leaves it out, and the
+ * views show it as absent, as Documentation/netlink.rst promises.
+ *
+ * Return: 0, or -1 if a state or a transition between two of the 11 TCP
+ * states is missing.
  */
 int tcpfsm_stats_check(const struct tcpfsm_stats *st, struct tcpfsm_err *e)
 {
@@ -480,7 +484,7 @@ int tcpfsm_stats_check(const struct tcpfsm_stats *st, struct tcpfsm_err *e)
 					       "the transition %s -> %s",
 					       tcpfsm_state_name(old),
 					       tcpfsm_state_name(new));
-	return figures_check(st, TCPFSM_FIG_EVENTS, e);
+	return 0;
 }
 
 /**
