@@ -120,8 +120,8 @@ static struct pernet_operations tcpfsm_net_ops = {
  * the timewait kprobes, then the seed of the gauges, which must see the
  * probes already counting (seed.c). Exit in reverse: the probes are
  * detached and every running instance has returned, the events they
- * queued are sent, then the family and the notifier go, the per-netns state (subscriptions and tables
- * included) is freed.
+ * queued are sent, then the family and the notifier go, the per-netns
+ * state (subscriptions and tables included) is freed.
  */
 static int __init tcpfsm_init(void)
 {

@@ -20,7 +20,8 @@
  *
  * so that from then on current[s] is the table count plus every
  * transition after it. Timewait sockets are seeded the same way, per
- * substate, against the flow their probes count (timewait.c). Documentation/tcpfsm.rst says where this is exact.
+ * substate, against the flow their probes count (timewait.c).
+ * Documentation/tcpfsm.rst says where this is exact.
  */
 #include <linux/slab.h>
 #include <linux/stop_machine.h>
