@@ -33,11 +33,11 @@ static inline struct nlattr **compat_genl_dump_attrs(struct netlink_callback *cb
 }
 
 /*
- * COMPAT_HAVE_TWSK_HASHDANCE_SCHEDULE (6.10 and later, defined by Kbuild):
+ * COMPAT_HAVE_TWSK_HASHDANCE_SCHEDULE (6.12, not 6.1; defined by Kbuild):
  * inet_twsk_hashdance_schedule() hashes a new timewait socket and arms its
  * timer in one call, arming it through a static inet_twsk_schedule() that
  * may inline __inet_twsk_schedule(): timewait.c counts creations at the
- * former's entry. Before, tcp_time_wait() called __inet_twsk_schedule(tw,
+ * former's entry. In 6.1, tcp_time_wait() called __inet_twsk_schedule(tw,
  * timeo, false) itself, then inet_twsk_hashdance(): creations are counted
  * there.
  */
