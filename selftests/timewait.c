@@ -26,7 +26,9 @@
  *   (reused, TWRecycled);
  * - syn_kills: a new SYN from the peer's same port ends the server's
  *   TIME_WAIT socket (killed);
- * - overflow: tcp_max_tw_buckets = 2 and 4 active closes: 2 refused.
+ * - overflow: tcp_max_tw_buckets = 2 and 4 active closes: 2 refused;
+ * - seed: timewait sockets made before the module is loaded (it is
+ *   unloaded and loaded again, TCPFSM_KO) count in their substate at once.
  *
  * An orphan whose FIN is acked while close() still owns it may stay a
  * full socket (FIN_WAIT2, then TIME_WAIT made from it): where that changes
@@ -37,6 +39,7 @@
  * figures ("-": its probes are off, see dmesg).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -277,13 +280,28 @@ FIXTURE_SETUP(timewait)
 
 FIXTURE_TEARDOWN(timewait)
 {
+	const char *ko = getenv("TCPFSM_KO");
+	int fd;
+
 	if (self->lfd >= 0)
 		close(self->lfd);
+	/* seed unloads the module: whatever happened, leave it loaded */
+	if (ko && !tcpfsm_module_loaded()) {
+		fd = open(ko, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			tcpfsm_module_load(fd, "");
+			close(fd);
+		}
+	}
 }
 
-/* Everything that must hold in a quiet netns, whatever happened in it. */
-static void check_view(struct __test_metadata *_metadata,
-		       const struct view *v)
+/*
+ * Everything that must hold in a quiet netns, whatever happened in it;
+ * @since_load: the figures count only part of the netns's life (seed), so
+ * they add up with the sockets there at load only, and not to the MIB.
+ */
+static void check_figures(struct __test_metadata *_metadata,
+			  const struct view *v, bool since_load)
 {
 	int s;
 
@@ -301,20 +319,24 @@ static void check_view(struct __test_metadata *_metadata,
 	EXPECT_EQ(v->sockstat_tw, v->f[FW2].cur + v->f[TW].cur);
 	EXPECT_EQ(v->f[TW].cur, v->st.cur[TCP_TIME_WAIT]);
 	EXPECT_LE(v->f[FW2].cur, v->st.cur[TCP_FIN_WAIT2]);
+	EXPECT_EQ(0, v->f[FW2].entered);
+	EXPECT_EQ(0, v->f[TW].left);
+	EXPECT_EQ(v->f[FW2].left, v->f[TW].entered);
+	if (since_load)
+		return;
 	for (s = 0; s < NSUB; s++)
 		EXPECT_EQ(v->f[s].cur, v->f[s].created + v->f[s].entered -
 			  v->f[s].left - v->f[s].timer - v->f[s].reused -
 			  v->f[s].killed) {
 			TH_LOG("substate %s", s == FW2 ? "FIN_WAIT2" : "TIME_WAIT");
 		}
-	EXPECT_EQ(0, v->f[FW2].entered);
-	EXPECT_EQ(0, v->f[TW].left);
-	EXPECT_EQ(v->f[FW2].left, v->f[TW].entered);
 	/* the netns is new: the kernel's counters started at 0 with ours */
 	EXPECT_EQ(v->mib.tw + v->mib.killed, SUM(v, created));
 	EXPECT_EQ(v->mib.recycled, SUM(v, reused));
 	EXPECT_EQ(v->mib.overflow, SUM(v, refused));
 }
+
+#define check_view(_metadata, v)	check_figures(_metadata, v, false)
 
 /* a connection to the fixture's listener: its two ends */
 static int pair(FIXTURE_DATA(timewait) *self, int *c, int *s)
@@ -552,6 +574,47 @@ TEST_F_TIMEOUT(timewait, overflow, 90)
 	ASSERT_EQ(2, SUM(&v, refused));
 	ASSERT_EQ(2, SUM(&v, cur));
 	ASSERT_EQ(2, v.ss[TCP_TIME_WAIT] + v.ss[TCP_FIN_WAIT2]);
+}
+
+TEST_F_TIMEOUT(timewait, seed, 90)
+{
+	const char *ko = getenv("TCPFSM_KO");
+	int keep[2], c, s, i, fd;
+	struct view v;
+
+	if (!ko)
+		SKIP(return, "TCPFSM_KO is not set (path of tcpfsm.ko)");
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, tcpfsm_module_unload());
+	for (i = 0; i < 2; i++) {	/* orphans: timewait FIN_WAIT2 */
+		ASSERT_EQ(0, pair(self, &c, &s));
+		ASSERT_EQ(0, close(c));
+		ASSERT_EQ(0, tcpfsm_recv(s, (char *)&c, 1));
+		keep[i] = s;
+	}
+	for (i = 0; i < 2; i++) {	/* TIME_WAIT */
+		ASSERT_EQ(0, pair(self, &c, &s));
+		ASSERT_EQ(0, close_first(c, s));
+	}
+	usleep(SETTLE_MS * 1000);
+	ASSERT_EQ(0, tcpfsm_module_load(fd, ""));
+	close(fd);
+	ASSERT_EQ(0, read_view(&v));
+	check_figures(_metadata, &v, true);
+	ASSERT_EQ(2, v.ss[TCP_FIN_WAIT2]);
+	ASSERT_EQ(2, v.ss[TCP_TIME_WAIT]);
+	ASSERT_EQ(2, v.f[TW].cur);
+	ASSERT_EQ(0, SUM(&v, created));
+
+	/* a seeded orphan gets its peer's FIN, the other data: both count */
+	ASSERT_EQ(0, close(keep[0]));
+	ASSERT_EQ(1, send(keep[1], "x", 1, 0));
+	ASSERT_EQ(0, settled_view(&v));
+	check_figures(_metadata, &v, true);
+	ASSERT_EQ(0, v.ss[TCP_FIN_WAIT2]);
+	ASSERT_EQ(0, v.f[FW2].cur);
+	close(keep[1]);
 }
 
 TEST_HARNESS_MAIN
