@@ -311,11 +311,13 @@ static void check_figures(struct __test_metadata *_metadata,
 	       v->ss[TCP_TIME_WAIT], v->st.cur[TCP_FIN_WAIT2],
 	       v->st.cur[TCP_TIME_WAIT], v->f[FW2].cur, v->f[TW].cur,
 	       v->sockstat_tw);
-	for (s = TCP_ESTABLISHED; s <= TCP_CLOSING; s++)
-		if (s != TCP_CLOSE && s != TCP_SYN_RECV)
-			EXPECT_EQ(v->ss[s], v->st.cur[s]) {
-				TH_LOG("state %s", tcpfsm_state_name(s));
-			}
+	for (s = TCP_ESTABLISHED; s <= TCP_CLOSING; s++) {
+		if (s == TCP_CLOSE || s == TCP_SYN_RECV)
+			continue;
+		EXPECT_EQ(v->ss[s], v->st.cur[s]) {
+			TH_LOG("state %s", tcpfsm_state_name(s));
+		}
+	}
 	EXPECT_EQ(v->sockstat_tw, v->f[FW2].cur + v->f[TW].cur);
 	EXPECT_EQ(v->f[TW].cur, v->st.cur[TCP_TIME_WAIT]);
 	EXPECT_LE(v->f[FW2].cur, v->st.cur[TCP_FIN_WAIT2]);
@@ -324,12 +326,13 @@ static void check_figures(struct __test_metadata *_metadata,
 	EXPECT_EQ(v->f[FW2].left, v->f[TW].entered);
 	if (since_load)
 		return;
-	for (s = 0; s < NSUB; s++)
+	for (s = 0; s < NSUB; s++) {
 		EXPECT_EQ(v->f[s].cur, v->f[s].created + v->f[s].entered -
 			  v->f[s].left - v->f[s].timer - v->f[s].reused -
 			  v->f[s].killed) {
 			TH_LOG("substate %s", s == FW2 ? "FIN_WAIT2" : "TIME_WAIT");
 		}
+	}
 	/* the netns is new: the kernel's counters started at 0 with ours */
 	EXPECT_EQ(v->mib.tw + v->mib.killed, SUM(v, created));
 	EXPECT_EQ(v->mib.recycled, SUM(v, reused));
@@ -358,36 +361,62 @@ static int close_first(int a, int b)
 	return 0;
 }
 
-TEST_F_TIMEOUT(timewait, scenario, 90)
+/*
+ * Issue 11's namespace, the orphans last: their 2 s timer runs from their
+ * close. 0, or -EAGAIN if the first orphan closed @slow_ms or more before
+ * the view was read (a slow guest: the timer may have run).
+ */
+static int scenario_once(FIXTURE_DATA(timewait) *self, int keep[7],
+			 struct view *v, int slow_ms)
 {
-	int keep[16], nkeep = 0, c, s, i;
-	int64_t deadline, orphans;
-	struct view v;
+	int nkeep = 0, c, s, i;
+	int64_t t0;
 	char ch;
 
-	ASSERT_EQ(0, set_sysctl("tcp_fin_timeout", "2"));
-	for (i = 0; i < 4; i++) {	/* normal active closes */
-		ASSERT_EQ(0, pair(self, &c, &s));
-		ASSERT_EQ(0, close_first(c, s));
-	}
-	for (i = 0; i < 3; i++) {	/* orphans: the peer never closes */
-		ASSERT_EQ(0, pair(self, &c, &s));
-		ASSERT_EQ(0, close(c));
-		ASSERT_EQ(0, tcpfsm_recv(s, &ch, 1));
-		keep[nkeep++] = s;
-	}
+	if (set_sysctl("tcp_fin_timeout", "2"))
+		return -EIO;
+	for (i = 0; i < 4; i++)		/* normal active closes */
+		if (pair(self, &c, &s) || close_first(c, s))
+			return -EIO;
 	for (i = 0; i < 2; i++) {	/* half-closed */
-		ASSERT_EQ(0, pair(self, &c, &s));
-		ASSERT_EQ(0, shutdown(c, SHUT_WR));
-		ASSERT_EQ(0, tcpfsm_recv(s, &ch, 1));
+		if (pair(self, &c, &s) || shutdown(c, SHUT_WR) ||
+		    tcpfsm_recv(s, &ch, 1))
+			return -EIO;
 		keep[nkeep++] = c;
 		keep[nkeep++] = s;
 	}
-	for (i = 0; i < 2; i++) {	/* the server closes first */
-		ASSERT_EQ(0, pair(self, &c, &s));
-		ASSERT_EQ(0, close_first(s, c));
+	for (i = 0; i < 2; i++)		/* the server closes first */
+		if (pair(self, &c, &s) || close_first(s, c))
+			return -EIO;
+	t0 = tcpfsm_now_ms();
+	for (i = 0; i < 3; i++) {	/* orphans: the peer never closes */
+		if (pair(self, &c, &s) || close(c) || tcpfsm_recv(s, &ch, 1))
+			return -EIO;
+		keep[nkeep++] = s;
 	}
-	ASSERT_EQ(0, settled_view(&v));
+	if (settled_view(v))
+		return -EIO;
+	return tcpfsm_now_ms() - t0 < slow_ms ? 0 : -EAGAIN;
+}
+
+TEST_F_TIMEOUT(timewait, scenario, 120)
+{
+	int keep[7], nkeep = 7, tries = 0, err, i;
+	int64_t deadline, orphans;
+	struct view v;
+
+	/* a slow guest (PREEMPT_RT, debug) may need a second netns */
+	while ((err = scenario_once(self, keep, &v, 1500)) == -EAGAIN &&
+	       ++tries < 4) {
+		TH_LOG("the orphans' timer may have run before the check: again, in a new netns");
+		for (i = 0; i < nkeep; i++)
+			close(keep[i]);
+		close(self->lfd);
+		ASSERT_EQ(0, tcpfsm_test_netns());
+		self->lfd = tcpfsm_listen(variant->family, 64, &self->la);
+		ASSERT_LE(0, self->lfd);
+	}
+	ASSERT_EQ(0, err);
 	check_view(_metadata, &v);
 	ASSERT_EQ(5, v.ss[TCP_FIN_WAIT2]);
 	ASSERT_EQ(6, v.ss[TCP_TIME_WAIT]);
