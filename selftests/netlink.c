@@ -200,6 +200,11 @@ static int parse_reply(const struct nlmsghdr *nlh, void *data)
 				r->bad++;
 			r->tracking_seen |= 1U << type;
 			break;
+		case TCPFSM_A_STATS_TIMEWAIT_SUBSTATE:
+			/* checked against /proc by the timewait suite */
+			if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
+				r->bad++;
+			break;
 		case TCPFSM_A_STATS_PAD:
 			break;
 		default:

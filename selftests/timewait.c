@@ -36,7 +36,9 @@
  * which substate a socket is created in, the checks add the substates up,
  * or retry the connection.
  *
- * Needs tcpfsm loaded and root; fails if the module has no timewait
+ * The get op's timewait-substate nests must say what the file says.
+ *
+ * Needs tcpfsm loaded, root and libmnl; fails if the module has no timewait
  * figures ("-": its probes are off, see dmesg).
  */
 #include <errno.h>
@@ -49,6 +51,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "nl_lib.h"
 #include "tcpfsm_lib.h"
 
 #define FW2		0	/* the timewait file's rows */
@@ -70,6 +73,7 @@ struct twmib {
 /* everything a check compares, read at one quiet moment */
 struct view {
 	struct twfig f[NSUB];
+	struct twfig nl[NSUB];	/* the same, from the get op */
 	struct tcpfsm_states st;
 	int ss[TCPFSM_NR];
 	int64_t sockstat_tw;
@@ -156,6 +160,90 @@ static int read_mib(struct twmib *m)
 	return 0;
 }
 
+/* the get op's timewait-substate nests, absent figures TCPFSM_ABSENT */
+struct nl_tw {
+	struct twfig f[NSUB];
+	int nests, bad;
+};
+
+static void parse_tw_nest(const struct nlattr *nest, struct nl_tw *t)
+{
+	int64_t v[TCPFSM_A_TIMEWAIT_STATS_MAX + 1];
+	const struct nlattr *a;
+	int sub = -1, type, i;
+
+	for (i = 0; i <= TCPFSM_A_TIMEWAIT_STATS_MAX; i++)
+		v[i] = TCPFSM_ABSENT;
+	mnl_attr_for_each_nested(a, nest) {
+		type = mnl_attr_get_type(a);
+		if (type == TCPFSM_A_TIMEWAIT_STATS_SUBSTATE) {
+			if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
+				break;
+			i = mnl_attr_get_u8(a);
+			sub = i == TCP_FIN_WAIT2 ? FW2 :
+			      i == TCP_TIME_WAIT ? TW : -1;
+		} else if (type >= TCPFSM_A_TIMEWAIT_STATS_CURRENT &&
+			   type <= TCPFSM_A_TIMEWAIT_STATS_KILLED) {
+			if (mnl_attr_validate(a, MNL_TYPE_U64) < 0 ||
+			    v[type] != TCPFSM_ABSENT)
+				t->bad++;
+			else
+				v[type] = (int64_t)mnl_attr_get_u64(a);
+		} else if (type != TCPFSM_A_TIMEWAIT_STATS_PAD) {
+			t->bad++;
+		}
+	}
+	if (sub < 0 || sub != t->nests) {	/* FIN_WAIT2, then TIME_WAIT */
+		t->bad++;
+		return;
+	}
+	t->f[sub].cur = v[TCPFSM_A_TIMEWAIT_STATS_CURRENT];
+	t->f[sub].created = v[TCPFSM_A_TIMEWAIT_STATS_CREATED];
+	t->f[sub].refused = v[TCPFSM_A_TIMEWAIT_STATS_REFUSED];
+	t->f[sub].entered = v[TCPFSM_A_TIMEWAIT_STATS_ENTERED];
+	t->f[sub].left = v[TCPFSM_A_TIMEWAIT_STATS_LEFT];
+	t->f[sub].timer = v[TCPFSM_A_TIMEWAIT_STATS_TIMER];
+	t->f[sub].reused = v[TCPFSM_A_TIMEWAIT_STATS_REUSED];
+	t->f[sub].killed = v[TCPFSM_A_TIMEWAIT_STATS_KILLED];
+}
+
+static int parse_get(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *attr;
+	struct nl_tw *t = data;
+
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(attr) != TCPFSM_A_STATS_TIMEWAIT_SUBSTATE)
+			continue;
+		parse_tw_nest(attr, t);
+		t->nests++;
+	}
+	return MNL_CB_OK;
+}
+
+static int nl_twfig(struct twfig f[NSUB])
+{
+	struct family fam = { 0 };
+	struct nl_tw t = { 0 };
+	struct nlmsghdr *nlh;
+	struct answer a;
+	struct nl nl;
+	int err;
+
+	err = nl_open(&nl, &fam);
+	if (err)
+		return err;
+	nlh = nl_req(&nl, nl.family, TCPFSM_CMD_GET, TCPFSM_FAMILY_VERSION);
+	err = nl_talk(&nl, nlh, parse_get, &t, &a);
+	mnl_socket_close(nl.sk);
+	if (err)
+		return err;
+	if (a.err || t.nests != NSUB || t.bad)
+		return -EPROTO;
+	memcpy(f, t.f, sizeof(t.f));
+	return 0;
+}
+
 static int read_view(struct view *v)
 {
 	int err;
@@ -170,6 +258,8 @@ static int read_view(struct view *v)
 		err = tcpfsm_sockstat_tw(&v->sockstat_tw);
 	if (!err)
 		err = read_mib(&v->mib);
+	if (!err)
+		err = nl_twfig(v->nl);
 	return err;
 }
 
@@ -325,6 +415,8 @@ static void check_figures(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, v->f[FW2].entered);
 	EXPECT_EQ(0, v->f[TW].left);
 	EXPECT_EQ(v->f[FW2].left, v->f[TW].entered);
+	/* the get op says the same */
+	EXPECT_EQ(0, memcmp(v->f, v->nl, sizeof(v->f)));
 	if (since_load)
 		return;
 	for (s = 0; s < NSUB; s++) {
