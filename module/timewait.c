@@ -307,8 +307,10 @@ static int tcpfsm_tw_register_kprobes(struct kprobe **kps, int n,
 	}
 	if (i == n)
 		return 0;
-	pr_warn("timewait sockets: %s not counted: cannot probe %s: %d\n",
-		what, kps[i]->symbol_name, err);
+	/* no memory is the load's failure, said by the allocator */
+	if (err != -ENOMEM)
+		pr_warn("timewait sockets: %s not counted: cannot probe %s: %d\n",
+			what, kps[i]->symbol_name, err);
 	while (i--)
 		unregister_kprobe(kps[i]);
 	return err;
@@ -328,33 +330,45 @@ static bool tcpfsm_tw_missed(struct kprobe **kps, int n)
  * tcpfsm_tw_register() - attach the timewait probes
  *
  * After the tracepoint probe and before the seed (seed.c counts the
- * timewait sockets already there). A part that cannot be attached is off,
- * said once in the kernel log; the module works without it.
+ * timewait sockets already there). A part that cannot be attached (a
+ * function absent or not probeable) is off, said once in the kernel log;
+ * the module works without it. No memory fails the load.
  *
- * Return: 0.
+ * Return: 0, or -ENOMEM with nothing attached.
  */
 int tcpfsm_tw_register(void)
 {
 	int n = ARRAY_SIZE(tcpfsm_tw_core);
+	int err;
 
 	/* 6.1 counts creations in __inet_twsk_schedule() */
 	if (COMPAT_TW_CREATED_IN_SCHEDULE)
 		n--;
-	if (tcpfsm_tw_register_kprobes(tcpfsm_tw_core, n,
-				       "FIN_WAIT2 and TIME_WAIT"))
-		return 0;
+	err = tcpfsm_tw_register_kprobes(tcpfsm_tw_core, n,
+					 "FIN_WAIT2 and TIME_WAIT");
+	if (err)
+		return err == -ENOMEM ? err : 0;
 	tcpfsm_tw_on = true;
-	if (!tcpfsm_tw_register_kprobes(tcpfsm_tw_exits,
-					ARRAY_SIZE(tcpfsm_tw_exits),
-					"their ends (timer, reused, killed)"))
-		tcpfsm_tw_exits_on = true;
+	err = tcpfsm_tw_register_kprobes(tcpfsm_tw_exits,
+					 ARRAY_SIZE(tcpfsm_tw_exits),
+					 "their ends (timer, reused, killed)");
+	if (err == -ENOMEM)
+		goto err_unregister;
+	tcpfsm_tw_exits_on = !err;
 	/* never short of instances: they are only in flight in this call */
 	tcpfsm_tw_rp_alloc.maxactive = max(64U, 4 * num_possible_cpus());
-	if (!register_kretprobe(&tcpfsm_tw_rp_alloc))
-		tcpfsm_tw_refused_on = true;
-	else
-		pr_warn("timewait sockets: refusals not counted: cannot probe inet_twsk_alloc\n");
+	err = register_kretprobe(&tcpfsm_tw_rp_alloc);
+	if (err == -ENOMEM)
+		goto err_unregister;
+	if (err)
+		pr_warn("timewait sockets: refusals not counted: cannot probe inet_twsk_alloc: %d\n",
+			err);
+	tcpfsm_tw_refused_on = !err;
 	return 0;
+
+err_unregister:
+	tcpfsm_tw_unregister();
+	return -ENOMEM;
 }
 
 /**
