@@ -163,32 +163,21 @@ struct cw_list {
 
 static int parse_cw(const struct nlmsghdr *nlh, void *data)
 {
+	const struct nlattr *tb[TCPFSM_A_SOCKET_MAX + 1];
 	struct cw_list *l = data;
-	const struct nlattr *a;
 	struct cw c = { 0 };
 
-	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
-		switch (mnl_attr_get_type(a)) {
-		case TCPFSM_A_SOCKET_SPORT:
-			c.sport = ntohs(mnl_attr_get_u16(a));
-			break;
-		case TCPFSM_A_SOCKET_DPORT:
-			c.dport = ntohs(mnl_attr_get_u16(a));
-			break;
-		case TCPFSM_A_SOCKET_INO:
-			if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
-				l->bad++;
-			c.ino = mnl_attr_get_u64(a);
-			c.has_ino = true;
-			break;
-		case TCPFSM_A_SOCKET_AGE_NS:
-			if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
-				l->bad++;
-			c.age = mnl_attr_get_u64(a);
-			c.has_age = true;
-			break;
-		}
-	}
+	l->bad += nl_msg_attrs(nlh, &tcpfsm_socket_set, tb, NULL, NULL);
+	if (tb[TCPFSM_A_SOCKET_SPORT])
+		c.sport = ntohs(mnl_attr_get_u16(tb[TCPFSM_A_SOCKET_SPORT]));
+	if (tb[TCPFSM_A_SOCKET_DPORT])
+		c.dport = ntohs(mnl_attr_get_u16(tb[TCPFSM_A_SOCKET_DPORT]));
+	c.has_ino = tb[TCPFSM_A_SOCKET_INO];
+	if (c.has_ino)
+		c.ino = mnl_attr_get_u64(tb[TCPFSM_A_SOCKET_INO]);
+	c.has_age = tb[TCPFSM_A_SOCKET_AGE_NS];
+	if (c.has_age)
+		c.age = mnl_attr_get_u64(tb[TCPFSM_A_SOCKET_AGE_NS]);
 	if (l->n < (int)(sizeof(l->v) / sizeof(l->v[0])))
 		l->v[l->n++] = c;
 	return MNL_CB_OK;
@@ -199,47 +188,38 @@ struct tw_reply {
 	uint64_t count, created;
 	uint16_t top_remote;
 	uint32_t top_remote_n, nlocal, nremote;
+	int bad;	/* attributes against the spec */
 };
 
-static void parse_port(const struct nlattr *nest, uint16_t *port, uint32_t *n)
+/* the port nests, as they come */
+static int parse_port(const struct nlattr *nest, unsigned int type, void *data)
 {
-	const struct nlattr *a;
+	const struct nlattr *tb[TCPFSM_A_PORT_COUNT_MAX + 1];
+	struct tw_reply *r = data;
+	int bad;
 
-	mnl_attr_for_each_nested(a, nest) {
-		if (mnl_attr_get_type(a) == TCPFSM_A_PORT_COUNT_PORT)
-			*port = ntohs(mnl_attr_get_u16(a));
-		else if (mnl_attr_get_type(a) == TCPFSM_A_PORT_COUNT_COUNT)
-			*n = mnl_attr_get_u32(a);
-	}
+	bad = nl_nest_attrs(nest, &tcpfsm_port_count_set, tb, NULL, NULL);
+	if (type == TCPFSM_A_TIMEWAIT_LOCAL_PORT)
+		r->nlocal++;
+	if (type != TCPFSM_A_TIMEWAIT_REMOTE_PORT || r->nremote++)
+		return bad;
+	if (!tb[TCPFSM_A_PORT_COUNT_PORT] || !tb[TCPFSM_A_PORT_COUNT_COUNT])
+		return bad + 1;
+	r->top_remote = ntohs(mnl_attr_get_u16(tb[TCPFSM_A_PORT_COUNT_PORT]));
+	r->top_remote_n = mnl_attr_get_u32(tb[TCPFSM_A_PORT_COUNT_COUNT]);
+	return bad;
 }
 
 static int parse_tw(const struct nlmsghdr *nlh, void *data)
 {
+	const struct nlattr *tb[TCPFSM_A_TIMEWAIT_MAX + 1];
 	struct tw_reply *r = data;
-	const struct nlattr *a;
-	uint16_t port = 0;
-	uint32_t n = 0;
 
-	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
-		switch (mnl_attr_get_type(a)) {
-		case TCPFSM_A_TIMEWAIT_COUNT:
-			r->count = mnl_attr_get_u64(a);
-			break;
-		case TCPFSM_A_TIMEWAIT_CREATED:
-			r->created = mnl_attr_get_u64(a);
-			break;
-		case TCPFSM_A_TIMEWAIT_LOCAL_PORT:
-			r->nlocal++;
-			break;
-		case TCPFSM_A_TIMEWAIT_REMOTE_PORT:
-			if (!r->nremote++) {
-				parse_port(a, &port, &n);
-				r->top_remote = port;
-				r->top_remote_n = n;
-			}
-			break;
-		}
-	}
+	r->bad += nl_msg_attrs(nlh, &tcpfsm_timewait_set, tb, parse_port, r);
+	if (tb[TCPFSM_A_TIMEWAIT_COUNT])
+		r->count = mnl_attr_get_u64(tb[TCPFSM_A_TIMEWAIT_COUNT]);
+	if (tb[TCPFSM_A_TIMEWAIT_CREATED])
+		r->created = mnl_attr_get_u64(tb[TCPFSM_A_TIMEWAIT_CREATED]);
 	return MNL_CB_OK;
 }
 
@@ -453,6 +433,7 @@ TEST_F_TIMEOUT(dwell, timewait, 120)
 	mnl_attr_put_u32(nlh, TCPFSM_A_TIMEWAIT_LIMIT, 5);
 	ASSERT_EQ(0, nl_talk(&self->nl, nlh, parse_tw, &r, &a));
 	ASSERT_EQ(0, a.err);
+	ASSERT_EQ(0, r.bad);
 	ASSERT_EQ((uint64_t)NTW, r.count);
 	ASSERT_EQ((uint64_t)created1, r.created);
 	/* the clients' ports hold one each; the server's port holds all */

@@ -98,84 +98,48 @@ struct counters {
 #define EV_ADDR6	(BIT(TCPFSM_A_EVENT_SADDR6) | BIT(TCPFSM_A_EVENT_DADDR6))
 #define EV_FILE		(BIT(TCPFSM_A_EVENT_INO) | BIT(TCPFSM_A_EVENT_UID))
 
+/* an attribute of an event's table, 0 if absent */
+#define EV_GET(tb, attr, bits) \
+	((tb)[TCPFSM_A_EVENT_##attr] ? \
+	 mnl_attr_get_u##bits((tb)[TCPFSM_A_EVENT_##attr]) : 0)
+
 /* One transition-ntf into @e: 0, or -1 if it is not what the spec says. */
 static int parse_event(const struct nlmsghdr *nlh, struct ev *e)
 {
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
-	const struct tcpfsm_attr_spec *spec;
-	const struct nlattr *a;
-	unsigned int seen = 0, addrs;
-	int t;
+	const struct nlattr *tb[TCPFSM_A_EVENT_MAX + 1], *a;
+	unsigned int seen = 0, addrs, t;
 
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*g) ||
 	    g->cmd != TCPFSM_CMD_TRANSITION_NTF ||
-	    g->version != TCPFSM_FAMILY_VERSION)
+	    g->version != TCPFSM_FAMILY_VERSION ||
+	    nl_msg_attrs(nlh, &tcpfsm_event_set, tb, NULL, NULL))
 		return -1;
+	for (t = 1; t <= TCPFSM_A_EVENT_MAX; t++)
+		if (tb[t])
+			seen |= BIT(t);
 	memset(e, 0, sizeof(*e));
-	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
-		t = mnl_attr_get_type(a);
-		if (t > TCPFSM_A_EVENT_MAX || !t || (seen & BIT(t)))
-			return -1;
-		if (t == TCPFSM_A_EVENT_PAD)
-			continue;
-		seen |= BIT(t);
-		/* as the spec says (userspace/spec.c, generated from it) */
-		spec = &tcpfsm_event_set.attrs[t];
-		if ((spec->len ? mnl_attr_validate2(a, spec->type, spec->len) :
-				 mnl_attr_validate(a, spec->type)) < 0)
-			return -1;
-		switch (t) {
-		case TCPFSM_A_EVENT_FAMILY:
-			e->family = mnl_attr_get_u16(a);
-			break;
-		case TCPFSM_A_EVENT_SADDR4:
-		case TCPFSM_A_EVENT_SADDR6:
-			memcpy(e->saddr, mnl_attr_get_payload(a),
-			       mnl_attr_get_payload_len(a));
-			break;
-		case TCPFSM_A_EVENT_DADDR4:
-		case TCPFSM_A_EVENT_DADDR6:
-			memcpy(e->daddr, mnl_attr_get_payload(a),
-			       mnl_attr_get_payload_len(a));
-			break;
-		case TCPFSM_A_EVENT_SPORT:	/* big-endian */
-			e->sport = ntohs(mnl_attr_get_u16(a));
-			break;
-		case TCPFSM_A_EVENT_DPORT:
-			e->dport = ntohs(mnl_attr_get_u16(a));
-			break;
-		case TCPFSM_A_EVENT_OLD_STATE:
-			e->old = mnl_attr_get_u8(a);
-			break;
-		case TCPFSM_A_EVENT_NEW_STATE:
-			e->new = mnl_attr_get_u8(a);
-			break;
-		case TCPFSM_A_EVENT_TIMESTAMP:
-			e->ts = mnl_attr_get_u64(a);
-			break;
-		case TCPFSM_A_EVENT_COOKIE:
-			e->cookie = mnl_attr_get_u64(a);
-			break;
-		case TCPFSM_A_EVENT_INO:
-			e->ino = mnl_attr_get_u64(a);
-			e->has_ino = true;
-			break;
-		case TCPFSM_A_EVENT_UID:
-			e->uid = mnl_attr_get_u32(a);
-			e->has_uid = true;
-			break;
-		case TCPFSM_A_EVENT_SOURCE:
-			e->source = mnl_attr_get_u32(a);
-			break;
-		case TCPFSM_A_EVENT_SEQ:
-			e->seq = mnl_attr_get_u64(a);
-			break;
-		case TCPFSM_A_EVENT_OLD_STATE_NS:
-			e->dwell = mnl_attr_get_u64(a);
-			e->has_dwell = true;
-			break;
-		}
-	}
+	e->family = EV_GET(tb, FAMILY, 16);
+	a = tb[TCPFSM_A_EVENT_SADDR4] ?: tb[TCPFSM_A_EVENT_SADDR6];
+	if (a)
+		memcpy(e->saddr, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
+	a = tb[TCPFSM_A_EVENT_DADDR4] ?: tb[TCPFSM_A_EVENT_DADDR6];
+	if (a)
+		memcpy(e->daddr, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
+	e->sport = ntohs(EV_GET(tb, SPORT, 16));	/* big-endian */
+	e->dport = ntohs(EV_GET(tb, DPORT, 16));
+	e->old = EV_GET(tb, OLD_STATE, 8);
+	e->new = EV_GET(tb, NEW_STATE, 8);
+	e->ts = EV_GET(tb, TIMESTAMP, 64);
+	e->cookie = EV_GET(tb, COOKIE, 64);
+	e->ino = EV_GET(tb, INO, 64);
+	e->has_ino = tb[TCPFSM_A_EVENT_INO];
+	e->uid = EV_GET(tb, UID, 32);
+	e->has_uid = tb[TCPFSM_A_EVENT_UID];
+	e->source = EV_GET(tb, SOURCE, 32);
+	e->seq = EV_GET(tb, SEQ, 64);
+	e->dwell = EV_GET(tb, OLD_STATE_NS, 64);
+	e->has_dwell = tb[TCPFSM_A_EVENT_OLD_STATE_NS];
 	/* the addresses of the family and no other; ino and uid together */
 	addrs = e->family == AF_INET ? EV_ADDR4 :
 		e->family == AF_INET6 ? EV_ADDR6 : ~0U;

@@ -914,32 +914,36 @@ static void try_join(struct fuzz *f)
 				      &f->nl.events, sizeof(f->nl.events));
 }
 
-/* get's transition matrix, parsed only as far as this check needs */
+/* a transition nest of get into the matrix: how many rules it breaks */
+static int matrix_cell(const struct nlattr *nest, unsigned int type, void *data)
+{
+	const struct nlattr *tb[TCPFSM_A_TRANSITION_MAX + 1];
+	struct tcpfsm_matrix *m = data;
+	unsigned int o, n;
+	int bad;
+
+	if (type != TCPFSM_A_STATS_TRANSITION)
+		return 0;
+	bad = nl_nest_attrs(nest, &tcpfsm_transition_set, tb, NULL, NULL);
+	if (bad || !tb[TCPFSM_A_TRANSITION_OLD_STATE] ||
+	    !tb[TCPFSM_A_TRANSITION_NEW_STATE] || !tb[TCPFSM_A_TRANSITION_COUNT])
+		return 1;
+	o = mnl_attr_get_u8(tb[TCPFSM_A_TRANSITION_OLD_STATE]);
+	n = mnl_attr_get_u8(tb[TCPFSM_A_TRANSITION_NEW_STATE]);
+	if (o < TCP_ESTABLISHED || o > TCP_CLOSING ||
+	    n < TCP_ESTABLISHED || n > TCP_CLOSING)
+		return 1;
+	m->n[o][n] = mnl_attr_get_u64(tb[TCPFSM_A_TRANSITION_COUNT]);
+	return 0;
+}
+
+/* get's transition matrix, every attribute as the spec has it */
 static int parse_matrix(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *a, *b;
-	struct tcpfsm_matrix *m = data;
+	const struct nlattr *tb[TCPFSM_A_STATS_MAX + 1];
 
-	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
-		int o = 0, n = 0;
-		uint64_t c = 0;
-
-		if (mnl_attr_get_type(a) != TCPFSM_A_STATS_TRANSITION)
-			continue;
-		mnl_attr_for_each_nested(b, a) {
-			if (mnl_attr_get_type(b) == TCPFSM_A_TRANSITION_OLD_STATE)
-				o = mnl_attr_get_u8(b);
-			else if (mnl_attr_get_type(b) == TCPFSM_A_TRANSITION_NEW_STATE)
-				n = mnl_attr_get_u8(b);
-			else if (mnl_attr_get_type(b) == TCPFSM_A_TRANSITION_COUNT)
-				c = mnl_attr_get_u64(b);
-		}
-		if (o < TCP_ESTABLISHED || o > TCP_CLOSING ||
-		    n < TCP_ESTABLISHED || n > TCP_CLOSING)
-			return MNL_CB_ERROR;
-		m->n[o][n] = c;
-	}
-	return MNL_CB_OK;
+	return nl_msg_attrs(nlh, &tcpfsm_stats_set, tb, matrix_cell, data) ?
+		MNL_CB_ERROR : MNL_CB_OK;
 }
 
 /* After the storm, a plain get answers what /proc shows. */

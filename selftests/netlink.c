@@ -62,154 +62,88 @@ struct reply {
 	uint64_t events[TCPFSM_A_STATS_MAX + 1];
 };
 
-/*
- * The attributes of a nest by type, into @val: each at most once, of the
- * size @types gives it (MNL_TYPE_BINARY: a pad, skipped; MNL_TYPE_UNSPEC:
- * not in the spec). Returns a bit per attribute found.
- */
-static unsigned int parse_nest(const struct nlattr *nest,
-			       const enum mnl_attr_data_type *types, int max,
-			       uint64_t *val, struct reply *r)
-{
-	const struct nlattr *a;
-	unsigned int seen = 0;
-	int t;
-
-	/* the kernel's nla_nest_start() sets it */
-	if (!(nest->nla_type & NLA_F_NESTED))
-		r->bad++;
-	mnl_attr_for_each_nested(a, nest) {
-		t = mnl_attr_get_type(a);
-		if (t <= max && types[t] == MNL_TYPE_BINARY)
-			continue;
-		if (t > max || !types[t] || (seen & 1U << t) ||
-		    mnl_attr_validate(a, types[t]) < 0) {
-			r->bad++;
-			continue;
-		}
-		seen |= 1U << t;
-		val[t] = types[t] == MNL_TYPE_U8 ? mnl_attr_get_u8(a) :
-						   mnl_attr_get_u64(a);
-	}
-	return seen;
-}
-
 static void parse_transition(const struct nlattr *nest, struct reply *r)
 {
-	static const enum mnl_attr_data_type types[] = {
-		[TCPFSM_A_TRANSITION_OLD_STATE] = MNL_TYPE_U8,
-		[TCPFSM_A_TRANSITION_NEW_STATE] = MNL_TYPE_U8,
-		[TCPFSM_A_TRANSITION_COUNT] = MNL_TYPE_U64,
-		[TCPFSM_A_TRANSITION_PAD] = MNL_TYPE_BINARY,
-	};
-	uint64_t v[TCPFSM_A_TRANSITION_MAX + 1] = { 0 };
-	unsigned int seen;
-	uint64_t o, n;
+	const struct nlattr *tb[TCPFSM_A_TRANSITION_MAX + 1];
+	unsigned int o, n;
 
-	seen = parse_nest(nest, types, TCPFSM_A_TRANSITION_MAX, v, r);
-	o = v[TCPFSM_A_TRANSITION_OLD_STATE];
-	n = v[TCPFSM_A_TRANSITION_NEW_STATE];
+	r->bad += nl_nest_attrs(nest, &tcpfsm_transition_set, tb, NULL, NULL);
+	o = tb[TCPFSM_A_TRANSITION_OLD_STATE] ?
+		mnl_attr_get_u8(tb[TCPFSM_A_TRANSITION_OLD_STATE]) : 0;
+	n = tb[TCPFSM_A_TRANSITION_NEW_STATE] ?
+		mnl_attr_get_u8(tb[TCPFSM_A_TRANSITION_NEW_STATE]) : 0;
 	if (o < TCP_ESTABLISHED || o > TCP_CLOSING ||
 	    n < TCP_ESTABLISHED || n > TCP_CLOSING ||
-	    !(seen & 1U << TCPFSM_A_TRANSITION_COUNT)) {
+	    !tb[TCPFSM_A_TRANSITION_COUNT]) {
 		r->bad++;
 		return;
 	}
 	r->trans_seen[o][n]++;
-	r->m.n[o][n] = v[TCPFSM_A_TRANSITION_COUNT];
+	r->m.n[o][n] = mnl_attr_get_u64(tb[TCPFSM_A_TRANSITION_COUNT]);
 }
 
-static int64_t fig_or_absent(unsigned int seen, const uint64_t *v, int attr)
+static int64_t fig_or_absent(const struct nlattr *a)
 {
-	return seen & 1U << attr ? (int64_t)v[attr] : TCPFSM_ABSENT;
+	return a ? (int64_t)mnl_attr_get_u64(a) : TCPFSM_ABSENT;
 }
 
 static void parse_state(const struct nlattr *nest, struct reply *r)
 {
-	static const enum mnl_attr_data_type types[] = {
-		[TCPFSM_A_STATE_STATS_STATE] = MNL_TYPE_U8,
-		[TCPFSM_A_STATE_STATS_CURRENT] = MNL_TYPE_U64,
-		[TCPFSM_A_STATE_STATS_ENTERED] = MNL_TYPE_U64,
-		[TCPFSM_A_STATE_STATS_LEFT] = MNL_TYPE_U64,
-		[TCPFSM_A_STATE_STATS_PAD] = MNL_TYPE_BINARY,
-	};
-	uint64_t v[TCPFSM_A_STATE_STATS_MAX + 1] = { 0 };
-	unsigned int seen;
-	uint64_t s;
+	const struct nlattr *tb[TCPFSM_A_STATE_STATS_MAX + 1];
+	unsigned int s;
 
-	seen = parse_nest(nest, types, TCPFSM_A_STATE_STATS_MAX, v, r);
-	s = v[TCPFSM_A_STATE_STATS_STATE];
+	r->bad += nl_nest_attrs(nest, &tcpfsm_state_stats_set, tb, NULL, NULL);
+	s = tb[TCPFSM_A_STATE_STATS_STATE] ?
+		mnl_attr_get_u8(tb[TCPFSM_A_STATE_STATS_STATE]) : 0;
 	if (s < TCP_ESTABLISHED || s > TCP_NEW_SYN_RECV) {
 		r->bad++;
 		return;
 	}
 	r->state_seen[s]++;
-	r->s.cur[s] = fig_or_absent(seen, v, TCPFSM_A_STATE_STATS_CURRENT);
-	r->s.entered[s] = fig_or_absent(seen, v, TCPFSM_A_STATE_STATS_ENTERED);
-	r->s.left[s] = fig_or_absent(seen, v, TCPFSM_A_STATE_STATS_LEFT);
+	r->s.cur[s] = fig_or_absent(tb[TCPFSM_A_STATE_STATS_CURRENT]);
+	r->s.entered[s] = fig_or_absent(tb[TCPFSM_A_STATE_STATS_ENTERED]);
+	r->s.left[s] = fig_or_absent(tb[TCPFSM_A_STATE_STATS_LEFT]);
+}
+
+/* the nests of a reply, as they come */
+static int parse_nests(const struct nlattr *nest, unsigned int type, void *data)
+{
+	struct reply *r = data;
+
+	if (type == TCPFSM_A_STATS_TRANSITION) {
+		r->ntrans++;
+		parse_transition(nest, r);
+	} else if (type == TCPFSM_A_STATS_STATE) {
+		r->nstates++;
+		parse_state(nest, r);
+	} else if (type == TCPFSM_A_STATS_DWELL) {
+		r->ndwell++;	/* checked against /proc by the dwell suite */
+	}
+	return 0;
 }
 
 /* Only what the spec has in a reply of get or state-get, of its size. */
 static int parse_reply(const struct nlmsghdr *nlh, void *data)
 {
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *attr;
+	const struct nlattr *tb[TCPFSM_A_STATS_MAX + 1];
 	struct reply *r = data;
-	int type;
+	unsigned int t;
 
 	r->cmd = g->cmd;
 	r->version = g->version;
-	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
-		type = mnl_attr_get_type(attr);
-		switch (type) {
-		case TCPFSM_A_STATS_TRANSITION:
-			r->ntrans++;
-			parse_transition(attr, r);
-			break;
-		case TCPFSM_A_STATS_STATE:
-			r->nstates++;
-			parse_state(attr, r);
-			break;
-		case TCPFSM_A_STATS_EVENTS_SENT:
-		case TCPFSM_A_STATS_EVENTS_LOST_OVERFLOW:
-		case TCPFSM_A_STATS_EVENTS_LOST_NOMEM:
-		case TCPFSM_A_STATS_EVENTS_LOST_RCVBUF:
-		case TCPFSM_A_STATS_EVENTS_UNHEARD:
+	r->bad += nl_msg_attrs(nlh, &tcpfsm_stats_set, tb, parse_nests, r);
+	/* the spec's set has it, but only requests carry it */
+	if (tb[TCPFSM_A_STATS_STATE_ID])
+		r->bad++;
+	for (t = 0; t <= TCPFSM_A_STATS_MAX; t++) {
+		if (tb[t] && (EVENTS_ALL & 1U << t)) {
 			r->nevents++;
-			if ((r->events_seen & 1U << type) ||
-			    mnl_attr_validate(attr, MNL_TYPE_U64) < 0) {
-				r->bad++;
-				break;
-			}
-			r->events_seen |= 1U << type;
-			r->events[type] = mnl_attr_get_u64(attr);
-			break;
-		case TCPFSM_A_STATS_DWELL:
-			/* checked against /proc by the dwell suite */
-			r->ndwell++;
-			if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
-				r->bad++;
-			break;
-		case TCPFSM_A_STATS_TRACKED:
-		case TCPFSM_A_STATS_UNTRACKED:
-		case TCPFSM_A_STATS_TIMEWAIT_CREATED:
-		case TCPFSM_A_STATS_TRACK_SIZE:
-			if ((r->tracking_seen & 1U << type) ||
-			    mnl_attr_validate(attr, type == TCPFSM_A_STATS_TRACK_SIZE ?
-					      MNL_TYPE_U32 : MNL_TYPE_U64) < 0)
-				r->bad++;
-			r->tracking_seen |= 1U << type;
-			break;
-		case TCPFSM_A_STATS_TIMEWAIT_SUBSTATE:
-			/* checked against /proc by the timewait suite */
-			if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
-				r->bad++;
-			break;
-		case TCPFSM_A_STATS_PAD:
-			break;
-		default:
-			r->bad++;
+			r->events_seen |= 1U << t;
+			r->events[t] = mnl_attr_get_u64(tb[t]);
 		}
+		if (tb[t] && (TRACKING_ALL & 1U << t))
+			r->tracking_seen |= 1U << t;
 	}
 	return MNL_CB_OK;
 }

@@ -2,8 +2,9 @@
 /*
  * libmnl plumbing shared by the tcpfsm selftests that speak generic
  * netlink (netlink.c, events.c): a socket with extended and capped ACKs,
- * the id of the family and of its "events" group, and one request with
- * everything that answers it.
+ * the id of the family and of its "events" group, one request with
+ * everything that answers it, and the attributes of a message or nest
+ * checked against the spec's tables.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -199,4 +200,64 @@ err_close:
 	mnl_socket_close(nl->sk);
 	nl->sk = NULL;
 	return err;
+}
+
+/*
+ * The attributes of @payload (@len bytes) against the spec's table of @set
+ * (userspace/spec.c, generated from Documentation/netlink/specs/tcpfsm.yaml).
+ */
+static int spec_attrs(const void *payload, size_t len,
+		      const struct tcpfsm_attr_set *set,
+		      const struct nlattr **tb, nl_multi_cb multi, void *data)
+{
+	const struct tcpfsm_attr_spec *spec;
+	const struct nlattr *attr;
+	unsigned int t;
+	int bad = 0;
+
+	memset(tb, 0, (set->max + 1) * sizeof(*tb));
+	mnl_attr_for_each_payload(payload, len) {
+		const struct nlattr *a = attr;
+
+		t = mnl_attr_get_type(a);
+		spec = t <= set->max ? &set->attrs[t] : NULL;
+		/* a pad (the table leaves them out): in range, no payload */
+		if (t && spec && spec->type == MNL_TYPE_UNSPEC &&
+		    !mnl_attr_get_payload_len(a))
+			continue;
+		if (!spec || spec->type == MNL_TYPE_UNSPEC ||
+		    (tb[t] && !spec->multi) ||
+		    (spec->len ? mnl_attr_validate2(a, spec->type, spec->len) :
+				 mnl_attr_validate(a, spec->type)) < 0 ||
+		    /* the kernel's nla_nest_start() flags every nest */
+		    (spec->type == MNL_TYPE_NESTED &&
+		     !(a->nla_type & NLA_F_NESTED))) {
+			bad++;
+			continue;
+		}
+		tb[t] = a;
+		if (spec->multi && multi)
+			bad += multi(a, t, data);
+	}
+	/* nothing after the last attribute */
+	return bad + ((const char *)attr < (const char *)payload + len);
+}
+
+int nl_msg_attrs(const struct nlmsghdr *nlh, const struct tcpfsm_attr_set *set,
+		 const struct nlattr **tb, nl_multi_cb multi, void *data)
+{
+	if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN) {
+		memset(tb, 0, (set->max + 1) * sizeof(*tb));
+		return 1;
+	}
+	return spec_attrs(mnl_nlmsg_get_payload_offset(nlh, GENL_HDRLEN),
+			  mnl_nlmsg_get_payload_len(nlh) - GENL_HDRLEN,
+			  set, tb, multi, data);
+}
+
+int nl_nest_attrs(const struct nlattr *nest, const struct tcpfsm_attr_set *set,
+		  const struct nlattr **tb, nl_multi_cb multi, void *data)
+{
+	return spec_attrs(mnl_attr_get_payload(nest),
+			  mnl_attr_get_payload_len(nest), set, tb, multi, data);
 }

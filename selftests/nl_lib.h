@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "spec.h"
+
 #define RCV_TIMEOUT_S	5
 
 struct nl {
@@ -50,5 +52,23 @@ struct nlmsghdr *nl_req(struct nl *nl, uint16_t type, uint8_t cmd,
 			uint8_t version);
 int nl_family(struct nl *nl, const char *name, struct family *f);
 int nl_open(struct nl *nl, struct family *f);
+
+/* Called for each multi-attr attribute: how many rules it breaks. */
+typedef int (*nl_multi_cb)(const struct nlattr *attr, unsigned int type,
+			   void *data);
+/*
+ * The attributes of a message (after its genl header) or a nest, as the
+ * spec's table of @set (spec.c, generated from the YAML spec) has them:
+ * each of a type the set has, of its type and exact length, at most once
+ * unless multi-attr, nests flagged NLA_F_NESTED; pads skipped (a type the
+ * table leaves out, without payload); nothing after the last. tb[type]:
+ * the last of each type (set->max + 1 entries). Returns how many
+ * attributes break those rules, plus what @multi returns for each
+ * multi-attr one.
+ */
+int nl_msg_attrs(const struct nlmsghdr *nlh, const struct tcpfsm_attr_set *set,
+		 const struct nlattr **tb, nl_multi_cb multi, void *data);
+int nl_nest_attrs(const struct nlattr *nest, const struct tcpfsm_attr_set *set,
+		  const struct nlattr **tb, nl_multi_cb multi, void *data);
 
 #endif /* _TCPFSM_NL_LIB_H */

@@ -274,9 +274,21 @@ struct churn {
 	int pause_us;		/* between connections */
 	bool hop;		/* each connection on the next online CPU */
 	atomic_bool stop;
+	atomic_bool on_cpu1;	/* pinned to CPU 1 now */
 	atomic_ulong conns;
 	int err;
 };
+
+/*
+ * Set by cpu_hotplug before it takes CPU 1 offline: hopping churn threads
+ * leave CPU 1 (churn_off_cpu1()), so that no task pinned to that CPU alone
+ * has its affinity broken by the unplug. The test is about tcpfsm's
+ * per-CPU rings, not the scheduler's affinity breaking, which once made
+ * Debian's 6.12 PREEMPT_RT kernel warn in affine_move_task() (from
+ * migrate_enable() in a local_bh_enable() of a connect; not reproduced in
+ * 535 rounds with or without tcpfsm).
+ */
+static atomic_bool churn_avoid_cpu1;
 
 static void *churn_loop(void *arg)
 {
@@ -292,10 +304,13 @@ static void *churn_loop(void *arg)
 	}
 	while (!atomic_load(&ch->stop)) {
 		if (ch->hop) {
+			if (cpu == 1 && atomic_load(&churn_avoid_cpu1))
+				cpu = (cpu + 1) % ncpu;
 			/* EINVAL: that CPU is offline, stay where we are */
 			CPU_ZERO(&set);
 			CPU_SET(cpu, &set);
-			sched_setaffinity(0, sizeof(set), &set);
+			if (!sched_setaffinity(0, sizeof(set), &set) || cpu != 1)
+				atomic_store(&ch->on_cpu1, cpu == 1);
 			cpu = (cpu + 1) % ncpu;
 		}
 		c = tcpfsm_connect(&a, false);
@@ -337,6 +352,22 @@ static int churn_start(struct churn *ch, int n, int pause_us, bool hop)
 		if (err)
 			return -err;
 	}
+	return 0;
+}
+
+/* Move the hopping churn threads off CPU 1, or let them back (@off false) */
+static int churn_off_cpu1(struct churn *ch, int n, bool off)
+{
+	int64_t deadline = tcpfsm_now_ms() + 10000;
+	int i;
+
+	atomic_store(&churn_avoid_cpu1, off);
+	for (i = 0; off && i < n; i++)
+		while (atomic_load(&ch[i].on_cpu1) && !atomic_load(&ch[i].stop)) {
+			if (tcpfsm_now_ms() > deadline)
+				return -ETIMEDOUT;
+			usleep(1000);
+		}
 	return 0;
 }
 
@@ -925,19 +956,10 @@ struct dump {
 	unsigned long twice;
 };
 
-static int dump_port(const struct nlattr *a, void *data)
-{
-	uint16_t *port = data;
-
-	if (mnl_attr_get_type(a) == TCPFSM_A_SOCKET_DPORT &&
-	    mnl_attr_get_payload_len(a) == 2)
-		*port = ntohs(mnl_attr_get_u16(a));
-	return MNL_CB_OK;
-}
-
 /* One datagram of a dump into @d: 0, or -errno (a malformed one: -EPROTO). */
 static int dump_recv(struct mnl_socket *sk, struct dump *d)
 {
+	const struct nlattr *tb[TCPFSM_A_SOCKET_MAX + 1];
 	char buf[DUMP_BUF];
 	struct nlmsghdr *nlh;
 	uint16_t port;
@@ -959,8 +981,10 @@ static int dump_recv(struct mnl_socket *sk, struct dump *d)
 		d->msgs++;
 		if (!d->seen)
 			continue;
-		port = 0;
-		mnl_attr_parse(nlh, GENL_HDRLEN, dump_port, &port);
+		if (nl_msg_attrs(nlh, &tcpfsm_socket_set, tb, NULL, NULL) ||
+		    !tb[TCPFSM_A_SOCKET_DPORT])
+			return -EPROTO;
+		port = ntohs(mnl_attr_get_u16(tb[TCPFSM_A_SOCKET_DPORT]));
 		if (!port)
 			return -EPROTO;
 		if (d->seen[port]++)
@@ -1622,6 +1646,7 @@ TEST_F_TIMEOUT(races, cpu_hotplug, 300)
 
 	rounds_init(&r, "cpu_hotplug", 30);
 	while (rounds_next(&r)) {
+		ASSERT_EQ(0, churn_off_cpu1(ch, 2, true));
 		t = tcpfsm_now_ms();
 		self->cpu1_offlined = true;
 		err = cpu1_set(false);
@@ -1631,10 +1656,12 @@ TEST_F_TIMEOUT(races, cpu_hotplug, 300)
 		err = cpu1_set(true);
 		ASSERT_EQ(0, err) TH_LOG("online: %s", strerror(-err));
 		self->cpu1_offlined = false;
+		ASSERT_EQ(0, churn_off_cpu1(ch, 2, false));
 		usleep(20000 + random() % 30000);
 		r.done++;
 	}
 	/* the end: CPU 1 offline, what it had must have come out */
+	ASSERT_EQ(0, churn_off_cpu1(ch, 2, true));
 	self->cpu1_offlined = true;
 	ASSERT_EQ(0, cpu1_set(false));
 	usleep(100000);

@@ -29,15 +29,18 @@ check() {
 	fi
 }
 
-# a kselftest_harness binary: its "# Totals:" line counts; no line, one failure
-run_harness() {
-	local bin=$bindir/$1 log totals p f s xf xp e
+# a kselftest_harness binary (or COMMAND, which prints such a line): its
+# "# Totals:" line counts; no line, one failure
+run_harness() { # name [command...]
+	local name=$1 log totals p f s xf xp e
+	shift
+	[ $# -gt 0 ] || set -- "$bindir/$name"
 	log=$(mktemp)
-	echo "# running $1"
-	timeout -k 10 "$timeout" "$bin" 2>&1 | tee "$log"
+	echo "# running $name"
+	timeout -k 10 "$timeout" "$@" 2>&1 | tee "$log"
 	totals=$(grep '^# Totals:' "$log" | tail -n 1)
 	if [ -z "$totals" ]; then
-		echo "not ok - $1 did not finish (crash or timeout)"
+		echo "not ok - $name did not finish (crash or timeout)"
 		failed=$((failed + 1))
 	else
 		# shellcheck disable=SC2046
@@ -105,6 +108,9 @@ check "rmmod tcpfsm" rmmod tcpfsm
 check "no /proc/net/tcpfsm after rmmod" no_proc_dir
 run_harness lifecycle
 run_harness races
+# the previous release's command and module against this one's, both ways
+# (scripts/build-old.sh built them on the host)
+run_harness compat bash "$here/compat.sh"
 check "kernel log free of WARNING, BUG, Oops, lockdep, KASAN, RCU, lockup, ODEBUG and kmemleak reports" kernel_log_clean
 # allocation failures, where the kernel can inject them (the debug kernel):
 # after the log check, as the reports (stack dumps) of the failures it

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "closewait.h"
+#include "json_print.h"
 #include "util.h"
 
 static bool has_age(const struct tcpfsm_socket *sk)
@@ -269,26 +270,6 @@ static const struct tcpfsm_owner *owners_of(const struct tcpfsm_owners *o,
 	return *n ? &o->v[lo] : NULL;
 }
 
-/* users:(("COMM",pid=PID,fd=FD),...) as ss -p, or "-" */
-static void text_users(FILE *f, const struct tcpfsm_socket *sk,
-		       const struct tcpfsm_owners *o)
-{
-	const struct tcpfsm_owner *w = NULL;
-	size_t i, n = 0;
-
-	if (has_ino(sk))
-		w = owners_of(o, sk->ino, &n);
-	if (!n) {
-		fputs("-\n", f);
-		return;
-	}
-	fputs("users:(", f);
-	for (i = 0; i < n; i++)
-		fprintf(f, "%s(\"%s\",pid=%d,fd=%d)", i ? "," : "", w[i].comm,
-			(int)w[i].pid, w[i].fd);
-	fputs(")\n", f);
-}
-
 /* The text of the ends and the age of a socket */
 struct cw_row {
 	char local[TCPFSM_ENDPOINT_LEN];
@@ -315,78 +296,64 @@ static int max_int(int a, size_t b)
 	return (size_t)a > b ? a : (int)b;
 }
 
-static void text_closewait(FILE *f, const struct tcpfsm_sockets *socks,
-			   const struct tcpfsm_owners *o)
-{
-	int wl = strlen("Local Address:Port"), wp = strlen("Peer Address:Port");
-	int wa = strlen("Age");
-	struct cw_row r;
-	size_t i;
+/* The widths of the columns of the text */
+struct cw_widths {
+	int local, peer, age;
+};
 
-	for (i = 0; i < socks->n; i++) {
-		cw_row(&socks->v[i], &r);
-		wl = max_int(wl, strlen(r.local));
-		wp = max_int(wp, strlen(r.peer));
-		wa = max_int(wa, strlen(r.age));
-	}
-	fprintf(f, "%-*s  %-*s  %*s  %s\n", wl, "Local Address:Port", wp,
-		"Peer Address:Port", wa, "Age", "Process");
-	for (i = 0; i < socks->n; i++) {
-		cw_row(&socks->v[i], &r);
-		fprintf(f, "%-*s  %-*s  %*s  ", wl, r.local, wp, r.peer, wa,
-			r.age);
-		text_users(f, &socks->v[i], o);
-	}
-	if (!socks->n)
-		fputs("(none)\n", f);
-}
-
-static void json_users(struct json *j, const struct tcpfsm_socket *sk,
-		       const struct tcpfsm_owners *o)
+/*
+ * The processes that hold a socket: in text users:(("COMM",pid=PID,fd=FD),
+ * ...) as ss -p, or "-"; in JSON "users": [{"comm", "pid", "fd"}...].
+ */
+static void print_users(const struct tcpfsm_socket *sk,
+			const struct tcpfsm_owners *o)
 {
 	const struct tcpfsm_owner *w = NULL;
 	size_t i, n = 0;
 
 	if (has_ino(sk))
 		w = owners_of(o, sk->ino, &n);
-	json_key(j, "users");
-	json_open(j, '[');
+	print_fp(n ? "users:(" : "-");
+	open_json_array(PRINT_JSON, "users");
 	for (i = 0; i < n; i++) {
-		json_open(j, '{');
-		json_key(j, "comm");
-		json_string(j, w[i].comm);
-		json_key(j, "pid");
-		json_u64(j, w[i].pid);
-		json_key(j, "fd");
-		json_u64(j, w[i].fd);
-		json_close(j, '}');
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "comm", i ? ",(\"%s\"" : "(\"%s\"",
+			     w[i].comm);
+		print_u64(PRINT_ANY, "pid", ",pid=%" PRIu64, w[i].pid);
+		print_u64(PRINT_ANY, "fd", ",fd=%" PRIu64 ")", w[i].fd);
+		close_json_object();
 	}
-	json_close(j, ']');
+	close_json_array(PRINT_JSON, NULL);
+	print_fp(n ? ")\n" : "\n");
 }
 
-/* "key": v, if the socket has attribute @attr */
-static void json_opt(struct json *j, const struct tcpfsm_socket *sk,
-		     unsigned int attr, const char *key, uint64_t v)
+/* "key": v in JSON, if the socket has attribute @attr */
+static void print_opt(const struct tcpfsm_socket *sk, unsigned int attr,
+		      const char *key, uint64_t v)
 {
-	if (!(sk->present & BIT(attr)))
-		return;
-	json_key(j, key);
-	json_u64(j, v);
+	if (sk->present & BIT(attr))
+		print_u64(PRINT_JSON, key, NULL, v);
 }
 
-static void json_socket(struct json *j, const struct tcpfsm_socket *sk,
-			const struct tcpfsm_owners *o)
+static void print_socket(const struct tcpfsm_socket *sk,
+			 const struct tcpfsm_owners *o,
+			 const struct cw_widths *w)
 {
 	const struct tcpfsm_ends *e = &sk->ends;
+	struct cw_row r;
 
-	json_open(j, '{');
-	json_ends(j, e->family, e->saddr, e->sport, e->daddr, e->dport);
-	json_opt(j, sk, TCPFSM_A_SOCKET_AGE_NS, "age_ns", sk->age_ns);
-	json_opt(j, sk, TCPFSM_A_SOCKET_INO, "ino", sk->ino);
-	json_opt(j, sk, TCPFSM_A_SOCKET_UID, "uid", sk->uid);
-	json_opt(j, sk, TCPFSM_A_SOCKET_COOKIE, "cookie", sk->cookie);
-	json_users(j, sk, o);
-	json_close(j, '}');
+	cw_row(sk, &r);
+	open_json_object(NULL);
+	print_ends(PRINT_JSON, e->family, e->saddr, e->sport, e->daddr,
+		   e->dport);
+	print_fp("%-*s  %-*s  %*s  ", w->local, r.local, w->peer, r.peer,
+		 w->age, r.age);
+	print_opt(sk, TCPFSM_A_SOCKET_AGE_NS, "age_ns", sk->age_ns);
+	print_opt(sk, TCPFSM_A_SOCKET_INO, "ino", sk->ino);
+	print_opt(sk, TCPFSM_A_SOCKET_UID, "uid", sk->uid);
+	print_opt(sk, TCPFSM_A_SOCKET_COOKIE, "cookie", sk->cookie);
+	print_users(sk, o);
+	close_json_object();
 }
 
 /**
@@ -405,17 +372,28 @@ void tcpfsm_print_closewait(FILE *f, enum tcpfsm_fmt fmt,
 			    const struct tcpfsm_sockets *socks,
 			    const struct tcpfsm_owners *owners)
 {
-	struct json j;
+	struct cw_widths w = {
+		(int)strlen("Local Address:Port"),
+		(int)strlen("Peer Address:Port"),
+		(int)strlen("Age"),
+	};
+	struct cw_row r;
 	size_t i;
 
-	if (fmt == TCPFSM_FMT_TEXT) {
-		text_closewait(f, socks, owners);
-		return;
+	for (i = 0; i < socks->n; i++) {
+		cw_row(&socks->v[i], &r);
+		w.local = max_int(w.local, strlen(r.local));
+		w.peer = max_int(w.peer, strlen(r.peer));
+		w.age = max_int(w.age, strlen(r.age));
 	}
-	json_init(&j, f, fmt == TCPFSM_FMT_JSON_PRETTY);
-	json_open(&j, '[');
+	new_json_obj(f, fmt);
+	print_fp("%-*s  %-*s  %*s  %s\n", w.local, "Local Address:Port",
+		 w.peer, "Peer Address:Port", w.age, "Age", "Process");
+	open_json_array(PRINT_JSON, NULL);
 	for (i = 0; i < socks->n; i++)
-		json_socket(&j, &socks->v[i], owners);
-	json_close(&j, ']');
-	json_end(&j);
+		print_socket(&socks->v[i], owners, &w);
+	close_json_array(PRINT_JSON, NULL);
+	if (!socks->n)
+		print_fp("(none)\n");
+	delete_json_obj();
 }

@@ -11,8 +11,10 @@
  * buckets with their bounds, low_us <= t < high_us.
  */
 #include <inttypes.h>
+#include <string.h>
 
 #include "hist.h"
+#include "json_print.h"
 #include "states.h"
 #include "util.h"
 
@@ -76,22 +78,26 @@ static void avg_str(uint64_t ns, char *buf, size_t len)
 }
 
 /* The bar of @count: floor(TCPFSM_HIST_STARS * count / max) stars */
-static void stars(FILE *f, uint64_t count, uint64_t max)
+static void stars(uint64_t count, uint64_t max)
 {
 	unsigned int n = (unsigned __int128)count * TCPFSM_HIST_STARS / max;
-	unsigned int i;
+	char bar[TCPFSM_HIST_STARS + 1];
 
-	fputc('|', f);
-	for (i = 0; i < TCPFSM_HIST_STARS; i++)
-		fputc(i < n ? '*' : ' ', f);
-	fputs("|\n", f);
+	memset(bar, ' ', TCPFSM_HIST_STARS);
+	memset(bar, '*', n);
+	bar[TCPFSM_HIST_STARS] = 0;
+	print_fp("|%s|\n", bar);
 }
 
-static void text_rows(FILE *f, const struct tcpfsm_dwell *d)
+/*
+ * The buckets: in text, bcc's rows, from the first non-empty bucket to the
+ * last, "low -> high : count |bar|"; in JSON, the non-empty ones.
+ */
+static void print_buckets(const struct tcpfsm_dwell *d)
 {
 	unsigned int i, first = TCPFSM_DWELL_BUCKETS, last = 0, w;
+	char low_fmt[16], high_fmt[16], inf_fmt[16];
 	uint64_t max = 0, largest;
-	char high[24];
 
 	for (i = 0; i < TCPFSM_DWELL_BUCKETS; i++) {
 		if (!d->bucket[i])
@@ -102,73 +108,54 @@ static void text_rows(FILE *f, const struct tcpfsm_dwell *d)
 		if (d->bucket[i] > max)
 			max = d->bucket[i];
 	}
-	if (!max)
-		return;
+	open_json_array(PRINT_JSON, "buckets");
 	/* bcc's two layouts: numbers of up to 10 digits, or of up to 20 */
 	largest = is_last(last) ? tcpfsm_bucket_low_us(last) :
 				  tcpfsm_bucket_high_us(last) - 1;
 	w = largest > 9999999999ULL ? 20 : 10;
-	fprintf(f, "%*s%-*s : count     distribution\n", w - 5, "", w + 9,
-		"usecs");
-	for (i = first; i <= last; i++) {
-		if (is_last(i))
-			snprintf(high, sizeof(high), "inf");
-		else
-			snprintf(high, sizeof(high), "%" PRIu64,
-				 tcpfsm_bucket_high_us(i) - 1);
-		fprintf(f, "%*" PRIu64 " -> %-*s : %-8" PRIu64 " ", w,
-			tcpfsm_bucket_low_us(i), w, high, d->bucket[i]);
-		stars(f, d->bucket[i], max);
+	snprintf(low_fmt, sizeof(low_fmt), "%%%u" PRIu64 " -> ", w);
+	snprintf(high_fmt, sizeof(high_fmt), "%%-%u" PRIu64, w);
+	snprintf(inf_fmt, sizeof(inf_fmt), "%%-%us", w);
+	if (max)
+		print_fp("%*s%-*s : count     distribution\n", w - 5, "", w + 9,
+			 "usecs");
+	for (i = first; max && i <= last; i++) {
+		if (!d->bucket[i] && is_json_context())
+			continue;
+		open_json_object(NULL);
+		print_u64(PRINT_JSON, "index", NULL, i);
+		print_u64(PRINT_ANY, "low_us", low_fmt, tcpfsm_bucket_low_us(i));
+		if (is_last(i)) {
+			print_null(PRINT_ANY, "high_us", inf_fmt, "inf");
+		} else {
+			print_u64(PRINT_JSON, "high_us", NULL,
+				  tcpfsm_bucket_high_us(i));
+			print_u64(PRINT_FP, NULL, high_fmt,
+				  tcpfsm_bucket_high_us(i) - 1);
+		}
+		print_u64(PRINT_ANY, "count", " : %-8" PRIu64 " ", d->bucket[i]);
+		stars(d->bucket[i], max);
+		close_json_object();
 	}
+	close_json_array(PRINT_JSON, NULL);
 }
 
-static void text_hist(FILE *f, unsigned int state, const struct tcpfsm_dwell *d)
+/* STATE: N samples, avg X, and its rows; an object in JSON */
+static void print_state_hist(unsigned int state, const struct tcpfsm_dwell *d)
 {
 	char avg[32];
 
-	fprintf(f, "%s: %" PRIu64 " samples", tcpfsm_state_name(state),
-		d->samples);
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "state", "%s:", tcpfsm_state_name(state));
+	print_u64(PRINT_ANY, "samples", " %" PRIu64 " samples", d->samples);
+	print_u64(PRINT_JSON, "sum_ns", NULL, d->sum_ns);
 	if (d->samples) {
 		avg_str(d->sum_ns / d->samples, avg, sizeof(avg));
-		fprintf(f, ", avg %s", avg);
+		print_fp(", avg %s", avg);
 	}
-	fputc('\n', f);
-	text_rows(f, d);
-}
-
-static void json_hist(struct json *j, unsigned int state,
-		      const struct tcpfsm_dwell *d)
-{
-	unsigned int i;
-
-	json_open(j, '{');
-	json_key(j, "state");
-	json_string(j, tcpfsm_state_name(state));
-	json_key(j, "samples");
-	json_u64(j, d->samples);
-	json_key(j, "sum_ns");
-	json_u64(j, d->sum_ns);
-	json_key(j, "buckets");
-	json_open(j, '[');
-	for (i = 0; i < TCPFSM_DWELL_BUCKETS; i++) {
-		if (!d->bucket[i])
-			continue;
-		json_open(j, '{');
-		json_key(j, "index");
-		json_u64(j, i);
-		json_key(j, "low_us");
-		json_u64(j, tcpfsm_bucket_low_us(i));
-		json_key(j, "high_us");
-		if (is_last(i))
-			json_null(j);
-		else
-			json_u64(j, tcpfsm_bucket_high_us(i));
-		json_key(j, "count");
-		json_u64(j, d->bucket[i]);
-		json_close(j, '}');
-	}
-	json_close(j, ']');
-	json_close(j, '}');
+	print_fp("\n");
+	print_buckets(d);
+	close_json_object();
 }
 
 /**
@@ -187,26 +174,18 @@ void tcpfsm_print_hist(FILE *f, enum tcpfsm_fmt fmt,
 		       const struct tcpfsm_stats *st, uint32_t states)
 {
 	unsigned int i, shown = 0;
-	struct json j;
 
-	json_init(&j, f, fmt == TCPFSM_FMT_JSON_PRETTY);
-	if (fmt != TCPFSM_FMT_TEXT)
-		json_open(&j, '[');
+	new_json_obj(f, fmt);
+	open_json_array(PRINT_JSON, NULL);
 	for (i = 1; i <= TCPFSM_NR_STATES; i++) {
 		if (!hist_shown(st, states, i))
 			continue;
-		if (fmt != TCPFSM_FMT_TEXT) {
-			json_hist(&j, i, &st->dwell[i]);
-			continue;
-		}
 		if (shown++)
-			fputc('\n', f);
-		text_hist(f, i, &st->dwell[i]);
+			print_fp("\n");
+		print_state_hist(i, &st->dwell[i]);
 	}
-	if (fmt != TCPFSM_FMT_TEXT) {
-		json_close(&j, ']');
-		json_end(&j);
-	} else if (!shown) {
-		fputs("(no samples)\n", f);
-	}
+	close_json_array(PRINT_JSON, NULL);
+	if (!shown)
+		print_fp("(no samples)\n");
+	delete_json_obj();
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tcpfsm: text and JSON output.
+ * tcpfsm: text and JSON output, each view written once with the calls of
+ * json_print.h.
  *
  * Text: the table of /proc/net/tcpfsm/states (same columns, "-" where a
  * figure does not exist), the transitions as "OLD -> NEW  COUNT" in state
@@ -17,126 +18,82 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+#include "figures.h"
 #include "output.h"
 #include "states.h"
 #include "util.h"
 
-#define STATE_ROW	"%-12s %12s %12s %12s\n"
 #define TRANS_HEADER	"%-12s    %-12s %12s\n"
-#define TRANS_ROW	"%-12s -> %-12s %12" PRIu64 "\n"
 
-/* The event counters, in the order they are shown */
-static const struct {
-	unsigned int attr;
-	size_t offset;
-	const char *name;
-} event_fields[] = {
-	{ TCPFSM_A_STATS_EVENTS_SENT,
-	  offsetof(struct tcpfsm_stats, events_sent), "sent" },
-	{ TCPFSM_A_STATS_EVENTS_LOST_OVERFLOW,
-	  offsetof(struct tcpfsm_stats, events_lost_overflow), "lost_overflow" },
-	{ TCPFSM_A_STATS_EVENTS_LOST_NOMEM,
-	  offsetof(struct tcpfsm_stats, events_lost_nomem), "lost_nomem" },
-	{ TCPFSM_A_STATS_EVENTS_LOST_RCVBUF,
-	  offsetof(struct tcpfsm_stats, events_lost_rcvbuf), "lost_rcvbuf" },
-	{ TCPFSM_A_STATS_EVENTS_UNHEARD,
-	  offsetof(struct tcpfsm_stats, events_unheard), "unheard" },
-};
-
-static bool event_present(const struct tcpfsm_stats *st, unsigned int i)
+/* The text lines of the scalar figures: events, or tracking and timewait */
+static bool line_shown(const struct tcpfsm_stats *st, bool events)
 {
-	return st->present & BIT(event_fields[i].attr);
-}
+	const struct tcpfsm_figure *fig;
 
-static uint64_t event_value(const struct tcpfsm_stats *st, unsigned int i)
-{
-	return *(const uint64_t *)((const char *)st + event_fields[i].offset);
-}
-
-static bool any_event(const struct tcpfsm_stats *st)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(event_fields); i++)
-		if (event_present(st, i))
+	for (fig = tcpfsm_figures; fig < tcpfsm_figures + tcpfsm_nr_figures; fig++)
+		if ((fig->group == TCPFSM_FIG_EVENTS) == events &&
+		    tcpfsm_figure_present(st, fig))
 			return true;
 	return false;
 }
 
-static bool stats_has(const struct tcpfsm_stats *st, unsigned int attr)
+/*
+ * The figures of group @g: in JSON its object, of those the reply has, if
+ * any; in text, if @text, each through its format, "-" if absent.
+ */
+static void print_group(const struct tcpfsm_stats *st,
+			enum tcpfsm_figure_group g, bool text)
 {
-	return st->present & BIT(attr);
-}
+	const struct tcpfsm_figure *fig, *end = tcpfsm_figures + tcpfsm_nr_figures;
+	bool any = false;
+	char buf[24];
 
-/* A u64 figure of a reply, "-" if absent */
-static const char *figure(char *buf, size_t len, const struct tcpfsm_stats *st,
-			  unsigned int attr, uint64_t v)
-{
-	if (!stats_has(st, attr))
-		return "-";
-	snprintf(buf, len, "%" PRIu64, v);
-	return buf;
+	for (fig = tcpfsm_figures; fig < end; fig++)
+		if (fig->group == g && tcpfsm_figure_present(st, fig))
+			any = true;
+	if (any)
+		open_json_object(tcpfsm_figure_groups[g]);
+	for (fig = tcpfsm_figures; fig < end; fig++) {
+		if (fig->group != g)
+			continue;
+		snprintf(buf, sizeof(buf), "-");
+		if (tcpfsm_figure_present(st, fig)) {
+			snprintf(buf, sizeof(buf), "%" PRIu64,
+				 tcpfsm_figure_value(st, fig));
+			print_u64(PRINT_JSON, fig->key, NULL,
+				  tcpfsm_figure_value(st, fig));
+		}
+		if (text)
+			print_string(PRINT_FP, NULL, fig->text, buf);
+	}
+	if (any)
+		close_json_object();
 }
 
 /*
- * tracking: 12 sockets of 65536, 0 untracked; timewait: created 340
- * ("tracking: disabled" with no table). Nothing from a module without them.
+ * The scalar figures, those of a module before them left out:
+ *	events: sent 10, lost_overflow 1, ...
+ *	tracking: 12 sockets of 65536, 0 untracked; timewait: created 340
+ * ("tracking: disabled" with no table).
  */
-static void text_tracking(FILE *f, const struct tcpfsm_stats *st)
+static void print_figures(const struct tcpfsm_stats *st)
 {
-	char b[4][24];
+	bool shown, disabled;
 
-	if (!(st->present & (BIT(TCPFSM_A_STATS_TRACKED) |
-			     BIT(TCPFSM_A_STATS_UNTRACKED) |
-			     BIT(TCPFSM_A_STATS_TRACK_SIZE) |
-			     BIT(TCPFSM_A_STATS_TIMEWAIT_CREATED))))
-		return;
-	if (stats_has(st, TCPFSM_A_STATS_TRACK_SIZE) && !st->track_size)
-		fputs("tracking: disabled", f);
-	else
-		fprintf(f, "tracking: %s sockets of %s, %s untracked",
-			figure(b[0], sizeof(b[0]), st, TCPFSM_A_STATS_TRACKED,
-			       st->tracked),
-			figure(b[1], sizeof(b[1]), st, TCPFSM_A_STATS_TRACK_SIZE,
-			       st->track_size),
-			figure(b[2], sizeof(b[2]), st, TCPFSM_A_STATS_UNTRACKED,
-			       st->untracked));
-	fprintf(f, "; timewait: created %s\n",
-		figure(b[3], sizeof(b[3]), st, TCPFSM_A_STATS_TIMEWAIT_CREATED,
-		       st->timewait_created));
-}
-
-/* Key and value of a figure of a reply, if present */
-static void json_figure(struct json *j, const struct tcpfsm_stats *st,
-			unsigned int attr, const char *key, uint64_t v)
-{
-	if (!stats_has(st, attr))
-		return;
-	json_key(j, key);
-	json_u64(j, v);
-}
-
-static void json_tracking(struct json *j, const struct tcpfsm_stats *st)
-{
-	if (st->present & (BIT(TCPFSM_A_STATS_TRACKED) |
-			   BIT(TCPFSM_A_STATS_UNTRACKED) |
-			   BIT(TCPFSM_A_STATS_TRACK_SIZE))) {
-		json_key(j, "tracking");
-		json_open(j, '{');
-		json_figure(j, st, TCPFSM_A_STATS_TRACKED, "tracked", st->tracked);
-		json_figure(j, st, TCPFSM_A_STATS_TRACK_SIZE, "size",
-			    st->track_size);
-		json_figure(j, st, TCPFSM_A_STATS_UNTRACKED, "untracked",
-			    st->untracked);
-		json_close(j, '}');
+	if (line_shown(st, true)) {
+		print_fp("\nevents:");
+		print_group(st, TCPFSM_FIG_EVENTS, true);
+		print_fp("\n");
 	}
-	if (stats_has(st, TCPFSM_A_STATS_TIMEWAIT_CREATED)) {
-		json_key(j, "timewait");
-		json_open(j, '{');
-		json_figure(j, st, TCPFSM_A_STATS_TIMEWAIT_CREATED, "created",
-			    st->timewait_created);
-		json_close(j, '}');
-	}
+	disabled = (st->present & BIT(TCPFSM_A_STATS_TRACK_SIZE)) &&
+		   !st->track_size;
+	shown = line_shown(st, false);
+	if (shown && disabled)
+		print_fp("tracking: disabled");
+	print_group(st, TCPFSM_FIG_TRACKING, shown && !disabled);
+	print_group(st, TCPFSM_FIG_TIMEWAIT, shown);
+	if (shown)
+		print_fp("\n");
 }
 
 #define NR_PAIRS	(TCPFSM_NR_STATES * TCPFSM_NR_STATES)
@@ -156,120 +113,62 @@ static bool transition_shown(const struct tcpfsm_stats *st, bool all,
 		*new <= TCPFSM_NR_TRANS_STATES);
 }
 
-static void text_state(FILE *f, unsigned int state,
-		       const struct tcpfsm_state_stats *s)
+/* A row of the table of states; an object in JSON, absent figures left out */
+static void print_state_row(unsigned int state,
+			    const struct tcpfsm_state_stats *s)
 {
-	char cur[24] = "-", entered[24] = "-", left[24] = "-";
+	const struct tcpfsm_state_figure *fig;
+	unsigned int i;
 
-	if (s->has_current)
-		snprintf(cur, sizeof(cur), "%" PRId64, s->current);
-	if (s->has_flow) {
-		snprintf(entered, sizeof(entered), "%" PRIu64, s->entered);
-		snprintf(left, sizeof(left), "%" PRIu64, s->left);
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "state", "%-12s", tcpfsm_state_name(state));
+	for (i = 0; i < tcpfsm_nr_state_figures; i++) {
+		fig = &tcpfsm_state_figures[i];
+		if (!tcpfsm_state_figure_present(s, fig))
+			print_fp(" %12s", "-");
+		else if (fig->is_signed)
+			print_s64(PRINT_ANY, fig->key, " %12" PRId64,
+				  tcpfsm_state_figure_s64(s, fig));
+		else
+			print_u64(PRINT_ANY, fig->key, " %12" PRIu64,
+				  tcpfsm_state_figure_u64(s, fig));
 	}
-	fprintf(f, STATE_ROW, tcpfsm_state_name(state), cur, entered, left);
+	print_fp("\n");
+	close_json_object();
 }
 
-static void text_state_header(FILE *f)
+/* In text: state, and the figures of each state */
+static void print_state_header(void)
 {
-	fprintf(f, STATE_ROW, "state", "current", "entered", "left");
+	unsigned int i;
+
+	print_fp("%-12s", "state");
+	for (i = 0; i < tcpfsm_nr_state_figures; i++)
+		print_fp(" %12s", tcpfsm_state_figures[i].key);
+	print_fp("\n");
 }
 
-static void text_stats(FILE *f, const struct tcpfsm_stats *st, bool all)
+static void print_transitions(const struct tcpfsm_stats *st, bool all)
 {
 	unsigned int i, old, new, shown = 0;
 
-	text_state_header(f);
-	for (i = 1; i <= TCPFSM_NR_STATES; i++)
-		if (st->state[i].present)
-			text_state(f, i, &st->state[i]);
-
-	fputc('\n', f);
-	fprintf(f, TRANS_HEADER, "old", "new", "count");
+	print_fp("\n" TRANS_HEADER, "old", "new", "count");
+	open_json_array(PRINT_JSON, "transitions");
 	for (i = 0; i < NR_PAIRS; i++) {
 		if (!transition_shown(st, all, i, &old, &new))
 			continue;
-		fprintf(f, TRANS_ROW, tcpfsm_state_name(old),
-			tcpfsm_state_name(new), st->trans[old][new]);
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "old", "%-12s -> ",
+			     tcpfsm_state_name(old));
+		print_string(PRINT_ANY, "new", "%-12s ", tcpfsm_state_name(new));
+		print_u64(PRINT_ANY, "count", "%12" PRIu64 "\n",
+			  st->trans[old][new]);
+		close_json_object();
 		shown++;
 	}
+	close_json_array(PRINT_JSON, NULL);
 	if (!shown)
-		fputs("(none)\n", f);
-
-	if (any_event(st)) {
-		fputs("\nevents:", f);
-		for (i = 0; i < ARRAY_SIZE(event_fields); i++) {
-			fprintf(f, "%s %s ", i ? "," : "", event_fields[i].name);
-			if (event_present(st, i))
-				fprintf(f, "%" PRIu64, event_value(st, i));
-			else
-				fputc('-', f);
-		}
-		fputc('\n', f);
-	}
-	text_tracking(f, st);
-}
-
-static void json_state(struct json *j, unsigned int state,
-		       const struct tcpfsm_state_stats *s)
-{
-	json_open(j, '{');
-	json_key(j, "state");
-	json_string(j, tcpfsm_state_name(state));
-	if (s->has_current) {
-		json_key(j, "current");
-		json_s64(j, s->current);
-	}
-	if (s->has_flow) {
-		json_key(j, "entered");
-		json_u64(j, s->entered);
-		json_key(j, "left");
-		json_u64(j, s->left);
-	}
-	json_close(j, '}');
-}
-
-static void json_stats(struct json *j, const struct tcpfsm_stats *st, bool all)
-{
-	unsigned int i, old, new;
-
-	json_open(j, '{');
-	json_key(j, "states");
-	json_open(j, '[');
-	for (i = 1; i <= TCPFSM_NR_STATES; i++)
-		if (st->state[i].present)
-			json_state(j, i, &st->state[i]);
-	json_close(j, ']');
-
-	json_key(j, "transitions");
-	json_open(j, '[');
-	for (i = 0; i < NR_PAIRS; i++) {
-		if (!transition_shown(st, all, i, &old, &new))
-			continue;
-		json_open(j, '{');
-		json_key(j, "old");
-		json_string(j, tcpfsm_state_name(old));
-		json_key(j, "new");
-		json_string(j, tcpfsm_state_name(new));
-		json_key(j, "count");
-		json_u64(j, st->trans[old][new]);
-		json_close(j, '}');
-	}
-	json_close(j, ']');
-
-	if (any_event(st)) {
-		json_key(j, "events");
-		json_open(j, '{');
-		for (i = 0; i < ARRAY_SIZE(event_fields); i++) {
-			if (!event_present(st, i))
-				continue;
-			json_key(j, event_fields[i].name);
-			json_u64(j, event_value(st, i));
-		}
-		json_close(j, '}');
-	}
-	json_tracking(j, st);
-	json_close(j, '}');
+		print_fp("(none)\n");
 }
 
 /**
@@ -283,15 +182,20 @@ static void json_stats(struct json *j, const struct tcpfsm_stats *st, bool all)
 void tcpfsm_print_stats(FILE *f, enum tcpfsm_fmt fmt,
 			const struct tcpfsm_stats *st, bool all)
 {
-	struct json j;
+	unsigned int i;
 
-	if (fmt == TCPFSM_FMT_TEXT) {
-		text_stats(f, st, all);
-		return;
-	}
-	json_init(&j, f, fmt == TCPFSM_FMT_JSON_PRETTY);
-	json_stats(&j, st, all);
-	json_end(&j);
+	new_json_obj(f, fmt);
+	open_json_object(NULL);
+	print_state_header();
+	open_json_array(PRINT_JSON, "states");
+	for (i = 1; i <= TCPFSM_NR_STATES; i++)
+		if (st->state[i].present)
+			print_state_row(i, &st->state[i]);
+	close_json_array(PRINT_JSON, NULL);
+	print_transitions(st, all);
+	print_figures(st);
+	close_json_object();
+	delete_json_obj();
 }
 
 /**
@@ -304,16 +208,10 @@ void tcpfsm_print_stats(FILE *f, enum tcpfsm_fmt fmt,
 void tcpfsm_print_state(FILE *f, enum tcpfsm_fmt fmt,
 			const struct tcpfsm_stats *st, unsigned int state)
 {
-	struct json j;
-
-	if (fmt == TCPFSM_FMT_TEXT) {
-		text_state_header(f);
-		text_state(f, state, &st->state[state]);
-		return;
-	}
-	json_init(&j, f, fmt == TCPFSM_FMT_JSON_PRETTY);
-	json_state(&j, state, &st->state[state]);
-	json_end(&j);
+	new_json_obj(f, fmt);
+	print_state_header();
+	print_state_row(state, &st->state[state]);
+	delete_json_obj();
 }
 
 /* The monitor */
@@ -411,89 +309,40 @@ static bool event_has(const struct tcpfsm_event *ev, unsigned int attr)
 	return ev->present & BIT(attr);
 }
 
-static void text_event(FILE *f, const struct tcpfsm_event *ev)
-{
-	char src[TCPFSM_ENDPOINT_LEN], dst[TCPFSM_ENDPOINT_LEN], ms[32] = "-";
-
-	if (event_has(ev, TCPFSM_A_EVENT_OLD_STATE_NS))
-		snprintf(ms, sizeof(ms), "%" PRIu64 ".%03" PRIu64 "ms",
-			 ev->old_state_ns / 1000000,
-			 ev->old_state_ns / 1000 % 1000);
-	fprintf(f, "%" PRIu64 ".%06" PRIu64 " %s %s %s %s -> %s %s",
-		ev->time_ns / 1000000000, ev->time_ns % 1000000000 / 1000,
-		tcpfsm_family_name(ev->family),
-		tcpfsm_endpoint_str(ev->family, ev->saddr, ev->sport, src,
-				    sizeof(src)),
-		tcpfsm_endpoint_str(ev->family, ev->daddr, ev->dport, dst,
-				    sizeof(dst)),
-		tcpfsm_state_name(ev->old_state),
-		tcpfsm_state_name(ev->new_state), ms);
-	if (event_has(ev, TCPFSM_A_EVENT_INO))
-		fprintf(f, " ino %" PRIu64, ev->ino);
-	if (event_has(ev, TCPFSM_A_EVENT_UID))
-		fprintf(f, " uid %" PRIu32, ev->uid);
-	if (event_has(ev, TCPFSM_A_EVENT_COOKIE))
-		fprintf(f, " cookie %" PRIu64, ev->cookie);
-	fputc('\n', f);
-}
-
 /**
- * json_ends() - "family", "saddr", "sport", "daddr", "dport" of a connection
- * @j: the writer, in an object
+ * print_ends() - the two ends of a connection
+ * @t: PRINT_ANY, or PRINT_JSON where the text shows them its own way
  * @family: AF_INET or AF_INET6
  * @saddr: the local address, in network byte order
  * @sport: the local port
  * @daddr: the remote address
  * @dport: the remote port
+ *
+ * JSON: "family", "saddr", "sport", "daddr", "dport". Text: " ipv4
+ * 127.0.0.1:43210 10.1.2.3:8080", [ADDR]:PORT for IPv6.
  */
-void json_ends(struct json *j, unsigned int family, const uint8_t *saddr,
-	       uint16_t sport, const uint8_t *daddr, uint16_t dport)
+void print_ends(enum output_type t, unsigned int family, const uint8_t *saddr,
+		uint16_t sport, const uint8_t *daddr, uint16_t dport)
 {
-	char buf[INET6_ADDRSTRLEN];
+	char buf[INET6_ADDRSTRLEN], ep[TCPFSM_ENDPOINT_LEN];
 
-	json_key(j, "family");
-	json_string(j, tcpfsm_family_name(family));
-	json_key(j, "saddr");
-	json_string(j, tcpfsm_addr_str(family, saddr, buf, sizeof(buf)));
-	json_key(j, "sport");
-	json_u64(j, sport);
-	json_key(j, "daddr");
-	json_string(j, tcpfsm_addr_str(family, daddr, buf, sizeof(buf)));
-	json_key(j, "dport");
-	json_u64(j, dport);
+	print_string(t, "family", " %s", tcpfsm_family_name(family));
+	print_string(t & PRINT_JSON, "saddr", NULL,
+		     tcpfsm_addr_str(family, saddr, buf, sizeof(buf)));
+	print_u64(t & PRINT_JSON, "sport", NULL, sport);
+	print_string(t & PRINT_FP, NULL, " %s",
+		     tcpfsm_endpoint_str(family, saddr, sport, ep, sizeof(ep)));
+	print_string(t & PRINT_JSON, "daddr", NULL,
+		     tcpfsm_addr_str(family, daddr, buf, sizeof(buf)));
+	print_u64(t & PRINT_JSON, "dport", NULL, dport);
+	print_string(t & PRINT_FP, NULL, " %s",
+		     tcpfsm_endpoint_str(family, daddr, dport, ep, sizeof(ep)));
 }
 
-static void json_event(struct json *j, const struct tcpfsm_event *ev)
+/* -j is one compact object a line, even with -p */
+static void new_monitor_line(FILE *f, enum tcpfsm_fmt fmt)
 {
-	json_open(j, '{');
-	json_key(j, "time_ns");
-	json_u64(j, ev->time_ns);
-	json_ends(j, ev->family, ev->saddr, ev->sport, ev->daddr, ev->dport);
-	json_key(j, "old");
-	json_string(j, tcpfsm_state_name(ev->old_state));
-	json_key(j, "new");
-	json_string(j, tcpfsm_state_name(ev->new_state));
-	if (event_has(ev, TCPFSM_A_EVENT_OLD_STATE_NS)) {
-		json_key(j, "old_state_ns");
-		json_u64(j, ev->old_state_ns);
-	}
-	if (event_has(ev, TCPFSM_A_EVENT_COOKIE)) {
-		json_key(j, "cookie");
-		json_u64(j, ev->cookie);
-	}
-	if (event_has(ev, TCPFSM_A_EVENT_INO)) {
-		json_key(j, "ino");
-		json_u64(j, ev->ino);
-	}
-	if (event_has(ev, TCPFSM_A_EVENT_UID)) {
-		json_key(j, "uid");
-		json_u64(j, ev->uid);
-	}
-	json_key(j, "source");
-	json_u64(j, ev->source);
-	json_key(j, "seq");
-	json_u64(j, ev->seq);
-	json_close(j, '}');
+	new_json_obj(f, fmt == TCPFSM_FMT_TEXT ? fmt : TCPFSM_FMT_JSON);
 }
 
 /**
@@ -509,15 +358,37 @@ static void json_event(struct json *j, const struct tcpfsm_event *ev)
 void tcpfsm_print_event(FILE *f, enum tcpfsm_fmt fmt,
 			const struct tcpfsm_event *ev)
 {
-	struct json j;
-
-	if (fmt == TCPFSM_FMT_TEXT) {
-		text_event(f, ev);
-		return;
+	new_monitor_line(f, fmt);
+	open_json_object(NULL);
+	print_u64(PRINT_JSON, "time_ns", NULL, ev->time_ns);
+	print_fp("%" PRIu64 ".%06" PRIu64, ev->time_ns / 1000000000,
+		 ev->time_ns % 1000000000 / 1000);
+	print_ends(PRINT_ANY, ev->family, ev->saddr, ev->sport, ev->daddr,
+		   ev->dport);
+	print_string(PRINT_ANY, "old", " %s ->", tcpfsm_state_name(ev->old_state));
+	print_string(PRINT_ANY, "new", " %s", tcpfsm_state_name(ev->new_state));
+	if (event_has(ev, TCPFSM_A_EVENT_OLD_STATE_NS)) {
+		print_u64(PRINT_JSON, "old_state_ns", NULL, ev->old_state_ns);
+		print_fp(" %" PRIu64 ".%03" PRIu64 "ms",
+			 ev->old_state_ns / 1000000,
+			 ev->old_state_ns / 1000 % 1000);
+	} else {
+		print_fp(" -");
 	}
-	json_init(&j, f, false);
-	json_event(&j, ev);
-	json_end(&j);
+	/* the cookie is last in text */
+	if (event_has(ev, TCPFSM_A_EVENT_COOKIE))
+		print_u64(PRINT_JSON, "cookie", NULL, ev->cookie);
+	if (event_has(ev, TCPFSM_A_EVENT_INO))
+		print_u64(PRINT_ANY, "ino", " ino %" PRIu64, ev->ino);
+	if (event_has(ev, TCPFSM_A_EVENT_UID))
+		print_u64(PRINT_ANY, "uid", " uid %" PRIu64, ev->uid);
+	if (event_has(ev, TCPFSM_A_EVENT_COOKIE))
+		print_u64(PRINT_FP, NULL, " cookie %" PRIu64, ev->cookie);
+	print_u64(PRINT_JSON, "source", NULL, ev->source);
+	print_u64(PRINT_JSON, "seq", NULL, ev->seq);
+	print_fp("\n");
+	close_json_object();
+	delete_json_obj();
 }
 
 /**
@@ -530,21 +401,12 @@ void tcpfsm_print_event(FILE *f, enum tcpfsm_fmt fmt,
 void tcpfsm_print_lost(FILE *f, enum tcpfsm_fmt fmt, uint64_t lost,
 		       uint32_t source)
 {
-	struct json j;
-
-	if (fmt == TCPFSM_FMT_TEXT) {
-		fprintf(f, "LOST %" PRIu64 " events (source %" PRIu32 ")\n",
-			lost, source);
-		return;
-	}
-	json_init(&j, f, false);
-	json_open(&j, '{');
-	json_key(&j, "lost");
-	json_u64(&j, lost);
-	json_key(&j, "source");
-	json_u64(&j, source);
-	json_close(&j, '}');
-	json_end(&j);
+	new_monitor_line(f, fmt);
+	open_json_object(NULL);
+	print_u64(PRINT_ANY, "lost", "LOST %" PRIu64 " events", lost);
+	print_u64(PRINT_ANY, "source", " (source %" PRIu64 ")\n", source);
+	close_json_object();
+	delete_json_obj();
 }
 
 /**
@@ -558,20 +420,12 @@ void tcpfsm_print_lost(FILE *f, enum tcpfsm_fmt fmt, uint64_t lost,
  */
 void tcpfsm_print_overflow(FILE *f, enum tcpfsm_fmt fmt, uint64_t overflows)
 {
-	struct json j;
-
-	if (fmt == TCPFSM_FMT_TEXT) {
-		fputs("lost events: socket buffer overflow\n", f);
-		return;
-	}
-	json_init(&j, f, false);
-	json_open(&j, '{');
-	json_key(&j, "lost");
-	json_null(&j);
-	json_key(&j, "overflows");
-	json_u64(&j, overflows);
-	json_close(&j, '}');
-	json_end(&j);
+	new_monitor_line(f, fmt);
+	open_json_object(NULL);
+	print_null(PRINT_ANY, "lost", "%s", "lost events: socket buffer overflow\n");
+	print_u64(PRINT_JSON, "overflows", NULL, overflows);
+	close_json_object();
+	delete_json_obj();
 }
 
 /**
@@ -592,36 +446,23 @@ void tcpfsm_print_monitor_summary(FILE *f, uint64_t events, uint64_t lost,
 
 /* tcpfsm top: the timewait sockets */
 
-#define PORT_ROW	"%-12s %12s\n"
-
-static void text_ports(FILE *f, const char *title,
-		       const struct tcpfsm_port_count *pc, unsigned int n)
+/* The ports with the most timewait sockets: "local_ports": [...] */
+static void print_ports(const char *key, const char *title,
+			const struct tcpfsm_port_count *pc, unsigned int n)
 {
 	unsigned int i;
 
-	fprintf(f, "\n" PORT_ROW, title, "timewait");
-	for (i = 0; i < n; i++)
-		fprintf(f, "%-12u %12" PRIu32 "\n", pc[i].port, pc[i].count);
-	if (!n)
-		fputs("(none)\n", f);
-}
-
-static void json_ports(struct json *j, const char *key,
-		       const struct tcpfsm_port_count *pc, unsigned int n)
-{
-	unsigned int i;
-
-	json_key(j, key);
-	json_open(j, '[');
+	print_fp("\n%-12s %12s\n", title, "timewait");
+	open_json_array(PRINT_JSON, key);
 	for (i = 0; i < n; i++) {
-		json_open(j, '{');
-		json_key(j, "port");
-		json_u64(j, pc[i].port);
-		json_key(j, "count");
-		json_u64(j, pc[i].count);
-		json_close(j, '}');
+		open_json_object(NULL);
+		print_u64(PRINT_ANY, "port", "%-12" PRIu64, pc[i].port);
+		print_u64(PRINT_ANY, "count", " %12" PRIu64 "\n", pc[i].count);
+		close_json_object();
 	}
-	json_close(j, ']');
+	close_json_array(PRINT_JSON, NULL);
+	if (!n)
+		print_fp("(none)\n");
 }
 
 /**
@@ -636,171 +477,13 @@ static void json_ports(struct json *j, const char *key,
 void tcpfsm_print_timewait(FILE *f, enum tcpfsm_fmt fmt,
 			   const struct tcpfsm_timewait *tw)
 {
-	struct json j;
-
-	if (fmt == TCPFSM_FMT_TEXT) {
-		fprintf(f, "timewait: %" PRIu64 " now, %" PRIu64 " created since load\n",
-			tw->count, tw->created);
-		text_ports(f, "local port", tw->local, tw->n_local);
-		text_ports(f, "remote port", tw->remote, tw->n_remote);
-		return;
-	}
-	json_init(&j, f, fmt == TCPFSM_FMT_JSON_PRETTY);
-	json_open(&j, '{');
-	json_key(&j, "count");
-	json_u64(&j, tw->count);
-	json_key(&j, "created");
-	json_u64(&j, tw->created);
-	json_ports(&j, "local_ports", tw->local, tw->n_local);
-	json_ports(&j, "remote_ports", tw->remote, tw->n_remote);
-	json_close(&j, '}');
-	json_end(&j);
-}
-
-/* The JSON writer */
-
-void json_init(struct json *j, FILE *f, bool pretty)
-{
-	*j = (struct json){ .f = f, .pretty = pretty, .first = true };
-}
-
-static void json_newline(struct json *j)
-{
-	unsigned int i;
-
-	if (!j->pretty)
-		return;
-	fputc('\n', j->f);
-	for (i = 0; i < j->depth; i++)
-		fputs("    ", j->f);
-}
-
-/* Before a key, or a value that has no key: the comma, the line break */
-static void json_sep(struct json *j)
-{
-	if (j->after_key) {
-		j->after_key = false;
-		return;
-	}
-	if (!j->first)
-		fputc(',', j->f);
-	if (j->depth)
-		json_newline(j);
-	j->first = false;
-}
-
-static void json_quote(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		switch (c) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\b':
-			fputs("\\b", f);
-			break;
-		case '\f':
-			fputs("\\f", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		default:
-			if (c < 0x20 || c == 0x7f)
-				fprintf(f, "\\u%04x", c);
-			else
-				fputc(c, f);
-		}
-	}
-	fputc('"', f);
-}
-
-/**
- * json_open() - start an object or an array
- * @j: the writer
- * @bracket: '{' or '['
- */
-void json_open(struct json *j, char bracket)
-{
-	json_sep(j);
-	fputc(bracket, j->f);
-	j->depth++;
-	j->first = true;
-}
-
-/**
- * json_close() - end an object or an array
- * @j: the writer
- * @bracket: '}' or ']'
- */
-void json_close(struct json *j, char bracket)
-{
-	j->depth--;
-	if (!j->first)
-		json_newline(j);
-	fputc(bracket, j->f);
-	j->first = false;
-}
-
-/**
- * json_key() - the key of the next value of an object
- * @j: the writer
- * @key: the key, escaped as a string is
- */
-void json_key(struct json *j, const char *key)
-{
-	json_sep(j);
-	json_quote(j->f, key);
-	fputs(j->pretty ? ": " : ":", j->f);
-	j->after_key = true;
-}
-
-/**
- * json_string() - a string value
- * @j: the writer
- * @s: the string, UTF-8: '"', '\' and control characters are escaped
- */
-void json_string(struct json *j, const char *s)
-{
-	json_sep(j);
-	json_quote(j->f, s);
-}
-
-void json_u64(struct json *j, uint64_t v)
-{
-	json_sep(j);
-	fprintf(j->f, "%" PRIu64, v);
-}
-
-void json_s64(struct json *j, int64_t v)
-{
-	json_sep(j);
-	fprintf(j->f, "%" PRId64, v);
-}
-
-void json_null(struct json *j)
-{
-	json_sep(j);
-	fputs("null", j->f);
-}
-
-/**
- * json_end() - end the document (a line)
- * @j: the writer
- */
-void json_end(struct json *j)
-{
-	fputc('\n', j->f);
+	new_json_obj(f, fmt);
+	open_json_object(NULL);
+	print_u64(PRINT_ANY, "count", "timewait: %" PRIu64 " now", tw->count);
+	print_u64(PRINT_ANY, "created", ", %" PRIu64 " created since load\n",
+		  tw->created);
+	print_ports("local_ports", "local port", tw->local, tw->n_local);
+	print_ports("remote_ports", "remote port", tw->remote, tw->n_remote);
+	close_json_object();
+	delete_json_obj();
 }

@@ -12,13 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "json_print.h"
 #include "nl.h"
-
-enum tcpfsm_fmt {
-	TCPFSM_FMT_TEXT,
-	TCPFSM_FMT_JSON,		/* compact, on one line */
-	TCPFSM_FMT_JSON_PRETTY,		/* indented */
-};
 
 /* The longest [ADDR]:PORT, and its NUL */
 #define TCPFSM_ENDPOINT_LEN	(INET6_ADDRSTRLEN + 8)
@@ -47,29 +42,8 @@ void tcpfsm_print_monitor_summary(FILE *f, uint64_t events, uint64_t lost,
 void tcpfsm_print_timewait(FILE *f, enum tcpfsm_fmt fmt,
 			   const struct tcpfsm_timewait *tw);
 
-/*
- * A JSON writer: json_open(j, '{'), json_key(), a value, ..., json_close(j,
- * '}'), json_end(). It puts the commas, and in pretty mode the newlines and
- * the indentation (4 spaces a level, as iproute2's).
- */
-struct json {
-	FILE *f;
-	bool pretty;
-	bool first;		/* nothing written yet in the current container */
-	bool after_key;		/* a key was written: its value follows */
-	unsigned int depth;
-};
-
-void json_init(struct json *j, FILE *f, bool pretty);
-void json_open(struct json *j, char bracket);
-void json_close(struct json *j, char bracket);
-void json_key(struct json *j, const char *key);
-void json_string(struct json *j, const char *s);
-void json_u64(struct json *j, uint64_t v);
-void json_s64(struct json *j, int64_t v);
-void json_null(struct json *j);
-void json_end(struct json *j);
-void json_ends(struct json *j, unsigned int family, const uint8_t *saddr,
-	       uint16_t sport, const uint8_t *daddr, uint16_t dport);
+/* "family", "saddr", "sport", "daddr", "dport"; in text " ipv4 SRC DST" */
+void print_ends(enum output_type t, unsigned int family, const uint8_t *saddr,
+		uint16_t sport, const uint8_t *daddr, uint16_t dport);
 
 #endif /* TCPFSM_OUTPUT_H */

@@ -17,79 +17,11 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "figures.h"
 #include "hist.h"
 #include "prom.h"
 #include "states.h"
 #include "util.h"
-
-struct prom_family {
-	const char *name;
-	const char *type;
-	const char *help;
-};
-
-static const struct prom_family fam_sockets = {
-	"tcpfsm_sockets", "gauge",
-	"Sockets in each TCP state now.",
-};
-static const struct prom_family fam_entered = {
-	"tcpfsm_state_entered_total", "counter",
-	"Transitions into each TCP state from another state.",
-};
-static const struct prom_family fam_left = {
-	"tcpfsm_state_left_total", "counter",
-	"Transitions out of each TCP state to another state.",
-};
-static const struct prom_family fam_transitions = {
-	"tcpfsm_transitions_total", "counter",
-	"TCP state transitions, by old and new state.",
-};
-static const struct prom_family fam_duration = {
-	"tcpfsm_state_duration_seconds", "histogram",
-	"Time tracked sockets stayed in a TCP state before they left it.",
-};
-
-/* The families of one figure of the stats set each */
-#define SCALAR(_name, _type, _help, _attr, _field, ...) \
-	{ .fam = { _name, _type, _help }, .attr = TCPFSM_A_STATS_##_attr, \
-	  .offset = offsetof(struct tcpfsm_stats, _field), __VA_ARGS__ }
-#define LOST(_attr, _field, _cause) \
-	SCALAR("tcpfsm_events_lost_total", "counter", \
-	       "Transition events lost, by cause.", _attr, _field, \
-	       .cause = _cause)
-
-static const struct {
-	struct prom_family fam;
-	unsigned int attr;
-	size_t offset;
-	bool u32;
-	const char *cause;		/* the label of events_lost, or NULL */
-} scalars[] = {
-	SCALAR("tcpfsm_tracked_sockets", "gauge",
-	       "Sockets whose time of entering their state is tracked now.",
-	       TRACKED, tracked),
-	SCALAR("tcpfsm_untracked_sockets_total", "counter",
-	       "Sockets not tracked because the table was full, since load.",
-	       UNTRACKED, untracked),
-	SCALAR("tcpfsm_track_table_size", "gauge",
-	       "Capacity of the table of tracked sockets, 0 when disabled.",
-	       TRACK_SIZE, track_size, .u32 = true),
-	SCALAR("tcpfsm_timewait_created_total", "counter",
-	       "Timewait sockets created since the module was loaded.",
-	       TIMEWAIT_CREATED, timewait_created),
-	SCALAR("tcpfsm_events_sent_total", "counter",
-	       "Transition events sent to the events group.",
-	       EVENTS_SENT, events_sent),
-	LOST(EVENTS_LOST_OVERFLOW, events_lost_overflow, "overflow"),
-	LOST(EVENTS_LOST_NOMEM, events_lost_nomem, "nomem"),
-	LOST(EVENTS_LOST_RCVBUF, events_lost_rcvbuf, "rcvbuf"),
-	SCALAR("tcpfsm_events_unheard_total", "counter",
-	       "Transition events sent while nobody in the namespace listened.",
-	       EVENTS_UNHEARD, events_unheard),
-};
-
-#undef LOST
-#undef SCALAR
 
 /* The writer: the family of the last sample, whose header is out */
 struct prom {
@@ -118,7 +50,7 @@ static void label_add(char *buf, size_t len, const char *name,
 }
 
 /* A sample of @fam: NAME[SUFFIX][{LABELS}] VALUE, after the family's header */
-static void prom_sample(struct prom *p, const struct prom_family *fam,
+static void prom_sample(struct prom *p, const struct tcpfsm_metric *fam,
 			const char *suffix, const char *labels,
 			const char *value)
 {
@@ -131,7 +63,7 @@ static void prom_sample(struct prom *p, const struct prom_family *fam,
 		labels, *labels ? "}" : "", value);
 }
 
-static void prom_u64(struct prom *p, const struct prom_family *fam,
+static void prom_u64(struct prom *p, const struct tcpfsm_metric *fam,
 		     const char *labels, uint64_t v)
 {
 	char value[24];
@@ -161,29 +93,28 @@ static void state_label(char *buf, size_t len, unsigned int state)
 	label_add(buf, len, "state", tcpfsm_state_name(state));
 }
 
+/* Each family of the figures of the states: a sample a state that has it */
 static void prom_states(struct prom *p, const struct tcpfsm_stats *st)
 {
+	const struct tcpfsm_state_figure *fig;
 	char labels[64], value[24];
-	unsigned int i;
+	unsigned int f, i;
 
-	for (i = 1; i <= TCPFSM_NR_STATES; i++) {
-		if (!st->state[i].present || !st->state[i].has_current)
-			continue;
-		state_label(labels, sizeof(labels), i);
-		snprintf(value, sizeof(value), "%" PRId64, st->state[i].current);
-		prom_sample(p, &fam_sockets, "", labels, value);
-	}
-	for (i = 1; i <= TCPFSM_NR_STATES; i++) {
-		if (!st->state[i].present || !st->state[i].has_flow)
-			continue;
-		state_label(labels, sizeof(labels), i);
-		prom_u64(p, &fam_entered, labels, st->state[i].entered);
-	}
-	for (i = 1; i <= TCPFSM_NR_STATES; i++) {
-		if (!st->state[i].present || !st->state[i].has_flow)
-			continue;
-		state_label(labels, sizeof(labels), i);
-		prom_u64(p, &fam_left, labels, st->state[i].left);
+	for (f = 0; f < tcpfsm_nr_state_figures; f++) {
+		fig = &tcpfsm_state_figures[f];
+		for (i = 1; i <= TCPFSM_NR_STATES; i++) {
+			if (!st->state[i].present ||
+			    !tcpfsm_state_figure_present(&st->state[i], fig))
+				continue;
+			state_label(labels, sizeof(labels), i);
+			if (fig->is_signed)
+				snprintf(value, sizeof(value), "%" PRId64,
+					 tcpfsm_state_figure_s64(&st->state[i], fig));
+			else
+				snprintf(value, sizeof(value), "%" PRIu64,
+					 tcpfsm_state_figure_u64(&st->state[i], fig));
+			prom_sample(p, &fig->metric, "", labels, value);
+		}
 	}
 }
 
@@ -202,7 +133,7 @@ static void prom_transitions(struct prom *p, const struct tcpfsm_stats *st)
 				  tcpfsm_state_name(old));
 			label_add(labels, sizeof(labels), "new",
 				  tcpfsm_state_name(new));
-			prom_u64(p, &fam_transitions, labels, st->trans[old][new]);
+			prom_u64(p, &tcpfsm_metric_transitions, labels, st->trans[old][new]);
 		}
 	}
 }
@@ -222,39 +153,40 @@ static void prom_histogram(struct prom *p, unsigned int state,
 		label_add(labels, sizeof(labels), "le", le);
 		snprintf(value, sizeof(value), "%" PRIu64,
 			 cum < d->samples ? cum : d->samples);
-		prom_sample(p, &fam_duration, "_bucket", labels, value);
+		prom_sample(p, &tcpfsm_metric_duration, "_bucket", labels, value);
 	}
 	state_label(labels, sizeof(labels), state);
 	label_add(labels, sizeof(labels), "le", "+Inf");
 	snprintf(value, sizeof(value), "%" PRIu64, d->samples);
-	prom_sample(p, &fam_duration, "_bucket", labels, value);
+	prom_sample(p, &tcpfsm_metric_duration, "_bucket", labels, value);
 
 	state_label(labels, sizeof(labels), state);
 	seconds_str(d->sum_ns, value, sizeof(value));
-	prom_sample(p, &fam_duration, "_sum", labels, value);
+	prom_sample(p, &tcpfsm_metric_duration, "_sum", labels, value);
 	snprintf(value, sizeof(value), "%" PRIu64, d->samples);
-	prom_sample(p, &fam_duration, "_count", labels, value);
+	prom_sample(p, &tcpfsm_metric_duration, "_count", labels, value);
 }
 
+/* The scalar figures the reply has, in the order of their prom_order */
 static void prom_scalars(struct prom *p, const struct tcpfsm_stats *st)
 {
-	const char *base = (const char *)st;
-	unsigned int i;
+	const struct tcpfsm_figure *fig;
+	unsigned int order, i;
 	char labels[32];
-	uint64_t v;
 
-	for (i = 0; i < ARRAY_SIZE(scalars); i++) {
-		if (!(st->present & BIT(scalars[i].attr)))
-			continue;
-		if (scalars[i].u32)
-			v = *(const uint32_t *)(base + scalars[i].offset);
-		else
-			v = *(const uint64_t *)(base + scalars[i].offset);
-		labels[0] = 0;
-		if (scalars[i].cause)
-			label_add(labels, sizeof(labels), "cause",
-				  scalars[i].cause);
-		prom_u64(p, &scalars[i].fam, labels, v);
+	for (order = 0; order < tcpfsm_nr_figures; order++) {
+		for (i = 0; i < tcpfsm_nr_figures; i++) {
+			fig = &tcpfsm_figures[i];
+			if (fig->prom_order != order ||
+			    !tcpfsm_figure_present(st, fig))
+				continue;
+			labels[0] = 0;
+			if (fig->cause)
+				label_add(labels, sizeof(labels), "cause",
+					  fig->cause);
+			prom_u64(p, &fig->metric, labels,
+				 tcpfsm_figure_value(st, fig));
+		}
 	}
 }
 
@@ -263,13 +195,12 @@ static void prom_scalars(struct prom *p, const struct tcpfsm_stats *st)
  * @f: where
  * @st: the reply
  *
- * The families: tcpfsm_sockets{state}, tcpfsm_state_entered_total{state},
- * tcpfsm_state_left_total{state}, tcpfsm_transitions_total{old,new},
- * tcpfsm_state_duration_seconds{state} (a histogram), then
- * tcpfsm_tracked_sockets, tcpfsm_untracked_sockets_total,
- * tcpfsm_track_table_size, tcpfsm_timewait_created_total,
- * tcpfsm_events_sent_total, tcpfsm_events_lost_total{cause} and
- * tcpfsm_events_unheard_total; each only with the figures the reply has.
+ * The families (figures.c): those of the figures of each state
+ * (tcpfsm_sockets{state}...), tcpfsm_transitions_total{old,new},
+ * tcpfsm_state_duration_seconds{state} (a histogram), then those of the
+ * scalar figures in their prom_order (tcpfsm_tracked_sockets...,
+ * tcpfsm_events_lost_total{cause}...); each only with the figures the
+ * reply has.
  */
 void tcpfsm_print_prometheus(FILE *f, const struct tcpfsm_stats *st)
 {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of output.c: stats, state, the events and the tracking line,
- * in text and JSON; the JSON writer; durations as text.
+ * in text and JSON; durations as text.
  *
  *	output [-l] [-t TEST]...
  */
@@ -218,65 +218,6 @@ TEST(state)
 	CHECK_STR(s, "{\n    \"state\": \"TIME_WAIT\",\n    \"current\": 6\n}\n",
 		  "output: state TIME_WAIT, pretty JSON: no entered, left");
 	free(s);
-}
-
-TEST(json_writer)
-{
-	struct capture cap;
-	struct json j;
-	char *s;
-	int pretty;
-
-	json_init(&j, cap_open(&cap), false);
-	json_open(&j, '[');
-	json_string(&j, "q\"b\\s/\b\f\n\r\t\x01\x1f\x7f \xc3\xa9");
-	json_open(&j, '{');
-	json_key(&j, "k\"\n");
-	json_string(&j, "");
-	json_close(&j, '}');
-	json_close(&j, ']');
-	json_end(&j);
-	s = cap_close(&cap);
-	CHECK_STR(s, "[\"q\\\"b\\\\s/\\b\\f\\n\\r\\t\\u0001\\u001f\\u007f \xc3\xa9\","
-		     "{\"k\\\"\\n\":\"\"}]\n",
-		  "json: escapes quotes, backslashes and control characters, in keys too");
-	free(s);
-
-	for (pretty = 0; pretty <= 1; pretty++) {
-		json_init(&j, cap_open(&cap), pretty);
-		json_open(&j, '{');
-		json_key(&j, "a");
-		json_open(&j, '[');
-		json_u64(&j, 1);
-		json_u64(&j, UINT64_MAX);
-		json_close(&j, ']');
-		json_key(&j, "b");
-		json_open(&j, '{');
-		json_close(&j, '}');
-		json_key(&j, "c");
-		json_open(&j, '[');
-		json_close(&j, ']');
-		json_key(&j, "d");
-		json_s64(&j, INT64_MIN);
-		json_close(&j, '}');
-		json_end(&j);
-		s = cap_close(&cap);
-		if (pretty)
-			CHECK_STR(s, "{\n"
-				     "    \"a\": [\n"
-				     "        1,\n"
-				     "        18446744073709551615\n"
-				     "    ],\n"
-				     "    \"b\": {},\n"
-				     "    \"c\": [],\n"
-				     "    \"d\": -9223372036854775808\n"
-				     "}\n",
-				  "json: pretty: nesting, empty containers, limits");
-		else
-			CHECK_STR(s, "{\"a\":[1,18446744073709551615],\"b\":{},\"c\":[],\"d\":-9223372036854775808}\n",
-				  "json: compact: nesting, empty containers, limits");
-		free(s);
-	}
 }
 
 TEST(event)
