@@ -32,4 +32,21 @@ static inline struct nlattr **compat_genl_dump_attrs(struct netlink_callback *cb
 #endif
 }
 
+/*
+ * COMPAT_HAVE_TWSK_HASHDANCE_SCHEDULE (6.12, not 6.1; defined by Kbuild):
+ * inet_twsk_hashdance_schedule() hashes a new timewait socket and arms its
+ * timer in one call, arming it through a static inet_twsk_schedule() that
+ * may inline __inet_twsk_schedule(): timewait.c counts creations at the
+ * former's entry. In 6.1, tcp_time_wait() called __inet_twsk_schedule(tw,
+ * timeo, false) itself, then inet_twsk_hashdance(): creations are counted
+ * there.
+ */
+#ifdef COMPAT_HAVE_TWSK_HASHDANCE_SCHEDULE
+#define COMPAT_TW_CREATE_SYMBOL		"inet_twsk_hashdance_schedule"
+#define COMPAT_TW_CREATED_IN_SCHEDULE	false
+#else
+#define COMPAT_TW_CREATE_SYMBOL		"inet_twsk_hashdance"
+#define COMPAT_TW_CREATED_IN_SCHEDULE	true
+#endif
+
 #endif /* _TCPFSM_COMPAT_H */

@@ -11,6 +11,7 @@
 #include <linux/module.h>
 
 #include "events.h"
+#include "timewait.h"
 
 unsigned int tcpfsm_net_id __read_mostly;
 
@@ -115,12 +116,12 @@ static struct pernet_operations tcpfsm_net_ops = {
  * Init order: the event rings, the per-netns tables of tracked sockets,
  * counters and /proc files (for every existing netns, and from now on for
  * every new one), the notifier that ends the events subscriptions of
- * released netlink sockets, then the netlink family, then the probe, then
- * the seed of the gauges, which must see the probe already counting
- * (seed.c). Exit in reverse: the probe is detached and every running
- * instance has returned, the events it queued are sent, then the family
- * and the notifier go, the per-netns state (subscriptions and tables
- * included) is freed.
+ * released netlink sockets, then the netlink family, then the probe and
+ * the timewait kprobes, then the seed of the gauges, which must see the
+ * probes already counting (seed.c). Exit in reverse: the probes are
+ * detached and every running instance has returned, the events they
+ * queued are sent, then the family and the notifier go, the per-netns
+ * state (subscriptions and tables included) is freed.
  */
 static int __init tcpfsm_init(void)
 {
@@ -141,11 +142,16 @@ static int __init tcpfsm_init(void)
 	err = tcpfsm_probe_register();
 	if (err)
 		goto err_unregister_netlink;
-	err = tcpfsm_seed();
+	err = tcpfsm_tw_register();
 	if (err)
 		goto err_unregister_probe;
+	err = tcpfsm_seed();
+	if (err)
+		goto err_unregister_tw;
 	return 0;
 
+err_unregister_tw:
+	tcpfsm_tw_unregister();
 err_unregister_probe:
 	tcpfsm_probe_unregister();
 	tcpfsm_events_flush();
@@ -162,6 +168,7 @@ err_events_fini:
 
 static void __exit tcpfsm_exit(void)
 {
+	tcpfsm_tw_unregister();
 	tcpfsm_probe_unregister();
 	tcpfsm_events_flush();
 	tcpfsm_netlink_unregister();

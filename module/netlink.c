@@ -12,6 +12,7 @@
 
 #include "genl.h"
 #include "tcpfsm.h"
+#include "timewait.h"
 #include "track.h"
 
 /**
@@ -215,6 +216,69 @@ static int tcpfsm_nl_put_tracking(struct sk_buff *skb,
 	return 0;
 }
 
+static size_t tcpfsm_nl_timewait_size(void)
+{
+	return TCPFSM_NR_TW * (nla_total_size(0) +		/* nest */
+			       nla_total_size(sizeof(u8)) +	/* substate */
+			       8 * nla_total_size_64bit(sizeof(u64)));
+}
+
+/* One timewait substate's nest: @f, its figures; absent ones left out. */
+static int tcpfsm_nl_put_tw_sub(struct sk_buff *skb, int substate,
+				const struct tcpfsm_tw_figures *f)
+{
+	bool exits = tcpfsm_tw_exits_counting();
+	const struct {
+		int attr;
+		u64 value;
+		bool exists;
+	} c[] = {
+		{ TCPFSM_A_TIMEWAIT_STATS_CREATED, f->created, true },
+		{ TCPFSM_A_TIMEWAIT_STATS_REFUSED, f->refused,
+		  tcpfsm_tw_refused_counting() },
+		{ TCPFSM_A_TIMEWAIT_STATS_ENTERED, f->entered, true },
+		{ TCPFSM_A_TIMEWAIT_STATS_LEFT, f->left, true },
+		{ TCPFSM_A_TIMEWAIT_STATS_TIMER, f->timer, exits },
+		{ TCPFSM_A_TIMEWAIT_STATS_REUSED, f->reused, exits },
+		{ TCPFSM_A_TIMEWAIT_STATS_KILLED, f->killed, exits },
+	};
+	struct nlattr *nest;
+	int i;
+
+	nest = nla_nest_start(skb, TCPFSM_A_STATS_TIMEWAIT_SUBSTATE);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, TCPFSM_A_TIMEWAIT_STATS_SUBSTATE, substate) ||
+	    nla_put_s64(skb, TCPFSM_A_TIMEWAIT_STATS_CURRENT, f->current_nr,
+			TCPFSM_A_TIMEWAIT_STATS_PAD))
+		goto cancel;
+	for (i = 0; i < ARRAY_SIZE(c); i++)
+		if (c[i].exists &&
+		    nla_put_u64_64bit(skb, c[i].attr, c[i].value,
+				      TCPFSM_A_TIMEWAIT_STATS_PAD))
+			goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/* The life of timewait sockets, as /proc/net/tcpfsm/timewait shows it. */
+static int tcpfsm_nl_put_timewait(struct sk_buff *skb,
+				  const struct tcpfsm_snapshot *snap)
+{
+	struct tcpfsm_tw_figures f;
+
+	if (!snap->tw_counting)
+		return 0;
+	tcpfsm_tw_figures(snap, TCPFSM_TW_FIN_WAIT2, &f);
+	if (tcpfsm_nl_put_tw_sub(skb, TCP_FIN_WAIT2, &f))
+		return -EMSGSIZE;
+	tcpfsm_tw_figures(snap, TCPFSM_TW_TIME_WAIT, &f);
+	return tcpfsm_nl_put_tw_sub(skb, TCP_TIME_WAIT, &f);
+}
+
 /*
  * One reply for both ops: every transition and every state, or (@only, a
  * state) that state's nest alone.
@@ -241,7 +305,8 @@ static int tcpfsm_nl_reply(struct genl_info *info, u8 cmd, int only)
 			5 * nla_total_size_64bit(sizeof(u64)) +
 			TCPFSM_NR_DWELL * tcpfsm_nl_dwell_size() +
 			3 * nla_total_size_64bit(sizeof(u64)) +
-			nla_total_size(sizeof(u32));
+			nla_total_size(sizeof(u32)) +
+			tcpfsm_nl_timewait_size();
 	err = -ENOMEM;
 	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
@@ -263,6 +328,8 @@ static int tcpfsm_nl_reply(struct genl_info *info, u8 cmd, int only)
 		err = tcpfsm_nl_put_events(msg, snap);
 	if (!only && !err)
 		err = tcpfsm_nl_put_tracking(msg, snap);
+	if (!only && !err)
+		err = tcpfsm_nl_put_timewait(msg, snap);
 	if (err)
 		goto err_free;
 	genlmsg_end(msg, hdr);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tcpfsm: /proc/net/tcpfsm/{transitions,states,time_in_state,counters} in
- * every netns.
+ * tcpfsm: /proc/net/tcpfsm/{transitions,states,time_in_state,counters,
+ * timewait} in every netns.
  *
  * The format is an ABI, described in Documentation/tcpfsm.rst: a header
  * line, then one line per state, fields separated by spaces, numbers in
@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 
 #include "tcpfsm.h"
+#include "timewait.h"
 #include "track.h"
 
 /* "-" for a figure that does not exist */
@@ -120,6 +121,41 @@ static int tcpfsm_counters_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
+static int tcpfsm_timewait_show(struct seq_file *seq, void *v)
+{
+	bool core, exits, refused;
+	struct tcpfsm_snapshot *snap;
+	struct tcpfsm_tw_figures f;
+	int sub;
+
+	snap = tcpfsm_snapshot(seq_file_single_net(seq));
+	if (!snap)
+		return -ENOMEM;
+	core = snap->tw_counting;
+	exits = core && tcpfsm_tw_exits_counting();
+	refused = core && tcpfsm_tw_refused_counting();
+
+	seq_printf(seq, "%-12s %12s %12s %12s %12s %12s %12s %12s %12s\n",
+		   "substate", "current", "created", "refused", "entered",
+		   "left", "timer", "reused", "killed");
+	for (sub = 0; sub < TCPFSM_NR_TW; sub++) {
+		tcpfsm_tw_figures(snap, sub, &f);
+		seq_printf(seq, "%-12s", tcpfsm_state_name(sub ==
+			   TCPFSM_TW_FIN_WAIT2 ? TCP_FIN_WAIT2 : TCP_TIME_WAIT));
+		tcpfsm_put_num(seq, core, f.current_nr);
+		tcpfsm_put_num(seq, core, f.created);
+		tcpfsm_put_num(seq, refused, f.refused);
+		tcpfsm_put_num(seq, core, f.entered);
+		tcpfsm_put_num(seq, core, f.left);
+		tcpfsm_put_num(seq, exits, f.timer);
+		tcpfsm_put_num(seq, exits, f.reused);
+		tcpfsm_put_num(seq, exits, f.killed);
+		seq_putc(seq, '\n');
+	}
+	kfree(snap);
+	return 0;
+}
+
 /**
  * tcpfsm_proc_init_net() - create /proc/net/tcpfsm in a netns
  * @net: the netns
@@ -139,7 +175,9 @@ int tcpfsm_proc_init_net(struct net *net, struct tcpfsm_net *tn)
 	    !proc_create_net_single("time_in_state", 0444, tn->proc_dir,
 				    tcpfsm_time_in_state_show, NULL) ||
 	    !proc_create_net_single("counters", 0444, tn->proc_dir,
-				    tcpfsm_counters_show, NULL)) {
+				    tcpfsm_counters_show, NULL) ||
+	    !proc_create_net_single("timewait", 0444, tn->proc_dir,
+				    tcpfsm_timewait_show, NULL)) {
 		tcpfsm_proc_exit_net(net, tn);
 		return -ENOMEM;
 	}

@@ -19,21 +19,41 @@
  *		  - (entered[s] - left[s] counted so far),
  *
  * so that from then on current[s] is the table count plus every
- * transition after it. Documentation/tcpfsm.rst says where this is exact.
+ * transition after it. Timewait sockets are seeded the same way, per
+ * substate, against the flow their probes count (timewait.c).
+ * Documentation/tcpfsm.rst says where this is exact.
  */
 #include <linux/slab.h>
 #include <linux/stop_machine.h>
 #include <net/inet_hashtables.h>
+#include <net/inet_timewait_sock.h>
 #include <net/sock.h>
 
 #include "tcpfsm.h"
+#include "timewait.h"
+
+/* A TCP timewait socket counts in its substate (timewait.c). */
+static void tcpfsm_seed_tw(struct sock *sk)
+{
+	struct inet_timewait_sock *tw = inet_twsk(sk);
+	struct tcpfsm_net *tn = tcpfsm_pernet(sock_net(sk));
+	int sub = tcpfsm_tw_sub(READ_ONCE(tw->tw_substate));
+
+	if (tn && tn->stats && sub >= 0 &&
+	    tw->tw_dr == &sock_net(sk)->ipv4.tcp_death_row)
+		tn->tw_base[sub]++;
+}
 
 static void tcpfsm_seed_sock(struct sock *sk)
 {
 	struct tcpfsm_net *tn;
 	int state;
 
-	/* timewait and request sockets are counted from their own sources */
+	if (sk->sk_state == TCP_TIME_WAIT) {
+		tcpfsm_seed_tw(sk);
+		return;
+	}
+	/* request sockets are counted from their listeners */
 	if (!sk_fullsock(sk) || sk->sk_protocol != IPPROTO_TCP)
 		return;
 	tn = tcpfsm_pernet(sock_net(sk));
@@ -95,6 +115,8 @@ static int tcpfsm_seed_stopped(void *data)
 		tcpfsm_flow(w->sum.trans, w->entered, w->left);
 		for (i = 0; i < TCPFSM_NR_STATES; i++)
 			tn->base[i] -= w->entered[i] - w->left[i];
+		for (i = 0; i < TCPFSM_NR_TW; i++)
+			tn->tw_base[i] -= tcpfsm_tw_flow(&w->sum.tw, i);
 	}
 	rcu_read_unlock();
 	return 0;

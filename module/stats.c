@@ -13,6 +13,7 @@
 #include <net/sock.h>
 
 #include "tcpfsm.h"
+#include "timewait.h"
 #include "track.h"
 
 static const char * const tcpfsm_state_names[] = {
@@ -195,6 +196,9 @@ struct tcpfsm_snapshot *tcpfsm_snapshot(struct net *net)
 	tcpfsm_stats_fold(tn, &snap->sum);
 	for (i = 0; i < TCPFSM_NR_STATES; i++)
 		snap->current_nr[i] = tn->base[i];
+	for (i = 0; i < TCPFSM_NR_TW; i++)
+		snap->tw_current[i] = tn->tw_base[i] +
+				      tcpfsm_tw_flow(&snap->sum.tw, i);
 	up_read(&tcpfsm_seed_rwsem);
 
 	tcpfsm_flow(snap->sum.trans, snap->entered, snap->left);
@@ -208,7 +212,16 @@ struct tcpfsm_snapshot *tcpfsm_snapshot(struct net *net)
 	snap->timewait_created = tcpfsm_timewait_created(net);
 	snap->track_size = tcpfsm_track_size(tn);
 
-	snap->current_nr[tcpfsm_idx(TCP_TIME_WAIT)] = snap->timewait;
+	/*
+	 * ss lists a timewait socket in its substate: FIN_WAIT2 counts full
+	 * sockets and orphans in timewait substate FIN_WAIT2, TIME_WAIT the
+	 * rest (timewait.c). Without the timewait probes neither is known.
+	 */
+	snap->tw_counting = tcpfsm_tw_counting();
+	snap->current_nr[tcpfsm_idx(TCP_FIN_WAIT2)] +=
+		snap->tw_current[TCPFSM_TW_FIN_WAIT2];
+	snap->current_nr[tcpfsm_idx(TCP_TIME_WAIT)] =
+		snap->tw_current[TCPFSM_TW_TIME_WAIT];
 	return snap;
 }
 
@@ -247,6 +260,8 @@ void tcpfsm_state_figures(const struct tcpfsm_snapshot *snap, int state,
 		return;
 	}
 	f->has_current = state != TCP_CLOSE;
+	if (state == TCP_FIN_WAIT2 || state == TCP_TIME_WAIT)
+		f->has_current = snap->tw_counting;
 	f->current_nr = snap->current_nr[tcpfsm_idx(state)];
 	/* timewait sockets never appear in a transition */
 	f->has_flow = state != TCP_TIME_WAIT;

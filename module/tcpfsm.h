@@ -49,6 +49,34 @@ static inline unsigned int tcpfsm_idx(int state)
 #define TCPFSM_DWELL_UNKNOWN	U64_MAX
 
 /*
+ * Timewait sockets (timewait.c), per substate: [0] FIN_WAIT2 (an orphan
+ * waiting for its peer's FIN), [1] TIME_WAIT.
+ */
+#define TCPFSM_TW_FIN_WAIT2	0
+#define TCPFSM_TW_TIME_WAIT	1
+#define TCPFSM_NR_TW		2
+
+/**
+ * struct tcpfsm_tw_pcpu - what the timewait probes write, per CPU per netns
+ * @created: timewait sockets created, by substate at creation
+ * @refused: not created: tcp_max_tw_buckets reached (or no memory)
+ * @fin_wait2_to_time_wait: the peer's FIN reached one in FIN_WAIT2
+ * @freed: timewait sockets freed, by their last substate
+ * @timer: ended by their timer (tcp_fin_timeout or 2MSL), by substate
+ * @reused: taken over by a connect() (tcp_tw_reuse), by substate
+ * @killed: ended early otherwise (reset, new SYN, netns exit), by substate
+ */
+struct tcpfsm_tw_pcpu {
+	u64 created[TCPFSM_NR_TW];
+	u64 refused[TCPFSM_NR_TW];
+	u64 fin_wait2_to_time_wait;
+	u64 freed[TCPFSM_NR_TW];
+	u64 timer[TCPFSM_NR_TW];
+	u64 reused[TCPFSM_NR_TW];
+	u64 killed[TCPFSM_NR_TW];
+};
+
+/*
  * What the probe writes: one per CPU per netns, never shared. The ev_
  * counters are those of the events group (events.c): the sequence number
  * of the last event, and how events went; the rest is time in state
@@ -66,6 +94,7 @@ struct tcpfsm_pcpu {
 	u64 dwell_sum_ns[TCPFSM_NR_DWELL];
 	s64 tracked;
 	u64 untracked;
+	struct tcpfsm_tw_pcpu tw;
 };
 
 /**
@@ -81,6 +110,7 @@ struct tcpfsm_pcpu {
  * @ev_nr_subs: their number; the probe records events while it is not 0
  * @track: the table of this netns's tracked sockets
  * @tw_created_base: timewait sockets the netns had created before load
+ * @tw_base: per substate, offsets of the timewait gauges (see seed.c)
  */
 struct tcpfsm_bucket;
 
@@ -105,6 +135,7 @@ struct tcpfsm_net {
 	unsigned int ev_nr_subs;
 	struct tcpfsm_table track;
 	u64 tw_created_base;
+	s64 tw_base[TCPFSM_NR_TW];
 };
 
 /**
@@ -119,6 +150,8 @@ struct tcpfsm_net {
  * @new_syn_recv: request sockets (half-open connections) now
  * @timewait_created: timewait sockets created since load
  * @track_size: sockets the netns's table can hold
+ * @tw_current: per substate, timewait sockets now, if @tw_counting
+ * @tw_counting: the timewait probes are attached (timewait.c)
  */
 struct tcpfsm_snapshot {
 	struct tcpfsm_pcpu sum;
@@ -129,6 +162,8 @@ struct tcpfsm_snapshot {
 	s64 new_syn_recv;
 	u64 timewait_created;
 	unsigned int track_size;
+	s64 tw_current[TCPFSM_NR_TW];
+	bool tw_counting;
 };
 
 /**

@@ -101,6 +101,7 @@ if [ -x "$here/../build/userspace/tcpfsm" ]; then
 	export TCPFSM_CMD
 fi
 run_harness dwell
+run_harness timewait
 run_harness floods
 run_script ynl_cli.sh
 check "rmmod tcpfsm" rmmod tcpfsm

@@ -244,6 +244,31 @@ int tcpfsm_read_matrix(struct tcpfsm_matrix *m)
 	return 0;
 }
 
+/* /proc/net/tcpfsm/timewait: current of the FIN_WAIT2 row, 0 if none */
+static int read_tw_fin_wait2(int64_t *n)
+{
+	char line[512], name[32], cur[32];
+	FILE *f = fopen(TCPFSM_PROC "/timewait", "r");
+	int err = -EPROTO;
+
+	*n = 0;
+	if (!f)
+		return errno == ENOENT ? 0 : -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%31s %31s", name, cur) != 2 ||
+		    strcmp(name, "FIN_WAIT2"))
+			continue;
+		/* "-": unknown, and so are FIN_WAIT2 and TIME_WAIT in states */
+		if (parse_field(cur, n))
+			err = 0;
+		if (*n == TCPFSM_ABSENT)
+			*n = 0;
+		break;
+	}
+	fclose(f);
+	return err;
+}
+
 int tcpfsm_read_states(struct tcpfsm_states *st)
 {
 	static const char path[] = TCPFSM_PROC "/states";
@@ -295,7 +320,7 @@ int tcpfsm_read_states(struct tcpfsm_states *st)
 		return MALFORMED(path, lineno + 1, "no newline at end");
 	if (rows != TCP_NEW_SYN_RECV)
 		return MALFORMED(path, lineno, "not 12 rows");
-	return 0;
+	return read_tw_fin_wait2(&st->tw_fin_wait2);
 }
 
 /* The matrix, the states and sockstat, with no transition in between. */
@@ -498,9 +523,12 @@ int tcpfsm_expect_one(struct tcpfsm_snap *snap,
 	bad += check_flow(snap);
 	bad += check_deltas(&old_states, &snap->s, o[seen].gauges,
 			    o[seen].ngauges);
-	if (snap->s.cur[TCP_TIME_WAIT] != snap->sockstat_tw) {
-		report("current TIME_WAIT %lld but sockstat tw %lld",
+	/* sockstat's tw: TIME_WAIT, and the timewait FIN_WAIT2 sockets */
+	if (snap->s.cur[TCP_TIME_WAIT] + snap->s.tw_fin_wait2 !=
+	    snap->sockstat_tw) {
+		report("current TIME_WAIT %lld + timewait FIN_WAIT2 %lld but sockstat tw %lld",
 		       (long long)snap->s.cur[TCP_TIME_WAIT],
+		       (long long)snap->s.tw_fin_wait2,
 		       (long long)snap->sockstat_tw);
 		bad++;
 	}
@@ -684,17 +712,21 @@ static int ss_diff(const struct tcpfsm_ss *want, const struct tcpfsm_ss *got,
 
 /*
  * The current column against ss: SYN_RECV + NEW_SYN_RECV against ss
- * SYN-RECV, TIME_WAIT against ss timewait sockets, the rest one to one.
+ * SYN-RECV, TIME_WAIT and the timewait FIN_WAIT2 sockets against ss
+ * timewait sockets, the rest one to one.
  */
 int tcpfsm_ss_check(const struct tcpfsm_states *st, const struct tcpfsm_ss *ss)
 {
-	struct tcpfsm_ss want = { .timewait = st->cur[TCP_TIME_WAIT] };
+	struct tcpfsm_ss want = {
+		.timewait = st->cur[TCP_TIME_WAIT] + st->tw_fin_wait2,
+	};
 	int s;
 
 	for (s = TCP_ESTABLISHED; s <= TCP_CLOSING; s++)
 		if (s != TCP_TIME_WAIT && s != TCP_CLOSE)
 			want.n[s] = st->cur[s];
 	want.n[TCP_SYN_RECV] += st->cur[TCP_NEW_SYN_RECV];
+	want.n[TCP_FIN_WAIT2] -= st->tw_fin_wait2;
 	return ss_diff(&want, ss, true);
 }
 

@@ -35,10 +35,16 @@ struct tcpfsm_matrix {
 };
 
 /* states: per state TCP_ESTABLISHED..TCP_NEW_SYN_RECV, or TCPFSM_ABSENT */
+/*
+ * @tw_fin_wait2: of cur[TCP_FIN_WAIT2], the timewait sockets in substate
+ * FIN_WAIT2 (/proc/net/tcpfsm/timewait), which ss lists as timewait
+ * sockets and sockstat counts in tw; 0 if the module has no such file.
+ */
 struct tcpfsm_states {
 	int64_t cur[TCPFSM_NR];
 	int64_t entered[TCPFSM_NR];
 	int64_t left[TCPFSM_NR];
+	int64_t tw_fin_wait2;
 };
 
 /* Both files read at one quiescent moment, with sockstat's "tw". */

@@ -59,8 +59,9 @@ static const struct tcpfsm_cell first_close[] = {
 	TR(ESTABLISHED, CLOSE_WAIT, 1),	/* tcp_fin() */
 };
 
+/* the orphan's timewait socket counts in its substate, FIN_WAIT2 */
 static const struct tcpfsm_gauge first_close_g[] = {
-	GA(ESTABLISHED, -2), GA(CLOSE_WAIT, 1), GA(TIME_WAIT, 1),
+	GA(ESTABLISHED, -2), GA(CLOSE_WAIT, 1), GA(FIN_WAIT2, 1),
 };
 
 /*
@@ -92,8 +93,9 @@ static const struct tcpfsm_cell last_close[] = {
 	TR(LAST_ACK, CLOSE, 1),		/* tcp_rcv_state_process(): tcp_done() */
 };
 
+/* the timewait socket goes from substate FIN_WAIT2 to TIME_WAIT */
 static const struct tcpfsm_gauge last_close_g[] = {
-	GA(CLOSE_WAIT, -1),
+	GA(CLOSE_WAIT, -1), GA(FIN_WAIT2, -1), GA(TIME_WAIT, 1),
 };
 
 /* ... or the full FIN_WAIT2 socket gets the FIN: tcp_fin(), tcp_time_wait() */
@@ -167,8 +169,9 @@ static const struct tcpfsm_cell shut_wr_close[] = {
 	TR(FIN_WAIT2, CLOSE, 1),	/* __tcp_close(): tcp_time_wait(FIN_WAIT2) */
 };
 
+/* a full FIN_WAIT2 socket became a timewait one in substate FIN_WAIT2 */
 static const struct tcpfsm_gauge shut_wr_close_g[] = {
-	GA(FIN_WAIT2, -1), GA(TIME_WAIT, 1),
+	GA(FIN_WAIT2, 0),
 };
 
 /* The final ACK is dropped: the server holds a request socket only. */

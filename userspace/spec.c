@@ -28,6 +28,24 @@ const struct tcpfsm_attr_set tcpfsm_state_stats_set = {
 	.attrs = state_stats_attrs,
 };
 
+static const struct tcpfsm_attr_spec timewait_stats_attrs[TCPFSM_A_TIMEWAIT_STATS_MAX + 1] = {
+	[TCPFSM_A_TIMEWAIT_STATS_SUBSTATE] = { MNL_TYPE_U8, "substate" },
+	[TCPFSM_A_TIMEWAIT_STATS_CURRENT] = { MNL_TYPE_U64, "current" },
+	[TCPFSM_A_TIMEWAIT_STATS_CREATED] = { MNL_TYPE_U64, "created" },
+	[TCPFSM_A_TIMEWAIT_STATS_REFUSED] = { MNL_TYPE_U64, "refused" },
+	[TCPFSM_A_TIMEWAIT_STATS_ENTERED] = { MNL_TYPE_U64, "entered" },
+	[TCPFSM_A_TIMEWAIT_STATS_LEFT] = { MNL_TYPE_U64, "left" },
+	[TCPFSM_A_TIMEWAIT_STATS_TIMER] = { MNL_TYPE_U64, "timer" },
+	[TCPFSM_A_TIMEWAIT_STATS_REUSED] = { MNL_TYPE_U64, "reused" },
+	[TCPFSM_A_TIMEWAIT_STATS_KILLED] = { MNL_TYPE_U64, "killed" },
+};
+
+const struct tcpfsm_attr_set tcpfsm_timewait_stats_set = {
+	.name = "timewait-stats",
+	.max = TCPFSM_A_TIMEWAIT_STATS_MAX,
+	.attrs = timewait_stats_attrs,
+};
+
 static const struct tcpfsm_attr_spec stats_attrs[TCPFSM_A_STATS_MAX + 1] = {
 	[TCPFSM_A_STATS_TRANSITION] = { MNL_TYPE_NESTED, "transition", .multi = true, .nest = &tcpfsm_transition_set },
 	[TCPFSM_A_STATS_STATE] = { MNL_TYPE_NESTED, "state", .multi = true, .nest = &tcpfsm_state_stats_set },
@@ -42,6 +60,7 @@ static const struct tcpfsm_attr_spec stats_attrs[TCPFSM_A_STATS_MAX + 1] = {
 	[TCPFSM_A_STATS_UNTRACKED] = { MNL_TYPE_U64, "untracked" },
 	[TCPFSM_A_STATS_TRACK_SIZE] = { MNL_TYPE_U32, "track-size" },
 	[TCPFSM_A_STATS_TIMEWAIT_CREATED] = { MNL_TYPE_U64, "timewait-created" },
+	[TCPFSM_A_STATS_TIMEWAIT_SUBSTATE] = { MNL_TYPE_NESTED, "timewait-substate", .multi = true, .nest = &tcpfsm_timewait_stats_set },
 };
 
 const struct tcpfsm_attr_set tcpfsm_stats_set = {

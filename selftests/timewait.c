@@ -1,0 +1,746 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpfsm: timewait sockets (module/timewait.c) against ss, sockstat and the
+ * kernel's own counters, over IPv4 and IPv6, each test in a new netns (so
+ * that every figure, the kernel's included, starts at 0).
+ *
+ * Every check compares, in a quiet netns:
+ * - /proc/net/tcpfsm/states' FIN_WAIT2 and TIME_WAIT current with `ss -tan`
+ *   (a timewait socket counts in its substate, as ss lists it);
+ * - timewait's current FIN_WAIT2 + TIME_WAIT with sockstat's tw;
+ * - per substate, current = created + entered - left - timer - reused -
+ *   killed;
+ * - created with TcpExt TW + TWKilled (counted at creation: TWKilled when
+ *   the timer is 4 s or less, i.e. the FIN_WAIT2 substate with
+ *   tcp_fin_timeout = 2, TW otherwise), reused with TWRecycled, refused
+ *   with TCPTimeWaitOverflow.
+ *
+ * The scenarios:
+ * - scenario: issue 11's namespace: 4 normal active closes, 3 orphaned
+ *   closes whose peer never closes, 2 half-closed, 2 closed by the server
+ *   first: ss says FIN-WAIT-2 5, TIME-WAIT 6, and so must states;
+ * - fin_timeout: with tcp_fin_timeout = 2, 3 orphans leave FIN_WAIT2 by
+ *   their timer, 2 s after their close (TWKilled: timers of 4 s or less);
+ * - fin_then_data: an orphan in timewait FIN_WAIT2 gets its peer's FIN
+ *   (FIN_WAIT2 -> TIME_WAIT), another gets data (a reset: killed);
+ * - reuse: a connect() from the port of a TIME_WAIT socket takes it over
+ *   (reused, TWRecycled);
+ * - syn_kills: a new SYN from the peer's same port ends the server's
+ *   TIME_WAIT socket (killed);
+ * - overflow: tcp_max_tw_buckets = 2 and 4 active closes: 2 refused;
+ * - seed: timewait sockets made before the module is loaded (it is
+ *   unloaded and loaded again, TCPFSM_KO) count in their substate at once.
+ *
+ * An orphan whose FIN is acked while close() still owns it may stay a
+ * full socket (FIN_WAIT2, then TIME_WAIT made from it): where that changes
+ * which substate a socket is created in, the checks add the substates up,
+ * or retry the connection.
+ *
+ * The get op's timewait-substate nests must say what the file says.
+ *
+ * Needs tcpfsm loaded, root and libmnl; fails if the module has no timewait
+ * figures ("-": its probes are off, see dmesg).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "nl_lib.h"
+#include "tcpfsm_lib.h"
+
+#define FW2		0	/* the timewait file's rows */
+#define TW		1
+#define NSUB		2
+#define SETTLE_MS	300	/* the matrix unchanged that long */
+#define WAIT_MS		20000
+
+/* a row of /proc/net/tcpfsm/timewait */
+struct twfig {
+	int64_t cur, created, refused, entered, left, timer, reused, killed;
+};
+
+/* TcpExt TW, TWKilled, TWRecycled, TCPTimeWaitOverflow */
+struct twmib {
+	int64_t tw, killed, recycled, overflow;
+};
+
+/* everything a check compares, read at one quiet moment */
+struct view {
+	struct twfig f[NSUB];
+	struct twfig nl[NSUB];	/* the same, from the get op */
+	struct tcpfsm_states st;
+	int ss[TCPFSM_NR];
+	int64_t sockstat_tw;
+	struct twmib mib;
+};
+
+static int read_twfig(struct twfig f[NSUB])
+{
+	static const char *const rows[NSUB] = { "FIN_WAIT2", "TIME_WAIT" };
+	char line[512], name[32], v[8][32];
+	int64_t *dst;
+	int row = 0, i;
+	FILE *fp;
+
+	fp = fopen(TCPFSM_PROC "/timewait", "r");
+	if (!fp)
+		return -errno;
+	if (!fgets(line, sizeof(line), fp) ||
+	    strncmp(line, "substate ", 9)) {
+		fclose(fp);
+		return -EPROTO;
+	}
+	while (row < NSUB && fgets(line, sizeof(line), fp)) {
+		if (sscanf(line, "%31s %31s %31s %31s %31s %31s %31s %31s %31s",
+			   name, v[0], v[1], v[2], v[3], v[4], v[5], v[6],
+			   v[7]) != 9 || strcmp(name, rows[row]))
+			break;
+		dst = &f[row].cur;
+		for (i = 0; i < 8; i++)
+			dst[i] = strcmp(v[i], "-") ? strtoll(v[i], NULL, 10) :
+						     TCPFSM_ABSENT;
+		row++;
+	}
+	fclose(fp);
+	return row == NSUB ? 0 : -EPROTO;
+}
+
+/* `ss -tan`: sockets per state, timewait sockets in their substate */
+static int ss_states(int n[TCPFSM_NR])
+{
+	static const char *const names[TCPFSM_NR] = {
+		[TCP_ESTABLISHED] = "ESTAB", [TCP_SYN_SENT] = "SYN-SENT",
+		[TCP_SYN_RECV] = "SYN-RECV", [TCP_FIN_WAIT1] = "FIN-WAIT-1",
+		[TCP_FIN_WAIT2] = "FIN-WAIT-2", [TCP_TIME_WAIT] = "TIME-WAIT",
+		[TCP_CLOSE] = "UNCONN", [TCP_CLOSE_WAIT] = "CLOSE-WAIT",
+		[TCP_LAST_ACK] = "LAST-ACK", [TCP_LISTEN] = "LISTEN",
+		[TCP_CLOSING] = "CLOSING",
+	};
+	char line[512], word[32];
+	FILE *p;
+	int s;
+
+	memset(n, 0, sizeof(int) * TCPFSM_NR);
+	p = popen("ss -tan", "r");
+	if (!p)
+		return -errno;
+	while (fgets(line, sizeof(line), p)) {
+		if (sscanf(line, "%31s", word) != 1 || !strcmp(word, "State"))
+			continue;
+		for (s = TCP_ESTABLISHED; s <= TCP_CLOSING; s++)
+			if (!strcmp(word, names[s]))
+				break;
+		if (s <= TCP_CLOSING)
+			n[s]++;
+	}
+	return pclose(p) ? -EPROTO : 0;
+}
+
+static int read_mib(struct twmib *m)
+{
+	static const char *const names[] = {
+		"TW", "TWKilled", "TWRecycled", "TCPTimeWaitOverflow",
+	};
+	int64_t v[4];
+	int err;
+
+	err = tcpfsm_mib_read("/proc/net/netstat", "TcpExt: ", names, v, 4);
+	if (err)
+		return err;
+	m->tw = v[0];
+	m->killed = v[1];
+	m->recycled = v[2];
+	m->overflow = v[3];
+	return 0;
+}
+
+/* the get op's timewait-substate nests, absent figures TCPFSM_ABSENT */
+struct nl_tw {
+	struct twfig f[NSUB];
+	int nests, bad;
+};
+
+static void parse_tw_nest(const struct nlattr *nest, struct nl_tw *t)
+{
+	int64_t v[TCPFSM_A_TIMEWAIT_STATS_MAX + 1];
+	const struct nlattr *a;
+	int sub = -1, type, i;
+
+	for (i = 0; i <= TCPFSM_A_TIMEWAIT_STATS_MAX; i++)
+		v[i] = TCPFSM_ABSENT;
+	mnl_attr_for_each_nested(a, nest) {
+		type = mnl_attr_get_type(a);
+		if (type == TCPFSM_A_TIMEWAIT_STATS_SUBSTATE) {
+			if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
+				break;
+			i = mnl_attr_get_u8(a);
+			sub = i == TCP_FIN_WAIT2 ? FW2 :
+			      i == TCP_TIME_WAIT ? TW : -1;
+		} else if (type >= TCPFSM_A_TIMEWAIT_STATS_CURRENT &&
+			   type <= TCPFSM_A_TIMEWAIT_STATS_KILLED) {
+			if (mnl_attr_validate(a, MNL_TYPE_U64) < 0 ||
+			    v[type] != TCPFSM_ABSENT)
+				t->bad++;
+			else
+				v[type] = (int64_t)mnl_attr_get_u64(a);
+		} else if (type != TCPFSM_A_TIMEWAIT_STATS_PAD) {
+			t->bad++;
+		}
+	}
+	if (sub < 0 || sub != t->nests) {	/* FIN_WAIT2, then TIME_WAIT */
+		t->bad++;
+		return;
+	}
+	t->f[sub].cur = v[TCPFSM_A_TIMEWAIT_STATS_CURRENT];
+	t->f[sub].created = v[TCPFSM_A_TIMEWAIT_STATS_CREATED];
+	t->f[sub].refused = v[TCPFSM_A_TIMEWAIT_STATS_REFUSED];
+	t->f[sub].entered = v[TCPFSM_A_TIMEWAIT_STATS_ENTERED];
+	t->f[sub].left = v[TCPFSM_A_TIMEWAIT_STATS_LEFT];
+	t->f[sub].timer = v[TCPFSM_A_TIMEWAIT_STATS_TIMER];
+	t->f[sub].reused = v[TCPFSM_A_TIMEWAIT_STATS_REUSED];
+	t->f[sub].killed = v[TCPFSM_A_TIMEWAIT_STATS_KILLED];
+}
+
+static int parse_get(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *attr;
+	struct nl_tw *t = data;
+
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(attr) != TCPFSM_A_STATS_TIMEWAIT_SUBSTATE)
+			continue;
+		parse_tw_nest(attr, t);
+		t->nests++;
+	}
+	return MNL_CB_OK;
+}
+
+static int nl_twfig(struct twfig f[NSUB])
+{
+	struct family fam = { 0 };
+	struct nl_tw t = { 0 };
+	struct nlmsghdr *nlh;
+	struct answer a;
+	struct nl nl;
+	int err;
+
+	err = nl_open(&nl, &fam);
+	if (err)
+		return err;
+	nlh = nl_req(&nl, nl.family, TCPFSM_CMD_GET, TCPFSM_FAMILY_VERSION);
+	err = nl_talk(&nl, nlh, parse_get, &t, &a);
+	mnl_socket_close(nl.sk);
+	if (err)
+		return err;
+	if (a.err || t.nests != NSUB || t.bad)
+		return -EPROTO;
+	memcpy(f, t.f, sizeof(t.f));
+	return 0;
+}
+
+static int read_view(struct view *v)
+{
+	int err;
+
+	memset(v, 0, sizeof(*v));
+	err = read_twfig(v->f);
+	if (!err)
+		err = tcpfsm_read_states(&v->st);
+	if (!err)
+		err = ss_states(v->ss);
+	if (!err)
+		err = tcpfsm_sockstat_tw(&v->sockstat_tw);
+	if (!err)
+		err = read_mib(&v->mib);
+	if (!err)
+		err = nl_twfig(v->nl);
+	return err;
+}
+
+/* once the matrix is quiet: 0, or -1 */
+static int settled_view(struct view *v)
+{
+	struct tcpfsm_matrix m;
+
+	if (tcpfsm_matrix_settled(&m, SETTLE_MS, WAIT_MS))
+		return -1;
+	return read_view(v);
+}
+
+static int64_t sum(const struct view *v, size_t off)
+{
+	return *(const int64_t *)((const char *)&v->f[FW2] + off) +
+	       *(const int64_t *)((const char *)&v->f[TW] + off);
+}
+
+#define SUM(v, field)	sum(v, offsetof(struct twfig, field))
+
+static int set_sysctl(const char *name, const char *val)
+{
+	char path[128];
+	FILE *f;
+	int err = 0;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/%s", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	if (fputs(val, f) < 0)
+		err = -EIO;
+	if (fclose(f) && !err)
+		err = -errno;
+	return err;
+}
+
+/* a socket with SO_REUSEADDR bound to loopback port @port (0: any) */
+static int bound_socket(int family, uint16_t port, struct tcpfsm_addr *a)
+{
+	int fd, one = 1;
+
+	memset(a, 0, sizeof(*a));
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&a->ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		sin->sin_port = htons(port);
+		a->len = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&a->ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = in6addr_loopback;
+		sin6->sin6_port = htons(port);
+		a->len = sizeof(*sin6);
+	}
+	fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_TCP);
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, (struct sockaddr *)&a->ss, a->len) ||
+	    getsockname(fd, (struct sockaddr *)&a->ss, &a->len)) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
+FIXTURE(timewait) {
+	int lfd;
+	struct tcpfsm_addr la;
+};
+
+FIXTURE_VARIANT(timewait) {
+	int family;
+};
+
+FIXTURE_VARIANT_ADD(timewait, ipv4) {
+	.family = AF_INET,
+};
+
+FIXTURE_VARIANT_ADD(timewait, ipv6) {
+	.family = AF_INET6,
+};
+
+FIXTURE_SETUP(timewait)
+{
+	struct twfig f[NSUB];
+	int err = tcpfsm_test_netns(), s;
+
+	self->lfd = -1;
+	if (err == -ENOENT)
+		SKIP(return, "tcpfsm is not loaded");
+	ASSERT_EQ(0, err);
+	/* a module without the file is older than the feature: fail */
+	ASSERT_EQ(0, read_twfig(f));
+	for (s = 0; s < NSUB; s++) {
+		/* "-": a probe is off or missed a hit (dmesg says which) */
+		ASSERT_NE(TCPFSM_ABSENT, f[s].cur);
+		ASSERT_NE(TCPFSM_ABSENT, f[s].refused);
+		ASSERT_NE(TCPFSM_ABSENT, f[s].timer);
+	}
+	self->lfd = tcpfsm_listen(variant->family, 64, &self->la);
+	ASSERT_LE(0, self->lfd);
+}
+
+FIXTURE_TEARDOWN(timewait)
+{
+	const char *ko = getenv("TCPFSM_KO");
+	int fd;
+
+	if (self->lfd >= 0)
+		close(self->lfd);
+	/* seed unloads the module: whatever happened, leave it loaded */
+	if (ko && !tcpfsm_module_loaded()) {
+		fd = open(ko, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			tcpfsm_module_load(fd, "");
+			close(fd);
+		}
+	}
+}
+
+/*
+ * Everything that must hold in a quiet netns, whatever happened in it;
+ * @since_load: the figures count only part of the netns's life (seed), so
+ * they add up with the sockets there at load only, and not to the MIB.
+ */
+static void check_figures(struct __test_metadata *_metadata,
+			  const struct view *v, bool since_load)
+{
+	int s;
+
+	TH_LOG("ss FIN-WAIT-2 %d TIME-WAIT %d; states %" PRId64 " %" PRId64
+	       "; timewait FIN_WAIT2 %" PRId64 " TIME_WAIT %" PRId64
+	       "; sockstat tw %" PRId64, v->ss[TCP_FIN_WAIT2],
+	       v->ss[TCP_TIME_WAIT], v->st.cur[TCP_FIN_WAIT2],
+	       v->st.cur[TCP_TIME_WAIT], v->f[FW2].cur, v->f[TW].cur,
+	       v->sockstat_tw);
+	for (s = TCP_ESTABLISHED; s <= TCP_CLOSING; s++) {
+		if (s == TCP_CLOSE || s == TCP_SYN_RECV)
+			continue;
+		EXPECT_EQ(v->ss[s], v->st.cur[s]) {
+			TH_LOG("state %s", tcpfsm_state_name(s));
+		}
+	}
+	EXPECT_EQ(v->sockstat_tw, v->f[FW2].cur + v->f[TW].cur);
+	EXPECT_EQ(v->f[TW].cur, v->st.cur[TCP_TIME_WAIT]);
+	EXPECT_LE(v->f[FW2].cur, v->st.cur[TCP_FIN_WAIT2]);
+	EXPECT_EQ(0, v->f[FW2].entered);
+	EXPECT_EQ(0, v->f[TW].left);
+	EXPECT_EQ(v->f[FW2].left, v->f[TW].entered);
+	/* the get op says the same */
+	EXPECT_EQ(0, memcmp(v->f, v->nl, sizeof(v->f)));
+	if (since_load)
+		return;
+	for (s = 0; s < NSUB; s++) {
+		EXPECT_EQ(v->f[s].cur, v->f[s].created + v->f[s].entered -
+			  v->f[s].left - v->f[s].timer - v->f[s].reused -
+			  v->f[s].killed) {
+			TH_LOG("substate %s", s == FW2 ? "FIN_WAIT2" : "TIME_WAIT");
+		}
+	}
+	/* the netns is new: the kernel's counters started at 0 with ours */
+	EXPECT_EQ(v->mib.tw + v->mib.killed, SUM(v, created));
+	EXPECT_EQ(v->mib.recycled, SUM(v, reused));
+	EXPECT_EQ(v->mib.overflow, SUM(v, refused));
+}
+
+#define check_view(_metadata, v)	check_figures(_metadata, v, false)
+
+/* a connection to the fixture's listener: its two ends */
+static int pair(FIXTURE_DATA(timewait) *self, int *c, int *s)
+{
+	*c = tcpfsm_connect(&self->la, false);
+	if (*c < 0)
+		return *c;
+	*s = tcpfsm_accept(self->lfd);
+	return *s < 0 ? *s : 0;
+}
+
+/* @a closes first, @b sees the EOF and closes */
+static int close_first(int a, int b)
+{
+	char c;
+
+	if (close(a) || tcpfsm_recv(b, &c, 1) != 0 || close(b))
+		return -1;
+	return 0;
+}
+
+TEST_F_TIMEOUT(timewait, scenario, 90)
+{
+	int keep[7], nkeep = 0, c, s, i;
+	struct view v;
+	char ch;
+
+	/* the default: the orphans stay (tcp_fin_timeout below) */
+	ASSERT_EQ(0, set_sysctl("tcp_fin_timeout", "60"));
+	for (i = 0; i < 4; i++) {	/* normal active closes */
+		ASSERT_EQ(0, pair(self, &c, &s));
+		ASSERT_EQ(0, close_first(c, s));
+	}
+	for (i = 0; i < 3; i++) {	/* orphans: the peer never closes */
+		ASSERT_EQ(0, pair(self, &c, &s));
+		ASSERT_EQ(0, close(c));
+		ASSERT_EQ(0, tcpfsm_recv(s, &ch, 1));
+		keep[nkeep++] = s;
+	}
+	for (i = 0; i < 2; i++) {	/* half-closed */
+		ASSERT_EQ(0, pair(self, &c, &s));
+		ASSERT_EQ(0, shutdown(c, SHUT_WR));
+		ASSERT_EQ(0, tcpfsm_recv(s, &ch, 1));
+		keep[nkeep++] = c;
+		keep[nkeep++] = s;
+	}
+	for (i = 0; i < 2; i++) {	/* the server closes first */
+		ASSERT_EQ(0, pair(self, &c, &s));
+		ASSERT_EQ(0, close_first(s, c));
+	}
+	ASSERT_EQ(0, settled_view(&v));
+	check_view(_metadata, &v);
+	ASSERT_EQ(5, v.ss[TCP_FIN_WAIT2]);
+	ASSERT_EQ(6, v.ss[TCP_TIME_WAIT]);
+	ASSERT_EQ(5, v.st.cur[TCP_FIN_WAIT2]);
+	ASSERT_EQ(6, v.st.cur[TCP_TIME_WAIT]);
+	ASSERT_EQ(6, v.f[TW].cur);
+	/* each of the 6 entered TIME_WAIT once, as a timewait socket */
+	ASSERT_EQ(6, v.f[TW].created + v.f[TW].entered);
+	/* orphans still full sockets (see the top) are the rest */
+	TH_LOG("%" PRId64 " of 3 orphans in timewait FIN_WAIT2", v.f[FW2].cur);
+	ASSERT_LE(0, v.f[FW2].cur);
+	ASSERT_GE(3, v.f[FW2].cur);
+	ASSERT_EQ(9 - (3 - v.f[FW2].cur), v.sockstat_tw);
+	ASSERT_EQ(0, SUM(&v, timer));
+	ASSERT_EQ(0, SUM(&v, killed));
+	ASSERT_EQ(0, SUM(&v, reused));
+	ASSERT_EQ(0, SUM(&v, refused));
+	for (i = 0; i < nkeep; i++)
+		close(keep[i]);
+}
+
+/*
+ * tcp_fin_timeout = 2: 3 orphans whose peer never closes leave FIN_WAIT2
+ * by their timer, 2 s after their close; their 2 s timers make them
+ * TWKilled in the kernel's counters, the 60 s TIME_WAIT ones TW.
+ */
+TEST_F_TIMEOUT(timewait, fin_timeout, 90)
+{
+	int64_t closed, gone, deadline, orphans;
+	int keep[3], c, s, i;
+	struct view v;
+	char ch;
+
+	ASSERT_EQ(0, set_sysctl("tcp_fin_timeout", "2"));
+	ASSERT_EQ(0, pair(self, &c, &s));	/* and one normal close */
+	ASSERT_EQ(0, close_first(c, s));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, pair(self, &c, &s));
+		ASSERT_EQ(0, close(c));
+		closed = tcpfsm_now_ms();
+		ASSERT_EQ(0, tcpfsm_recv(s, &ch, 1));
+		keep[i] = s;
+	}
+	deadline = closed + WAIT_MS;
+	do {
+		usleep(100 * 1000);
+		ASSERT_EQ(0, read_view(&v));
+		gone = tcpfsm_now_ms();
+	} while ((v.f[FW2].cur || v.ss[TCP_FIN_WAIT2]) && gone < deadline);
+	TH_LOG("orphans gone %" PRId64 " ms after the last close", gone - closed);
+	ASSERT_LE(1900, gone - closed);
+	ASSERT_EQ(0, settled_view(&v));
+	check_view(_metadata, &v);
+	ASSERT_EQ(0, v.ss[TCP_FIN_WAIT2]);
+	ASSERT_EQ(0, v.st.cur[TCP_FIN_WAIT2]);
+	ASSERT_EQ(0, v.f[FW2].cur);
+	/* the timewait ones (see the top): all by their timer */
+	orphans = v.f[FW2].created - v.f[FW2].left;
+	TH_LOG("%" PRId64 " of 3 orphans were timewait sockets", orphans);
+	ASSERT_LE(0, orphans);
+	ASSERT_GE(3, orphans);
+	ASSERT_EQ(orphans, v.f[FW2].timer);
+	ASSERT_EQ(v.mib.killed, v.f[FW2].created);
+	ASSERT_EQ(v.mib.tw, v.f[TW].created);
+	ASSERT_EQ(1, v.f[TW].cur);
+	ASSERT_EQ(1, v.ss[TCP_TIME_WAIT]);
+	ASSERT_EQ(0, v.f[TW].timer);
+	ASSERT_EQ(0, SUM(&v, killed));
+	for (i = 0; i < 3; i++)
+		close(keep[i]);
+}
+
+/*
+ * An orphan that is a timewait socket in FIN_WAIT2 (retried while it
+ * stays a full socket): its client end in *c is closed, its server end in
+ * *s still open.
+ */
+static int tw_orphan(FIXTURE_DATA(timewait) *self, int64_t *fw2, int *s)
+{
+	struct view v;
+	int c, i;
+	char ch;
+
+	for (i = 0; i < 10; i++) {
+		if (pair(self, &c, s) || close(c) ||
+		    tcpfsm_recv(*s, &ch, 1) != 0 || settled_view(&v))
+			return -1;
+		if (v.f[FW2].cur == *fw2 + 1) {
+			*fw2 += 1;
+			return 0;
+		}
+		close(*s);	/* a full orphan: its peer's FIN ends it */
+		if (settled_view(&v))
+			return -1;
+		*fw2 = v.f[FW2].cur;
+	}
+	return -1;
+}
+
+TEST_F_TIMEOUT(timewait, fin_then_data, 90)
+{
+	int64_t fw2 = 0, moved0, tw0;
+	struct view v;
+	int s1, s2;
+
+	ASSERT_EQ(0, tw_orphan(self, &fw2, &s1));
+	ASSERT_EQ(0, tw_orphan(self, &fw2, &s2));
+	ASSERT_EQ(0, settled_view(&v));
+	check_view(_metadata, &v);
+	ASSERT_EQ(2, v.f[FW2].cur);
+	moved0 = v.f[TW].entered;
+	tw0 = v.f[TW].cur;
+
+	/* the peer closes: its FIN reaches the timewait socket */
+	ASSERT_EQ(0, close(s1));
+	ASSERT_EQ(0, settled_view(&v));
+	check_view(_metadata, &v);
+	ASSERT_EQ(moved0 + 1, v.f[TW].entered);
+	ASSERT_EQ(1, v.f[FW2].cur);
+	ASSERT_EQ(tw0 + 1, v.f[TW].cur);
+
+	/* the peer sends data after the half-duplex close: a reset */
+	ASSERT_EQ(1, send(s2, "x", 1, 0));
+	ASSERT_EQ(0, settled_view(&v));
+	check_view(_metadata, &v);
+	ASSERT_EQ(1, v.f[FW2].killed);
+	ASSERT_EQ(0, v.f[FW2].cur);
+	ASSERT_EQ(0, v.f[TW].killed);
+	ASSERT_EQ(0, SUM(&v, timer));
+	close(s2);
+}
+
+/* A connection from port @port (0: any) closed by one end first. */
+static int connect_from(FIXTURE_DATA(timewait) *self, int family,
+			uint16_t *port, bool client_first)
+{
+	struct tcpfsm_addr a;
+	int c, s;
+
+	c = bound_socket(family, *port, &a);
+	if (c < 0)
+		return c;
+	*port = tcpfsm_port(&a);
+	if (connect(c, (struct sockaddr *)&self->la.ss, self->la.len)) {
+		close(c);
+		return -errno;
+	}
+	s = tcpfsm_accept(self->lfd);
+	if (s < 0) {
+		close(c);
+		return s;
+	}
+	return client_first ? close_first(c, s) : close_first(s, c);
+}
+
+TEST_F_TIMEOUT(timewait, reuse, 90)
+{
+	uint16_t port = 0;
+	struct view v;
+
+	ASSERT_EQ(0, set_sysctl("tcp_tw_reuse", "1"));
+	ASSERT_EQ(0, connect_from(self, variant->family, &port, true));
+	ASSERT_EQ(0, settled_view(&v));
+	check_view(_metadata, &v);
+	ASSERT_EQ(1, v.f[TW].cur);
+	/* tcp_twsk_unique(): a timestamp at least a second old */
+	usleep(1100 * 1000);
+	ASSERT_EQ(0, connect_from(self, variant->family, &port, false));
+	ASSERT_EQ(0, settled_view(&v));
+	check_view(_metadata, &v);
+	ASSERT_EQ(1, v.mib.recycled);
+	ASSERT_EQ(1, v.f[TW].reused);
+	ASSERT_EQ(0, SUM(&v, killed));
+	/* the second connection, closed by the server first, left its own */
+	ASSERT_EQ(1, v.f[TW].cur);
+	ASSERT_EQ(1, v.ss[TCP_TIME_WAIT]);
+}
+
+TEST_F_TIMEOUT(timewait, syn_kills, 90)
+{
+	uint16_t port = 0;
+	struct view v;
+
+	/* the server closes first: the timewait socket is the server's */
+	ASSERT_EQ(0, connect_from(self, variant->family, &port, false));
+	ASSERT_EQ(0, settled_view(&v));
+	check_view(_metadata, &v);
+	ASSERT_EQ(1, v.f[TW].cur);
+	/* the same client port again: its SYN ends it (TCP_TW_SYN) */
+	ASSERT_EQ(0, connect_from(self, variant->family, &port, true));
+	ASSERT_EQ(0, settled_view(&v));
+	check_view(_metadata, &v);
+	ASSERT_EQ(1, v.f[TW].killed);
+	ASSERT_EQ(0, SUM(&v, reused));
+	ASSERT_EQ(0, v.mib.recycled);
+	/* the second connection, closed by the client first, left its own */
+	ASSERT_EQ(1, v.f[TW].cur);
+}
+
+TEST_F_TIMEOUT(timewait, overflow, 90)
+{
+	struct view v;
+	int c, s, i;
+
+	ASSERT_EQ(0, set_sysctl("tcp_max_tw_buckets", "2"));
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(0, pair(self, &c, &s));
+		ASSERT_EQ(0, close_first(c, s));
+	}
+	ASSERT_EQ(0, settled_view(&v));
+	check_view(_metadata, &v);
+	ASSERT_EQ(2, v.sockstat_tw);
+	ASSERT_EQ(2, v.mib.overflow);
+	ASSERT_EQ(2, SUM(&v, refused));
+	ASSERT_EQ(2, SUM(&v, cur));
+	ASSERT_EQ(2, v.ss[TCP_TIME_WAIT] + v.ss[TCP_FIN_WAIT2]);
+}
+
+TEST_F_TIMEOUT(timewait, seed, 90)
+{
+	const char *ko = getenv("TCPFSM_KO");
+	int keep[2], c, s, i, fd;
+	struct view v;
+
+	if (!ko)
+		SKIP(return, "TCPFSM_KO is not set (path of tcpfsm.ko)");
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, tcpfsm_module_unload());
+	for (i = 0; i < 2; i++) {	/* orphans: timewait FIN_WAIT2 */
+		ASSERT_EQ(0, pair(self, &c, &s));
+		ASSERT_EQ(0, close(c));
+		ASSERT_EQ(0, tcpfsm_recv(s, (char *)&c, 1));
+		keep[i] = s;
+	}
+	for (i = 0; i < 2; i++) {	/* TIME_WAIT */
+		ASSERT_EQ(0, pair(self, &c, &s));
+		ASSERT_EQ(0, close_first(c, s));
+	}
+	usleep(SETTLE_MS * 1000);
+	ASSERT_EQ(0, tcpfsm_module_load(fd, ""));
+	close(fd);
+	ASSERT_EQ(0, read_view(&v));
+	check_figures(_metadata, &v, true);
+	ASSERT_EQ(2, v.ss[TCP_FIN_WAIT2]);
+	ASSERT_EQ(2, v.ss[TCP_TIME_WAIT]);
+	ASSERT_EQ(2, v.f[TW].cur);
+	ASSERT_EQ(0, SUM(&v, created));
+
+	/* a seeded orphan gets its peer's FIN, the other data: both count */
+	ASSERT_EQ(0, close(keep[0]));
+	ASSERT_EQ(1, send(keep[1], "x", 1, 0));
+	ASSERT_EQ(0, settled_view(&v));
+	check_figures(_metadata, &v, true);
+	ASSERT_EQ(0, v.ss[TCP_FIN_WAIT2]);
+	ASSERT_EQ(0, v.f[FW2].cur);
+	close(keep[1]);
+}
+
+TEST_HARNESS_MAIN
