@@ -61,6 +61,11 @@ const struct kernel_param_ops tcpfsm_pow2_param_ops = {
 };
 DECLARE_RWSEM(tcpfsm_seed_rwsem);
 
+static bool tcpfsm_kprobes = true;
+module_param_named(kprobes, tcpfsm_kprobes, bool, 0444);
+MODULE_PARM_DESC(kprobes,
+		 "Count the sockets no tracepoint reports (timewait sockets) through kprobes (default 1; 0: only the tracepoint, their figures show -)");
+
 static int __net_init tcpfsm_net_init(struct net *net)
 {
 	struct tcpfsm_net *tn = tcpfsm_pernet(net);
@@ -142,7 +147,10 @@ static int __init tcpfsm_init(void)
 	err = tcpfsm_probe_register();
 	if (err)
 		goto err_unregister_netlink;
-	err = tcpfsm_tw_register();
+	if (tcpfsm_kprobes)
+		err = tcpfsm_tw_register();
+	else
+		pr_info("kprobes=0: timewait sockets not counted\n");
 	if (err)
 		goto err_unregister_probe;
 	err = tcpfsm_seed();

@@ -467,6 +467,44 @@ static int pairs_close(int lfd, const int *c, const int *s)
  * on unload; a bad size (of the tables or of the event rings) refuses the
  * load with the reason in the kernel log.
  */
+/*
+ * kprobes=0: only the tracepoint. The figures that need the timewait
+ * probes are "-" (never a wrong number), the rest counts as before.
+ */
+TEST_F(lifecycle, no_kprobes)
+{
+	struct tcpfsm_matrix m0, m1;
+	struct tcpfsm_states st;
+	char param[8] = "";
+	int64_t tw;
+	FILE *f;
+
+	ASSERT_EQ(-EINVAL, tcpfsm_module_load(self->ko_fd, "kprobes=abc"));
+	ASSERT_NE(0, tcpfsm_kmsg_check(self->kmsg_fd));	/* the reason */
+	ASSERT_EQ(0, tcpfsm_module_load(self->ko_fd, "kprobes=0"));
+	f = fopen("/sys/module/tcpfsm/parameters/kprobes", "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(param, sizeof(param), f));
+	fclose(f);
+	ASSERT_STREQ("N\n", param);
+
+	/* the tracepoint counts; a timewait socket tcpfsm does not count */
+	ASSERT_EQ(0, tcpfsm_read_matrix(&m0));
+	ASSERT_EQ(0, tcpfsm_one_connection());
+	ASSERT_EQ(0, tcpfsm_read_matrix(&m1));
+	ASSERT_EQ(1, m1.n[TCP_CLOSE][TCP_SYN_SENT] -
+		     m0.n[TCP_CLOSE][TCP_SYN_SENT]);
+	ASSERT_EQ(1, m1.n[TCP_FIN_WAIT2][TCP_CLOSE] -
+		     m0.n[TCP_FIN_WAIT2][TCP_CLOSE]);
+	ASSERT_EQ(0, tcpfsm_sockstat_tw(&tw));
+	ASSERT_LE(1, tw);
+	ASSERT_EQ(0, tcpfsm_read_states(&st));
+	ASSERT_EQ(TCPFSM_ABSENT, st.cur[TCP_TIME_WAIT]);
+	ASSERT_EQ(TCPFSM_ABSENT, st.cur[TCP_FIN_WAIT2]);
+	ASSERT_EQ(0, st.cur[TCP_ESTABLISHED]);
+	unload_and_check(_metadata, self);
+}
+
 TEST_F_TIMEOUT(lifecycle, track_table, 120)
 {
 	struct rlimit nofile = { 4 * TABLE_PAIRS, 4 * TABLE_PAIRS };

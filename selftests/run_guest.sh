@@ -32,12 +32,14 @@ check() {
 # a kselftest_harness binary (or COMMAND, which prints such a line): its
 # "# Totals:" line counts; no line, one failure
 run_harness() { # name [command...]
-	local name=$1 log totals p f s xf xp e
+	local name=$1 log totals p f s xf xp e start
 	shift
 	[ $# -gt 0 ] || set -- "$bindir/$name"
 	log=$(mktemp)
 	echo "# running $name"
+	start=$SECONDS
 	timeout -k 10 "$timeout" "$@" 2>&1 | tee "$log"
+	echo "# $name took $((SECONDS - start)) s"
 	totals=$(grep '^# Totals:' "$log" | tail -n 1)
 	if [ -z "$totals" ]; then
 		echo "not ok - $name did not finish (crash or timeout)"
@@ -55,9 +57,10 @@ run_harness() { # name [command...]
 
 # a TEST_PROGS script: exit 0 passes, 4 (KSFT_SKIP) skips, else it fails
 run_script() {
-	local rc=0
+	local rc=0 start=$SECONDS
 	echo "# running $1"
 	timeout -k 10 "$timeout" bash "$here/$1" || rc=$?
+	echo "# $1 took $((SECONDS - start)) s"
 	case $rc in
 	0) echo "ok - $1"; passed=$((passed + 1)) ;;
 	4) echo "ok - $1 # SKIP"; skipped=$((skipped + 1)) ;;
