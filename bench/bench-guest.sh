@@ -12,7 +12,8 @@
 #   events CONFIG ROUND EXPECTED COUNTED DELIVERED LOST
 #   lost CONFIG ROUND OVERFLOW NOMEM RCVBUF   tcpfsm's losses by cause
 #   nlsink ROUND EVENTS RECVS
-#   ab PAIR MODE CONFIG CONNS SECS    baseline and counters, alternated
+#   ab PAIR MODE CONFIG CONNS SECS    baseline and counters, alternated;
+#                                     nokprobes (kprobes=0) and kprobes (1)
 #   read N WHAT MS...                 a command, each repetition
 #   readp N FILE BYTES US...          a file read in the process
 #
@@ -229,7 +230,14 @@ fi
 #
 ab() { # pair mode config
 	local line n
-	if [ "$3" = counters ]; then load; else unload; fi
+	case $3 in
+	counters | kprobes) [ "$(cat /sys/module/tcpfsm/parameters/kprobes 2>/dev/null)" != N ] ||
+			unload
+		load ;;
+	nokprobes) [ "$(cat /sys/module/tcpfsm/parameters/kprobes 2>/dev/null)" = N ] ||
+			{ unload; insmod "$ko" kprobes=0; } ;;
+	*) unload ;;
+	esac
 	line=$("$bindir/churn" -t "$threads" -d "$ab_secs" -m "$2") ||
 		log "churn $3 $2 failed: $line"
 	n=$(echo "$line" | sed -n 's/^conns=\([0-9]*\) .*/\1/p')
@@ -246,6 +254,17 @@ for pair in $(seq "$ab_pairs"); do
 		ab "$pair" "$mode" baseline
 	done
 done
+# the same, the module without its kprobes (kprobes=0) against with them
+log "kprobes: $ab_pairs pairs of ${ab_secs}s windows, kprobes=0 against 1"
+for pair in $(seq "$ab_pairs"); do
+	for mode in fin rst; do
+		ab "$pair" "$mode" nokprobes
+		ab "$pair" "$mode" kprobes
+		ab "$pair" "$mode" kprobes
+		ab "$pair" "$mode" nokprobes
+	done
+done
+unload
 log "pairs done"
 
 #

@@ -185,6 +185,37 @@ END {
 		printf "\n"
 	}
 
+	if (abn && ((1, modes[1], "nokprobes") in abr)) {
+		printf "The kprobes (timewait sockets): the same pairs, the module loaded with\n"
+		printf "kprobes=0, with kprobes, with kprobes, with kprobes=0; ratio of each pair =\n"
+		printf "(kprobes + kprobes) / (kprobes=0 + kprobes=0), and what they cost a\n"
+		printf "connection: %d vCPUs x (1 / rate with - 1 / rate without), us (TCG)\n", \
+			info["cpus"]
+		printf "%-6s %8s %8s %8s %8s   %-20s %s\n", "mode", "median", "min", "max", \
+			"mean", "+- 2 standard errors", "us/conn (median)"
+		for (mi = 1; mi <= nmodes; mi++) {
+			m = modes[mi]
+			n = 0; sum = 0; sq = 0
+			for (r = 1; r <= abn; r++) {
+				if (!((r, m, "nokprobes") in abr) || abr[r, m, "nokprobes"] <= 0 ||
+				    abr[r, m, "kprobes"] <= 0)
+					continue
+				q[++n] = abr[r, m, "kprobes"] / abr[r, m, "nokprobes"]
+				kpc[n] = info["cpus"] * 2e6 * (1 / abr[r, m, "kprobes"] - \
+							   1 / abr[r, m, "nokprobes"])
+				sum += q[n]; sq += q[n] * q[n]
+			}
+			if (!n)
+				continue
+			mean = sum / n
+			se = n > 1 ? sqrt((sq - n * mean * mean) / (n - 1) / n) : 0
+			printf "%-6s %8.4f %8.4f %8.4f %8.4f   [%.4f, %.4f]     %.2f\n", m, \
+				median(q, n), minof(q, n), maxof(q, n), mean, \
+				mean - 2 * se, mean + 2 * se, median(kpc, n)
+		}
+		printf "\n"
+	}
+
 	printf "Events, all rounds and both modes: expected = connections x transitions\n"
 	printf "a connection + 2 a listener; counted = what the tool counted (tcpfsm: the\n"
 	printf "module's counters; bpftrace: its map); delivered/lost = to the consumer\n"
