@@ -77,6 +77,12 @@ static int lookup(const char * const *names, const char *s, int first, int last)
 	return 0;
 }
 
+bool tcpfsm_debug_kernel(void)
+{
+	return !access("/proc/lockdep", F_OK) ||
+	       !access("/sys/kernel/debug/kmemleak", F_OK);
+}
+
 int64_t tcpfsm_now_ms(void)
 {
 	return tcpfsm_now_ns() / 1000000;

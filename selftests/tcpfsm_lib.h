@@ -96,6 +96,8 @@ struct tcpfsm_addr {
 
 const char *tcpfsm_state_name(int state);
 int64_t tcpfsm_now_ms(void);
+/* A kernel with lockdep or kmemleak: several times slower. */
+bool tcpfsm_debug_kernel(void);
 uint64_t tcpfsm_now_ns(void);	/* CLOCK_MONOTONIC, as the module's times */
 
 int tcpfsm_read_matrix(struct tcpfsm_matrix *m);
