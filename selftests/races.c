@@ -1051,7 +1051,7 @@ static int get_ok(struct nl *nl)
 	return a.err ? -a.err : 0;
 }
 
-TEST_F_TIMEOUT(races, rmmod_closewait_dump, 300)
+TEST_F_TIMEOUT(races, rmmod_closewait_dump, 600)
 {
 	struct rlimit nofile = { 2 * CW_SOCKETS_FULL + 256,
 				 2 * CW_SOCKETS_FULL + 256 };
