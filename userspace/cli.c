@@ -30,6 +30,7 @@ static int parse_hist(struct cli_args *a, int argc, char **argv, FILE *err);
 static int parse_closewait(struct cli_args *a, int argc, char **argv,
 			   FILE *err);
 static int parse_top(struct cli_args *a, int argc, char **argv, FILE *err);
+static int parse_none(struct cli_args *a, int argc, char **argv, FILE *err);
 static int parse_help(struct cli_args *a, int argc, char **argv, FILE *err);
 
 #define JSON_OPTS	"[-j [-p]] "
@@ -142,6 +143,26 @@ static const struct cli_command commands[] = {
 "of the service a client opens short connections to.\n"
 "Needs CAP_NET_ADMIN (root).\n",
 		.parse = parse_top,
+	},
+	{
+		.name = "diagram",
+		.id = CLI_CMD_DIAGRAM,
+		.opts = JSON_OPTS,
+		.args = "",
+		.summary = "the RFC 9293 state diagram, with the figures",
+		.details =
+"The TCP state diagram of RFC 9293 (its figure 5, as Linux walks it),\n"
+"drawn in 80 columns: in each state's box the sockets of the caller's\n"
+"network namespace in the state now and the median time tracked sockets\n"
+"stayed in it; on each arrow the transitions since the module was loaded.\n"
+"CLOSED has no count; SYN_RECV counts the request sockets too. The\n"
+"timewait sockets (TIME_WAIT, and an orphan's FIN_WAIT2, \"orphan\") are\n"
+"counted through their own figures: \"-\" where the module does not send\n"
+"one. Below it, the edges it has no place for and the other transitions\n"
+"that happened (resets, ...). With -j: {\"states\": {NAME: {\"current\",\n"
+"\"median_ns\"}}, \"edges\": [{\"from\", \"to\", \"via\", \"count\"}]}, a figure\n"
+"not sent null.\n",
+		.parse = parse_none,
 	},
 	{
 		.name = "help",
@@ -602,6 +623,12 @@ static int parse_top(struct cli_args *a, int argc, char **argv, FILE *err)
 	}
 	a->limit = v;
 	return 0;
+}
+
+/* A command without arguments */
+static int parse_none(struct cli_args *a, int argc, char **argv, FILE *err)
+{
+	return argc ? bad_arg(a, argv[0], err) : 0;
 }
 
 static int unknown_command(const char *name, FILE *err)
