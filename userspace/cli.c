@@ -202,11 +202,13 @@ void cli_usage(FILE *f, const struct cli_command *cmd)
 	unsigned int i;
 
 	if (cmd) {
-		fprintf(f, "Usage: tcpfsm %s%s %s\n", cmd->opts, cmd->name,
-			cmd->args);
+		const char *sep = *cmd->args ? " " : "";
+
+		fprintf(f, "Usage: tcpfsm %s%s%s%s\n", cmd->opts, cmd->name,
+			sep, cmd->args);
 		if (cmd->alias)
-			fprintf(f, "       tcpfsm %s%s %s\n", cmd->opts,
-				cmd->alias, cmd->args);
+			fprintf(f, "       tcpfsm %s%s%s%s\n", cmd->opts,
+				cmd->alias, sep, cmd->args);
 		fprintf(f, "\n%s", cmd->details);
 		return;
 	}
@@ -221,8 +223,8 @@ void cli_usage(FILE *f, const struct cli_command *cmd)
 	for (i = 0; i < ARRAY_SIZE(commands); i++) {
 		char synopsis[64];
 
-		snprintf(synopsis, sizeof(synopsis), "%s %s", commands[i].name,
-			 commands[i].args);
+		snprintf(synopsis, sizeof(synopsis), "%s%s%s", commands[i].name,
+			 *commands[i].args ? " " : "", commands[i].args);
 		/* a long one on a line of its own */
 		if (strlen(synopsis) > 18)
 			fprintf(f, "  %s\n%21s%s", synopsis, "",
