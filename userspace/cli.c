@@ -30,6 +30,7 @@ static int parse_hist(struct cli_args *a, int argc, char **argv, FILE *err);
 static int parse_closewait(struct cli_args *a, int argc, char **argv,
 			   FILE *err);
 static int parse_top(struct cli_args *a, int argc, char **argv, FILE *err);
+static int parse_none(struct cli_args *a, int argc, char **argv, FILE *err);
 static int parse_help(struct cli_args *a, int argc, char **argv, FILE *err);
 
 #define JSON_OPTS	"[-j [-p]] "
@@ -47,6 +48,9 @@ static const struct cli_command commands[] = {
 "into it (entered) and out of it (left); \"-\" where the module does not\n"
 "count them. Then the transitions that happened, as OLD -> NEW  COUNT, in\n"
 "state order (with all: every one of the 121 between the 11 TCP states).\n"
+"Then the timewait sockets of each substate, FIN_WAIT2 and TIME_WAIT, as\n"
+"/proc/net/tcpfsm/timewait: now, created, refused, entered, left, ended\n"
+"by their timer, reused, killed.\n"
 "Then the transition events the module sent to its listeners, and those\n"
 "it lost; the sockets whose time in state is tracked, of how many the\n"
 "table holds, and those it had no room for; the timewait sockets created.\n"
@@ -144,6 +148,26 @@ static const struct cli_command commands[] = {
 		.parse = parse_top,
 	},
 	{
+		.name = "diagram",
+		.id = CLI_CMD_DIAGRAM,
+		.opts = JSON_OPTS,
+		.args = "",
+		.summary = "the RFC 9293 state diagram, with the figures",
+		.details =
+"The TCP state diagram of RFC 9293 (its figure 5, as Linux walks it),\n"
+"drawn in 80 columns: in each state's box the sockets of the caller's\n"
+"network namespace in the state now and the median time tracked sockets\n"
+"stayed in it; on each arrow the transitions since the module was loaded.\n"
+"CLOSED has no count; SYN_RECV counts the request sockets too. The\n"
+"timewait sockets (TIME_WAIT, and an orphan's FIN_WAIT2, \"orphan\") are\n"
+"counted through their own figures: \"-\" where the module does not send\n"
+"one. Below it, the edges it has no place for and the other transitions\n"
+"that happened (resets, ...). With -j: {\"states\": {NAME: {\"current\",\n"
+"\"median_ns\"}}, \"edges\": [{\"from\", \"to\", \"via\", \"count\"}]}, a figure\n"
+"not sent null.\n",
+		.parse = parse_none,
+	},
+	{
 		.name = "help",
 		.id = CLI_CMD_HELP,
 		.opts = "",
@@ -181,11 +205,13 @@ void cli_usage(FILE *f, const struct cli_command *cmd)
 	unsigned int i;
 
 	if (cmd) {
-		fprintf(f, "Usage: tcpfsm %s%s %s\n", cmd->opts, cmd->name,
-			cmd->args);
+		const char *sep = *cmd->args ? " " : "";
+
+		fprintf(f, "Usage: tcpfsm %s%s%s%s\n", cmd->opts, cmd->name,
+			sep, cmd->args);
 		if (cmd->alias)
-			fprintf(f, "       tcpfsm %s%s %s\n", cmd->opts,
-				cmd->alias, cmd->args);
+			fprintf(f, "       tcpfsm %s%s%s%s\n", cmd->opts,
+				cmd->alias, sep, cmd->args);
 		fprintf(f, "\n%s", cmd->details);
 		return;
 	}
@@ -200,8 +226,8 @@ void cli_usage(FILE *f, const struct cli_command *cmd)
 	for (i = 0; i < ARRAY_SIZE(commands); i++) {
 		char synopsis[64];
 
-		snprintf(synopsis, sizeof(synopsis), "%s %s", commands[i].name,
-			 commands[i].args);
+		snprintf(synopsis, sizeof(synopsis), "%s%s%s", commands[i].name,
+			 *commands[i].args ? " " : "", commands[i].args);
 		/* a long one on a line of its own */
 		if (strlen(synopsis) > 18)
 			fprintf(f, "  %s\n%21s%s", synopsis, "",
@@ -602,6 +628,12 @@ static int parse_top(struct cli_args *a, int argc, char **argv, FILE *err)
 	}
 	a->limit = v;
 	return 0;
+}
+
+/* A command without arguments */
+static int parse_none(struct cli_args *a, int argc, char **argv, FILE *err)
+{
+	return argc ? bad_arg(a, argv[0], err) : 0;
 }
 
 static int unknown_command(const char *name, FILE *err)

@@ -26,6 +26,7 @@ enum cli_cmd_id {
 	CLI_CMD_HIST,
 	CLI_CMD_CLOSEWAIT,
 	CLI_CMD_TOP,
+	CLI_CMD_DIAGRAM,
 };
 
 /* top: how many ports of each kind, by default */

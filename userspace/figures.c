@@ -149,6 +149,48 @@ uint64_t tcpfsm_state_figure_u64(const struct tcpfsm_state_stats *s,
 	return *(const uint64_t *)((const char *)s + fig->offset);
 }
 
+#define TW_FIGURE(_attr, _key, _signed, _name, _type, _help) \
+	{ .attr = TCPFSM_A_TIMEWAIT_STATS_##_attr, .key = _key, \
+	  .is_signed = _signed, .metric = { _name, _type, _help } }
+
+/* In the order of /proc/net/tcpfsm/timewait's columns */
+const struct tcpfsm_tw_figure tcpfsm_tw_figures[] = {
+	TW_FIGURE(CURRENT, "current", true, "tcpfsm_timewait_sockets", "gauge",
+		  "Timewait sockets in each substate now."),
+	TW_FIGURE(CREATED, "created", false,
+		  "tcpfsm_timewait_substate_created_total", "counter",
+		  "Timewait sockets created in each substate."),
+	TW_FIGURE(REFUSED, "refused", false,
+		  "tcpfsm_timewait_substate_refused_total", "counter",
+		  "Timewait sockets not created, tcp_max_tw_buckets reached."),
+	TW_FIGURE(ENTERED, "entered", false,
+		  "tcpfsm_timewait_substate_entered_total", "counter",
+		  "Timewait sockets that entered the substate from the other one."),
+	TW_FIGURE(LEFT, "left", false,
+		  "tcpfsm_timewait_substate_left_total", "counter",
+		  "Timewait sockets that left the substate for the other one."),
+	TW_FIGURE(TIMER, "timer", false,
+		  "tcpfsm_timewait_substate_timer_total", "counter",
+		  "Timewait sockets ended by their timer."),
+	TW_FIGURE(REUSED, "reused", false,
+		  "tcpfsm_timewait_substate_reused_total", "counter",
+		  "Timewait sockets taken over early by a new connection."),
+	TW_FIGURE(KILLED, "killed", false,
+		  "tcpfsm_timewait_substate_killed_total", "counter",
+		  "Timewait sockets ended otherwise before their timer."),
+};
+
+#undef TW_FIGURE
+
+const unsigned int tcpfsm_nr_tw_figures = ARRAY_SIZE(tcpfsm_tw_figures);
+
+/* Whether the reply had figure @attr of the substate of @tw */
+bool tcpfsm_tw_figure_present(const struct tcpfsm_tw_stats *tw,
+			      unsigned int attr)
+{
+	return tw->present && (tw->has & BIT(attr));
+}
+
 const struct tcpfsm_metric tcpfsm_metric_transitions = {
 	"tcpfsm_transitions_total", "counter",
 	"TCP state transitions, by old and new state.",

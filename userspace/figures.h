@@ -77,6 +77,23 @@ int64_t tcpfsm_state_figure_s64(const struct tcpfsm_state_stats *s,
 uint64_t tcpfsm_state_figure_u64(const struct tcpfsm_state_stats *s,
 				 const struct tcpfsm_state_figure *fig);
 
+/*
+ * A figure of each timewait substate (FIN_WAIT2, TIME_WAIT): a column in
+ * text, a key in JSON, a family with the label substate="..."
+ */
+struct tcpfsm_tw_figure {
+	unsigned int attr;		/* TCPFSM_A_TIMEWAIT_STATS_x */
+	const char *key;
+	bool is_signed;			/* int64_t, else uint64_t */
+	struct tcpfsm_metric metric;
+};
+
+extern const struct tcpfsm_tw_figure tcpfsm_tw_figures[];
+extern const unsigned int tcpfsm_nr_tw_figures;
+
+bool tcpfsm_tw_figure_present(const struct tcpfsm_tw_stats *tw,
+			      unsigned int attr);
+
 /* The families of the transitions and of the time-in-state histograms */
 extern const struct tcpfsm_metric tcpfsm_metric_transitions;
 extern const struct tcpfsm_metric tcpfsm_metric_duration;

@@ -364,6 +364,42 @@ static int parse_dwell(const struct nlattr *nest, struct tcpfsm_stats *st,
 	return 0;
 }
 
+/*
+ * A timewait-substate nest: the figures it has. One of a substate that is
+ * not a timewait substate (a newer module's) is skipped.
+ */
+static int parse_tw(const struct nlattr *nest, struct tcpfsm_stats *st,
+		    struct tcpfsm_err *e)
+{
+	const struct nlattr *tb[TCPFSM_A_TIMEWAIT_STATS_MAX + 1];
+	struct tcpfsm_tw_stats *tw;
+	unsigned int i;
+	int state;
+
+	if (parse_nest(nest, &tcpfsm_timewait_stats_set, tb, e) < 0)
+		return -1;
+	if (!tb[TCPFSM_A_TIMEWAIT_STATS_SUBSTATE])
+		return set_err(e, TCPFSM_ERR_MISSING, 0,
+			       "substate in a timewait-stats");
+	state = state_check(tb[TCPFSM_A_TIMEWAIT_STATS_SUBSTATE],
+			    &tcpfsm_timewait_stats_set, e);
+	if (state < 0)
+		return -1;
+	if (state != TCPFSM_STATE_FIN_WAIT2 && state != TCPFSM_STATE_TIME_WAIT)
+		return 0;
+	tw = &st->tw[state];
+	memset(tw, 0, sizeof(*tw));
+	tw->present = true;
+	for (i = TCPFSM_A_TIMEWAIT_STATS_SUBSTATE + 1;
+	     i <= TCPFSM_A_TIMEWAIT_STATS_MAX; i++) {
+		if (!tb[i] || tcpfsm_timewait_stats_set.attrs[i].type != MNL_TYPE_U64)
+			continue;
+		tw->fig[i] = mnl_attr_get_u64(tb[i]);
+		tw->has |= BIT(i);
+	}
+	return 0;
+}
+
 struct stats_ctx {
 	struct tcpfsm_stats *st;
 	struct tcpfsm_err *e;
@@ -388,6 +424,9 @@ static int stats_attr_cb(const struct nlattr *attr, void *data)
 		break;
 	case TCPFSM_A_STATS_DWELL:
 		ret = parse_dwell(attr, st, c->e);
+		break;
+	case TCPFSM_A_STATS_TIMEWAIT_SUBSTATE:
+		ret = parse_tw(attr, st, c->e);
 		break;
 	default:	/* a figure of figures.c, unknown, or of requests only */
 		fig = tcpfsm_figure_of(type);

@@ -43,6 +43,17 @@ struct tcpfsm_dwell {
 	uint64_t bucket[TCPFSM_DWELL_BUCKETS];
 };
 
+/*
+ * The life of the timewait sockets of one substate (FIN_WAIT2 or
+ * TIME_WAIT): fig[TCPFSM_A_TIMEWAIT_STATS_x], current as an int64_t, each
+ * with its bit in ->has if the reply had it (figures.c names them)
+ */
+struct tcpfsm_tw_stats {
+	bool present;		/* the reply had this substate's nest */
+	uint32_t has;		/* bit TCPFSM_A_TIMEWAIT_STATS_x: sent */
+	uint64_t fig[TCPFSM_A_TIMEWAIT_STATS_MAX + 1];
+};
+
 /* A reply of TCPFSM_CMD_GET or TCPFSM_CMD_STATE_GET; indexed by state */
 struct tcpfsm_stats {
 	uint64_t trans[TCPFSM_NR_STATES + 1][TCPFSM_NR_STATES + 1];
@@ -58,6 +69,8 @@ struct tcpfsm_stats {
 	uint64_t untracked;	/* since load: the table was full */
 	uint32_t track_size;	/* capacity of the table; 0: disabled */
 	uint64_t timewait_created;	/* since load */
+	/* by substate: [TCPFSM_STATE_FIN_WAIT2] and [TCPFSM_STATE_TIME_WAIT] */
+	struct tcpfsm_tw_stats tw[TCPFSM_NR_STATES + 1];
 	uint32_t present;	/* bit TCPFSM_A_STATS_x: attribute seen */
 };
 

@@ -171,6 +171,50 @@ static void print_transitions(const struct tcpfsm_stats *st, bool all)
 		print_fp("(none)\n");
 }
 
+/*
+ * The timewait substates the reply has, as /proc/net/tcpfsm/timewait:
+ * "timewait_substates" in JSON, absent figures left out
+ */
+static void print_tw_substates(const struct tcpfsm_stats *st)
+{
+	static const unsigned int subs[] = {
+		TCPFSM_STATE_FIN_WAIT2, TCPFSM_STATE_TIME_WAIT,
+	};
+	const struct tcpfsm_tw_figure *fig;
+	const struct tcpfsm_tw_stats *tw;
+	unsigned int i, f;
+
+	if (!st->tw[subs[0]].present && !st->tw[subs[1]].present)
+		return;
+	print_fp("\n%-12s", "substate");
+	for (f = 0; f < tcpfsm_nr_tw_figures; f++)
+		print_fp(" %12s", tcpfsm_tw_figures[f].key);
+	print_fp("\n");
+	open_json_array(PRINT_JSON, "timewait_substates");
+	for (i = 0; i < ARRAY_SIZE(subs); i++) {
+		tw = &st->tw[subs[i]];
+		if (!tw->present)
+			continue;
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "substate", "%-12s",
+			     tcpfsm_state_name(subs[i]));
+		for (f = 0; f < tcpfsm_nr_tw_figures; f++) {
+			fig = &tcpfsm_tw_figures[f];
+			if (!tcpfsm_tw_figure_present(tw, fig->attr))
+				print_fp(" %12s", "-");
+			else if (fig->is_signed)
+				print_s64(PRINT_ANY, fig->key, " %12" PRId64,
+					  (int64_t)tw->fig[fig->attr]);
+			else
+				print_u64(PRINT_ANY, fig->key, " %12" PRIu64,
+					  tw->fig[fig->attr]);
+		}
+		print_fp("\n");
+		close_json_object();
+	}
+	close_json_array(PRINT_JSON, NULL);
+}
+
 /**
  * tcpfsm_print_stats() - show a reply of TCPFSM_CMD_GET
  * @f: where
@@ -193,6 +237,7 @@ void tcpfsm_print_stats(FILE *f, enum tcpfsm_fmt fmt,
 			print_state_row(i, &st->state[i]);
 	close_json_array(PRINT_JSON, NULL);
 	print_transitions(st, all);
+	print_tw_substates(st);
 	print_figures(st);
 	close_json_object();
 	delete_json_obj();

@@ -118,6 +118,36 @@ static void prom_states(struct prom *p, const struct tcpfsm_stats *st)
 	}
 }
 
+/* Each family of the timewait figures: a sample a substate that has it */
+static void prom_tw(struct prom *p, const struct tcpfsm_stats *st)
+{
+	static const unsigned int subs[] = {
+		TCPFSM_STATE_FIN_WAIT2, TCPFSM_STATE_TIME_WAIT,
+	};
+	const struct tcpfsm_tw_figure *fig;
+	char labels[64], value[24];
+	unsigned int f, i;
+
+	for (f = 0; f < tcpfsm_nr_tw_figures; f++) {
+		fig = &tcpfsm_tw_figures[f];
+		for (i = 0; i < ARRAY_SIZE(subs); i++) {
+			if (!tcpfsm_tw_figure_present(&st->tw[subs[i]],
+						      fig->attr))
+				continue;
+			labels[0] = 0;
+			label_add(labels, sizeof(labels), "substate",
+				  tcpfsm_state_name(subs[i]));
+			if (fig->is_signed)
+				snprintf(value, sizeof(value), "%" PRId64,
+					 (int64_t)st->tw[subs[i]].fig[fig->attr]);
+			else
+				snprintf(value, sizeof(value), "%" PRIu64,
+					 st->tw[subs[i]].fig[fig->attr]);
+			prom_sample(p, &fig->metric, "", labels, value);
+		}
+	}
+}
+
 /* Every pair the reply had, zeros included */
 static void prom_transitions(struct prom *p, const struct tcpfsm_stats *st)
 {
@@ -199,8 +229,9 @@ static void prom_scalars(struct prom *p, const struct tcpfsm_stats *st)
  * (tcpfsm_sockets{state}...), tcpfsm_transitions_total{old,new},
  * tcpfsm_state_duration_seconds{state} (a histogram), then those of the
  * scalar figures in their prom_order (tcpfsm_tracked_sockets...,
- * tcpfsm_events_lost_total{cause}...); each only with the figures the
- * reply has.
+ * tcpfsm_events_lost_total{cause}...), then those of the timewait
+ * substates (tcpfsm_timewait_sockets{substate}...); each only with the
+ * figures the reply has.
  */
 void tcpfsm_print_prometheus(FILE *f, const struct tcpfsm_stats *st)
 {
@@ -213,4 +244,5 @@ void tcpfsm_print_prometheus(FILE *f, const struct tcpfsm_stats *st)
 		if (st->dwell[i].present)
 			prom_histogram(&p, i, &st->dwell[i]);
 	prom_scalars(&p, st);
+	prom_tw(&p, st);
 }

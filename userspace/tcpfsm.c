@@ -9,6 +9,7 @@
  *	tcpfsm [-j [-p]] hist [STATE...]
  *	tcpfsm [-j [-p]] closewait [--older-than DURATION]
  *	tcpfsm [-j [-p]] top [limit N]
+ *	tcpfsm [-j [-p]] diagram
  *	tcpfsm help [COMMAND]
  *
  * cli.c parses the command line, nl.c talks to the kernel, output.c
@@ -27,6 +28,7 @@
 
 #include "cli.h"
 #include "closewait.h"
+#include "diagram.h"
 #include "hist.h"
 #include "monitor.h"
 #include "nl.h"
@@ -66,7 +68,7 @@ static int query(const struct cli_args *a, struct tcpfsm_stats *st)
 	return ret;
 }
 
-/* stats, state, hist: a GET or STATE_GET */
+/* stats, state, hist, diagram: a GET or STATE_GET */
 static int run(const struct cli_args *a)
 {
 	enum tcpfsm_fmt fmt = fmt_of(a);
@@ -93,6 +95,9 @@ static int run(const struct cli_args *a)
 			break;
 		}
 		tcpfsm_print_hist(stdout, fmt, st, a->states);
+		break;
+	case CLI_CMD_DIAGRAM:
+		tcpfsm_print_diagram(stdout, fmt, st);
 		break;
 	default:
 		if (a->prometheus)
@@ -275,6 +280,7 @@ int main(int argc, char **argv)
 		case CLI_CMD_STATS:
 		case CLI_CMD_STATE:
 		case CLI_CMD_HIST:
+		case CLI_CMD_DIAGRAM:
 			ret = run(&a);
 			break;
 		case CLI_CMD_CLOSEWAIT:

@@ -62,6 +62,9 @@ TEST(commands)
 	CHECK(cli_lookup("state") && cli_lookup("state")->id == CLI_CMD_STATE &&
 	      cli_lookup("help") && cli_lookup("help")->id == CLI_CMD_HELP,
 	      "cli: state and help");
+	CHECK(cli_lookup("diagram") &&
+	      cli_lookup("diagram")->id == CLI_CMD_DIAGRAM,
+	      "cli: diagram");
 	CHECK(!cli_lookup("stat") && !cli_lookup("statss") && !cli_lookup("") &&
 	      !cli_lookup("STATS") && !cli_lookup("monitors") &&
 	      !cli_lookup("mon"),

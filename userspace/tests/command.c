@@ -177,6 +177,11 @@ TEST_F(command, lines)
 		  NULL, "closewait --help");
 	r = run_cmd(bin, NULL, "top", "-h", NULL);
 	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j [-p]] top [limit N]\n", NULL, "top -h");
+	r = run_cmd(bin, NULL, "diagram", "help", NULL);
+	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j [-p]] diagram\n", NULL, "diagram help");
+	r = run_cmd(bin, NULL, "diagram", "extra", NULL);
+	check_run(_metadata, &r, 1, NULL, "tcpfsm: diagram: unknown argument \"extra\"\nUsage: tcpfsm [-j [-p]] diagram\n",
+		  "diagram extra: exit 1, with the usage");
 	r = run_cmd(bin, NULL, "closewait", "--older-than", "1.5h", NULL);
 	check_run(_metadata, &r, 1, NULL, "tcpfsm: closewait: --older-than: invalid duration \"1.5h\"",
 		  "closewait --older-than 1.5h: exit 1");
@@ -217,6 +222,8 @@ TEST_F(command, module)
 		check_run(_metadata, &r, 1, NULL, nofamily, "closewait without the module");
 		r = run_cmd(bin, NULL, "-j", "top", NULL);
 		check_run(_metadata, &r, 1, NULL, nofamily, "top without the module");
+		r = run_cmd(bin, NULL, "diagram", NULL);
+		check_run(_metadata, &r, 1, NULL, nofamily, "diagram without the module");
 	} else {
 		r = run_cmd(bin, NULL, "stats", NULL);
 		check_run(_metadata, &r, 0, "state             current      entered         left\n",
@@ -224,6 +231,9 @@ TEST_F(command, module)
 		r = run_cmd(bin, NULL, "-j", "state", "estab", NULL);
 		check_run(_metadata, &r, 0, "{\"state\":\"ESTABLISHED\",\"current\":", NULL,
 			  "-j state estab with the module");
+		r = run_cmd(bin, NULL, "-j", "diagram", NULL);
+		check_run(_metadata, &r, 0, "{\"states\":{\"CLOSE\":{\"current\":null,", NULL,
+			  "-j diagram with the module");
 	}
 }
 

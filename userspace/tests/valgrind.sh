@@ -124,6 +124,7 @@ pass 'Usage: tcpfsm [-j] monitor [FILTERS]' help monitor
 pass 'Usage: tcpfsm [-j [-p]] hist [STATE...]' help hist
 pass 'Usage: tcpfsm [-j [-p]] closewait [--older-than DURATION]' help closewait
 pass 'Usage: tcpfsm [-j [-p]] top [limit N]' help top
+pass 'Usage: tcpfsm [-j [-p]] diagram' help diagram
 pass 'Usage: tcpfsm help [COMMAND]' help help
 pass 'Usage: tcpfsm [-j [-p]] stats [all]' stats help
 pass 'Usage: tcpfsm [-j [-p]] stats [all]' stats all --help
@@ -132,6 +133,7 @@ pass 'Usage: tcpfsm [-j] monitor [FILTERS]' monitor -4 port 80 help
 pass 'Usage: tcpfsm [-j [-p]] hist [STATE...]' hist --help
 pass 'Usage: tcpfsm [-j [-p]] closewait [--older-than DURATION]' closewait help
 pass 'Usage: tcpfsm [-j [-p]] top [limit N]' top limit 5 -h
+pass 'Usage: tcpfsm [-j [-p]] diagram' -j diagram --help
 pass 'tcpfsm 1.0, for version' -V
 pass 'tcpfsm 1.0, for version' --version
 fail 'Command "nonesuch" is unknown, try "tcpfsm help".' help nonesuch
@@ -199,6 +201,9 @@ fail 'tcpfsm: top: limit: invalid number "1001" (1-1000)' top limit 1001
 fail 'tcpfsm: top: limit: invalid number "-1" (1-1000)' top limit -1
 fail 'tcpfsm: top: limit: invalid number "10k" (1-1000)' top limit 10k
 fail 'tcpfsm: top: unknown argument "extra"' top limit 5 extra
+fail 'tcpfsm: diagram: unknown argument "all"' diagram all
+fail 'tcpfsm: diagram: unknown argument "-j" (options go before the command)' diagram -j
+fail 'tcpfsm: diagram: -o prometheus is for stats only' -o prometheus diagram
 
 # an output that cannot be written
 out=/dev/full fail 'tcpfsm: writing the output: No space left on device' help
@@ -243,6 +248,10 @@ else
 	fail "$nofamily" top
 	fail "$nofamily" top limit 1
 	fail "$nofamily" -j -p top limit 1000
+	fail "$nofamily" diagram
+	fail "$nofamily" -j diagram
+	fail "$nofamily" -j -p diagram
+	fail "$nofamily" -o json diagram
 fi
 
 wait
