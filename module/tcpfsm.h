@@ -65,6 +65,11 @@ static inline unsigned int tcpfsm_idx(int state)
  * @timer: ended by their timer (tcp_fin_timeout or 2MSL), by substate
  * @reused: taken over by a connect() (tcp_tw_reuse), by substate
  * @killed: ended early otherwise (reset, new SYN, netns exit), by substate
+ * @untracked: created, by substate, when their bucket of the netns's
+ *	time-in-state table was full (track.c)
+ * @dwell: per substate, a log2 histogram of the time tracked timewait
+ *	sockets spent in it (as struct tcpfsm_pcpu's dwell)
+ * @dwell_sum_ns: per substate, the sum of those times
  */
 struct tcpfsm_tw_pcpu {
 	u64 created[TCPFSM_NR_TW];
@@ -74,6 +79,9 @@ struct tcpfsm_tw_pcpu {
 	u64 timer[TCPFSM_NR_TW];
 	u64 reused[TCPFSM_NR_TW];
 	u64 killed[TCPFSM_NR_TW];
+	u64 untracked[TCPFSM_NR_TW];
+	u64 dwell[TCPFSM_NR_TW][TCPFSM_NR_BUCKETS];
+	u64 dwell_sum_ns[TCPFSM_NR_TW];
 };
 
 /*

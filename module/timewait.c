@@ -38,6 +38,11 @@
  * BH-disabled section, which on PREEMPT_RT also keeps the task on the CPU
  * and alone in it).
  *
+ * Time in each substate (track.c): a timewait socket takes a slot of its
+ * netns's time-in-state table when it is created, if the probes of its end
+ * are on to give it back; its move to TIME_WAIT and its end take a sample
+ * of the histogram of the substate it leaves.
+ *
  * If a function cannot be probed, that part is off, with one line in the
  * kernel log, and its figures read "-"; so do figures of a probe that
  * missed a hit (kprobe nmissed).
@@ -50,6 +55,7 @@
 #include <net/sock.h>
 
 #include "timewait.h"
+#include "track.h"
 
 /**
  * struct tcpfsm_tw_scratch - what a handler tells the next, on this CPU:
@@ -88,9 +94,9 @@ int tcpfsm_tw_sub(int substate)
 	return -1;
 }
 
-/* The counters of a TCP timewait socket's netns, or NULL. */
+/* The counters of a TCP timewait socket's netns and its state, or NULL. */
 static struct tcpfsm_pcpu __percpu *
-tcpfsm_tw_stats(const struct inet_timewait_sock *tw)
+tcpfsm_tw_stats(const struct inet_timewait_sock *tw, struct tcpfsm_net **tnp)
 {
 	struct net *net = twsk_net(tw);
 	struct tcpfsm_net *tn;
@@ -98,16 +104,24 @@ tcpfsm_tw_stats(const struct inet_timewait_sock *tw)
 	if (tw->tw_dr != &net->ipv4.tcp_death_row)
 		return NULL;
 	tn = tcpfsm_pernet(net);
+	*tnp = tn;
 	return likely(tn) ? READ_ONCE(tn->probe_stats) : NULL;
 }
 
 static void tcpfsm_tw_created(const struct inet_timewait_sock *tw)
 {
-	struct tcpfsm_pcpu __percpu *stats = tcpfsm_tw_stats(tw);
 	int sub = tcpfsm_tw_sub(READ_ONCE(tw->tw_substate));
+	struct tcpfsm_pcpu __percpu *stats;
+	struct tcpfsm_dwell d;
+	struct tcpfsm_net *tn;
 
-	if (stats && sub >= 0)
-		this_cpu_inc(stats->tw.created[sub]);
+	stats = tcpfsm_tw_stats(tw, &tn);
+	if (!stats || sub < 0)
+		return;
+	this_cpu_inc(stats->tw.created[sub]);
+	/* a slot only while its end hands it back */
+	if (READ_ONCE(tcpfsm_tw_exits_on))
+		tcpfsm_track_tw_created(tw, tn, stats, sub, &d);
 }
 
 /* 6.12: inet_twsk_hashdance_schedule(tw, sk, hashinfo, timeo) */
@@ -124,6 +138,8 @@ static int tcpfsm_tw_schedule_pre(struct kprobe *p, struct pt_regs *regs)
 	/* a bool argument: only the low byte is defined */
 	bool rearm = tcpfsm_tw_arg(regs, 2) & 0xff;
 	struct tcpfsm_pcpu __percpu *stats;
+	struct tcpfsm_dwell d;
+	struct tcpfsm_net *tn;
 
 	if (!rearm) {
 		if (COMPAT_TW_CREATED_IN_SCHEDULE)
@@ -135,9 +151,11 @@ static int tcpfsm_tw_schedule_pre(struct kprobe *p, struct pt_regs *regs)
 	this_cpu_write(tcpfsm_tw_scratch.fin_wait2, 0);
 	if (READ_ONCE(tw->tw_substate) != TCP_TIME_WAIT)
 		return 0;
-	stats = tcpfsm_tw_stats(tw);
-	if (stats)
-		this_cpu_inc(stats->tw.fin_wait2_to_time_wait);
+	stats = tcpfsm_tw_stats(tw, &tn);
+	if (!stats)
+		return 0;
+	this_cpu_inc(stats->tw.fin_wait2_to_time_wait);
+	tcpfsm_track_tw_left(tw, tn, stats, TCPFSM_TW_FIN_WAIT2, false, &d);
 	return 0;
 }
 
@@ -167,12 +185,14 @@ static int tcpfsm_tw_kill_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	struct inet_timewait_sock *tw = (void *)tcpfsm_tw_arg(regs, 0);
 	struct tcpfsm_pcpu __percpu *stats;
+	struct tcpfsm_dwell d;
+	struct tcpfsm_net *tn;
 	bool timer;
 	int sub;
 
 	timer = this_cpu_read(tcpfsm_tw_scratch.timer) == (unsigned long)tw;
 	this_cpu_write(tcpfsm_tw_scratch.timer, 0);
-	stats = tcpfsm_tw_stats(tw);
+	stats = tcpfsm_tw_stats(tw, &tn);
 	sub = tcpfsm_tw_sub(READ_ONCE(tw->tw_substate));
 	if (!stats || sub < 0)
 		return 0;
@@ -187,6 +207,7 @@ static int tcpfsm_tw_kill_pre(struct kprobe *p, struct pt_regs *regs)
 		this_cpu_inc(stats->tw.timer[sub]);
 	else
 		this_cpu_inc(stats->tw.killed[sub]);
+	tcpfsm_track_tw_left(tw, tn, stats, sub, true, &d);
 	return 0;
 }
 
@@ -194,9 +215,11 @@ static int tcpfsm_tw_kill_pre(struct kprobe *p, struct pt_regs *regs)
 static int tcpfsm_tw_free_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	struct inet_timewait_sock *tw = (void *)tcpfsm_tw_arg(regs, 0);
-	struct tcpfsm_pcpu __percpu *stats = tcpfsm_tw_stats(tw);
 	int sub = tcpfsm_tw_sub(READ_ONCE(tw->tw_substate));
+	struct tcpfsm_pcpu __percpu *stats;
+	struct tcpfsm_net *tn;
 
+	stats = tcpfsm_tw_stats(tw, &tn);
 	if (stats && sub >= 0)
 		this_cpu_inc(stats->tw.freed[sub]);
 	return 0;
@@ -457,6 +480,7 @@ void tcpfsm_tw_figures(const struct tcpfsm_snapshot *snap, int sub,
 {
 	const struct tcpfsm_tw_pcpu *tw = &snap->sum.tw;
 	u64 moved = tw->fin_wait2_to_time_wait;
+	int b;
 
 	f->current_nr = snap->tw_current[sub];
 	f->created = tw->created[sub];
@@ -466,4 +490,9 @@ void tcpfsm_tw_figures(const struct tcpfsm_snapshot *snap, int sub,
 	f->timer = tw->timer[sub];
 	f->reused = tw->reused[sub];
 	f->killed = tw->killed[sub];
+	f->samples = 0;
+	for (b = 0; b < TCPFSM_NR_BUCKETS; b++)
+		f->samples += tw->dwell[sub][b];
+	f->sum_ns = tw->dwell_sum_ns[sub];
+	f->untracked = tw->untracked[sub];
 }

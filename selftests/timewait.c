@@ -70,10 +70,20 @@ struct twmib {
 	int64_t tw, killed, recycled, overflow;
 };
 
+#define NB		TCPFSM_HIST_BUCKETS
+
+/* a row of /proc/net/tcpfsm/time_in_timewait, or of the get op's nest */
+struct twhist {
+	int64_t samples, sum_ns, b[NB];
+};
+
 /* everything a check compares, read at one quiet moment */
 struct view {
 	struct twfig f[NSUB];
 	struct twfig nl[NSUB];	/* the same, from the get op */
+	struct twhist h[NSUB];	/* time in the substate */
+	struct twhist nlh[NSUB];	/* the same, from the get op */
+	int64_t untracked[NSUB];	/* the get op's */
 	struct tcpfsm_states st;
 	int ss[TCPFSM_NR];
 	int64_t sockstat_tw;
@@ -105,6 +115,44 @@ static int read_twfig(struct twfig f[NSUB])
 		for (i = 0; i < 8; i++)
 			dst[i] = strcmp(v[i], "-") ? strtoll(v[i], NULL, 10) :
 						     TCPFSM_ABSENT;
+		row++;
+	}
+	fclose(fp);
+	return row == NSUB ? 0 : -EPROTO;
+}
+
+/* /proc/net/tcpfsm/time_in_timewait; "-" is TCPFSM_ABSENT everywhere */
+static int read_twhist(struct twhist h[NSUB])
+{
+	static const char *const rows[NSUB] = { "FIN_WAIT2", "TIME_WAIT" };
+	char line[2048], name[32], v[32];
+	int row = 0, i, n, off;
+	int64_t *dst;
+	char *p;
+	FILE *fp;
+
+	fp = fopen(TCPFSM_PROC "/time_in_timewait", "r");
+	if (!fp)
+		return -errno;
+	if (!fgets(line, sizeof(line), fp) ||
+	    strncmp(line, "substate ", 9)) {
+		fclose(fp);
+		return -EPROTO;
+	}
+	while (row < NSUB && fgets(line, sizeof(line), fp)) {
+		if (sscanf(line, "%31s%n", name, &off) != 1 ||
+		    strcmp(name, rows[row]))
+			break;
+		p = line + off;
+		dst = &h[row].samples;
+		for (i = 0; i < 2 + NB; i++, p += n) {
+			if (sscanf(p, " %31s%n", v, &n) != 1)
+				break;
+			dst[i] = strcmp(v, "-") ? strtoll(v, NULL, 10) :
+						  TCPFSM_ABSENT;
+		}
+		if (i < 2 + NB || sscanf(p, " %31s", v) == 1)
+			break;
 		row++;
 	}
 	fclose(fp);
@@ -163,20 +211,57 @@ static int read_mib(struct twmib *m)
 /* the get op's timewait-substate nests, absent figures TCPFSM_ABSENT */
 struct nl_tw {
 	struct twfig f[NSUB];
+	struct twhist h[NSUB];
+	int64_t untracked[NSUB];
 	int nests, bad;
 };
 
+/* a bucket nest of a timewait-substate nest, into @b */
+static void parse_tw_bucket(const struct nlattr *nest, int64_t b[NB],
+			    int *last, struct nl_tw *t)
+{
+	int64_t count = -1;
+	const struct nlattr *a;
+	int index = -1;
+
+	mnl_attr_for_each_nested(a, nest) {
+		if (mnl_attr_get_type(a) == TCPFSM_A_BUCKET_INDEX &&
+		    mnl_attr_validate(a, MNL_TYPE_U8) >= 0)
+			index = mnl_attr_get_u8(a);
+		else if (mnl_attr_get_type(a) == TCPFSM_A_BUCKET_COUNT &&
+			 mnl_attr_validate(a, MNL_TYPE_U64) >= 0)
+			count = (int64_t)mnl_attr_get_u64(a);
+	}
+	/* non-empty buckets only, in order */
+	if (index < 0 || index >= NB || index <= *last || count <= 0) {
+		t->bad++;
+		return;
+	}
+	b[index] = count;
+	*last = index;
+}
+
 static void parse_tw_nest(const struct nlattr *nest, struct nl_tw *t)
 {
-	int64_t v[TCPFSM_A_TIMEWAIT_STATS_MAX + 1];
+	int64_t v[TCPFSM_A_TIMEWAIT_STATS_MAX + 1], b[NB] = { 0 };
 	const struct nlattr *a;
-	int sub = -1, type, i;
+	int sub = -1, type, i, last = -1;
 
 	for (i = 0; i <= TCPFSM_A_TIMEWAIT_STATS_MAX; i++)
 		v[i] = TCPFSM_ABSENT;
 	mnl_attr_for_each_nested(a, nest) {
 		type = mnl_attr_get_type(a);
-		if (type == TCPFSM_A_TIMEWAIT_STATS_SUBSTATE) {
+		if (type == TCPFSM_A_TIMEWAIT_STATS_BUCKET) {
+			parse_tw_bucket(a, b, &last, t);
+		} else if (type == TCPFSM_A_TIMEWAIT_STATS_SAMPLES ||
+			   type == TCPFSM_A_TIMEWAIT_STATS_SUM_NS ||
+			   type == TCPFSM_A_TIMEWAIT_STATS_UNTRACKED) {
+			if (mnl_attr_validate(a, MNL_TYPE_U64) < 0 ||
+			    v[type] != TCPFSM_ABSENT)
+				t->bad++;
+			else
+				v[type] = (int64_t)mnl_attr_get_u64(a);
+		} else if (type == TCPFSM_A_TIMEWAIT_STATS_SUBSTATE) {
 			if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
 				break;
 			i = mnl_attr_get_u8(a);
@@ -205,6 +290,12 @@ static void parse_tw_nest(const struct nlattr *nest, struct nl_tw *t)
 	t->f[sub].timer = v[TCPFSM_A_TIMEWAIT_STATS_TIMER];
 	t->f[sub].reused = v[TCPFSM_A_TIMEWAIT_STATS_REUSED];
 	t->f[sub].killed = v[TCPFSM_A_TIMEWAIT_STATS_KILLED];
+	t->h[sub].samples = v[TCPFSM_A_TIMEWAIT_STATS_SAMPLES];
+	t->h[sub].sum_ns = v[TCPFSM_A_TIMEWAIT_STATS_SUM_NS];
+	for (i = 0; i < NB; i++)	/* as the file: "-" without samples */
+		t->h[sub].b[i] = t->h[sub].samples == TCPFSM_ABSENT ?
+				 TCPFSM_ABSENT : b[i];
+	t->untracked[sub] = v[TCPFSM_A_TIMEWAIT_STATS_UNTRACKED];
 }
 
 static int parse_get(const struct nlmsghdr *nlh, void *data)
@@ -221,7 +312,7 @@ static int parse_get(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int nl_twfig(struct twfig f[NSUB])
+static int nl_twfig(struct view *v)
 {
 	struct family fam = { 0 };
 	struct nl_tw t = { 0 };
@@ -240,7 +331,9 @@ static int nl_twfig(struct twfig f[NSUB])
 		return err;
 	if (a.err || t.nests != NSUB || t.bad)
 		return -EPROTO;
-	memcpy(f, t.f, sizeof(t.f));
+	memcpy(v->nl, t.f, sizeof(t.f));
+	memcpy(v->nlh, t.h, sizeof(t.h));
+	memcpy(v->untracked, t.untracked, sizeof(t.untracked));
 	return 0;
 }
 
@@ -251,6 +344,8 @@ static int read_view(struct view *v)
 	memset(v, 0, sizeof(*v));
 	err = read_twfig(v->f);
 	if (!err)
+		err = read_twhist(v->h);
+	if (!err)
 		err = tcpfsm_read_states(&v->st);
 	if (!err)
 		err = ss_states(v->ss);
@@ -259,7 +354,7 @@ static int read_view(struct view *v)
 	if (!err)
 		err = read_mib(&v->mib);
 	if (!err)
-		err = nl_twfig(v->nl);
+		err = nl_twfig(v);
 	return err;
 }
 
@@ -417,8 +512,24 @@ static void check_figures(struct __test_metadata *_metadata,
 	EXPECT_EQ(v->f[FW2].left, v->f[TW].entered);
 	/* the get op says the same */
 	EXPECT_EQ(0, memcmp(v->f, v->nl, sizeof(v->f)));
+	EXPECT_EQ(0, memcmp(v->h, v->nlh, sizeof(v->h)));
+	for (s = 0; s < NSUB; s++) {
+		int64_t n = 0;
+		int b;
+
+		ASSERT_NE(TCPFSM_ABSENT, v->h[s].samples);
+		for (b = 0; b < NB; b++)
+			n += v->h[s].b[b];
+		EXPECT_EQ(v->h[s].samples, n);
+		EXPECT_EQ(0, v->untracked[s]);
+	}
 	if (since_load)
 		return;
+	/* each end of a substate (and each move out of FIN_WAIT2): a sample */
+	EXPECT_EQ(v->f[FW2].timer + v->f[FW2].reused + v->f[FW2].killed +
+		  v->f[FW2].left, v->h[FW2].samples);
+	EXPECT_EQ(v->f[TW].timer + v->f[TW].reused + v->f[TW].killed,
+		  v->h[TW].samples);
 	for (s = 0; s < NSUB; s++) {
 		EXPECT_EQ(v->f[s].cur, v->f[s].created + v->f[s].entered -
 			  v->f[s].left - v->f[s].timer - v->f[s].reused -
@@ -433,6 +544,45 @@ static void check_figures(struct __test_metadata *_metadata,
 }
 
 #define check_view(_metadata, v)	check_figures(_metadata, v, false)
+
+/* the bucket of a time, as the module's tcpfsm_dwell_bucket() */
+static int bucket_of(int64_t ns)
+{
+	int64_t us = ns / 1000;
+	int b = 0;
+
+	while (us) {
+		b++;
+		us >>= 1;
+	}
+	return b < NB ? b : NB - 1;
+}
+
+/*
+ * From view @a to view @b, substate @sub's histogram took @n samples whose
+ * sum is between @lo_ns and @hi_ns, the bounds the wall clock of the test
+ * gives; one sample must be in the bucket of its time.
+ */
+static void check_samples(struct __test_metadata *_metadata,
+			  const struct view *a, const struct view *b, int sub,
+			  int n, int64_t lo_ns, int64_t hi_ns)
+{
+	int64_t sum = b->h[sub].sum_ns - a->h[sub].sum_ns;
+	int k;
+
+	TH_LOG("%s: %" PRId64 " sample(s), %" PRId64 " ns, bounds %" PRId64
+	       " to %" PRId64 " ns", sub == FW2 ? "FIN_WAIT2" : "TIME_WAIT",
+	       b->h[sub].samples - a->h[sub].samples, sum, lo_ns, hi_ns);
+	ASSERT_EQ(n, b->h[sub].samples - a->h[sub].samples);
+	EXPECT_LE(lo_ns, sum);
+	EXPECT_GE(hi_ns, sum);
+	if (n != 1)
+		return;
+	for (k = 0; k < NB; k++)
+		EXPECT_EQ(b->h[sub].b[k] - a->h[sub].b[k], k == bucket_of(sum)) {
+			TH_LOG("bucket %d", k);
+		}
+}
 
 /* a connection to the fixture's listener: its two ends */
 static int pair(FIXTURE_DATA(timewait) *self, int *c, int *s)
@@ -563,52 +713,73 @@ TEST_F_TIMEOUT(timewait, fin_timeout, 90)
  */
 static int tw_orphan(FIXTURE_DATA(timewait) *self, int64_t *fw2, int *s)
 {
+	int64_t created;
 	struct view v;
 	int c, i;
 	char ch;
 
+	/*
+	 * by creations, not by the current figure: with a short
+	 * tcp_fin_timeout, a slow guest may see an earlier orphan's timer
+	 * end in the meantime
+	 */
+	if (read_view(&v))
+		return -1;
+	created = v.f[FW2].created;
 	for (i = 0; i < 10; i++) {
 		if (pair(self, &c, s) || close(c) ||
 		    tcpfsm_recv(*s, &ch, 1) != 0 || settled_view(&v))
 			return -1;
-		if (v.f[FW2].cur == *fw2 + 1) {
-			*fw2 += 1;
+		*fw2 = v.f[FW2].cur;
+		if (v.f[FW2].created == created + 1)
 			return 0;
-		}
 		close(*s);	/* a full orphan: its peer's FIN ends it */
 		if (settled_view(&v))
 			return -1;
 		*fw2 = v.f[FW2].cur;
+		created = v.f[FW2].created;
 	}
 	return -1;
 }
 
 TEST_F_TIMEOUT(timewait, fin_then_data, 90)
 {
-	int64_t fw2 = 0, moved0, tw0;
-	struct view v;
+	int64_t fw2 = 0, moved0, tw0, t0, t1, t2, t3, t4, t5, t6;
+	struct view v0, v;
 	int s1, s2;
 
+	t0 = tcpfsm_now_ns();
 	ASSERT_EQ(0, tw_orphan(self, &fw2, &s1));
+	t1 = tcpfsm_now_ns();
 	ASSERT_EQ(0, tw_orphan(self, &fw2, &s2));
-	ASSERT_EQ(0, settled_view(&v));
-	check_view(_metadata, &v);
-	ASSERT_EQ(2, v.f[FW2].cur);
-	moved0 = v.f[TW].entered;
-	tw0 = v.f[TW].cur;
+	ASSERT_EQ(0, settled_view(&v0));
+	t2 = tcpfsm_now_ns();
+	check_view(_metadata, &v0);
+	ASSERT_EQ(2, v0.f[FW2].cur);
+	moved0 = v0.f[TW].entered;
+	tw0 = v0.f[TW].cur;
 
 	/* the peer closes: its FIN reaches the timewait socket */
+	t3 = tcpfsm_now_ns();
 	ASSERT_EQ(0, close(s1));
 	ASSERT_EQ(0, settled_view(&v));
+	t4 = tcpfsm_now_ns();
 	check_view(_metadata, &v);
 	ASSERT_EQ(moved0 + 1, v.f[TW].entered);
 	ASSERT_EQ(1, v.f[FW2].cur);
 	ASSERT_EQ(tw0 + 1, v.f[TW].cur);
+	/* its time in FIN_WAIT2: from its creation to the FIN */
+	check_samples(_metadata, &v0, &v, FW2, 1, t3 - t1, t4 - t0);
+	check_samples(_metadata, &v0, &v, TW, 0, 0, 0);
 
 	/* the peer sends data after the half-duplex close: a reset */
+	v0 = v;
+	t5 = tcpfsm_now_ns();
 	ASSERT_EQ(1, send(s2, "x", 1, 0));
 	ASSERT_EQ(0, settled_view(&v));
+	t6 = tcpfsm_now_ns();
 	check_view(_metadata, &v);
+	check_samples(_metadata, &v0, &v, FW2, 1, t5 - t2, t6 - t1);
 	ASSERT_EQ(1, v.f[FW2].killed);
 	ASSERT_EQ(0, v.f[FW2].cur);
 	ASSERT_EQ(0, v.f[TW].killed);
@@ -641,19 +812,26 @@ static int connect_from(FIXTURE_DATA(timewait) *self, int family,
 
 TEST_F_TIMEOUT(timewait, reuse, 90)
 {
+	int64_t t0, t1, t2, t3;
+	struct view v0, v;
 	uint16_t port = 0;
-	struct view v;
 
 	ASSERT_EQ(0, set_sysctl("tcp_tw_reuse", "1"));
+	t0 = tcpfsm_now_ns();
 	ASSERT_EQ(0, connect_from(self, variant->family, &port, true));
-	ASSERT_EQ(0, settled_view(&v));
-	check_view(_metadata, &v);
-	ASSERT_EQ(1, v.f[TW].cur);
+	ASSERT_EQ(0, settled_view(&v0));
+	t1 = tcpfsm_now_ns();
+	check_view(_metadata, &v0);
+	ASSERT_EQ(1, v0.f[TW].cur);
 	/* tcp_twsk_unique(): a timestamp at least a second old */
 	usleep(1100 * 1000);
+	t2 = tcpfsm_now_ns();
 	ASSERT_EQ(0, connect_from(self, variant->family, &port, false));
 	ASSERT_EQ(0, settled_view(&v));
+	t3 = tcpfsm_now_ns();
 	check_view(_metadata, &v);
+	/* its time in TIME_WAIT, over a second: from the FIN to the reuse */
+	check_samples(_metadata, &v0, &v, TW, 1, t2 - t1, t3 - t0);
 	ASSERT_EQ(1, v.mib.recycled);
 	ASSERT_EQ(1, v.f[TW].reused);
 	ASSERT_EQ(0, SUM(&v, killed));
@@ -664,23 +842,64 @@ TEST_F_TIMEOUT(timewait, reuse, 90)
 
 TEST_F_TIMEOUT(timewait, syn_kills, 90)
 {
+	int64_t t0, t1, t2, t3;
+	struct view v0, v;
 	uint16_t port = 0;
-	struct view v;
 
 	/* the server closes first: the timewait socket is the server's */
+	t0 = tcpfsm_now_ns();
 	ASSERT_EQ(0, connect_from(self, variant->family, &port, false));
-	ASSERT_EQ(0, settled_view(&v));
-	check_view(_metadata, &v);
-	ASSERT_EQ(1, v.f[TW].cur);
+	ASSERT_EQ(0, settled_view(&v0));
+	t1 = tcpfsm_now_ns();
+	check_view(_metadata, &v0);
+	ASSERT_EQ(1, v0.f[TW].cur);
+	usleep(200 * 1000);
 	/* the same client port again: its SYN ends it (TCP_TW_SYN) */
+	t2 = tcpfsm_now_ns();
 	ASSERT_EQ(0, connect_from(self, variant->family, &port, true));
 	ASSERT_EQ(0, settled_view(&v));
+	t3 = tcpfsm_now_ns();
 	check_view(_metadata, &v);
+	check_samples(_metadata, &v0, &v, TW, 1, t2 - t1, t3 - t0);
 	ASSERT_EQ(1, v.f[TW].killed);
 	ASSERT_EQ(0, SUM(&v, reused));
 	ASSERT_EQ(0, v.mib.recycled);
 	/* the second connection, closed by the client first, left its own */
 	ASSERT_EQ(1, v.f[TW].cur);
+}
+
+/*
+ * tcp_fin_timeout = 2: 2 orphans that are timewait sockets in FIN_WAIT2
+ * end by their timer; their time in FIN_WAIT2, from their creation to
+ * their end, is in the bucket of 2 s (2^20 <= us < 2^21).
+ */
+TEST_F_TIMEOUT(timewait, fin_timeout_time, 90)
+{
+	int64_t fw2 = 0, t0, t2, deadline;
+	struct view v0, v;
+	int s1, s2;
+
+	ASSERT_EQ(0, set_sysctl("tcp_fin_timeout", "2"));
+	ASSERT_EQ(0, read_view(&v0));
+	t0 = tcpfsm_now_ns();
+	ASSERT_EQ(0, tw_orphan(self, &fw2, &s1));
+	ASSERT_EQ(0, tw_orphan(self, &fw2, &s2));
+	deadline = tcpfsm_now_ms() + WAIT_MS;
+	do {
+		usleep(50 * 1000);
+		ASSERT_EQ(0, read_view(&v));
+	} while (v.f[FW2].cur && tcpfsm_now_ms() < deadline);
+	t2 = tcpfsm_now_ns();
+	ASSERT_EQ(0, settled_view(&v));
+	check_view(_metadata, &v);
+	ASSERT_EQ(2, v.f[FW2].timer);
+	ASSERT_EQ(0, v.f[FW2].left);
+	/* at least tcp_fin_timeout, less a jiffy; at most what we saw */
+	check_samples(_metadata, &v0, &v, FW2, 2, 2 * 1996000000LL,
+		      2 * (t2 - t0));
+	ASSERT_EQ(2, v.h[FW2].b[21]);
+	close(s1);
+	close(s2);
 }
 
 TEST_F_TIMEOUT(timewait, overflow, 90)
@@ -741,6 +960,70 @@ TEST_F_TIMEOUT(timewait, seed, 90)
 	ASSERT_EQ(0, v.ss[TCP_FIN_WAIT2]);
 	ASSERT_EQ(0, v.f[FW2].cur);
 	close(keep[1]);
+}
+
+/*
+ * TIME_WAIT's 60 s (TCP_TIMEWAIT_LEN, no sysctl in 6.1 or 6.12): an IPv4
+ * and an IPv6 timewait socket wait for their timer (60 s, plus the timer
+ * wheel's slack: up to 2 s at HZ 250), each a sample of the bucket of
+ * 2^25 <= us < 2^26 (33.5 to 67.1 s).
+ */
+FIXTURE(time_wait_60s) {
+	int unused;
+};
+
+FIXTURE_SETUP(time_wait_60s)
+{
+	int err = tcpfsm_test_netns();
+
+	if (err == -ENOENT)
+		SKIP(return, "tcpfsm is not loaded");
+	ASSERT_EQ(0, err);
+}
+
+FIXTURE_TEARDOWN(time_wait_60s)
+{
+}
+
+/* both families in one test: one wait of a minute */
+TEST_F_TIMEOUT(time_wait_60s, ipv4_and_ipv6, 120)
+{
+	int families[] = { AF_INET, AF_INET6 }, lfd[2], c, s, i;
+	struct tcpfsm_addr la[2];
+	int64_t t0, t2, deadline;
+	struct view v0, v;
+	ASSERT_EQ(0, read_view(&v0));
+	ASSERT_NE(TCPFSM_ABSENT, v0.h[TW].samples);
+	t0 = tcpfsm_now_ns();
+	for (i = 0; i < 2; i++) {
+		lfd[i] = tcpfsm_listen(families[i], 8, &la[i]);
+		ASSERT_LE(0, lfd[i]);
+		c = tcpfsm_connect(&la[i], false);
+		ASSERT_LE(0, c);
+		s = tcpfsm_accept(lfd[i]);
+		ASSERT_LE(0, s);
+		ASSERT_EQ(0, close_first(c, s));
+	}
+	ASSERT_EQ(0, settled_view(&v0));
+	check_view(_metadata, &v0);
+	ASSERT_EQ(2, v0.f[TW].cur);
+	deadline = tcpfsm_now_ms() + 75000;
+	do {
+		sleep(1);
+		ASSERT_EQ(0, read_view(&v));
+	} while (v.f[TW].cur && tcpfsm_now_ms() < deadline);
+	t2 = tcpfsm_now_ns();
+	TH_LOG("TIME_WAIT sockets gone %" PRId64 " ms after the closes",
+	       (t2 - t0) / 1000000);
+	ASSERT_EQ(0, settled_view(&v));
+	check_view(_metadata, &v);
+	ASSERT_EQ(0, v.f[TW].cur);
+	ASSERT_EQ(2, v.f[TW].timer);
+	check_samples(_metadata, &v0, &v, TW, 2, 2 * 59996000000LL,
+		      2 * (t2 - t0));
+	ASSERT_EQ(2, v.h[TW].b[26] - v0.h[TW].b[26]);
+	for (i = 0; i < 2; i++)
+		close(lfd[i]);
 }
 
 TEST_HARNESS_MAIN

@@ -38,6 +38,10 @@ static const struct tcpfsm_attr_spec timewait_stats_attrs[TCPFSM_A_TIMEWAIT_STAT
 	[TCPFSM_A_TIMEWAIT_STATS_TIMER] = { MNL_TYPE_U64, "timer" },
 	[TCPFSM_A_TIMEWAIT_STATS_REUSED] = { MNL_TYPE_U64, "reused" },
 	[TCPFSM_A_TIMEWAIT_STATS_KILLED] = { MNL_TYPE_U64, "killed" },
+	[TCPFSM_A_TIMEWAIT_STATS_SAMPLES] = { MNL_TYPE_U64, "samples" },
+	[TCPFSM_A_TIMEWAIT_STATS_SUM_NS] = { MNL_TYPE_U64, "sum-ns" },
+	[TCPFSM_A_TIMEWAIT_STATS_BUCKET] = { MNL_TYPE_NESTED, "bucket", .multi = true, .nest = &tcpfsm_bucket_set },
+	[TCPFSM_A_TIMEWAIT_STATS_UNTRACKED] = { MNL_TYPE_U64, "untracked" },
 };
 
 const struct tcpfsm_attr_set tcpfsm_timewait_stats_set = {
