@@ -223,6 +223,8 @@ static size_t tcpfsm_nl_timewait_size(void)
 			       8 * nla_total_size_64bit(sizeof(u64)) +
 			       /* time in the substate */
 			       3 * nla_total_size_64bit(sizeof(u64)) +
+			       /* created-from */
+			       TCPFSM_NR_STATES * tcpfsm_nl_transition_size() +
 			       TCPFSM_NR_BUCKETS * (nla_total_size(0) +
 						    nla_total_size(sizeof(u8)) +
 						    nla_total_size_64bit(sizeof(u64))));
@@ -255,13 +257,34 @@ static int tcpfsm_nl_put_tw_dwell(struct sk_buff *skb, const u64 *buckets,
 				 f->untracked, TCPFSM_A_TIMEWAIT_STATS_PAD);
 }
 
+/* Created in @substate, by the full socket's state: @from, per state */
+static int tcpfsm_nl_put_tw_from(struct sk_buff *skb, int substate,
+				 const u64 *from)
+{
+	struct nlattr *nest;
+	int x;
+
+	for (x = 0; x < TCPFSM_NR_STATES; x++) {
+		nest = nla_nest_start(skb, TCPFSM_A_TIMEWAIT_STATS_CREATED_FROM);
+		if (!nest ||
+		    nla_put_u8(skb, TCPFSM_A_TRANSITION_OLD_STATE,
+			       x + TCP_ESTABLISHED) ||
+		    nla_put_u8(skb, TCPFSM_A_TRANSITION_NEW_STATE, substate) ||
+		    nla_put_u64_64bit(skb, TCPFSM_A_TRANSITION_COUNT, from[x],
+				      TCPFSM_A_TRANSITION_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	return 0;
+}
+
 /*
- * One timewait substate's nest: @f, its figures, @buckets its histogram;
- * absent ones left out.
+ * One timewait substate's nest: @f, its figures, @buckets its histogram,
+ * @from its origins; absent ones left out.
  */
 static int tcpfsm_nl_put_tw_sub(struct sk_buff *skb, int substate,
 				const struct tcpfsm_tw_figures *f,
-				const u64 *buckets)
+				const u64 *buckets, const u64 *from)
 {
 	bool exits = tcpfsm_tw_exits_counting();
 	const struct {
@@ -295,6 +318,9 @@ static int tcpfsm_nl_put_tw_sub(struct sk_buff *skb, int substate,
 			goto cancel;
 	if (exits && tcpfsm_nl_put_tw_dwell(skb, buckets, f))
 		goto cancel;
+	if (tcpfsm_tw_from_counting() &&
+	    tcpfsm_nl_put_tw_from(skb, substate, from))
+		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
 cancel:
@@ -312,11 +338,13 @@ static int tcpfsm_nl_put_timewait(struct sk_buff *skb,
 		return 0;
 	tcpfsm_tw_figures(snap, TCPFSM_TW_FIN_WAIT2, &f);
 	if (tcpfsm_nl_put_tw_sub(skb, TCP_FIN_WAIT2, &f,
-				 snap->sum.tw.dwell[TCPFSM_TW_FIN_WAIT2]))
+				 snap->sum.tw.dwell[TCPFSM_TW_FIN_WAIT2],
+				 snap->sum.tw.from[TCPFSM_TW_FIN_WAIT2]))
 		return -EMSGSIZE;
 	tcpfsm_tw_figures(snap, TCPFSM_TW_TIME_WAIT, &f);
 	return tcpfsm_nl_put_tw_sub(skb, TCP_TIME_WAIT, &f,
-				    snap->sum.tw.dwell[TCPFSM_TW_TIME_WAIT]);
+				    snap->sum.tw.dwell[TCPFSM_TW_TIME_WAIT],
+				    snap->sum.tw.from[TCPFSM_TW_TIME_WAIT]);
 }
 
 /*

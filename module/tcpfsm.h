@@ -70,6 +70,8 @@ static inline unsigned int tcpfsm_idx(int state)
  * @dwell: per substate, a log2 histogram of the time tracked timewait
  *	sockets spent in it (as struct tcpfsm_pcpu's dwell)
  * @dwell_sum_ns: per substate, the sum of those times
+ * @from: created, by substate, by the state of the full socket they
+ *	replace (that socket's next event is X -> CLOSE)
  */
 struct tcpfsm_tw_pcpu {
 	u64 created[TCPFSM_NR_TW];
@@ -82,6 +84,7 @@ struct tcpfsm_tw_pcpu {
 	u64 untracked[TCPFSM_NR_TW];
 	u64 dwell[TCPFSM_NR_TW][TCPFSM_NR_BUCKETS];
 	u64 dwell_sum_ns[TCPFSM_NR_TW];
+	u64 from[TCPFSM_NR_TW][TCPFSM_NR_STATES];
 };
 
 /*

@@ -73,6 +73,8 @@ static DEFINE_PER_CPU(struct tcpfsm_tw_scratch, tcpfsm_tw_scratch);
 
 /* which parts are on: set at load, before the seed; read by readers */
 static bool tcpfsm_tw_on, tcpfsm_tw_exits_on, tcpfsm_tw_refused_on;
+/* 6.1: the probe of inet_twsk_hashdance(), which sees the full socket */
+static bool tcpfsm_tw_from_on;
 
 static unsigned long tcpfsm_tw_arg(struct pt_regs *regs, unsigned int n)
 {
@@ -108,7 +110,12 @@ tcpfsm_tw_stats(const struct inet_timewait_sock *tw, struct tcpfsm_net **tnp)
 	return likely(tn) ? READ_ONCE(tn->probe_stats) : NULL;
 }
 
-static void tcpfsm_tw_created(const struct inet_timewait_sock *tw)
+/*
+ * A timewait socket is created (@create), or the state of the full socket
+ * it replaces is known (@from, a TCP state, or 0); on 6.12 both at once.
+ */
+static void tcpfsm_tw_created(const struct inet_timewait_sock *tw,
+			      bool create, int from)
 {
 	int sub = tcpfsm_tw_sub(READ_ONCE(tw->tw_substate));
 	struct tcpfsm_pcpu __percpu *stats;
@@ -118,16 +125,28 @@ static void tcpfsm_tw_created(const struct inet_timewait_sock *tw)
 	stats = tcpfsm_tw_stats(tw, &tn);
 	if (!stats || sub < 0)
 		return;
+	if (tcpfsm_state_valid(from))
+		this_cpu_inc(stats->tw.from[sub][tcpfsm_idx(from)]);
+	if (!create)
+		return;
 	this_cpu_inc(stats->tw.created[sub]);
 	/* a slot only while its end hands it back */
 	if (READ_ONCE(tcpfsm_tw_exits_on))
 		tcpfsm_track_tw_created(tw, tn, stats, sub, &d);
 }
 
-/* 6.12: inet_twsk_hashdance_schedule(tw, sk, hashinfo, timeo) */
+/*
+ * 6.12: inet_twsk_hashdance_schedule(tw, sk, hashinfo, timeo); 6.1:
+ * inet_twsk_hashdance(tw, sk, hashinfo), right after the creation. @sk is
+ * the full socket, locked, in the state it leaves for CLOSE next.
+ */
 static int tcpfsm_tw_hashdance_pre(struct kprobe *p, struct pt_regs *regs)
 {
-	tcpfsm_tw_created((void *)tcpfsm_tw_arg(regs, 0));
+	const struct sock *sk = (void *)tcpfsm_tw_arg(regs, 1);
+
+	tcpfsm_tw_created((void *)tcpfsm_tw_arg(regs, 0),
+			  !COMPAT_TW_CREATED_IN_SCHEDULE,
+			  READ_ONCE(sk->sk_state));
 	return 0;
 }
 
@@ -143,7 +162,7 @@ static int tcpfsm_tw_schedule_pre(struct kprobe *p, struct pt_regs *regs)
 
 	if (!rearm) {
 		if (COMPAT_TW_CREATED_IN_SCHEDULE)
-			tcpfsm_tw_created(tw);
+			tcpfsm_tw_created(tw, true, 0);
 		return 0;
 	}
 	if (this_cpu_read(tcpfsm_tw_scratch.fin_wait2) != (unsigned long)tw)
@@ -301,7 +320,10 @@ static struct kprobe *tcpfsm_tw_core[] = {
 	&tcpfsm_tw_kp_schedule,
 	&tcpfsm_tw_kp_process,
 	&tcpfsm_tw_kp_free,
-	/* last: on 6.1 the creations are counted in __inet_twsk_schedule */
+	/*
+	 * last: on 6.1 the creations are counted in __inet_twsk_schedule
+	 * and this one, registered apart, sees only the full socket's state
+	 */
 	&tcpfsm_tw_kp_create,
 };
 
@@ -372,6 +394,16 @@ int tcpfsm_tw_register(void)
 	if (err)
 		return err == -ENOMEM ? err : 0;
 	tcpfsm_tw_on = true;
+	/* 6.1: the full socket's state is seen after the creation */
+	if (COMPAT_TW_CREATED_IN_SCHEDULE) {
+		err = tcpfsm_tw_register_kprobes(&tcpfsm_tw_core[n], 1,
+						 "the states they come from");
+		if (err == -ENOMEM)
+			goto err_unregister;
+		tcpfsm_tw_from_on = !err;
+	} else {
+		tcpfsm_tw_from_on = true;
+	}
 	err = tcpfsm_tw_register_kprobes(tcpfsm_tw_exits,
 					 ARRAY_SIZE(tcpfsm_tw_exits),
 					 "their ends (timer, reused, killed)");
@@ -407,11 +439,15 @@ void tcpfsm_tw_unregister(void)
 		unregister_kretprobe(&tcpfsm_tw_rp_alloc);
 	if (tcpfsm_tw_exits_on)
 		unregister_kprobes(tcpfsm_tw_exits, ARRAY_SIZE(tcpfsm_tw_exits));
-	if (COMPAT_TW_CREATED_IN_SCHEDULE)
+	if (COMPAT_TW_CREATED_IN_SCHEDULE) {
 		n--;
+		if (tcpfsm_tw_from_on)
+			unregister_kprobe(&tcpfsm_tw_kp_create);
+	}
 	if (tcpfsm_tw_on)
 		unregister_kprobes(tcpfsm_tw_core, n);
 	tcpfsm_tw_on = false;
+	tcpfsm_tw_from_on = false;
 	tcpfsm_tw_exits_on = false;
 	tcpfsm_tw_refused_on = false;
 }
@@ -428,6 +464,17 @@ bool tcpfsm_tw_counting(void)
 	if (COMPAT_TW_CREATED_IN_SCHEDULE)
 		n--;
 	return tcpfsm_tw_on && !tcpfsm_tw_missed(tcpfsm_tw_core, n);
+}
+
+/**
+ * tcpfsm_tw_from_counting() - are the states timewait sockets come from
+ * exact?
+ *
+ * Return: true if the probe that sees them is attached and missed no hit.
+ */
+bool tcpfsm_tw_from_counting(void)
+{
+	return tcpfsm_tw_from_on && !READ_ONCE(tcpfsm_tw_kp_create.nmissed);
 }
 
 /**
@@ -495,4 +542,42 @@ void tcpfsm_tw_figures(const struct tcpfsm_snapshot *snap, int sub,
 		f->samples += tw->dwell[sub][b];
 	f->sum_ns = tw->dwell_sum_ns[sub];
 	f->untracked = tw->untracked[sub];
+}
+
+/**
+ * tcpfsm_tw_machine() - the transition matrix as RFC 9293 draws it
+ * @snap: a snapshot of the netns
+ * @m: filled in, [old][new] as snap->sum.trans
+ *
+ * The full socket's X -> CLOSE that a timewait socket took over becomes
+ * X -> TIME_WAIT (or X -> FIN_WAIT2, nothing if X is FIN_WAIT2: it stays
+ * there), and the timewait sockets' own steps are added: FIN_WAIT2 ->
+ * TIME_WAIT (the peer's FIN), TIME_WAIT -> CLOSE and FIN_WAIT2 -> CLOSE
+ * (their ends). Exact where tcpfsm_tw_counting(), tcpfsm_tw_from_counting()
+ * and tcpfsm_tw_exits_counting() all hold.
+ */
+void tcpfsm_tw_machine(const struct tcpfsm_snapshot *snap,
+		       u64 m[TCPFSM_NR_STATES][TCPFSM_NR_STATES])
+{
+	const struct tcpfsm_tw_pcpu *tw = &snap->sum.tw;
+	const int sub_state[TCPFSM_NR_TW] = {
+		[TCPFSM_TW_FIN_WAIT2] = TCP_FIN_WAIT2,
+		[TCPFSM_TW_TIME_WAIT] = TCP_TIME_WAIT,
+	};
+	const int closed = tcpfsm_idx(TCP_CLOSE);
+	int sub, x, s;
+
+	memcpy(m, snap->sum.trans, sizeof(snap->sum.trans));
+	for (sub = 0; sub < TCPFSM_NR_TW; sub++) {
+		s = tcpfsm_idx(sub_state[sub]);
+		for (x = 0; x < TCPFSM_NR_STATES; x++) {
+			m[x][closed] -= tw->from[sub][x];
+			if (x != s)
+				m[x][s] += tw->from[sub][x];
+		}
+		m[s][closed] += tw->timer[sub] + tw->reused[sub] +
+			       tw->killed[sub];
+	}
+	m[tcpfsm_idx(TCP_FIN_WAIT2)][tcpfsm_idx(TCP_TIME_WAIT)] +=
+		tw->fin_wait2_to_time_wait;
 }

@@ -34,6 +34,9 @@ void tcpfsm_tw_unregister(void);
 bool tcpfsm_tw_counting(void);
 bool tcpfsm_tw_exits_counting(void);
 bool tcpfsm_tw_refused_counting(void);
+bool tcpfsm_tw_from_counting(void);
+void tcpfsm_tw_machine(const struct tcpfsm_snapshot *snap,
+		       u64 m[TCPFSM_NR_STATES][TCPFSM_NR_STATES]);
 void tcpfsm_tw_figures(const struct tcpfsm_snapshot *snap, int sub,
 		       struct tcpfsm_tw_figures *f);
 s64 tcpfsm_tw_flow(const struct tcpfsm_tw_pcpu *tw, int sub);

@@ -84,6 +84,8 @@ struct view {
 	struct twhist h[NSUB];	/* time in the substate */
 	struct twhist nlh[NSUB];	/* the same, from the get op */
 	int64_t untracked[NSUB];	/* the get op's */
+	int64_t from[NSUB][TCPFSM_NR];	/* the get op's created-from */
+	int64_t m[TCPFSM_NR][TCPFSM_NR];	/* /proc/net/tcpfsm/machine */
 	struct tcpfsm_states st;
 	int ss[TCPFSM_NR];
 	int64_t sockstat_tw;
@@ -159,6 +161,40 @@ static int read_twhist(struct twhist h[NSUB])
 	return row == NSUB ? 0 : -EPROTO;
 }
 
+/* /proc/net/tcpfsm/machine, [old][new] by state number ("-": ABSENT) */
+static int read_machine(int64_t m[TCPFSM_NR][TCPFSM_NR])
+{
+	char line[1024], name[32], v[32], *p;
+	int row = 0, o, n, k;
+	FILE *fp;
+
+	fp = fopen(TCPFSM_PROC "/machine", "r");
+	if (!fp)
+		return -errno;
+	if (!fgets(line, sizeof(line), fp) || strncmp(line, "old/new ", 8)) {
+		fclose(fp);
+		return -EPROTO;
+	}
+	for (o = TCP_ESTABLISHED; o <= TCP_CLOSING; o++) {
+		if (!fgets(line, sizeof(line), fp) ||
+		    sscanf(line, "%31s%n", name, &k) != 1 ||
+		    strcmp(name, tcpfsm_state_name(o)))
+			break;
+		p = line + k;
+		for (n = TCP_ESTABLISHED; n <= TCP_CLOSING; n++, p += k) {
+			if (sscanf(p, " %31s%n", v, &k) != 1)
+				break;
+			m[o][n] = strcmp(v, "-") ? strtoll(v, NULL, 10) :
+						   TCPFSM_ABSENT;
+		}
+		if (n <= TCP_CLOSING)
+			break;
+		row++;
+	}
+	fclose(fp);
+	return row == TCP_CLOSING ? 0 : -EPROTO;
+}
+
 /* `ss -tan`: sockets per state, timewait sockets in their substate */
 static int ss_states(int n[TCPFSM_NR])
 {
@@ -213,8 +249,38 @@ struct nl_tw {
 	struct twfig f[NSUB];
 	struct twhist h[NSUB];
 	int64_t untracked[NSUB];
+	int64_t from[NSUB][TCPFSM_NR];
 	int nests, bad;
 };
+
+/* a created-from nest: (full socket's state, substate, count) into @from */
+static void parse_tw_from(const struct nlattr *nest, int substate,
+			  int64_t from[TCPFSM_NR], struct nl_tw *t)
+{
+	int old = -1, new = -1;
+	const struct nlattr *a;
+	int64_t count = -1;
+
+	mnl_attr_for_each_nested(a, nest) {
+		switch (mnl_attr_get_type(a)) {
+		case TCPFSM_A_TRANSITION_OLD_STATE:
+			old = mnl_attr_get_u8(a);
+			break;
+		case TCPFSM_A_TRANSITION_NEW_STATE:
+			new = mnl_attr_get_u8(a);
+			break;
+		case TCPFSM_A_TRANSITION_COUNT:
+			count = (int64_t)mnl_attr_get_u64(a);
+			break;
+		}
+	}
+	if (old < TCP_ESTABLISHED || old > TCP_CLOSING || new != substate ||
+	    count < 0 || from[old] != TCPFSM_ABSENT) {
+		t->bad++;
+		return;
+	}
+	from[old] = count;
+}
 
 /* a bucket nest of a timewait-substate nest, into @b */
 static void parse_tw_bucket(const struct nlattr *nest, int64_t b[NB],
@@ -244,14 +310,20 @@ static void parse_tw_bucket(const struct nlattr *nest, int64_t b[NB],
 static void parse_tw_nest(const struct nlattr *nest, struct nl_tw *t)
 {
 	int64_t v[TCPFSM_A_TIMEWAIT_STATS_MAX + 1], b[NB] = { 0 };
+	int sub = -1, type, i, last = -1, substate = -1;
+	int64_t from[TCPFSM_NR];
 	const struct nlattr *a;
-	int sub = -1, type, i, last = -1;
 
 	for (i = 0; i <= TCPFSM_A_TIMEWAIT_STATS_MAX; i++)
 		v[i] = TCPFSM_ABSENT;
+	for (i = 0; i < TCPFSM_NR; i++)
+		from[i] = TCPFSM_ABSENT;
 	mnl_attr_for_each_nested(a, nest) {
 		type = mnl_attr_get_type(a);
-		if (type == TCPFSM_A_TIMEWAIT_STATS_BUCKET) {
+		if (type == TCPFSM_A_TIMEWAIT_STATS_CREATED_FROM) {
+			/* after substate, the nest's first attribute */
+			parse_tw_from(a, substate, from, t);
+		} else if (type == TCPFSM_A_TIMEWAIT_STATS_BUCKET) {
 			parse_tw_bucket(a, b, &last, t);
 		} else if (type == TCPFSM_A_TIMEWAIT_STATS_SAMPLES ||
 			   type == TCPFSM_A_TIMEWAIT_STATS_SUM_NS ||
@@ -265,6 +337,7 @@ static void parse_tw_nest(const struct nlattr *nest, struct nl_tw *t)
 			if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
 				break;
 			i = mnl_attr_get_u8(a);
+			substate = i;
 			sub = i == TCP_FIN_WAIT2 ? FW2 :
 			      i == TCP_TIME_WAIT ? TW : -1;
 		} else if (type >= TCPFSM_A_TIMEWAIT_STATS_CURRENT &&
@@ -296,6 +369,7 @@ static void parse_tw_nest(const struct nlattr *nest, struct nl_tw *t)
 		t->h[sub].b[i] = t->h[sub].samples == TCPFSM_ABSENT ?
 				 TCPFSM_ABSENT : b[i];
 	t->untracked[sub] = v[TCPFSM_A_TIMEWAIT_STATS_UNTRACKED];
+	memcpy(t->from[sub], from, sizeof(from));
 }
 
 static int parse_get(const struct nlmsghdr *nlh, void *data)
@@ -334,6 +408,7 @@ static int nl_twfig(struct view *v)
 	memcpy(v->nl, t.f, sizeof(t.f));
 	memcpy(v->nlh, t.h, sizeof(t.h));
 	memcpy(v->untracked, t.untracked, sizeof(t.untracked));
+	memcpy(v->from, t.from, sizeof(t.from));
 	return 0;
 }
 
@@ -345,6 +420,8 @@ static int read_view(struct view *v)
 	err = read_twfig(v->f);
 	if (!err)
 		err = read_twhist(v->h);
+	if (!err)
+		err = read_machine(v->m);
 	if (!err)
 		err = tcpfsm_read_states(&v->st);
 	if (!err)
@@ -481,6 +558,58 @@ FIXTURE_TEARDOWN(timewait)
 	}
 }
 
+/* entered - left of state @s in the machine view */
+static int64_t mflow(const struct view *v, int s)
+{
+	int64_t n = 0;
+	int x;
+
+	for (x = TCP_ESTABLISHED; x <= TCP_CLOSING; x++) {
+		if (x == s)
+			continue;
+		n += v->m[x][s] - v->m[s][x];
+	}
+	return n;
+}
+
+/*
+ * The machine view of a netns made after the load: a timewait socket is
+ * one more step of its connection, so its FIN_WAIT2 and TIME_WAIT flows
+ * are what ss lists; its TIME_WAIT column is the timewait sockets that
+ * entered TIME_WAIT, its TIME_WAIT row their ends; the get op's
+ * created-from adds up to created.
+ */
+static void check_machine(struct __test_metadata *_metadata,
+			  const struct view *v)
+{
+	int64_t from[NSUB] = { 0, 0 }, col = 0;
+	int s, x;
+
+	for (x = TCP_ESTABLISHED; x <= TCP_CLOSING; x++) {
+		for (s = TCP_ESTABLISHED; s <= TCP_CLOSING; s++)
+			ASSERT_NE(TCPFSM_ABSENT, v->m[x][s]);
+		for (s = 0; s < NSUB; s++) {
+			ASSERT_NE(TCPFSM_ABSENT, v->from[s][x]);
+			from[s] += v->from[s][x];
+		}
+		if (x != TCP_TIME_WAIT)
+			col += v->m[x][TCP_TIME_WAIT];
+	}
+	EXPECT_EQ(v->f[FW2].created, from[FW2]);
+	EXPECT_EQ(v->f[TW].created, from[TW]);
+	EXPECT_EQ(v->ss[TCP_FIN_WAIT2], mflow(v, TCP_FIN_WAIT2));
+	EXPECT_EQ(v->ss[TCP_TIME_WAIT], mflow(v, TCP_TIME_WAIT));
+	EXPECT_EQ(v->f[TW].created + v->f[TW].entered, col);
+	EXPECT_EQ(v->f[FW2].left + v->from[TW][TCP_FIN_WAIT2],
+		  v->m[TCP_FIN_WAIT2][TCP_TIME_WAIT]);
+	EXPECT_EQ(v->from[TW][TCP_CLOSING], v->m[TCP_CLOSING][TCP_TIME_WAIT]);
+	EXPECT_EQ(v->f[TW].timer + v->f[TW].reused + v->f[TW].killed,
+		  v->m[TCP_TIME_WAIT][TCP_CLOSE]);
+	for (s = TCP_ESTABLISHED; s <= TCP_CLOSING; s++)
+		if (s != TCP_CLOSE)
+			EXPECT_EQ(0, v->m[TCP_TIME_WAIT][s]);
+}
+
 /*
  * Everything that must hold in a quiet netns, whatever happened in it;
  * @since_load: the figures count only part of the netns's life (seed), so
@@ -525,6 +654,7 @@ static void check_figures(struct __test_metadata *_metadata,
 	}
 	if (since_load)
 		return;
+	check_machine(_metadata, v);
 	/* each end of a substate (and each move out of FIN_WAIT2): a sample */
 	EXPECT_EQ(v->f[FW2].timer + v->f[FW2].reused + v->f[FW2].killed +
 		  v->f[FW2].left, v->h[FW2].samples);
@@ -651,8 +781,58 @@ TEST_F_TIMEOUT(timewait, scenario, 90)
 	ASSERT_EQ(0, SUM(&v, killed));
 	ASSERT_EQ(0, SUM(&v, reused));
 	ASSERT_EQ(0, SUM(&v, refused));
+	/*
+	 * the machine: each of the 6 went FIN_WAIT2 -> TIME_WAIT, as a full
+	 * socket or as a timewait one; the orphans stay in FIN_WAIT2
+	 */
+	ASSERT_EQ(6, v.m[TCP_FIN_WAIT2][TCP_TIME_WAIT]);
+	ASSERT_EQ(0, v.m[TCP_CLOSING][TCP_TIME_WAIT]);
+	ASSERT_EQ(0, v.m[TCP_TIME_WAIT][TCP_CLOSE]);
+	ASSERT_EQ(0, v.m[TCP_FIN_WAIT2][TCP_CLOSE]);
+	ASSERT_EQ(5, mflow(&v, TCP_FIN_WAIT2));
+	ASSERT_EQ(6, mflow(&v, TCP_TIME_WAIT));
+	/* one timewait socket each, and one each orphan that is one */
+	ASSERT_EQ(6 + v.f[FW2].cur, v.mib.tw + v.mib.killed);
 	for (i = 0; i < nkeep; i++)
 		close(keep[i]);
+}
+
+/*
+ * Simultaneous close (lo holds every packet 200 ms, both ends close at
+ * once): each end goes FIN_WAIT1 -> CLOSING, then its timewait socket
+ * is created in TIME_WAIT from CLOSING: the machine shows CLOSING ->
+ * TIME_WAIT 2 where the matrix shows CLOSING -> CLOSE.
+ */
+TEST_F_TIMEOUT(timewait, simultaneous, 90)
+{
+	struct tcpfsm_matrix mx;
+	int64_t deadline;
+	struct view v;
+	int c, s, err;
+
+	ASSERT_EQ(0, pair(self, &c, &s));
+	ASSERT_EQ(0, settled_view(&v));
+	err = tcpfsm_sh("tc qdisc add dev lo root netem delay 200ms");
+	if (err)
+		SKIP(return, "tc qdisc netem unavailable (exit %d)", err);
+	ASSERT_EQ(0, close(c));
+	ASSERT_EQ(0, close(s));
+	deadline = tcpfsm_now_ms() + WAIT_MS;
+	do {
+		usleep(100 * 1000);
+		ASSERT_EQ(0, read_view(&v));
+	} while (v.f[TW].cur < 2 && tcpfsm_now_ms() < deadline);
+	ASSERT_EQ(0, tcpfsm_sh("tc qdisc del dev lo root"));
+	ASSERT_EQ(0, settled_view(&v));
+	check_view(_metadata, &v);
+	ASSERT_EQ(0, tcpfsm_read_matrix(&mx));
+	ASSERT_EQ(2, mx.n[TCP_CLOSING][TCP_CLOSE]);
+	ASSERT_EQ(2, v.m[TCP_CLOSING][TCP_TIME_WAIT]);
+	ASSERT_EQ(0, v.m[TCP_CLOSING][TCP_CLOSE]);
+	ASSERT_EQ(2, v.from[TW][TCP_CLOSING]);
+	ASSERT_EQ(2, v.f[TW].created);
+	ASSERT_EQ(2, v.ss[TCP_TIME_WAIT]);
+	ASSERT_EQ(2, v.mib.tw);
 }
 
 /*
@@ -834,6 +1014,7 @@ TEST_F_TIMEOUT(timewait, reuse, 90)
 	check_samples(_metadata, &v0, &v, TW, 1, t2 - t1, t3 - t0);
 	ASSERT_EQ(1, v.mib.recycled);
 	ASSERT_EQ(1, v.f[TW].reused);
+	ASSERT_EQ(1, v.m[TCP_TIME_WAIT][TCP_CLOSE]);
 	ASSERT_EQ(0, SUM(&v, killed));
 	/* the second connection, closed by the server first, left its own */
 	ASSERT_EQ(1, v.f[TW].cur);
@@ -864,6 +1045,7 @@ TEST_F_TIMEOUT(timewait, syn_kills, 90)
 	ASSERT_EQ(1, v.f[TW].killed);
 	ASSERT_EQ(0, SUM(&v, reused));
 	ASSERT_EQ(0, v.mib.recycled);
+	ASSERT_EQ(1, v.m[TCP_TIME_WAIT][TCP_CLOSE]);
 	/* the second connection, closed by the client first, left its own */
 	ASSERT_EQ(1, v.f[TW].cur);
 }
@@ -1019,6 +1201,8 @@ TEST_F_TIMEOUT(time_wait_60s, ipv4_and_ipv6, 120)
 	check_view(_metadata, &v);
 	ASSERT_EQ(0, v.f[TW].cur);
 	ASSERT_EQ(2, v.f[TW].timer);
+	ASSERT_EQ(2, v.m[TCP_TIME_WAIT][TCP_CLOSE]);
+	ASSERT_EQ(2, v.m[TCP_FIN_WAIT2][TCP_TIME_WAIT]);
 	check_samples(_metadata, &v0, &v, TW, 2, 2 * 59996000000LL,
 		      2 * (t2 - t0));
 	ASSERT_EQ(2, v.h[TW].b[26] - v0.h[TW].b[26]);

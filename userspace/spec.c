@@ -42,6 +42,7 @@ static const struct tcpfsm_attr_spec timewait_stats_attrs[TCPFSM_A_TIMEWAIT_STAT
 	[TCPFSM_A_TIMEWAIT_STATS_SUM_NS] = { MNL_TYPE_U64, "sum-ns" },
 	[TCPFSM_A_TIMEWAIT_STATS_BUCKET] = { MNL_TYPE_NESTED, "bucket", .multi = true, .nest = &tcpfsm_bucket_set },
 	[TCPFSM_A_TIMEWAIT_STATS_UNTRACKED] = { MNL_TYPE_U64, "untracked" },
+	[TCPFSM_A_TIMEWAIT_STATS_CREATED_FROM] = { MNL_TYPE_NESTED, "created-from", .multi = true, .nest = &tcpfsm_transition_set },
 };
 
 const struct tcpfsm_attr_set tcpfsm_timewait_stats_set = {
