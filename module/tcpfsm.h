@@ -119,6 +119,8 @@ struct tcpfsm_pcpu {
  * @ev_subs: sockets subscribed to the events of this netns (events.c),
  *	under tcpfsm_ev_subs_lock
  * @ev_nr_subs: their number; the probe records events while it is not 0
+ * @ev_nr_tw_subs: of those, the ones that asked for the events of timewait
+ *	sockets (timewait.c records them while it is not 0)
  * @track: the table of this netns's tracked sockets
  * @tw_created_base: timewait sockets the netns had created before load
  * @tw_base: per substate, offsets of the timewait gauges (see seed.c)
@@ -144,6 +146,7 @@ struct tcpfsm_net {
 	struct proc_dir_entry *proc_dir;
 	struct list_head ev_subs;
 	unsigned int ev_nr_subs;
+	unsigned int ev_nr_tw_subs;
 	struct tcpfsm_table track;
 	u64 tw_created_base;
 	s64 tw_base[TCPFSM_NR_TW];

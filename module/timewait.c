@@ -54,6 +54,7 @@
 #include <net/inet_timewait_sock.h>
 #include <net/sock.h>
 
+#include "events.h"
 #include "timewait.h"
 #include "track.h"
 
@@ -110,43 +111,65 @@ tcpfsm_tw_stats(const struct inet_timewait_sock *tw, struct tcpfsm_net **tnp)
 	return likely(tn) ? READ_ONCE(tn->probe_stats) : NULL;
 }
 
+/* Substate index @sub's TCP state. */
+static int tcpfsm_tw_state(int sub)
+{
+	return sub == TCPFSM_TW_FIN_WAIT2 ? TCP_FIN_WAIT2 : TCP_TIME_WAIT;
+}
+
 /*
- * A timewait socket is created (@create), or the state of the full socket
- * it replaces is known (@from, a TCP state, or 0); on 6.12 both at once.
+ * A timewait socket is created (@create), or the full socket it replaces
+ * is known (@sk, locked, in the state it leaves for CLOSE next, or NULL);
+ * on 6.12 both at once.
  */
 static void tcpfsm_tw_created(const struct inet_timewait_sock *tw,
-			      bool create, int from)
+			      bool create, const struct sock *sk)
 {
 	int sub = tcpfsm_tw_sub(READ_ONCE(tw->tw_substate));
 	struct tcpfsm_pcpu __percpu *stats;
-	struct tcpfsm_dwell d;
+	struct tcpfsm_dwell d = { 0 };
 	struct tcpfsm_net *tn;
+	int from;
+	u64 since;
 
 	stats = tcpfsm_tw_stats(tw, &tn);
 	if (!stats || sub < 0)
 		return;
-	if (tcpfsm_state_valid(from))
-		this_cpu_inc(stats->tw.from[sub][tcpfsm_idx(from)]);
-	if (!create)
+	if (create) {
+		this_cpu_inc(stats->tw.created[sub]);
+		/* a slot only while its end hands it back */
+		if (READ_ONCE(tcpfsm_tw_exits_on))
+			tcpfsm_track_tw_created(tw, tn, stats, sub, &d);
+	}
+	if (!sk)
 		return;
-	this_cpu_inc(stats->tw.created[sub]);
-	/* a slot only while its end hands it back */
-	if (READ_ONCE(tcpfsm_tw_exits_on))
-		tcpfsm_track_tw_created(tw, tn, stats, sub, &d);
+	from = READ_ONCE(sk->sk_state);
+	if (!tcpfsm_state_valid(from))
+		return;
+	this_cpu_inc(stats->tw.from[sub][tcpfsm_idx(from)]);
+	/* FIN_WAIT2 -> FIN_WAIT2: the connection stays where it is */
+	if (from == tcpfsm_tw_state(sub) ||
+	    !tcpfsm_events_tw_wanted(twsk_net(tw), tn))
+		return;
+	/* the full socket's time in @from, as its own event will say */
+	d.ns = TCPFSM_DWELL_UNKNOWN;
+	if (!d.now)
+		d.now = ktime_get_ns();
+	if (tcpfsm_track_since(sk, &since))
+		d.ns = d.now - since;
+	tcpfsm_event_record_tw(tw, twsk_net(tw), stats, from,
+			       tcpfsm_tw_state(sub), &d);
 }
 
 /*
  * 6.12: inet_twsk_hashdance_schedule(tw, sk, hashinfo, timeo); 6.1:
- * inet_twsk_hashdance(tw, sk, hashinfo), right after the creation. @sk is
- * the full socket, locked, in the state it leaves for CLOSE next.
+ * inet_twsk_hashdance(tw, sk, hashinfo), right after the creation.
  */
 static int tcpfsm_tw_hashdance_pre(struct kprobe *p, struct pt_regs *regs)
 {
-	const struct sock *sk = (void *)tcpfsm_tw_arg(regs, 1);
-
 	tcpfsm_tw_created((void *)tcpfsm_tw_arg(regs, 0),
 			  !COMPAT_TW_CREATED_IN_SCHEDULE,
-			  READ_ONCE(sk->sk_state));
+			  (void *)tcpfsm_tw_arg(regs, 1));
 	return 0;
 }
 
@@ -162,7 +185,7 @@ static int tcpfsm_tw_schedule_pre(struct kprobe *p, struct pt_regs *regs)
 
 	if (!rearm) {
 		if (COMPAT_TW_CREATED_IN_SCHEDULE)
-			tcpfsm_tw_created(tw, true, 0);
+			tcpfsm_tw_created(tw, true, NULL);
 		return 0;
 	}
 	if (this_cpu_read(tcpfsm_tw_scratch.fin_wait2) != (unsigned long)tw)
@@ -175,6 +198,9 @@ static int tcpfsm_tw_schedule_pre(struct kprobe *p, struct pt_regs *regs)
 		return 0;
 	this_cpu_inc(stats->tw.fin_wait2_to_time_wait);
 	tcpfsm_track_tw_left(tw, tn, stats, TCPFSM_TW_FIN_WAIT2, false, &d);
+	if (tcpfsm_events_tw_wanted(twsk_net(tw), tn))
+		tcpfsm_event_record_tw(tw, twsk_net(tw), stats, TCP_FIN_WAIT2,
+				       TCP_TIME_WAIT, &d);
 	return 0;
 }
 
@@ -227,6 +253,9 @@ static int tcpfsm_tw_kill_pre(struct kprobe *p, struct pt_regs *regs)
 	else
 		this_cpu_inc(stats->tw.killed[sub]);
 	tcpfsm_track_tw_left(tw, tn, stats, sub, true, &d);
+	if (tcpfsm_events_tw_wanted(twsk_net(tw), tn))
+		tcpfsm_event_record_tw(tw, twsk_net(tw), stats,
+				       tcpfsm_tw_state(sub), TCP_CLOSE, &d);
 	return 0;
 }
 

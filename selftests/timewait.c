@@ -45,9 +45,11 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -1048,6 +1050,208 @@ TEST_F_TIMEOUT(timewait, syn_kills, 90)
 	ASSERT_EQ(1, v.m[TCP_TIME_WAIT][TCP_CLOSE]);
 	/* the second connection, closed by the client first, left its own */
 	ASSERT_EQ(1, v.f[TW].cur);
+}
+
+/* An event of the group, as much as the timewait test looks at. */
+struct twev {
+	uint8_t old, new;
+	bool tw, has_ino, has_dwell;
+	uint16_t sport;
+	uint32_t source;
+	uint64_t seq, dwell;
+};
+
+/* A socket of the events group and the events it received. */
+struct twevl {
+	struct nl nl;
+	struct twev ev[512];
+	int n, bad;
+};
+
+static int twevl_subscribe(struct twevl *l, bool tw_events)
+{
+	struct nlmsghdr *nlh;
+	struct answer a;
+	int err;
+
+	nlh = nl_req(&l->nl, l->nl.family, TCPFSM_CMD_EVENTS_SUBSCRIBE,
+		     TCPFSM_FAMILY_VERSION);
+	if (tw_events)
+		mnl_attr_put(nlh, TCPFSM_A_STATS_TW_EVENTS, 0, NULL);
+	err = nl_talk(&l->nl, nlh, NULL, NULL, &a);
+	return err ? err : -a.err;
+}
+
+static int twevl_open(struct twevl *l, bool tw_events)
+{
+	struct family f = { 0 };
+	int err;
+
+	memset(l, 0, sizeof(*l));
+	err = nl_open(&l->nl, &f);
+	if (err)
+		return err;
+	if (setsockopt(mnl_socket_get_fd(l->nl.sk), SOL_NETLINK,
+		       NETLINK_ADD_MEMBERSHIP, &l->nl.events,
+		       sizeof(l->nl.events)))
+		return -errno;
+	return twevl_subscribe(l, tw_events);
+}
+
+/* Read what came until nothing has for @quiet_ms. */
+static void twevl_read(struct twevl *l, int quiet_ms)
+{
+	const struct nlattr *tb[TCPFSM_A_EVENT_MAX + 1];
+	int fd = mnl_socket_get_fd(l->nl.sk), len;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	static char buf[64 * 1024];
+	const struct nlmsghdr *nlh;
+	struct twev *e;
+
+	while (poll(&p, 1, quiet_ms) == 1) {
+		len = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (len < 0) {
+			l->bad++;	/* ENOBUFS: lost events */
+			continue;
+		}
+		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
+			if (l->n == (int)ARRAY_SIZE(l->ev) ||
+			    nl_msg_attrs(nlh, &tcpfsm_event_set, tb, NULL, NULL) ||
+			    !tb[TCPFSM_A_EVENT_OLD_STATE] ||
+			    !tb[TCPFSM_A_EVENT_NEW_STATE] ||
+			    !tb[TCPFSM_A_EVENT_SEQ] || !tb[TCPFSM_A_EVENT_SOURCE]) {
+				l->bad++;
+				continue;
+			}
+			e = &l->ev[l->n++];
+			e->old = mnl_attr_get_u8(tb[TCPFSM_A_EVENT_OLD_STATE]);
+			e->new = mnl_attr_get_u8(tb[TCPFSM_A_EVENT_NEW_STATE]);
+			e->tw = tb[TCPFSM_A_EVENT_TIMEWAIT];
+			e->has_ino = tb[TCPFSM_A_EVENT_INO] ||
+				     tb[TCPFSM_A_EVENT_UID];
+			e->has_dwell = tb[TCPFSM_A_EVENT_OLD_STATE_NS];
+			e->dwell = e->has_dwell ?
+				mnl_attr_get_u64(tb[TCPFSM_A_EVENT_OLD_STATE_NS]) : 0;
+			e->sport = tb[TCPFSM_A_EVENT_SPORT] ?
+				ntohs(mnl_attr_get_u16(tb[TCPFSM_A_EVENT_SPORT])) : 0;
+			e->source = mnl_attr_get_u32(tb[TCPFSM_A_EVENT_SOURCE]);
+			e->seq = mnl_attr_get_u64(tb[TCPFSM_A_EVENT_SEQ]);
+		}
+	}
+}
+
+/* timewait events from @a to @b, by [old][new], as the figures say */
+static void tw_events_expected(const struct view *a, const struct view *b,
+			       int64_t want[TCPFSM_NR][TCPFSM_NR])
+{
+	static const int st[NSUB] = { TCP_FIN_WAIT2, TCP_TIME_WAIT };
+	int sub, x;
+
+	memset(want, 0, sizeof(int64_t) * TCPFSM_NR * TCPFSM_NR);
+	for (sub = 0; sub < NSUB; sub++) {
+		for (x = TCP_ESTABLISHED; x <= TCP_CLOSING; x++)
+			if (x != st[sub])
+				want[x][st[sub]] += b->from[sub][x] -
+						    a->from[sub][x];
+		want[st[sub]][TCP_CLOSE] +=
+			b->f[sub].timer + b->f[sub].reused + b->f[sub].killed -
+			a->f[sub].timer - a->f[sub].reused - a->f[sub].killed;
+	}
+	want[TCP_FIN_WAIT2][TCP_TIME_WAIT] += b->f[FW2].left - a->f[FW2].left;
+}
+
+/*
+ * The events of timewait sockets: a subscription without tw-events (as
+ * every older command's) hears none; with it, exactly the steps the
+ * figures count (created from X, FIN_WAIT2 -> TIME_WAIT, the ends), each
+ * with the timewait flag, no ino or uid, its time in the old state, and
+ * sequence numbers shared with the kernel's transitions, without gaps.
+ */
+TEST_F_TIMEOUT(timewait, events, 90)
+{
+	int64_t want[TCPFSM_NR][TCPFSM_NR], fw2 = 0, n;
+	int c, s, s1, s2, i, o, k, base[64] = { 0 };
+	uint64_t last[64];
+	struct view v0, v;
+	uint16_t port = 0;
+	struct twevl l;
+	char ch;
+
+	ASSERT_EQ(0, twevl_open(&l, false));
+	/* without tw-events: the kernel's transitions only */
+	ASSERT_EQ(0, pair(self, &c, &s));
+	ASSERT_EQ(0, close_first(c, s));
+	ASSERT_EQ(0, settled_view(&v0));
+	twevl_read(&l, 300);
+	TH_LOG("without tw-events: %d events", l.n);
+	ASSERT_LT(0, l.n);
+	for (i = 0; i < l.n; i++)
+		ASSERT_FALSE(l.ev[i].tw);
+
+	/* subscribing again asks for them */
+	ASSERT_EQ(0, twevl_subscribe(&l, true));
+	l.n = 0;
+	ASSERT_EQ(0, read_view(&v0));
+	/* an orphan gets its peer's FIN; another data: a reset */
+	ASSERT_EQ(0, tw_orphan(self, &fw2, &s1));
+	ASSERT_EQ(0, tw_orphan(self, &fw2, &s2));
+	ASSERT_EQ(0, close(s1));
+	ASSERT_EQ(1, send(s2, "x", 1, 0));
+	/* a server's TIME_WAIT socket that a new SYN kills */
+	ASSERT_EQ(0, connect_from(self, variant->family, &port, false));
+	ASSERT_EQ(0, settled_view(&v));
+	ASSERT_EQ(0, connect_from(self, variant->family, &port, true));
+	/* and a plain client-first close */
+	ASSERT_EQ(0, pair(self, &c, &s));
+	ASSERT_EQ(0, close(c));
+	ASSERT_EQ(0, tcpfsm_recv(s, &ch, 1));
+	ASSERT_EQ(0, close(s));
+	ASSERT_EQ(0, settled_view(&v));
+	twevl_read(&l, 500);
+	check_view(_metadata, &v);
+	close(s2);
+
+	ASSERT_EQ(0, l.bad);
+	tw_events_expected(&v0, &v, want);
+	/* what the scenario made at least */
+	ASSERT_LE(2, want[TCP_FIN_WAIT2][TCP_TIME_WAIT]);
+	ASSERT_LE(1, want[TCP_FIN_WAIT2][TCP_CLOSE]);
+	ASSERT_LE(1, want[TCP_TIME_WAIT][TCP_CLOSE]);
+	for (i = 0; i < l.n; i++) {
+		if (!l.ev[i].tw)
+			continue;
+		TH_LOG("timewait event %s -> %s, %" PRIu64 " ns in %s",
+		       tcpfsm_state_name(l.ev[i].old),
+		       tcpfsm_state_name(l.ev[i].new), l.ev[i].dwell,
+		       tcpfsm_state_name(l.ev[i].old));
+		want[l.ev[i].old][l.ev[i].new]--;
+		EXPECT_FALSE(l.ev[i].has_ino);
+		/* all made after the load: their times are known */
+		EXPECT_TRUE(l.ev[i].has_dwell) {
+			TH_LOG("%s -> %s", tcpfsm_state_name(l.ev[i].old),
+			       tcpfsm_state_name(l.ev[i].new));
+		}
+	}
+	n = 0;
+	for (o = TCP_ESTABLISHED; o <= TCP_CLOSING; o++)
+		for (k = TCP_ESTABLISHED; k <= TCP_CLOSING; k++) {
+			EXPECT_EQ(0, want[o][k]) {
+				TH_LOG("%s -> %s", tcpfsm_state_name(o),
+				       tcpfsm_state_name(k));
+			}
+			n += want[o][k] != 0;
+		}
+	ASSERT_EQ(0, n);
+	/* one sequence per (netns, CPU), timewait events included */
+	for (i = 0; i < l.n; i++) {
+		k = l.ev[i].source % 64;
+		if (base[k])
+			EXPECT_EQ(last[k] + 1, l.ev[i].seq);
+		base[k] = 1;
+		last[k] = l.ev[i].seq;
+	}
+	mnl_socket_close(l.nl.sk);
 }
 
 /*

@@ -66,6 +66,7 @@ static const struct tcpfsm_attr_spec stats_attrs[TCPFSM_A_STATS_MAX + 1] = {
 	[TCPFSM_A_STATS_TRACK_SIZE] = { MNL_TYPE_U32, "track-size" },
 	[TCPFSM_A_STATS_TIMEWAIT_CREATED] = { MNL_TYPE_U64, "timewait-created" },
 	[TCPFSM_A_STATS_TIMEWAIT_SUBSTATE] = { MNL_TYPE_NESTED, "timewait-substate", .multi = true, .nest = &tcpfsm_timewait_stats_set },
+	[TCPFSM_A_STATS_TW_EVENTS] = { MNL_TYPE_FLAG, "tw-events" },
 };
 
 const struct tcpfsm_attr_set tcpfsm_stats_set = {
@@ -115,6 +116,7 @@ static const struct tcpfsm_attr_spec event_attrs[TCPFSM_A_EVENT_MAX + 1] = {
 	[TCPFSM_A_EVENT_SOURCE] = { MNL_TYPE_U32, "source" },
 	[TCPFSM_A_EVENT_SEQ] = { MNL_TYPE_U64, "seq" },
 	[TCPFSM_A_EVENT_OLD_STATE_NS] = { MNL_TYPE_U64, "old-state-ns" },
+	[TCPFSM_A_EVENT_TIMEWAIT] = { MNL_TYPE_FLAG, "timewait" },
 };
 
 const struct tcpfsm_attr_set tcpfsm_event_set = {
