@@ -878,8 +878,14 @@ TEST_F_TIMEOUT(timewait, fin_timeout, 90)
 	ASSERT_LE(0, orphans);
 	ASSERT_GE(3, orphans);
 	ASSERT_EQ(orphans, v.f[FW2].timer);
-	ASSERT_EQ(v.mib.killed, v.f[FW2].created);
-	ASSERT_EQ(v.mib.tw, v.f[TW].created);
+	/*
+	 * TWKilled counts the timers of 4 s or less: the orphans' (2 s); the
+	 * one whose peer's FIN came may have had more, tcp_fin_time()
+	 * raising it to 3.5 RTO (a slow debug guest's RTO did): then TW.
+	 */
+	ASSERT_LE(orphans, v.mib.killed);
+	ASSERT_GE(v.f[FW2].created, v.mib.killed);
+	ASSERT_LE(v.f[TW].created, v.mib.tw);
 	ASSERT_EQ(1, v.f[TW].cur);
 	ASSERT_EQ(1, v.ss[TCP_TIME_WAIT]);
 	ASSERT_EQ(0, v.f[TW].timer);
