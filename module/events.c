@@ -33,6 +33,7 @@
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
 #include <net/inet_sock.h>
+#include <net/inet_timewait_sock.h>
 #include <net/sock.h>
 
 #include "events.h"
@@ -49,6 +50,7 @@ struct tcpfsm_ev {
 	kuid_t uid;
 	struct tcpfsm_endpoints ep;
 	u8 old, new;
+	u8 timewait;		/* of a timewait socket */
 	u8 ready;		/* committed by the producer */
 };
 
@@ -77,6 +79,7 @@ static struct tcpfsm_evbuf **tcpfsm_evbufs;
 struct tcpfsm_ev_sub {
 	struct list_head node;
 	u32 portid;
+	bool timewait;	/* also the events of timewait sockets */
 };
 
 /* the subscriptions of every netns: process context only */
@@ -93,8 +96,19 @@ static struct tcpfsm_ev_sub *tcpfsm_ev_sub_find(struct tcpfsm_net *tn,
 	return NULL;
 }
 
+/* whether @s asks for the events of timewait sockets: @tn counts them */
+static void tcpfsm_ev_sub_timewait(struct tcpfsm_net *tn,
+				   struct tcpfsm_ev_sub *s, bool timewait)
+{
+	if (s->timewait == timewait)
+		return;
+	s->timewait = timewait;
+	WRITE_ONCE(tn->ev_nr_tw_subs, tn->ev_nr_tw_subs + (timewait ? 1 : -1));
+}
+
 static void tcpfsm_ev_sub_del(struct tcpfsm_net *tn, struct tcpfsm_ev_sub *s)
 {
+	tcpfsm_ev_sub_timewait(tn, s, false);
 	list_del(&s->node);
 	kfree(s);
 	WRITE_ONCE(tn->ev_nr_subs, tn->ev_nr_subs - 1);
@@ -134,10 +148,11 @@ int tcpfsm_nl_events_subscribe_doit(struct sk_buff *skb,
 		return -EPERM;
 	}
 	mutex_lock(&tcpfsm_ev_subs_lock);
-	if (tcpfsm_ev_sub_find(tn, info->snd_portid))
+	s = tcpfsm_ev_sub_find(tn, info->snd_portid);
+	if (s)
 		goto out;
 	/* charged to the subscriber's memory cgroup */
-	s = kmalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s) {
 		err = -ENOMEM;
 		goto out;
@@ -146,6 +161,10 @@ int tcpfsm_nl_events_subscribe_doit(struct sk_buff *skb,
 	list_add(&s->node, &tn->ev_subs);
 	WRITE_ONCE(tn->ev_nr_subs, tn->ev_nr_subs + 1);
 out:
+	/* subscribing again says again whether timewait events are wanted */
+	if (s)
+		tcpfsm_ev_sub_timewait(tn, s,
+				       !!info->attrs[TCPFSM_A_STATS_TW_EVENTS]);
 	mutex_unlock(&tcpfsm_ev_subs_lock);
 	return err;
 }
@@ -213,6 +232,47 @@ void tcpfsm_events_init_net(struct tcpfsm_net *tn)
 	INIT_LIST_HEAD(&tn->ev_subs);
 }
 
+/*
+ * A slot of this CPU's ring for an event of @stats's netns, numbered, or
+ * NULL (counted lost); tcpfsm_ev_commit() publishes it.
+ */
+static struct tcpfsm_ev *tcpfsm_ev_reserve(struct tcpfsm_pcpu __percpu *stats,
+					   struct tcpfsm_evbuf **bp)
+{
+	struct tcpfsm_evbuf *b;
+	struct tcpfsm_ev *ev;
+	unsigned long flags;
+	u64 seq;
+	u32 h;
+
+	/* a softirq may fire the tracepoint in the middle of this */
+	local_irq_save(flags);
+	b = tcpfsm_evbufs[smp_processor_id()];
+	seq = __this_cpu_inc_return(stats->ev_seq);
+	h = b->head;
+	/* pairs with the release of tail: the consumer is done with the slot */
+	if (h - smp_load_acquire(&b->tail) >= tcpfsm_ev_ring.val) {
+		__this_cpu_inc(stats->ev_lost_overflow);
+		local_irq_restore(flags);
+		return NULL;
+	}
+	b->head = h + 1;
+	local_irq_restore(flags);
+
+	ev = &b->ring[h & (tcpfsm_ev_ring.val - 1)];
+	ev->seq = seq;
+	*bp = b;
+	return ev;
+}
+
+static void tcpfsm_ev_commit(struct tcpfsm_evbuf *b, struct tcpfsm_ev *ev)
+{
+	/* publish the slot: pairs with the consumer's acquire of ready */
+	smp_store_release(&ev->ready, 1);
+	/* high priority: a starved sender is a full ring, lost events */
+	queue_work_on(b->cpu, system_highpri_wq, &b->work);
+}
+
 /**
  * tcpfsm_event_record() - queue the event of a transition (probe context)
  * @sk: the socket, locked by the caller of the tracepoint
@@ -229,27 +289,11 @@ void tcpfsm_event_record(const struct sock *sk, struct net *net,
 	struct tcpfsm_evbuf *b;
 	struct socket *sock;
 	struct tcpfsm_ev *ev;
-	unsigned long flags;
-	u64 seq;
-	u32 h;
 
-	/* a softirq may fire the tracepoint in the middle of this */
-	local_irq_save(flags);
-	b = tcpfsm_evbufs[smp_processor_id()];
-	seq = __this_cpu_inc_return(stats->ev_seq);
-	h = b->head;
-	/* pairs with the release of tail: the consumer is done with the slot */
-	if (h - smp_load_acquire(&b->tail) >= tcpfsm_ev_ring.val) {
-		__this_cpu_inc(stats->ev_lost_overflow);
-		local_irq_restore(flags);
+	ev = tcpfsm_ev_reserve(stats, &b);
+	if (!ev)
 		return;
-	}
-	b->head = h + 1;
-	local_irq_restore(flags);
-
-	ev = &b->ring[h & (tcpfsm_ev_ring.val - 1)];
 	ev->net = net;
-	ev->seq = seq;
 	ev->time_ns = d->now ?: ktime_get_ns();
 	ev->dwell_ns = d->ns;
 	ev->cookie = atomic64_read(&sk->sk_cookie);
@@ -260,10 +304,61 @@ void tcpfsm_event_record(const struct sock *sk, struct net *net,
 	tcpfsm_endpoints_of(sk, &ev->ep);
 	ev->old = old;
 	ev->new = new;
-	/* publish the slot: pairs with the consumer's acquire of ready */
-	smp_store_release(&ev->ready, 1);
-	/* high priority: a starved sender is a full ring, lost events */
-	queue_work_on(b->cpu, system_highpri_wq, &b->work);
+	ev->timewait = 0;
+	tcpfsm_ev_commit(b, ev);
+}
+
+/* The addresses and ports of a timewait socket: its sock_common. */
+static void tcpfsm_tw_endpoints_of(const struct inet_timewait_sock *tw,
+				   struct tcpfsm_endpoints *e)
+{
+	e->family = tw->tw_family;
+	e->sport = tw->tw_sport;
+	e->dport = tw->tw_dport;
+	if (tw->tw_family == AF_INET) {
+		e->saddr4 = tw->tw_rcv_saddr;
+		e->daddr4 = tw->tw_daddr;
+	} else {
+		e->saddr6 = tw->tw_v6_rcv_saddr;
+		e->daddr6 = tw->tw_v6_daddr;
+	}
+}
+
+/**
+ * tcpfsm_event_record_tw() - queue the event of a timewait socket's step
+ * (kprobe context)
+ * @tw: the timewait socket
+ * @net: its netns
+ * @stats: the netns's counters
+ * @old: the state it left: the full socket's at its creation, else its
+ *	substate
+ * @new: its substate, or TCP_CLOSE at its end
+ * @d: its time, and how long it was in @old if known
+ *
+ * A timewait socket has no file and no owner: no ino, no uid; its cookie
+ * is the full socket's, if it had one.
+ */
+void tcpfsm_event_record_tw(const struct inet_timewait_sock *tw,
+			    struct net *net, struct tcpfsm_pcpu __percpu *stats,
+			    int old, int new, const struct tcpfsm_dwell *d)
+{
+	struct tcpfsm_evbuf *b;
+	struct tcpfsm_ev *ev;
+
+	ev = tcpfsm_ev_reserve(stats, &b);
+	if (!ev)
+		return;
+	ev->net = net;
+	ev->time_ns = d->now ?: ktime_get_ns();
+	ev->dwell_ns = d->ns;
+	ev->cookie = atomic64_read(&tw->tw_cookie);
+	ev->ino = 0;
+	ev->uid = GLOBAL_ROOT_UID;
+	tcpfsm_tw_endpoints_of(tw, &ev->ep);
+	ev->old = old;
+	ev->new = new;
+	ev->timewait = 1;
+	tcpfsm_ev_commit(b, ev);
 }
 
 static int tcpfsm_event_fill(struct sk_buff *skb, const struct tcpfsm_ev *ev,
@@ -291,6 +386,7 @@ static int tcpfsm_event_fill(struct sk_buff *skb, const struct tcpfsm_ev *ev,
 	    (ev->dwell_ns != TCPFSM_DWELL_UNKNOWN &&
 	     nla_put_u64_64bit(skb, TCPFSM_A_EVENT_OLD_STATE_NS, ev->dwell_ns,
 			       TCPFSM_A_EVENT_PAD)) ||
+	    (ev->timewait && nla_put_flag(skb, TCPFSM_A_EVENT_TIMEWAIT)) ||
 	    nla_put_u32(skb, TCPFSM_A_EVENT_SOURCE, cpu) ||
 	    nla_put_u64_64bit(skb, TCPFSM_A_EVENT_SEQ, ev->seq,
 			      TCPFSM_A_EVENT_PAD)) {

@@ -11,6 +11,8 @@
 #include "tcpfsm.h"
 #include "track.h"
 
+struct inet_timewait_sock;
+
 int tcpfsm_events_init(void);
 void tcpfsm_events_flush(void);
 void tcpfsm_events_fini(void);
@@ -21,6 +23,9 @@ void tcpfsm_events_exit_net(struct net *net);
 void tcpfsm_event_record(const struct sock *sk, struct net *net,
 			 struct tcpfsm_pcpu __percpu *stats, int old, int new,
 			 const struct tcpfsm_dwell *d);
+void tcpfsm_event_record_tw(const struct inet_timewait_sock *tw,
+			    struct net *net, struct tcpfsm_pcpu __percpu *stats,
+			    int old, int new, const struct tcpfsm_dwell *d);
 
 /**
  * tcpfsm_events_wanted() - whether the events of a netns are wanted
@@ -37,6 +42,24 @@ static inline bool tcpfsm_events_wanted(struct net *net,
 					const struct tcpfsm_net *tn)
 {
 	return unlikely(READ_ONCE(tn->ev_nr_subs)) &&
+	       genl_has_listeners(&tcpfsm_nl_family, net, TCPFSM_NLGRP_EVENTS);
+}
+
+/**
+ * tcpfsm_events_tw_wanted() - whether the events of the timewait sockets
+ * of a netns are wanted
+ * @net: the netns
+ * @tn: its state
+ *
+ * As tcpfsm_events_wanted(), for subscriptions that asked for them
+ * (tw-events): a listener of an older release never gets them.
+ *
+ * Return: true if the timewait probes should record events of the netns.
+ */
+static inline bool tcpfsm_events_tw_wanted(struct net *net,
+					   const struct tcpfsm_net *tn)
+{
+	return unlikely(READ_ONCE(tn->ev_nr_tw_subs)) &&
 	       genl_has_listeners(&tcpfsm_nl_family, net, TCPFSM_NLGRP_EVENTS);
 }
 

@@ -25,6 +25,11 @@ static const struct nla_policy tcpfsm_timewait_get_nl_policy[TCPFSM_A_TIMEWAIT_L
 	[TCPFSM_A_TIMEWAIT_LIMIT] = NLA_POLICY_RANGE(NLA_U32, 1, 1000),
 };
 
+/* TCPFSM_CMD_EVENTS_SUBSCRIBE - do */
+static const struct nla_policy tcpfsm_events_subscribe_nl_policy[TCPFSM_A_STATS_TW_EVENTS + 1] = {
+	[TCPFSM_A_STATS_TW_EVENTS] = { .type = NLA_FLAG, },
+};
+
 static const struct genl_ops tcpfsm_nl_ops[] = {
 	{
 		.cmd	= TCPFSM_CMD_GET,
@@ -51,8 +56,10 @@ static const struct genl_ops tcpfsm_nl_ops[] = {
 		.flags		= GENL_ADMIN_PERM,
 	},
 	{
-		.cmd	= TCPFSM_CMD_EVENTS_SUBSCRIBE,
-		.doit	= tcpfsm_nl_events_subscribe_doit,
+		.cmd		= TCPFSM_CMD_EVENTS_SUBSCRIBE,
+		.doit		= tcpfsm_nl_events_subscribe_doit,
+		.policy		= tcpfsm_events_subscribe_nl_policy,
+		.maxattr	= TCPFSM_A_STATS_TW_EVENTS,
 	},
 	{
 		.cmd	= TCPFSM_CMD_EVENTS_UNSUBSCRIBE,

@@ -220,12 +220,71 @@ static size_t tcpfsm_nl_timewait_size(void)
 {
 	return TCPFSM_NR_TW * (nla_total_size(0) +		/* nest */
 			       nla_total_size(sizeof(u8)) +	/* substate */
-			       8 * nla_total_size_64bit(sizeof(u64)));
+			       8 * nla_total_size_64bit(sizeof(u64)) +
+			       /* time in the substate */
+			       3 * nla_total_size_64bit(sizeof(u64)) +
+			       /* created-from */
+			       TCPFSM_NR_STATES * tcpfsm_nl_transition_size() +
+			       TCPFSM_NR_BUCKETS * (nla_total_size(0) +
+						    nla_total_size(sizeof(u8)) +
+						    nla_total_size_64bit(sizeof(u64))));
 }
 
-/* One timewait substate's nest: @f, its figures; absent ones left out. */
+/* Time in a timewait substate: samples, sum, non-empty buckets, untracked */
+static int tcpfsm_nl_put_tw_dwell(struct sk_buff *skb, const u64 *buckets,
+				  const struct tcpfsm_tw_figures *f)
+{
+	struct nlattr *bucket;
+	int b;
+
+	if (nla_put_u64_64bit(skb, TCPFSM_A_TIMEWAIT_STATS_SAMPLES, f->samples,
+			      TCPFSM_A_TIMEWAIT_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, TCPFSM_A_TIMEWAIT_STATS_SUM_NS, f->sum_ns,
+			      TCPFSM_A_TIMEWAIT_STATS_PAD))
+		return -EMSGSIZE;
+	for (b = 0; b < TCPFSM_NR_BUCKETS; b++) {
+		if (!buckets[b])
+			continue;
+		bucket = nla_nest_start(skb, TCPFSM_A_TIMEWAIT_STATS_BUCKET);
+		if (!bucket ||
+		    nla_put_u8(skb, TCPFSM_A_BUCKET_INDEX, b) ||
+		    nla_put_u64_64bit(skb, TCPFSM_A_BUCKET_COUNT, buckets[b],
+				      TCPFSM_A_BUCKET_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(skb, bucket);
+	}
+	return nla_put_u64_64bit(skb, TCPFSM_A_TIMEWAIT_STATS_UNTRACKED,
+				 f->untracked, TCPFSM_A_TIMEWAIT_STATS_PAD);
+}
+
+/* Created in @substate, by the full socket's state: @from, per state */
+static int tcpfsm_nl_put_tw_from(struct sk_buff *skb, int substate,
+				 const u64 *from)
+{
+	struct nlattr *nest;
+	int x;
+
+	for (x = 0; x < TCPFSM_NR_STATES; x++) {
+		nest = nla_nest_start(skb, TCPFSM_A_TIMEWAIT_STATS_CREATED_FROM);
+		if (!nest ||
+		    nla_put_u8(skb, TCPFSM_A_TRANSITION_OLD_STATE,
+			       x + TCP_ESTABLISHED) ||
+		    nla_put_u8(skb, TCPFSM_A_TRANSITION_NEW_STATE, substate) ||
+		    nla_put_u64_64bit(skb, TCPFSM_A_TRANSITION_COUNT, from[x],
+				      TCPFSM_A_TRANSITION_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	return 0;
+}
+
+/*
+ * One timewait substate's nest: @f, its figures, @buckets its histogram,
+ * @from its origins; absent ones left out.
+ */
 static int tcpfsm_nl_put_tw_sub(struct sk_buff *skb, int substate,
-				const struct tcpfsm_tw_figures *f)
+				const struct tcpfsm_tw_figures *f,
+				const u64 *buckets, const u64 *from)
 {
 	bool exits = tcpfsm_tw_exits_counting();
 	const struct {
@@ -257,6 +316,11 @@ static int tcpfsm_nl_put_tw_sub(struct sk_buff *skb, int substate,
 		    nla_put_u64_64bit(skb, c[i].attr, c[i].value,
 				      TCPFSM_A_TIMEWAIT_STATS_PAD))
 			goto cancel;
+	if (exits && tcpfsm_nl_put_tw_dwell(skb, buckets, f))
+		goto cancel;
+	if (tcpfsm_tw_from_counting() &&
+	    tcpfsm_nl_put_tw_from(skb, substate, from))
+		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
 cancel:
@@ -273,10 +337,14 @@ static int tcpfsm_nl_put_timewait(struct sk_buff *skb,
 	if (!snap->tw_counting)
 		return 0;
 	tcpfsm_tw_figures(snap, TCPFSM_TW_FIN_WAIT2, &f);
-	if (tcpfsm_nl_put_tw_sub(skb, TCP_FIN_WAIT2, &f))
+	if (tcpfsm_nl_put_tw_sub(skb, TCP_FIN_WAIT2, &f,
+				 snap->sum.tw.dwell[TCPFSM_TW_FIN_WAIT2],
+				 snap->sum.tw.from[TCPFSM_TW_FIN_WAIT2]))
 		return -EMSGSIZE;
 	tcpfsm_tw_figures(snap, TCPFSM_TW_TIME_WAIT, &f);
-	return tcpfsm_nl_put_tw_sub(skb, TCP_TIME_WAIT, &f);
+	return tcpfsm_nl_put_tw_sub(skb, TCP_TIME_WAIT, &f,
+				    snap->sum.tw.dwell[TCPFSM_TW_TIME_WAIT],
+				    snap->sum.tw.from[TCPFSM_TW_TIME_WAIT]);
 }
 
 /*

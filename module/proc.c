@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tcpfsm: /proc/net/tcpfsm/{transitions,states,time_in_state,counters,
- * timewait} in every netns.
+ * timewait,time_in_timewait,machine} in every netns.
  *
  * The format is an ABI, described in Documentation/tcpfsm.rst: a header
  * line, then one line per state, fields separated by spaces, numbers in
@@ -117,6 +117,9 @@ static int tcpfsm_counters_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "events_lost_nomem %llu\n", snap->sum.ev_lost_nomem);
 	seq_printf(seq, "events_lost_rcvbuf %llu\n", snap->sum.ev_lost_rcvbuf);
 	seq_printf(seq, "events_unheard %llu\n", snap->sum.ev_unheard);
+	seq_printf(seq, "timewait_untracked %llu\n",
+		   snap->sum.tw.untracked[TCPFSM_TW_FIN_WAIT2] +
+		   snap->sum.tw.untracked[TCPFSM_TW_TIME_WAIT]);
 	kfree(snap);
 	return 0;
 }
@@ -156,6 +159,88 @@ static int tcpfsm_timewait_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
+/*
+ * The time timewait sockets spent in each substate: time_in_state's
+ * format, one line per substate; "-" without the probes of their ends.
+ */
+static int tcpfsm_time_in_timewait_show(struct seq_file *seq, void *v)
+{
+	struct tcpfsm_snapshot *snap;
+	struct tcpfsm_tw_figures f;
+	int sub, b;
+	bool on;
+
+	snap = tcpfsm_snapshot(seq_file_single_net(seq));
+	if (!snap)
+		return -ENOMEM;
+	on = snap->tw_counting && tcpfsm_tw_exits_counting();
+
+	seq_printf(seq, "%-12s %12s %20s", "substate", "samples", "sum_ns");
+	for (b = 0; b < TCPFSM_NR_BUCKETS - 1; b++)
+		seq_printf(seq, " lt%llu", 1ULL << b);
+	seq_puts(seq, " inf\n");
+	for (sub = 0; sub < TCPFSM_NR_TW; sub++) {
+		tcpfsm_tw_figures(snap, sub, &f);
+		seq_printf(seq, "%-12s", tcpfsm_state_name(sub ==
+			   TCPFSM_TW_FIN_WAIT2 ? TCP_FIN_WAIT2 : TCP_TIME_WAIT));
+		if (!on) {
+			seq_printf(seq, " %12s %20s", "-", "-");
+			for (b = 0; b < TCPFSM_NR_BUCKETS; b++)
+				seq_puts(seq, " -");
+			seq_putc(seq, '\n');
+			continue;
+		}
+		seq_printf(seq, " %12llu %20llu", f.samples, f.sum_ns);
+		for (b = 0; b < TCPFSM_NR_BUCKETS; b++)
+			seq_printf(seq, " %llu", snap->sum.tw.dwell[sub][b]);
+		seq_putc(seq, '\n');
+	}
+	kfree(snap);
+	return 0;
+}
+
+/*
+ * The matrix as RFC 9293 draws it (tcpfsm_tw_machine()): "-" in the cells
+ * timewait sockets change (the CLOSE, FIN_WAIT2 and TIME_WAIT columns,
+ * the TIME_WAIT row) when a probe they need is off or missed a hit.
+ */
+static int tcpfsm_machine_show(struct seq_file *seq, void *v)
+{
+	u64 (*m)[TCPFSM_NR_STATES];
+	struct tcpfsm_snapshot *snap;
+	bool exact;
+	int o, n;
+
+	snap = tcpfsm_snapshot(seq_file_single_net(seq));
+	if (!snap)
+		return -ENOMEM;
+	m = kmalloc_array(TCPFSM_NR_STATES, sizeof(*m), GFP_KERNEL);
+	if (!m) {
+		kfree(snap);
+		return -ENOMEM;
+	}
+	tcpfsm_tw_machine(snap, m);
+	exact = snap->tw_counting && tcpfsm_tw_exits_counting() &&
+		tcpfsm_tw_from_counting();
+
+	seq_printf(seq, "%-12s", "old/new");
+	for (n = TCP_ESTABLISHED; n <= TCP_CLOSING; n++)
+		seq_printf(seq, " %12s", tcpfsm_state_name(n));
+	seq_putc(seq, '\n');
+	for (o = TCP_ESTABLISHED; o <= TCP_CLOSING; o++) {
+		seq_printf(seq, "%-12s", tcpfsm_state_name(o));
+		for (n = TCP_ESTABLISHED; n <= TCP_CLOSING; n++)
+			tcpfsm_put_num(seq, exact ||
+				       (o != TCP_TIME_WAIT && n != TCP_CLOSE &&
+					n != TCP_FIN_WAIT2 && n != TCP_TIME_WAIT),
+				       m[tcpfsm_idx(o)][tcpfsm_idx(n)]);
+		seq_putc(seq, '\n');
+	}
+	kfree(m);
+	kfree(snap);
+	return 0;
+}
+
 /**
  * tcpfsm_proc_init_net() - create /proc/net/tcpfsm in a netns
  * @net: the netns
@@ -177,7 +262,11 @@ int tcpfsm_proc_init_net(struct net *net, struct tcpfsm_net *tn)
 	    !proc_create_net_single("counters", 0444, tn->proc_dir,
 				    tcpfsm_counters_show, NULL) ||
 	    !proc_create_net_single("timewait", 0444, tn->proc_dir,
-				    tcpfsm_timewait_show, NULL)) {
+				    tcpfsm_timewait_show, NULL) ||
+	    !proc_create_net_single("time_in_timewait", 0444, tn->proc_dir,
+				    tcpfsm_time_in_timewait_show, NULL) ||
+	    !proc_create_net_single("machine", 0444, tn->proc_dir,
+				    tcpfsm_machine_show, NULL)) {
 		tcpfsm_proc_exit_net(net, tn);
 		return -ENOMEM;
 	}

@@ -65,6 +65,13 @@ static inline unsigned int tcpfsm_idx(int state)
  * @timer: ended by their timer (tcp_fin_timeout or 2MSL), by substate
  * @reused: taken over by a connect() (tcp_tw_reuse), by substate
  * @killed: ended early otherwise (reset, new SYN, netns exit), by substate
+ * @untracked: created, by substate, when their bucket of the netns's
+ *	time-in-state table was full (track.c)
+ * @dwell: per substate, a log2 histogram of the time tracked timewait
+ *	sockets spent in it (as struct tcpfsm_pcpu's dwell)
+ * @dwell_sum_ns: per substate, the sum of those times
+ * @from: created, by substate, by the state of the full socket they
+ *	replace (that socket's next event is X -> CLOSE)
  */
 struct tcpfsm_tw_pcpu {
 	u64 created[TCPFSM_NR_TW];
@@ -74,6 +81,10 @@ struct tcpfsm_tw_pcpu {
 	u64 timer[TCPFSM_NR_TW];
 	u64 reused[TCPFSM_NR_TW];
 	u64 killed[TCPFSM_NR_TW];
+	u64 untracked[TCPFSM_NR_TW];
+	u64 dwell[TCPFSM_NR_TW][TCPFSM_NR_BUCKETS];
+	u64 dwell_sum_ns[TCPFSM_NR_TW];
+	u64 from[TCPFSM_NR_TW][TCPFSM_NR_STATES];
 };
 
 /*
@@ -108,6 +119,8 @@ struct tcpfsm_pcpu {
  * @ev_subs: sockets subscribed to the events of this netns (events.c),
  *	under tcpfsm_ev_subs_lock
  * @ev_nr_subs: their number; the probe records events while it is not 0
+ * @ev_nr_tw_subs: of those, the ones that asked for the events of timewait
+ *	sockets (timewait.c records them while it is not 0)
  * @track: the table of this netns's tracked sockets
  * @tw_created_base: timewait sockets the netns had created before load
  * @tw_base: per substate, offsets of the timewait gauges (see seed.c)
@@ -133,6 +146,7 @@ struct tcpfsm_net {
 	struct proc_dir_entry *proc_dir;
 	struct list_head ev_subs;
 	unsigned int ev_nr_subs;
+	unsigned int ev_nr_tw_subs;
 	struct tcpfsm_table track;
 	u64 tw_created_base;
 	s64 tw_base[TCPFSM_NR_TW];

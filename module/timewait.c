@@ -38,6 +38,11 @@
  * BH-disabled section, which on PREEMPT_RT also keeps the task on the CPU
  * and alone in it).
  *
+ * Time in each substate (track.c): a timewait socket takes a slot of its
+ * netns's time-in-state table when it is created, if the probes of its end
+ * are on to give it back; its move to TIME_WAIT and its end take a sample
+ * of the histogram of the substate it leaves.
+ *
  * If a function cannot be probed, that part is off, with one line in the
  * kernel log, and its figures read "-"; so do figures of a probe that
  * missed a hit (kprobe nmissed).
@@ -49,7 +54,9 @@
 #include <net/inet_timewait_sock.h>
 #include <net/sock.h>
 
+#include "events.h"
 #include "timewait.h"
+#include "track.h"
 
 /**
  * struct tcpfsm_tw_scratch - what a handler tells the next, on this CPU:
@@ -67,6 +74,8 @@ static DEFINE_PER_CPU(struct tcpfsm_tw_scratch, tcpfsm_tw_scratch);
 
 /* which parts are on: set at load, before the seed; read by readers */
 static bool tcpfsm_tw_on, tcpfsm_tw_exits_on, tcpfsm_tw_refused_on;
+/* 6.1: the probe of inet_twsk_hashdance(), which sees the full socket */
+static bool tcpfsm_tw_from_on;
 
 static unsigned long tcpfsm_tw_arg(struct pt_regs *regs, unsigned int n)
 {
@@ -88,9 +97,9 @@ int tcpfsm_tw_sub(int substate)
 	return -1;
 }
 
-/* The counters of a TCP timewait socket's netns, or NULL. */
+/* The counters of a TCP timewait socket's netns and its state, or NULL. */
 static struct tcpfsm_pcpu __percpu *
-tcpfsm_tw_stats(const struct inet_timewait_sock *tw)
+tcpfsm_tw_stats(const struct inet_timewait_sock *tw, struct tcpfsm_net **tnp)
 {
 	struct net *net = twsk_net(tw);
 	struct tcpfsm_net *tn;
@@ -98,22 +107,69 @@ tcpfsm_tw_stats(const struct inet_timewait_sock *tw)
 	if (tw->tw_dr != &net->ipv4.tcp_death_row)
 		return NULL;
 	tn = tcpfsm_pernet(net);
+	*tnp = tn;
 	return likely(tn) ? READ_ONCE(tn->probe_stats) : NULL;
 }
 
-static void tcpfsm_tw_created(const struct inet_timewait_sock *tw)
+/* Substate index @sub's TCP state. */
+static int tcpfsm_tw_state(int sub)
 {
-	struct tcpfsm_pcpu __percpu *stats = tcpfsm_tw_stats(tw);
-	int sub = tcpfsm_tw_sub(READ_ONCE(tw->tw_substate));
-
-	if (stats && sub >= 0)
-		this_cpu_inc(stats->tw.created[sub]);
+	return sub == TCPFSM_TW_FIN_WAIT2 ? TCP_FIN_WAIT2 : TCP_TIME_WAIT;
 }
 
-/* 6.12: inet_twsk_hashdance_schedule(tw, sk, hashinfo, timeo) */
+/*
+ * A timewait socket is created (@create), or the full socket it replaces
+ * is known (@sk, locked, in the state it leaves for CLOSE next, or NULL);
+ * on 6.12 both at once.
+ */
+static void tcpfsm_tw_created(const struct inet_timewait_sock *tw,
+			      bool create, const struct sock *sk)
+{
+	int sub = tcpfsm_tw_sub(READ_ONCE(tw->tw_substate));
+	struct tcpfsm_pcpu __percpu *stats;
+	struct tcpfsm_dwell d = { 0 };
+	struct tcpfsm_net *tn;
+	int from;
+	u64 since;
+
+	stats = tcpfsm_tw_stats(tw, &tn);
+	if (!stats || sub < 0)
+		return;
+	if (create) {
+		this_cpu_inc(stats->tw.created[sub]);
+		/* a slot only while its end hands it back */
+		if (READ_ONCE(tcpfsm_tw_exits_on))
+			tcpfsm_track_tw_created(tw, tn, stats, sub, &d);
+	}
+	if (!sk)
+		return;
+	from = READ_ONCE(sk->sk_state);
+	if (!tcpfsm_state_valid(from))
+		return;
+	this_cpu_inc(stats->tw.from[sub][tcpfsm_idx(from)]);
+	/* FIN_WAIT2 -> FIN_WAIT2: the connection stays where it is */
+	if (from == tcpfsm_tw_state(sub) ||
+	    !tcpfsm_events_tw_wanted(twsk_net(tw), tn))
+		return;
+	/* the full socket's time in @from, as its own event will say */
+	d.ns = TCPFSM_DWELL_UNKNOWN;
+	if (!d.now)
+		d.now = ktime_get_ns();
+	if (tcpfsm_track_since(sk, &since))
+		d.ns = d.now - since;
+	tcpfsm_event_record_tw(tw, twsk_net(tw), stats, from,
+			       tcpfsm_tw_state(sub), &d);
+}
+
+/*
+ * 6.12: inet_twsk_hashdance_schedule(tw, sk, hashinfo, timeo); 6.1:
+ * inet_twsk_hashdance(tw, sk, hashinfo), right after the creation.
+ */
 static int tcpfsm_tw_hashdance_pre(struct kprobe *p, struct pt_regs *regs)
 {
-	tcpfsm_tw_created((void *)tcpfsm_tw_arg(regs, 0));
+	tcpfsm_tw_created((void *)tcpfsm_tw_arg(regs, 0),
+			  !COMPAT_TW_CREATED_IN_SCHEDULE,
+			  (void *)tcpfsm_tw_arg(regs, 1));
 	return 0;
 }
 
@@ -124,10 +180,12 @@ static int tcpfsm_tw_schedule_pre(struct kprobe *p, struct pt_regs *regs)
 	/* a bool argument: only the low byte is defined */
 	bool rearm = tcpfsm_tw_arg(regs, 2) & 0xff;
 	struct tcpfsm_pcpu __percpu *stats;
+	struct tcpfsm_dwell d;
+	struct tcpfsm_net *tn;
 
 	if (!rearm) {
 		if (COMPAT_TW_CREATED_IN_SCHEDULE)
-			tcpfsm_tw_created(tw);
+			tcpfsm_tw_created(tw, true, NULL);
 		return 0;
 	}
 	if (this_cpu_read(tcpfsm_tw_scratch.fin_wait2) != (unsigned long)tw)
@@ -135,9 +193,14 @@ static int tcpfsm_tw_schedule_pre(struct kprobe *p, struct pt_regs *regs)
 	this_cpu_write(tcpfsm_tw_scratch.fin_wait2, 0);
 	if (READ_ONCE(tw->tw_substate) != TCP_TIME_WAIT)
 		return 0;
-	stats = tcpfsm_tw_stats(tw);
-	if (stats)
-		this_cpu_inc(stats->tw.fin_wait2_to_time_wait);
+	stats = tcpfsm_tw_stats(tw, &tn);
+	if (!stats)
+		return 0;
+	this_cpu_inc(stats->tw.fin_wait2_to_time_wait);
+	tcpfsm_track_tw_left(tw, tn, stats, TCPFSM_TW_FIN_WAIT2, false, &d);
+	if (tcpfsm_events_tw_wanted(twsk_net(tw), tn))
+		tcpfsm_event_record_tw(tw, twsk_net(tw), stats, TCP_FIN_WAIT2,
+				       TCP_TIME_WAIT, &d);
 	return 0;
 }
 
@@ -167,12 +230,14 @@ static int tcpfsm_tw_kill_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	struct inet_timewait_sock *tw = (void *)tcpfsm_tw_arg(regs, 0);
 	struct tcpfsm_pcpu __percpu *stats;
+	struct tcpfsm_dwell d;
+	struct tcpfsm_net *tn;
 	bool timer;
 	int sub;
 
 	timer = this_cpu_read(tcpfsm_tw_scratch.timer) == (unsigned long)tw;
 	this_cpu_write(tcpfsm_tw_scratch.timer, 0);
-	stats = tcpfsm_tw_stats(tw);
+	stats = tcpfsm_tw_stats(tw, &tn);
 	sub = tcpfsm_tw_sub(READ_ONCE(tw->tw_substate));
 	if (!stats || sub < 0)
 		return 0;
@@ -187,6 +252,10 @@ static int tcpfsm_tw_kill_pre(struct kprobe *p, struct pt_regs *regs)
 		this_cpu_inc(stats->tw.timer[sub]);
 	else
 		this_cpu_inc(stats->tw.killed[sub]);
+	tcpfsm_track_tw_left(tw, tn, stats, sub, true, &d);
+	if (tcpfsm_events_tw_wanted(twsk_net(tw), tn))
+		tcpfsm_event_record_tw(tw, twsk_net(tw), stats,
+				       tcpfsm_tw_state(sub), TCP_CLOSE, &d);
 	return 0;
 }
 
@@ -194,9 +263,11 @@ static int tcpfsm_tw_kill_pre(struct kprobe *p, struct pt_regs *regs)
 static int tcpfsm_tw_free_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	struct inet_timewait_sock *tw = (void *)tcpfsm_tw_arg(regs, 0);
-	struct tcpfsm_pcpu __percpu *stats = tcpfsm_tw_stats(tw);
 	int sub = tcpfsm_tw_sub(READ_ONCE(tw->tw_substate));
+	struct tcpfsm_pcpu __percpu *stats;
+	struct tcpfsm_net *tn;
 
+	stats = tcpfsm_tw_stats(tw, &tn);
 	if (stats && sub >= 0)
 		this_cpu_inc(stats->tw.freed[sub]);
 	return 0;
@@ -278,7 +349,10 @@ static struct kprobe *tcpfsm_tw_core[] = {
 	&tcpfsm_tw_kp_schedule,
 	&tcpfsm_tw_kp_process,
 	&tcpfsm_tw_kp_free,
-	/* last: on 6.1 the creations are counted in __inet_twsk_schedule */
+	/*
+	 * last: on 6.1 the creations are counted in __inet_twsk_schedule
+	 * and this one, registered apart, sees only the full socket's state
+	 */
 	&tcpfsm_tw_kp_create,
 };
 
@@ -349,6 +423,16 @@ int tcpfsm_tw_register(void)
 	if (err)
 		return err == -ENOMEM ? err : 0;
 	tcpfsm_tw_on = true;
+	/* 6.1: the full socket's state is seen after the creation */
+	if (COMPAT_TW_CREATED_IN_SCHEDULE) {
+		err = tcpfsm_tw_register_kprobes(&tcpfsm_tw_core[n], 1,
+						 "the states they come from");
+		if (err == -ENOMEM)
+			goto err_unregister;
+		tcpfsm_tw_from_on = !err;
+	} else {
+		tcpfsm_tw_from_on = true;
+	}
 	err = tcpfsm_tw_register_kprobes(tcpfsm_tw_exits,
 					 ARRAY_SIZE(tcpfsm_tw_exits),
 					 "their ends (timer, reused, killed)");
@@ -384,11 +468,15 @@ void tcpfsm_tw_unregister(void)
 		unregister_kretprobe(&tcpfsm_tw_rp_alloc);
 	if (tcpfsm_tw_exits_on)
 		unregister_kprobes(tcpfsm_tw_exits, ARRAY_SIZE(tcpfsm_tw_exits));
-	if (COMPAT_TW_CREATED_IN_SCHEDULE)
+	if (COMPAT_TW_CREATED_IN_SCHEDULE) {
 		n--;
+		if (tcpfsm_tw_from_on)
+			unregister_kprobe(&tcpfsm_tw_kp_create);
+	}
 	if (tcpfsm_tw_on)
 		unregister_kprobes(tcpfsm_tw_core, n);
 	tcpfsm_tw_on = false;
+	tcpfsm_tw_from_on = false;
 	tcpfsm_tw_exits_on = false;
 	tcpfsm_tw_refused_on = false;
 }
@@ -405,6 +493,17 @@ bool tcpfsm_tw_counting(void)
 	if (COMPAT_TW_CREATED_IN_SCHEDULE)
 		n--;
 	return tcpfsm_tw_on && !tcpfsm_tw_missed(tcpfsm_tw_core, n);
+}
+
+/**
+ * tcpfsm_tw_from_counting() - are the states timewait sockets come from
+ * exact?
+ *
+ * Return: true if the probe that sees them is attached and missed no hit.
+ */
+bool tcpfsm_tw_from_counting(void)
+{
+	return tcpfsm_tw_from_on && !READ_ONCE(tcpfsm_tw_kp_create.nmissed);
 }
 
 /**
@@ -457,6 +556,7 @@ void tcpfsm_tw_figures(const struct tcpfsm_snapshot *snap, int sub,
 {
 	const struct tcpfsm_tw_pcpu *tw = &snap->sum.tw;
 	u64 moved = tw->fin_wait2_to_time_wait;
+	int b;
 
 	f->current_nr = snap->tw_current[sub];
 	f->created = tw->created[sub];
@@ -466,4 +566,47 @@ void tcpfsm_tw_figures(const struct tcpfsm_snapshot *snap, int sub,
 	f->timer = tw->timer[sub];
 	f->reused = tw->reused[sub];
 	f->killed = tw->killed[sub];
+	f->samples = 0;
+	for (b = 0; b < TCPFSM_NR_BUCKETS; b++)
+		f->samples += tw->dwell[sub][b];
+	f->sum_ns = tw->dwell_sum_ns[sub];
+	f->untracked = tw->untracked[sub];
+}
+
+/**
+ * tcpfsm_tw_machine() - the transition matrix as RFC 9293 draws it
+ * @snap: a snapshot of the netns
+ * @m: filled in, [old][new] as snap->sum.trans
+ *
+ * The full socket's X -> CLOSE that a timewait socket took over becomes
+ * X -> TIME_WAIT (or X -> FIN_WAIT2, nothing if X is FIN_WAIT2: it stays
+ * there), and the timewait sockets' own steps are added: FIN_WAIT2 ->
+ * TIME_WAIT (the peer's FIN), TIME_WAIT -> CLOSE and FIN_WAIT2 -> CLOSE
+ * (their ends). Exact where tcpfsm_tw_counting(), tcpfsm_tw_from_counting()
+ * and tcpfsm_tw_exits_counting() all hold.
+ */
+void tcpfsm_tw_machine(const struct tcpfsm_snapshot *snap,
+		       u64 m[TCPFSM_NR_STATES][TCPFSM_NR_STATES])
+{
+	const struct tcpfsm_tw_pcpu *tw = &snap->sum.tw;
+	const int sub_state[TCPFSM_NR_TW] = {
+		[TCPFSM_TW_FIN_WAIT2] = TCP_FIN_WAIT2,
+		[TCPFSM_TW_TIME_WAIT] = TCP_TIME_WAIT,
+	};
+	const int closed = tcpfsm_idx(TCP_CLOSE);
+	int sub, x, s;
+
+	memcpy(m, snap->sum.trans, sizeof(snap->sum.trans));
+	for (sub = 0; sub < TCPFSM_NR_TW; sub++) {
+		s = tcpfsm_idx(sub_state[sub]);
+		for (x = 0; x < TCPFSM_NR_STATES; x++) {
+			m[x][closed] -= tw->from[sub][x];
+			if (x != s)
+				m[x][s] += tw->from[sub][x];
+		}
+		m[s][closed] += tw->timer[sub] + tw->reused[sub] +
+			       tw->killed[sub];
+	}
+	m[tcpfsm_idx(TCP_FIN_WAIT2)][tcpfsm_idx(TCP_TIME_WAIT)] +=
+		tw->fin_wait2_to_time_wait;
 }

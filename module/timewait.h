@@ -9,7 +9,12 @@
 
 #include "tcpfsm.h"
 
-/* What /proc/net/tcpfsm/timewait shows of one substate. */
+/*
+ * What /proc/net/tcpfsm/timewait shows of one substate, and its time in
+ * state (time_in_timewait): @samples and @sum_ns of the histogram
+ * snap->sum.tw.dwell[sub], @untracked the sockets created in it without a
+ * slot of the table.
+ */
 struct tcpfsm_tw_figures {
 	s64 current_nr;
 	u64 created;
@@ -19,6 +24,9 @@ struct tcpfsm_tw_figures {
 	u64 timer;
 	u64 reused;
 	u64 killed;
+	u64 samples;
+	u64 sum_ns;
+	u64 untracked;
 };
 
 int tcpfsm_tw_register(void);
@@ -26,6 +34,9 @@ void tcpfsm_tw_unregister(void);
 bool tcpfsm_tw_counting(void);
 bool tcpfsm_tw_exits_counting(void);
 bool tcpfsm_tw_refused_counting(void);
+bool tcpfsm_tw_from_counting(void);
+void tcpfsm_tw_machine(const struct tcpfsm_snapshot *snap,
+		       u64 m[TCPFSM_NR_STATES][TCPFSM_NR_STATES]);
 void tcpfsm_tw_figures(const struct tcpfsm_snapshot *snap, int sub,
 		       struct tcpfsm_tw_figures *f);
 s64 tcpfsm_tw_flow(const struct tcpfsm_tw_pcpu *tw, int sub);

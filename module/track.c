@@ -111,16 +111,16 @@ static void tcpfsm_dwell_add(struct tcpfsm_pcpu __percpu *stats, int state,
 	this_cpu_add(stats->dwell_sum_ns[i], ns);
 }
 
+/* @sk: a full socket or a timewait socket (timewait.c), by its address */
 static struct tcpfsm_bucket *tcpfsm_bucket_of(struct tcpfsm_bucket *table,
 					      const struct tcpfsm_table *t,
-					      const struct sock *sk)
+					      const void *sk)
 {
 	return &table[hash_ptr(sk, t->bits)];
 }
 
 /* The slot of @sk in @b, or -1. */
-static int tcpfsm_slot_find(const struct tcpfsm_bucket *b,
-			    const struct sock *sk)
+static int tcpfsm_slot_find(const struct tcpfsm_bucket *b, const void *sk)
 {
 	int i;
 
@@ -131,7 +131,7 @@ static int tcpfsm_slot_find(const struct tcpfsm_bucket *b,
 }
 
 /* Take a free slot of @b for @sk; other sockets race for it. */
-static bool tcpfsm_slot_claim(struct tcpfsm_bucket *b, const struct sock *sk,
+static bool tcpfsm_slot_claim(struct tcpfsm_bucket *b, const void *sk,
 			      u64 now)
 {
 	int i;
@@ -199,6 +199,94 @@ void tcpfsm_track(const struct sock *sk, struct tcpfsm_net *tn,
 	/* the slot is free once the socket's last use of it is done */
 	smp_store_release(&b->sk[i], 0);
 	this_cpu_dec(stats->tracked);
+}
+
+/*
+ * Timewait sockets (timewait.c) share the table of their netns, keyed by
+ * the address of their struct inet_timewait_sock (a slab of its own: never
+ * the address of a live full socket). A slot is taken when one is created
+ * and handed back when it ends (inet_twsk_kill(), once per timewait
+ * socket); their samples go to the two timewait histograms, apart from the
+ * full sockets', and neither tracked nor untracked counts them. A
+ * timewait socket has no lock: its creation runs before it is hashed,
+ * its end once, but a FIN may move it to TIME_WAIT on one CPU while its
+ * timer ends it on another (see Documentation/tcpfsm.rst).
+ */
+
+static void tcpfsm_tw_dwell_add(struct tcpfsm_pcpu __percpu *stats, int sub,
+				u64 ns)
+{
+	this_cpu_inc(stats->tw.dwell[sub][tcpfsm_dwell_bucket(ns)]);
+	this_cpu_add(stats->tw.dwell_sum_ns[sub], ns);
+}
+
+/**
+ * tcpfsm_track_tw_created() - a timewait socket is created (kprobe context)
+ * @tw: the timewait socket, not yet hashed
+ * @tn: its netns, between .init and .pre_exit
+ * @stats: its netns's counters
+ * @sub: its substate, TCPFSM_TW_FIN_WAIT2 or TCPFSM_TW_TIME_WAIT
+ * @d: filled in: when (0 if tracking is off); its time in state is unknown
+ */
+void tcpfsm_track_tw_created(const void *tw, struct tcpfsm_net *tn,
+			     struct tcpfsm_pcpu __percpu *stats, int sub,
+			     struct tcpfsm_dwell *d)
+{
+	/* pairs with tcpfsm_track_init_net(): @bits is set */
+	struct tcpfsm_bucket *table = smp_load_acquire(&tn->track.b);
+	struct tcpfsm_bucket *b;
+	int i;
+
+	d->ns = TCPFSM_DWELL_UNKNOWN;
+	if (!table) {
+		d->now = 0;
+		return;
+	}
+	d->now = ktime_get_ns();
+	b = tcpfsm_bucket_of(table, &tn->track, tw);
+	/* the slot of a freed one at this address whose end was missed */
+	i = tcpfsm_slot_find(b, tw);
+	if (i >= 0)
+		WRITE_ONCE(b->since[i], d->now);
+	else if (!tcpfsm_slot_claim(b, tw, d->now))
+		this_cpu_inc(stats->tw.untracked[sub]);
+}
+
+/**
+ * tcpfsm_track_tw_left() - a timewait socket leaves its substate (kprobe
+ * context): for the other one, or for good
+ * @tw: the timewait socket
+ * @tn: its netns, between .init and .pre_exit
+ * @stats: its netns's counters
+ * @sub: the substate it leaves
+ * @end: it ends (inet_twsk_kill()): its slot is handed back
+ * @d: filled in: when, and how long it was in @sub if known
+ */
+void tcpfsm_track_tw_left(const void *tw, struct tcpfsm_net *tn,
+			  struct tcpfsm_pcpu __percpu *stats, int sub, bool end,
+			  struct tcpfsm_dwell *d)
+{
+	/* pairs with tcpfsm_track_init_net(): @bits is set */
+	struct tcpfsm_bucket *table = smp_load_acquire(&tn->track.b);
+	struct tcpfsm_bucket *b;
+	int i;
+
+	d->ns = TCPFSM_DWELL_UNKNOWN;
+	if (!table) {
+		d->now = 0;
+		return;
+	}
+	d->now = ktime_get_ns();
+	b = tcpfsm_bucket_of(table, &tn->track, tw);
+	i = tcpfsm_slot_find(b, tw);
+	if (i < 0)
+		return;
+	d->ns = d->now - READ_ONCE(b->since[i]);
+	tcpfsm_tw_dwell_add(stats, sub, d->ns);
+	if (!end)
+		WRITE_ONCE(b->since[i], d->now);
+	else	/* free once our last use of the slot is done */
+		smp_store_release(&b->sk[i], 0);
 }
 
 /**

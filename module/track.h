@@ -23,6 +23,12 @@ void tcpfsm_track_exit_net(struct tcpfsm_net *tn);
 void tcpfsm_track(const struct sock *sk, struct tcpfsm_net *tn,
 		  struct tcpfsm_pcpu __percpu *stats, int old, int new,
 		  struct tcpfsm_dwell *d);
+void tcpfsm_track_tw_created(const void *tw, struct tcpfsm_net *tn,
+			     struct tcpfsm_pcpu __percpu *stats, int sub,
+			     struct tcpfsm_dwell *d);
+void tcpfsm_track_tw_left(const void *tw, struct tcpfsm_net *tn,
+			  struct tcpfsm_pcpu __percpu *stats, int sub, bool end,
+			  struct tcpfsm_dwell *d);
 bool tcpfsm_track_since(const struct sock *sk, u64 *since);
 unsigned int tcpfsm_track_size(const struct tcpfsm_net *tn);
 int tcpfsm_dwell_state(int i);

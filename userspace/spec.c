@@ -38,6 +38,11 @@ static const struct tcpfsm_attr_spec timewait_stats_attrs[TCPFSM_A_TIMEWAIT_STAT
 	[TCPFSM_A_TIMEWAIT_STATS_TIMER] = { MNL_TYPE_U64, "timer" },
 	[TCPFSM_A_TIMEWAIT_STATS_REUSED] = { MNL_TYPE_U64, "reused" },
 	[TCPFSM_A_TIMEWAIT_STATS_KILLED] = { MNL_TYPE_U64, "killed" },
+	[TCPFSM_A_TIMEWAIT_STATS_SAMPLES] = { MNL_TYPE_U64, "samples" },
+	[TCPFSM_A_TIMEWAIT_STATS_SUM_NS] = { MNL_TYPE_U64, "sum-ns" },
+	[TCPFSM_A_TIMEWAIT_STATS_BUCKET] = { MNL_TYPE_NESTED, "bucket", .multi = true, .nest = &tcpfsm_bucket_set },
+	[TCPFSM_A_TIMEWAIT_STATS_UNTRACKED] = { MNL_TYPE_U64, "untracked" },
+	[TCPFSM_A_TIMEWAIT_STATS_CREATED_FROM] = { MNL_TYPE_NESTED, "created-from", .multi = true, .nest = &tcpfsm_transition_set },
 };
 
 const struct tcpfsm_attr_set tcpfsm_timewait_stats_set = {
@@ -61,6 +66,7 @@ static const struct tcpfsm_attr_spec stats_attrs[TCPFSM_A_STATS_MAX + 1] = {
 	[TCPFSM_A_STATS_TRACK_SIZE] = { MNL_TYPE_U32, "track-size" },
 	[TCPFSM_A_STATS_TIMEWAIT_CREATED] = { MNL_TYPE_U64, "timewait-created" },
 	[TCPFSM_A_STATS_TIMEWAIT_SUBSTATE] = { MNL_TYPE_NESTED, "timewait-substate", .multi = true, .nest = &tcpfsm_timewait_stats_set },
+	[TCPFSM_A_STATS_TW_EVENTS] = { MNL_TYPE_FLAG, "tw-events" },
 };
 
 const struct tcpfsm_attr_set tcpfsm_stats_set = {
@@ -110,6 +116,7 @@ static const struct tcpfsm_attr_spec event_attrs[TCPFSM_A_EVENT_MAX + 1] = {
 	[TCPFSM_A_EVENT_SOURCE] = { MNL_TYPE_U32, "source" },
 	[TCPFSM_A_EVENT_SEQ] = { MNL_TYPE_U64, "seq" },
 	[TCPFSM_A_EVENT_OLD_STATE_NS] = { MNL_TYPE_U64, "old-state-ns" },
+	[TCPFSM_A_EVENT_TIMEWAIT] = { MNL_TYPE_FLAG, "timewait" },
 };
 
 const struct tcpfsm_attr_set tcpfsm_event_set = {
