@@ -11,6 +11,7 @@
 #include <linux/module.h>
 
 #include "events.h"
+#include "reqsk.h"
 #include "timewait.h"
 
 unsigned int tcpfsm_net_id __read_mostly;
@@ -117,7 +118,7 @@ static struct pernet_operations tcpfsm_net_ops = {
  * counters and /proc files (for every existing netns, and from now on for
  * every new one), the notifier that ends the events subscriptions of
  * released netlink sockets, then the netlink family, then the probe and
- * the timewait kprobes, then the seed of the gauges, which must see the
+ * the timewait and request-socket kprobes, then the seed of the gauges, which must see the
  * probes already counting (seed.c). Exit in reverse: the probes are
  * detached and every running instance has returned, the events they
  * queued are sent, then the family and the notifier go, the per-netns
@@ -145,11 +146,16 @@ static int __init tcpfsm_init(void)
 	err = tcpfsm_tw_register();
 	if (err)
 		goto err_unregister_probe;
-	err = tcpfsm_seed();
+	err = tcpfsm_rsk_register();
 	if (err)
 		goto err_unregister_tw;
+	err = tcpfsm_seed();
+	if (err)
+		goto err_unregister_rsk;
 	return 0;
 
+err_unregister_rsk:
+	tcpfsm_rsk_unregister();
 err_unregister_tw:
 	tcpfsm_tw_unregister();
 err_unregister_probe:
@@ -168,6 +174,7 @@ err_events_fini:
 
 static void __exit tcpfsm_exit(void)
 {
+	tcpfsm_rsk_unregister();
 	tcpfsm_tw_unregister();
 	tcpfsm_probe_unregister();
 	tcpfsm_events_flush();
