@@ -22,7 +22,9 @@
  *   server's SYN-ACK timer (1 s) retransmits; the handshake's sample lands
  *   in a bucket of 0.5 s or more.
  *
- * Needs tcpfsm loaded, root, nft, ss.
+ * After each, the get op's handshake nest must say what the file says.
+ *
+ * Needs tcpfsm loaded, root, nft, ss and libmnl.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -34,6 +36,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "nl_lib.h"
 #include "tcpfsm_lib.h"
 
 #define N		20
@@ -104,6 +107,119 @@ static int hs_read(struct hs *h)
 	free(line);
 	fclose(fp);
 	return seen == ARRAY_SIZE(f) && h->nbuckets ? 0 : -EINVAL;
+}
+
+/* the get op's handshake nest, as struct hs; bad: attributes out of place */
+struct nl_hs {
+	struct hs h;
+	int nests, bad;
+};
+
+static int parse_hs_nest(const struct nlattr *nest, struct hs *h)
+{
+	int64_t *v[] = {
+		[TCPFSM_A_HANDSHAKE_STATS_CURRENT] = &h->current,
+		[TCPFSM_A_HANDSHAKE_STATS_CREATED] = &h->created,
+		[TCPFSM_A_HANDSHAKE_STATS_COMPLETED] = &h->completed,
+		[TCPFSM_A_HANDSHAKE_STATS_EXPIRED] = &h->expired,
+		[TCPFSM_A_HANDSHAKE_STATS_ORPHANED] = &h->orphaned,
+		[TCPFSM_A_HANDSHAKE_STATS_DROPPED] = &h->dropped,
+		[TCPFSM_A_HANDSHAKE_STATS_COOKIES] = &h->cookies,
+		[TCPFSM_A_HANDSHAKE_STATS_SAMPLES] = &h->samples,
+		[TCPFSM_A_HANDSHAKE_STATS_SUM_NS] = &h->sum_ns,
+	};
+	const struct nlattr *a, *b;
+	int type, bad = 0, seen = 0;
+
+	memset(h, 0, sizeof(*h));
+	h->nbuckets = TCPFSM_HIST_BUCKETS;
+	mnl_attr_for_each_nested(a, nest) {
+		type = mnl_attr_get_type(a);
+		if (type == TCPFSM_A_HANDSHAKE_STATS_BUCKET) {
+			int idx = -1;
+			int64_t n = -1;
+
+			mnl_attr_for_each_nested(b, a) {
+				if (mnl_attr_get_type(b) == TCPFSM_A_BUCKET_INDEX &&
+				    mnl_attr_validate(b, MNL_TYPE_U8) >= 0)
+					idx = mnl_attr_get_u8(b);
+				else if (mnl_attr_get_type(b) == TCPFSM_A_BUCKET_COUNT &&
+					 mnl_attr_validate(b, MNL_TYPE_U64) >= 0)
+					n = (int64_t)mnl_attr_get_u64(b);
+			}
+			if (idx < 0 || idx >= TCPFSM_HIST_BUCKETS || n <= 0)
+				bad++;
+			else
+				h->bucket[idx] = n;
+		} else if (type > 0 && type < (int)ARRAY_SIZE(v) && v[type]) {
+			if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+				bad++;
+			else
+				*v[type] = (int64_t)mnl_attr_get_u64(a);
+			seen++;
+		} else if (type != TCPFSM_A_HANDSHAKE_STATS_PAD) {
+			bad++;
+		}
+	}
+	/* every figure, cookies too where tcp_get_cookie_sock is probed */
+	return bad + (seen == ARRAY_SIZE(v) - 1 ? 0 : 1);
+}
+
+static int parse_get(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *attr;
+	struct nl_hs *t = data;
+
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(attr) != TCPFSM_A_STATS_HANDSHAKE)
+			continue;
+		t->bad += parse_hs_nest(attr, &t->h);
+		t->nests++;
+	}
+	return MNL_CB_OK;
+}
+
+static int nl_hs_read(struct hs *h)
+{
+	struct family fam = { 0 };
+	struct nl_hs t = { 0 };
+	struct nlmsghdr *nlh;
+	struct answer a;
+	struct nl nl;
+	int err;
+
+	err = nl_open(&nl, &fam);
+	if (err)
+		return err;
+	nlh = nl_req(&nl, nl.family, TCPFSM_CMD_GET, TCPFSM_FAMILY_VERSION);
+	err = nl_talk(&nl, nlh, parse_get, &t, &a);
+	mnl_socket_close(nl.sk);
+	if (err)
+		return err;
+	if (a.err || t.nests != 1 || t.bad)
+		return -EPROTO;
+	*h = t.h;
+	return 0;
+}
+
+/* In a quiet netns: the get op's nest and the file say the same. */
+static int hs_nl_agrees(void)
+{
+	struct hs f, n;
+	int b;
+
+	if (hs_read(&f) || nl_hs_read(&n))
+		return -1;
+	if (f.current != n.current || f.created != n.created ||
+	    f.completed != n.completed || f.expired != n.expired ||
+	    f.orphaned != n.orphaned || f.dropped != n.dropped ||
+	    f.cookies != n.cookies || f.samples != n.samples ||
+	    f.sum_ns != n.sum_ns || f.nbuckets != n.nbuckets)
+		return -1;
+	for (b = 0; b < f.nbuckets; b++)
+		if (f.bucket[b] != n.bucket[b])
+			return -1;
+	return 0;
 }
 
 static int sysctl_write(const char *name, const char *val)
@@ -393,6 +509,7 @@ TEST_F(hs, complete)
 	EXPECT_EQ(0, x1[X_LISTEN_DROPS] - self->x0[X_LISTEN_DROPS]);
 	ASSERT_EQ(0, syn_recv_agree(&cur, &ss, WAIT_MS));
 	EXPECT_EQ(0, cur);
+	EXPECT_EQ(0, hs_nl_agrees());
 }
 
 /* SYN-ACKs to the raw SYNs' ports dropped as they come in */
@@ -445,6 +562,7 @@ TEST_F_TIMEOUT(hs, pending, 120)
 	EXPECT_EQ(NSYN, d.orphaned);
 	EXPECT_EQ(0, d.current);
 	EXPECT_EQ(0, d.completed + d.expired + d.dropped);
+	EXPECT_EQ(0, hs_nl_agrees());
 }
 
 TEST_F_TIMEOUT(hs, expire, 120)
@@ -471,6 +589,7 @@ TEST_F_TIMEOUT(hs, expire, 120)
 	EXPECT_EQ(0, d.completed + d.orphaned + d.dropped);
 	ASSERT_EQ(0, syn_recv_agree(&cur, &ss, WAIT_MS));
 	EXPECT_EQ(0, cur);
+	EXPECT_EQ(0, hs_nl_agrees());
 }
 
 TEST_F(hs, cookies)
@@ -491,6 +610,7 @@ TEST_F(hs, cookies)
 		  d.cookies);
 	EXPECT_EQ(N, x1[X_SYNCOOKIES_SENT] - self->x0[X_SYNCOOKIES_SENT]);
 	EXPECT_EQ(0, d.created + d.completed + d.samples + d.current);
+	EXPECT_EQ(0, hs_nl_agrees());
 }
 
 TEST_F_TIMEOUT(hs, retransmit, 60)
@@ -527,6 +647,7 @@ TEST_F_TIMEOUT(hs, retransmit, 60)
 	/* 2^19 us <= t: at least one retransmission timeout (1 s) */
 	EXPECT_LE(20, hit);
 	EXPECT_LE(1000000, d.sum_ns / 1000);
+	EXPECT_EQ(0, hs_nl_agrees());
 	close(a);
 	close(c);
 }
