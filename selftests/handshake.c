@@ -22,11 +22,16 @@
  *   server's SYN-ACK timer (1 s) retransmits; the handshake's sample lands
  *   in a bucket of 0.5 s or more.
  *
+ * - seed: with the module unloaded, requests pending on a listener and on
+ *   a closed one (past their third SYN-ACK, so that their timer waits 8 s:
+ *   issue 11's case); loaded, the module counts both at once, as ss does.
+ *
  * After each, the get op's handshake nest must say what the file says.
  *
  * Needs tcpfsm loaded, root, nft, ss and libmnl.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -424,8 +429,19 @@ FIXTURE_SETUP(hs)
 
 FIXTURE_TEARDOWN(hs)
 {
+	const char *ko = getenv("TCPFSM_KO");
+	int fd;
+
 	if (self->lfd >= 0)
 		close(self->lfd);
+	/* seed unloads the module: whatever happened, leave it loaded */
+	if (ko && !tcpfsm_module_loaded()) {
+		fd = open(ko, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			tcpfsm_module_load(fd, "");
+			close(fd);
+		}
+	}
 }
 
 /* The deltas of handshake since the fixture's read, in *@d. */
@@ -650,6 +666,57 @@ TEST_F_TIMEOUT(hs, retransmit, 60)
 	EXPECT_EQ(0, hs_nl_agrees());
 	close(a);
 	close(c);
+}
+
+TEST_F_TIMEOUT(hs, seed, 90)
+{
+	const char *ko = getenv("TCPFSM_KO");
+	struct tcpfsm_addr l2;
+	int64_t cur, t;
+	int lfd2, fd, ss;
+	struct hs d;
+
+	if (!ko)
+		SKIP(return, "TCPFSM_KO is not set (path of tcpfsm.ko)");
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, drop_synacks());
+	lfd2 = tcpfsm_listen(variant->family, 128, &l2);
+	ASSERT_LE(0, lfd2);
+	ASSERT_EQ(0, tcpfsm_module_unload());
+	t = tcpfsm_now_ms();
+	ASSERT_EQ(0, syn_raw(&self->l, NSYN / 2));
+	ASSERT_EQ(0, syn_raw(&l2, NSYN / 2));
+	/*
+	 * SYN-ACKs at 0, 1, 3 and 7 s, the next at 15 s: a closed listener's
+	 * requests go at the next one
+	 */
+	usleep(9000 * 1000);
+	ASSERT_EQ(0, close(lfd2));
+	ASSERT_EQ(NSYN, ss_count("syn-recv"));
+	ASSERT_EQ(0, tcpfsm_module_load(fd, ""));
+	close(fd);
+	ASSERT_EQ(0, hs_read(&self->h0));
+	ASSERT_EQ(0, syn_recv_agree(&cur, &ss, 1000));
+	TH_LOG("%lld ms after the SYNs, loaded: NEW_SYN_RECV %lld, ss syn-recv %d",
+	       (long long)(tcpfsm_now_ms() - t), (long long)cur, ss);
+	EXPECT_EQ(NSYN, cur);
+	EXPECT_EQ(NSYN, self->h0.current);
+	/* the closed listener's requests go at their timer, counted */
+	do {
+		ASSERT_EQ(0, hs_delta(&self->h0, &d));
+		ASSERT_GT(t + 40000, tcpfsm_now_ms());
+		usleep(100000);
+	} while (d.orphaned < NSYN / 2);
+	TH_LOG("orphans gone %lld ms after the SYNs",
+	       (long long)(tcpfsm_now_ms() - t));
+	log_delta(_metadata, &d);
+	EXPECT_EQ(NSYN / 2, d.orphaned);
+	EXPECT_EQ(-NSYN / 2, d.current);
+	EXPECT_EQ(0, d.created + d.completed + d.expired + d.dropped);
+	ASSERT_EQ(0, syn_recv_agree(&cur, &ss, WAIT_MS));
+	EXPECT_EQ(NSYN / 2, cur);
+	EXPECT_EQ(0, hs_nl_agrees());
 }
 
 TEST_HARNESS_MAIN
