@@ -479,8 +479,8 @@ TEST_F_TIMEOUT(synflood, flood, 120)
 	/*
 	 * The listeners close: the accepted-queue children are reset. A
 	 * closed listener's request sockets stay in the established hash
-	 * (ss lists them) until their SYN-ACK timer reaps them; tcpfsm sums
-	 * the queues of the listeners it can still find.
+	 * (ss lists them) until their SYN-ACK timer reaps them, and so does
+	 * NEW_SYN_RECV (module/reqsk.c).
 	 */
 	ASSERT_EQ(0, close(lfd1));
 	ASSERT_EQ(0, close(lfd2));
