@@ -542,7 +542,7 @@ TEST_F_TIMEOUT(hs, pending, 120)
 {
 	int64_t x1[X_N], cur, t;
 	struct hs d;
-	int ss, polls = 0, during = 0;
+	int ss, polls = 0, during = 0, bad = 0;
 
 	ASSERT_EQ(0, drop_synacks());
 	ASSERT_EQ(0, syn_raw(&self->l, NSYN));
@@ -556,22 +556,43 @@ TEST_F_TIMEOUT(hs, pending, 120)
 	EXPECT_EQ(0, x1[X_REQQ_FULL_DROP] - self->x0[X_REQQ_FULL_DROP]);
 	EXPECT_EQ(0, x1[X_LISTEN_DROPS] - self->x0[X_LISTEN_DROPS]);
 
-	/* the listener goes; its requests stay until their timer runs */
+	/*
+	 * The listener goes; its requests stay until their timer runs, one
+	 * by one. At every read, tcpfsm's figures before and after ss's
+	 * bracket it (they only go down, counted right after the kernel
+	 * unhashes): handshake, states, ss, handshake.
+	 */
 	ASSERT_EQ(0, close(self->lfd));
 	self->lfd = -1;
 	t = tcpfsm_now_ms();
 	for (;;) {
-		ASSERT_EQ(0, syn_recv_agree(&cur, &ss, 2000));
+		struct tcpfsm_states st;
+		struct hs h1, h2;
+
+		ASSERT_EQ(0, hs_read(&h1));
+		ASSERT_EQ(0, tcpfsm_read_states(&st));
+		ss = ss_count("syn-recv");
+		ASSERT_EQ(0, hs_read(&h2));
 		polls++;
-		if (cur)
+		if (h1.current == ss && h2.current == ss &&
+		    st.cur[TCP_NEW_SYN_RECV] == ss) {
+			if (!ss)
+				break;
 			during++;
-		if (!cur)
-			break;
+		} else if (h1.current < st.cur[TCP_NEW_SYN_RECV] ||
+			   st.cur[TCP_NEW_SYN_RECV] < ss || ss < h2.current) {
+			TH_LOG("handshake %lld, states %lld, ss %d, handshake %lld",
+			       (long long)h1.current,
+			       (long long)st.cur[TCP_NEW_SYN_RECV], ss,
+			       (long long)h2.current);
+			bad++;
+		}
 		ASSERT_GT(t + WAIT_MS, tcpfsm_now_ms());
-		usleep(100000);
+		usleep(20000);
 	}
-	TH_LOG("after the listener closed: %d agreeing reads of ss and tcpfsm, %d with requests left, all gone in %lld ms",
+	TH_LOG("after the listener closed: %d reads of tcpfsm around ss, %d equal with requests left, all gone in %lld ms",
 	       polls, during, (long long)(tcpfsm_now_ms() - t));
+	EXPECT_EQ(0, bad);
 	EXPECT_LT(0, during);
 	ASSERT_EQ(0, hs_delta(&self->h0, &d));
 	log_delta(_metadata, &d);
