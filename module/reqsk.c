@@ -17,7 +17,8 @@
  *			with own_req: the child replaced the request in the
  *			hash (inet_ehash_insert(child, req)); the time since
  *			the first SYN-ACK (tcp_rsk(req)->snt_synack, in
- *			tcp_clock_us()) goes into the histogram
+ *			tcp_clock_us(): CLOCK_MONOTONIC) goes into the
+ *			histogram
  *	expired,	__inet_csk_reqsk_queue_drop(sk, req, from_timer)
  *	orphaned,	returning true: the request left the hash, without a
  *	dropped		child (a completion's own call finds it gone). Called
@@ -131,10 +132,16 @@ static int tcpfsm_rsk_complete_pre(struct kprobe *p, struct pt_regs *regs)
 		return 0;
 	this_cpu_inc(stats->rsk.completed);
 	sent = READ_ONCE(tcp_rsk(req)->snt_synack);
-	now = tcp_clock_us();
-	if (!sent || now < sent)
+	/*
+	 * tcp_clock_us() is ktime_get(), whose seqcount a kprobe handler
+	 * (int3, NMI-like for lockdep) must not take: the NMI-safe read of
+	 * the same clock, CLOCK_MONOTONIC.
+	 */
+	now = div_u64(ktime_get_mono_fast_ns(), NSEC_PER_USEC);
+	/* no SYN-ACK was ever built (no memory): not timed */
+	if (!sent)
 		return 0;
-	now = (now - sent) * NSEC_PER_USEC;
+	now = now > sent ? (now - sent) * NSEC_PER_USEC : 0;
 	this_cpu_inc(stats->rsk.syn_ack[tcpfsm_dwell_bucket(now)]);
 	this_cpu_add(stats->rsk.syn_ack_sum_ns, now);
 	return 0;
