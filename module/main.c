@@ -11,6 +11,7 @@
 #include <linux/module.h>
 
 #include "events.h"
+#include "reqsk.h"
 #include "timewait.h"
 
 unsigned int tcpfsm_net_id __read_mostly;
@@ -64,7 +65,7 @@ DECLARE_RWSEM(tcpfsm_seed_rwsem);
 static bool tcpfsm_kprobes = true;
 module_param_named(kprobes, tcpfsm_kprobes, bool, 0444);
 MODULE_PARM_DESC(kprobes,
-		 "Count the sockets no tracepoint reports (timewait sockets) through kprobes (default 1; 0: only the tracepoint, their figures show -)");
+		 "Count the sockets no tracepoint reports (timewait and request sockets) through kprobes (default 1; 0: only the tracepoint, their figures show -)");
 
 static int __net_init tcpfsm_net_init(struct net *net)
 {
@@ -122,8 +123,9 @@ static struct pernet_operations tcpfsm_net_ops = {
  * counters and /proc files (for every existing netns, and from now on for
  * every new one), the notifier that ends the events subscriptions of
  * released netlink sockets, then the netlink family, then the probe and
- * the timewait kprobes, then the seed of the gauges, which must see the
- * probes already counting (seed.c). Exit in reverse: the probes are
+ * the timewait and request-socket kprobes (unless kprobes=0), then the
+ * seed of the gauges, which must see the probes already counting
+ * (seed.c). Exit in reverse: the probes are
  * detached and every running instance has returned, the events they
  * queued are sent, then the family and the notifier go, the per-netns
  * state (subscriptions and tables included) is freed.
@@ -147,17 +149,23 @@ static int __init tcpfsm_init(void)
 	err = tcpfsm_probe_register();
 	if (err)
 		goto err_unregister_netlink;
-	if (tcpfsm_kprobes)
+	if (tcpfsm_kprobes) {
 		err = tcpfsm_tw_register();
-	else
-		pr_info("kprobes=0: timewait sockets not counted\n");
-	if (err)
-		goto err_unregister_probe;
+		if (err)
+			goto err_unregister_probe;
+		err = tcpfsm_rsk_register();
+		if (err)
+			goto err_unregister_tw;
+	} else {
+		pr_info("kprobes=0: timewait and request sockets not counted\n");
+	}
 	err = tcpfsm_seed();
 	if (err)
-		goto err_unregister_tw;
+		goto err_unregister_rsk;
 	return 0;
 
+err_unregister_rsk:
+	tcpfsm_rsk_unregister();
 err_unregister_tw:
 	tcpfsm_tw_unregister();
 err_unregister_probe:
@@ -176,6 +184,7 @@ err_events_fini:
 
 static void __exit tcpfsm_exit(void)
 {
+	tcpfsm_rsk_unregister();
 	tcpfsm_tw_unregister();
 	tcpfsm_probe_unregister();
 	tcpfsm_events_flush();

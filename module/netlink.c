@@ -12,6 +12,7 @@
 
 #include "genl.h"
 #include "tcpfsm.h"
+#include "reqsk.h"
 #include "timewait.h"
 #include "track.h"
 
@@ -347,6 +348,86 @@ static int tcpfsm_nl_put_timewait(struct sk_buff *skb,
 				    snap->sum.tw.from[TCPFSM_TW_TIME_WAIT]);
 }
 
+static size_t tcpfsm_nl_handshake_size(void)
+{
+	return nla_total_size(0) +				/* nest */
+	       9 * nla_total_size_64bit(sizeof(u64)) +
+	       TCPFSM_NR_BUCKETS * (nla_total_size(0) +	/* bucket nest */
+				    nla_total_size(sizeof(u8)) +
+				    nla_total_size_64bit(sizeof(u64)));
+}
+
+/* The figures of the handshake nest: @f; cookies left out if not counted. */
+static int tcpfsm_nl_put_rsk_figures(struct sk_buff *skb,
+				     const struct tcpfsm_rsk_figures *f)
+{
+	const struct {
+		int attr;
+		u64 value;
+		bool exists;
+	} c[] = {
+		{ TCPFSM_A_HANDSHAKE_STATS_CREATED, f->created, true },
+		{ TCPFSM_A_HANDSHAKE_STATS_COMPLETED, f->completed, true },
+		{ TCPFSM_A_HANDSHAKE_STATS_EXPIRED, f->expired, true },
+		{ TCPFSM_A_HANDSHAKE_STATS_ORPHANED, f->orphaned, true },
+		{ TCPFSM_A_HANDSHAKE_STATS_DROPPED, f->dropped, true },
+		{ TCPFSM_A_HANDSHAKE_STATS_COOKIES, f->cookies,
+		  tcpfsm_rsk_cookies_counting() },
+		{ TCPFSM_A_HANDSHAKE_STATS_SAMPLES, f->samples, true },
+		{ TCPFSM_A_HANDSHAKE_STATS_SUM_NS, f->sum_ns, true },
+	};
+	int i;
+
+	if (nla_put_s64(skb, TCPFSM_A_HANDSHAKE_STATS_CURRENT, f->current_nr,
+			TCPFSM_A_HANDSHAKE_STATS_PAD))
+		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(c); i++)
+		if (c[i].exists &&
+		    nla_put_u64_64bit(skb, c[i].attr, c[i].value,
+				      TCPFSM_A_HANDSHAKE_STATS_PAD))
+			return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * The server's side of the handshake, as /proc/net/tcpfsm/handshake shows
+ * it (reqsk.c), the histogram's non-empty buckets only; absent if its
+ * probes are off or missed a hit.
+ */
+static int tcpfsm_nl_put_handshake(struct sk_buff *skb,
+				   const struct tcpfsm_snapshot *snap)
+{
+	const u64 *hist = snap->sum.rsk.syn_ack;
+	struct nlattr *nest, *bucket;
+	struct tcpfsm_rsk_figures f;
+	int b;
+
+	if (!snap->rsk_counting)
+		return 0;
+	tcpfsm_rsk_figures(snap, &f);
+	nest = nla_nest_start(skb, TCPFSM_A_STATS_HANDSHAKE);
+	if (!nest)
+		return -EMSGSIZE;
+	if (tcpfsm_nl_put_rsk_figures(skb, &f))
+		goto cancel;
+	for (b = 0; b < TCPFSM_NR_BUCKETS; b++) {
+		if (!hist[b])
+			continue;
+		bucket = nla_nest_start(skb, TCPFSM_A_HANDSHAKE_STATS_BUCKET);
+		if (!bucket ||
+		    nla_put_u8(skb, TCPFSM_A_BUCKET_INDEX, b) ||
+		    nla_put_u64_64bit(skb, TCPFSM_A_BUCKET_COUNT, hist[b],
+				      TCPFSM_A_BUCKET_PAD))
+			goto cancel;
+		nla_nest_end(skb, bucket);
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
 /*
  * One reply for both ops: every transition and every state, or (@only, a
  * state) that state's nest alone.
@@ -374,7 +455,8 @@ static int tcpfsm_nl_reply(struct genl_info *info, u8 cmd, int only)
 			TCPFSM_NR_DWELL * tcpfsm_nl_dwell_size() +
 			3 * nla_total_size_64bit(sizeof(u64)) +
 			nla_total_size(sizeof(u32)) +
-			tcpfsm_nl_timewait_size();
+			tcpfsm_nl_timewait_size() +
+			tcpfsm_nl_handshake_size();
 	err = -ENOMEM;
 	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
@@ -398,6 +480,8 @@ static int tcpfsm_nl_reply(struct genl_info *info, u8 cmd, int only)
 		err = tcpfsm_nl_put_tracking(msg, snap);
 	if (!only && !err)
 		err = tcpfsm_nl_put_timewait(msg, snap);
+	if (!only && !err)
+		err = tcpfsm_nl_put_handshake(msg, snap);
 	if (err)
 		goto err_free;
 	genlmsg_end(msg, hdr);

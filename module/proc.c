@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tcpfsm: /proc/net/tcpfsm/{transitions,states,time_in_state,counters,
- * timewait,time_in_timewait,machine} in every netns.
+ * timewait,time_in_timewait,machine,handshake} in every netns.
  *
  * The format is an ABI, described in Documentation/tcpfsm.rst: a header
  * line, then one line per state, fields separated by spaces, numbers in
@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 
 #include "tcpfsm.h"
+#include "reqsk.h"
 #include "timewait.h"
 #include "track.h"
 
@@ -241,6 +242,59 @@ static int tcpfsm_machine_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
+/* "name value", or "name -" for a figure not counted */
+static void tcpfsm_put_named(struct seq_file *seq, const char *name,
+			     bool exists, s64 v)
+{
+	if (exists)
+		seq_printf(seq, "%s %lld\n", name, v);
+	else
+		seq_printf(seq, "%s -\n", name);
+}
+
+/*
+ * The server's side of the handshake (reqsk.c): request sockets, then
+ * the histogram of the time from the first SYN-ACK to the final ACK, a
+ * line naming its buckets and a line of their counts.
+ */
+static int tcpfsm_handshake_show(struct seq_file *seq, void *v)
+{
+	struct tcpfsm_rsk_figures f;
+	struct tcpfsm_snapshot *snap;
+	bool on, cookies;
+	int b;
+
+	snap = tcpfsm_snapshot(seq_file_single_net(seq));
+	if (!snap)
+		return -ENOMEM;
+	on = snap->rsk_counting;
+	cookies = tcpfsm_rsk_cookies_counting();
+	tcpfsm_rsk_figures(snap, &f);
+	tcpfsm_put_named(seq, "current", on, f.current_nr);
+	tcpfsm_put_named(seq, "created", on, f.created);
+	tcpfsm_put_named(seq, "completed", on, f.completed);
+	tcpfsm_put_named(seq, "expired", on, f.expired);
+	tcpfsm_put_named(seq, "orphaned", on, f.orphaned);
+	tcpfsm_put_named(seq, "dropped", on, f.dropped);
+	tcpfsm_put_named(seq, "cookies", cookies, f.cookies);
+	tcpfsm_put_named(seq, "syn_to_ack_samples", on, f.samples);
+	tcpfsm_put_named(seq, "syn_to_ack_sum_ns", on, f.sum_ns);
+	/* bucket b: times below 2^b us, and at least 2^(b-1) */
+	seq_puts(seq, "syn_to_ack_buckets");
+	for (b = 0; b < TCPFSM_NR_BUCKETS - 1; b++)
+		seq_printf(seq, " lt%llu", 1ULL << b);
+	seq_puts(seq, " inf\nsyn_to_ack");
+	for (b = 0; b < TCPFSM_NR_BUCKETS; b++) {
+		if (on)
+			seq_printf(seq, " %llu", snap->sum.rsk.syn_ack[b]);
+		else
+			seq_puts(seq, " -");
+	}
+	seq_putc(seq, '\n');
+	kfree(snap);
+	return 0;
+}
+
 /**
  * tcpfsm_proc_init_net() - create /proc/net/tcpfsm in a netns
  * @net: the netns
@@ -266,7 +320,9 @@ int tcpfsm_proc_init_net(struct net *net, struct tcpfsm_net *tn)
 	    !proc_create_net_single("time_in_timewait", 0444, tn->proc_dir,
 				    tcpfsm_time_in_timewait_show, NULL) ||
 	    !proc_create_net_single("machine", 0444, tn->proc_dir,
-				    tcpfsm_machine_show, NULL)) {
+				    tcpfsm_machine_show, NULL) ||
+	    !proc_create_net_single("handshake", 0444, tn->proc_dir,
+				    tcpfsm_handshake_show, NULL)) {
 		tcpfsm_proc_exit_net(net, tn);
 		return -ENOMEM;
 	}

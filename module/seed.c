@@ -20,16 +20,19 @@
  *
  * so that from then on current[s] is the table count plus every
  * transition after it. Timewait sockets are seeded the same way, per
- * substate, against the flow their probes count (timewait.c).
+ * substate, against the flow their probes count (timewait.c), and request
+ * sockets (NEW_SYN_RECV) against theirs (reqsk.c).
  * Documentation/tcpfsm.rst says where this is exact.
  */
 #include <linux/slab.h>
 #include <linux/stop_machine.h>
 #include <net/inet_hashtables.h>
 #include <net/inet_timewait_sock.h>
+#include <net/request_sock.h>
 #include <net/sock.h>
 
 #include "tcpfsm.h"
+#include "reqsk.h"
 #include "timewait.h"
 
 /* A TCP timewait socket counts in its substate (timewait.c). */
@@ -44,6 +47,17 @@ static void tcpfsm_seed_tw(struct sock *sk)
 		tn->tw_base[sub]++;
 }
 
+/* A TCP request socket counts in NEW_SYN_RECV (reqsk.c). */
+static void tcpfsm_seed_rsk(struct sock *sk)
+{
+	const struct sock *listener = inet_reqsk(sk)->rsk_listener;
+	struct tcpfsm_net *tn = tcpfsm_pernet(sock_net(sk));
+
+	if (tn && tn->stats && listener &&
+	    listener->sk_protocol == IPPROTO_TCP)
+		tn->rsk_base++;
+}
+
 static void tcpfsm_seed_sock(struct sock *sk)
 {
 	struct tcpfsm_net *tn;
@@ -53,7 +67,10 @@ static void tcpfsm_seed_sock(struct sock *sk)
 		tcpfsm_seed_tw(sk);
 		return;
 	}
-	/* request sockets are counted from their listeners */
+	if (sk->sk_state == TCP_NEW_SYN_RECV) {
+		tcpfsm_seed_rsk(sk);
+		return;
+	}
 	if (!sk_fullsock(sk) || sk->sk_protocol != IPPROTO_TCP)
 		return;
 	tn = tcpfsm_pernet(sock_net(sk));
@@ -117,6 +134,7 @@ static int tcpfsm_seed_stopped(void *data)
 			tn->base[i] -= w->entered[i] - w->left[i];
 		for (i = 0; i < TCPFSM_NR_TW; i++)
 			tn->tw_base[i] -= tcpfsm_tw_flow(&w->sum.tw, i);
+		tn->rsk_base -= tcpfsm_rsk_flow(&w->sum.rsk);
 	}
 	rcu_read_unlock();
 	return 0;

@@ -13,6 +13,7 @@
 #include <net/sock.h>
 
 #include "tcpfsm.h"
+#include "reqsk.h"
 #include "timewait.h"
 #include "track.h"
 
@@ -150,7 +151,8 @@ void tcpfsm_flow(u64 trans[TCPFSM_NR_STATES][TCPFSM_NR_STATES],
 }
 
 /*
- * Request sockets (NEW_SYN_RECV) never fire the tracepoint. Their listener
+ * Without the request-socket probes (reqsk.c), the fallback: request
+ * sockets (NEW_SYN_RECV) never fire the tracepoint. Their listener
  * keeps the exact number in its accept queue (qlen); listeners live in the
  * listening hash of the netns, whose size is fixed at boot, so this costs
  * the same however many connections exist.
@@ -199,6 +201,7 @@ struct tcpfsm_snapshot *tcpfsm_snapshot(struct net *net)
 	for (i = 0; i < TCPFSM_NR_TW; i++)
 		snap->tw_current[i] = tn->tw_base[i] +
 				      tcpfsm_tw_flow(&snap->sum.tw, i);
+	snap->rsk_current = tn->rsk_base + tcpfsm_rsk_flow(&snap->sum.rsk);
 	up_read(&tcpfsm_seed_rwsem);
 
 	tcpfsm_flow(snap->sum.trans, snap->entered, snap->left);
@@ -208,7 +211,13 @@ struct tcpfsm_snapshot *tcpfsm_snapshot(struct net *net)
 	/* tw_refcount starts at 1 and counts every timewait socket */
 	snap->timewait =
 		refcount_read(&net->ipv4.tcp_death_row.tw_refcount) - 1;
-	snap->new_syn_recv = tcpfsm_count_reqsk(net);
+	/*
+	 * Request sockets outlive their listener (until their timer runs):
+	 * only the probes see those; the listeners' queues are the fallback.
+	 */
+	snap->rsk_counting = tcpfsm_rsk_counting();
+	snap->new_syn_recv = snap->rsk_counting ? snap->rsk_current :
+			     tcpfsm_count_reqsk(net);
 	snap->timewait_created = tcpfsm_timewait_created(net);
 	snap->track_size = tcpfsm_track_size(tn);
 

@@ -87,6 +87,28 @@ struct tcpfsm_tw_pcpu {
 	u64 from[TCPFSM_NR_TW][TCPFSM_NR_STATES];
 };
 
+/**
+ * struct tcpfsm_rsk_pcpu - what the request-socket probes write (reqsk.c)
+ * @created: request sockets hashed (a SYN answered by a SYN-ACK)
+ * @completed: the final ACK made a child, which took the request's place
+ * @expired: its timer gave up (tcp_synack_retries), listener listening
+ * @orphaned: its timer found its listener closed
+ * @dropped: unhashed otherwise (RST, ICMP error, bad ACK, abort)
+ * @cookies: handshakes completed by a SYN cookie (no request socket)
+ * @syn_ack: completions by time from the first SYN-ACK, log2 buckets of us
+ * @syn_ack_sum_ns: the sum of those times
+ */
+struct tcpfsm_rsk_pcpu {
+	u64 created;
+	u64 completed;
+	u64 expired;
+	u64 orphaned;
+	u64 dropped;
+	u64 cookies;
+	u64 syn_ack[TCPFSM_NR_BUCKETS];
+	u64 syn_ack_sum_ns;
+};
+
 /*
  * What the probe writes: one per CPU per netns, never shared. The ev_
  * counters are those of the events group (events.c): the sequence number
@@ -106,6 +128,7 @@ struct tcpfsm_pcpu {
 	s64 tracked;
 	u64 untracked;
 	struct tcpfsm_tw_pcpu tw;
+	struct tcpfsm_rsk_pcpu rsk;
 };
 
 /**
@@ -124,6 +147,7 @@ struct tcpfsm_pcpu {
  * @track: the table of this netns's tracked sockets
  * @tw_created_base: timewait sockets the netns had created before load
  * @tw_base: per substate, offsets of the timewait gauges (see seed.c)
+ * @rsk_base: offset of the request-socket gauge (see seed.c)
  */
 struct tcpfsm_bucket;
 
@@ -150,6 +174,7 @@ struct tcpfsm_net {
 	struct tcpfsm_table track;
 	u64 tw_created_base;
 	s64 tw_base[TCPFSM_NR_TW];
+	s64 rsk_base;
 };
 
 /**
@@ -166,6 +191,9 @@ struct tcpfsm_net {
  * @track_size: sockets the netns's table can hold
  * @tw_current: per substate, timewait sockets now, if @tw_counting
  * @tw_counting: the timewait probes are attached (timewait.c)
+ * @rsk_current: request sockets now, counted by their probes, if
+ *	@rsk_counting (then @new_syn_recv is this figure)
+ * @rsk_counting: the request-socket probes are attached (reqsk.c)
  */
 struct tcpfsm_snapshot {
 	struct tcpfsm_pcpu sum;
@@ -178,6 +206,8 @@ struct tcpfsm_snapshot {
 	unsigned int track_size;
 	s64 tw_current[TCPFSM_NR_TW];
 	bool tw_counting;
+	s64 rsk_current;
+	bool rsk_counting;
 };
 
 /**

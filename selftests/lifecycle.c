@@ -476,7 +476,7 @@ TEST_F(lifecycle, no_kprobes)
 {
 	struct tcpfsm_matrix m0, m1;
 	struct tcpfsm_states st;
-	char param[8] = "";
+	char param[16] = "";
 	int64_t tw;
 	FILE *f;
 
@@ -503,6 +503,13 @@ TEST_F(lifecycle, no_kprobes)
 	ASSERT_EQ(TCPFSM_ABSENT, st.cur[TCP_TIME_WAIT]);
 	ASSERT_EQ(TCPFSM_ABSENT, st.cur[TCP_FIN_WAIT2]);
 	ASSERT_EQ(0, st.cur[TCP_ESTABLISHED]);
+	/* nor request sockets: NEW_SYN_RECV from the listeners' queues */
+	f = fopen(TCPFSM_PROC "/handshake", "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(param, sizeof(param), f));
+	fclose(f);
+	ASSERT_STREQ("current -\n", param);
+	ASSERT_EQ(0, st.cur[TCP_NEW_SYN_RECV]);
 	unload_and_check(_metadata, self);
 }
 

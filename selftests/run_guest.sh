@@ -112,6 +112,7 @@ if [ -x "$here/../build/userspace/tcpfsm" ]; then
 fi
 run_harness dwell
 run_harness timewait
+run_harness handshake
 run_harness floods
 run_script ynl_cli.sh
 check "rmmod tcpfsm" rmmod tcpfsm

@@ -51,6 +51,25 @@ const struct tcpfsm_attr_set tcpfsm_timewait_stats_set = {
 	.attrs = timewait_stats_attrs,
 };
 
+static const struct tcpfsm_attr_spec handshake_stats_attrs[TCPFSM_A_HANDSHAKE_STATS_MAX + 1] = {
+	[TCPFSM_A_HANDSHAKE_STATS_CURRENT] = { MNL_TYPE_U64, "current" },
+	[TCPFSM_A_HANDSHAKE_STATS_CREATED] = { MNL_TYPE_U64, "created" },
+	[TCPFSM_A_HANDSHAKE_STATS_COMPLETED] = { MNL_TYPE_U64, "completed" },
+	[TCPFSM_A_HANDSHAKE_STATS_EXPIRED] = { MNL_TYPE_U64, "expired" },
+	[TCPFSM_A_HANDSHAKE_STATS_ORPHANED] = { MNL_TYPE_U64, "orphaned" },
+	[TCPFSM_A_HANDSHAKE_STATS_DROPPED] = { MNL_TYPE_U64, "dropped" },
+	[TCPFSM_A_HANDSHAKE_STATS_COOKIES] = { MNL_TYPE_U64, "cookies" },
+	[TCPFSM_A_HANDSHAKE_STATS_SAMPLES] = { MNL_TYPE_U64, "samples" },
+	[TCPFSM_A_HANDSHAKE_STATS_SUM_NS] = { MNL_TYPE_U64, "sum-ns" },
+	[TCPFSM_A_HANDSHAKE_STATS_BUCKET] = { MNL_TYPE_NESTED, "bucket", .multi = true, .nest = &tcpfsm_bucket_set },
+};
+
+const struct tcpfsm_attr_set tcpfsm_handshake_stats_set = {
+	.name = "handshake-stats",
+	.max = TCPFSM_A_HANDSHAKE_STATS_MAX,
+	.attrs = handshake_stats_attrs,
+};
+
 static const struct tcpfsm_attr_spec stats_attrs[TCPFSM_A_STATS_MAX + 1] = {
 	[TCPFSM_A_STATS_TRANSITION] = { MNL_TYPE_NESTED, "transition", .multi = true, .nest = &tcpfsm_transition_set },
 	[TCPFSM_A_STATS_STATE] = { MNL_TYPE_NESTED, "state", .multi = true, .nest = &tcpfsm_state_stats_set },
@@ -67,6 +86,7 @@ static const struct tcpfsm_attr_spec stats_attrs[TCPFSM_A_STATS_MAX + 1] = {
 	[TCPFSM_A_STATS_TIMEWAIT_CREATED] = { MNL_TYPE_U64, "timewait-created" },
 	[TCPFSM_A_STATS_TIMEWAIT_SUBSTATE] = { MNL_TYPE_NESTED, "timewait-substate", .multi = true, .nest = &tcpfsm_timewait_stats_set },
 	[TCPFSM_A_STATS_TW_EVENTS] = { MNL_TYPE_FLAG, "tw-events" },
+	[TCPFSM_A_STATS_HANDSHAKE] = { MNL_TYPE_NESTED, "handshake", .nest = &tcpfsm_handshake_stats_set },
 };
 
 const struct tcpfsm_attr_set tcpfsm_stats_set = {

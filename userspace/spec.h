@@ -30,6 +30,7 @@ struct tcpfsm_attr_set {
 extern const struct tcpfsm_attr_set tcpfsm_transition_set;
 extern const struct tcpfsm_attr_set tcpfsm_state_stats_set;
 extern const struct tcpfsm_attr_set tcpfsm_timewait_stats_set;
+extern const struct tcpfsm_attr_set tcpfsm_handshake_stats_set;
 extern const struct tcpfsm_attr_set tcpfsm_stats_set;
 extern const struct tcpfsm_attr_set tcpfsm_dwell_set;
 extern const struct tcpfsm_attr_set tcpfsm_bucket_set;
