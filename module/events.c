@@ -26,6 +26,7 @@
  * network namespace of its own may watch that netns, and costs no other
  * netns anything.
  */
+#include <linux/irq_work.h>
 #include <linux/ktime.h>
 #include <linux/netlink.h>
 #include <linux/notifier.h>
@@ -59,6 +60,7 @@ struct tcpfsm_evbuf {
 	u32 tail;		/* next slot to send: the work, under @lock */
 	struct mutex lock;	/* the consumer side: work and netns exit */
 	struct work_struct work;
+	struct irq_work kick;	/* queues @work for a kprobe's event (NMI) */
 	int cpu;
 	struct tcpfsm_ev ring[];	/* events_ring slots */
 };
@@ -265,10 +267,25 @@ static struct tcpfsm_ev *tcpfsm_ev_reserve(struct tcpfsm_pcpu __percpu *stats,
 	return ev;
 }
 
+static void tcpfsm_ev_kick(struct irq_work *iw)
+{
+	struct tcpfsm_evbuf *b = container_of(iw, struct tcpfsm_evbuf, kick);
+
+	queue_work_on(b->cpu, system_highpri_wq, &b->work);
+}
+
 static void tcpfsm_ev_commit(struct tcpfsm_evbuf *b, struct tcpfsm_ev *ev)
 {
 	/* publish the slot: pairs with the consumer's acquire of ready */
 	smp_store_release(&ev->ready, 1);
+	/*
+	 * A kprobe placed by an int3 runs as an NMI, which must not take the
+	 * workqueue's locks: an irq_work (this CPU's, NMI-safe) queues it.
+	 */
+	if (in_nmi()) {
+		irq_work_queue(&b->kick);
+		return;
+	}
 	/* high priority: a starved sender is a full ring, lost events */
 	queue_work_on(b->cpu, system_highpri_wq, &b->work);
 }
@@ -349,7 +366,7 @@ void tcpfsm_event_record_tw(const struct inet_timewait_sock *tw,
 	if (!ev)
 		return;
 	ev->net = net;
-	ev->time_ns = d->now ?: ktime_get_ns();
+	ev->time_ns = d->now ?: tcpfsm_kprobe_now();
 	ev->dwell_ns = d->ns;
 	ev->cookie = atomic64_read(&tw->tw_cookie);
 	ev->ino = 0;
@@ -531,6 +548,7 @@ int tcpfsm_events_init(void)
 		b->cpu = cpu;
 		mutex_init(&b->lock);
 		INIT_WORK(&b->work, tcpfsm_event_work);
+		init_irq_work(&b->kick, tcpfsm_ev_kick);
 	}
 	return 0;
 }
@@ -548,6 +566,7 @@ void tcpfsm_events_flush(void)
 
 	for_each_possible_cpu(cpu) {
 		b = tcpfsm_evbufs[cpu];
+		irq_work_sync(&b->kick);
 		cancel_work_sync(&b->work);
 		tcpfsm_event_drain(b);
 	}

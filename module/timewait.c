@@ -154,9 +154,9 @@ static void tcpfsm_tw_created(const struct inet_timewait_sock *tw,
 	/* the full socket's time in @from, as its own event will say */
 	d.ns = TCPFSM_DWELL_UNKNOWN;
 	if (!d.now)
-		d.now = ktime_get_ns();
+		d.now = tcpfsm_kprobe_now();
 	if (tcpfsm_track_since(sk, &since))
-		d.ns = d.now - since;
+		d.ns = tcpfsm_since(d.now, since);
 	tcpfsm_event_record_tw(tw, twsk_net(tw), stats, from,
 			       tcpfsm_tw_state(sub), &d);
 }

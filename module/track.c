@@ -242,7 +242,7 @@ void tcpfsm_track_tw_created(const void *tw, struct tcpfsm_net *tn,
 		d->now = 0;
 		return;
 	}
-	d->now = ktime_get_ns();
+	d->now = tcpfsm_kprobe_now();
 	b = tcpfsm_bucket_of(table, &tn->track, tw);
 	/* the slot of a freed one at this address whose end was missed */
 	i = tcpfsm_slot_find(b, tw);
@@ -276,12 +276,12 @@ void tcpfsm_track_tw_left(const void *tw, struct tcpfsm_net *tn,
 		d->now = 0;
 		return;
 	}
-	d->now = ktime_get_ns();
+	d->now = tcpfsm_kprobe_now();
 	b = tcpfsm_bucket_of(table, &tn->track, tw);
 	i = tcpfsm_slot_find(b, tw);
 	if (i < 0)
 		return;
-	d->ns = d->now - READ_ONCE(b->since[i]);
+	d->ns = tcpfsm_since(d->now, READ_ONCE(b->since[i]));
 	tcpfsm_tw_dwell_add(stats, sub, d->ns);
 	if (!end)
 		WRITE_ONCE(b->since[i], d->now);

@@ -6,6 +6,8 @@
 #ifndef _TCPFSM_TRACK_H
 #define _TCPFSM_TRACK_H
 
+#include <linux/timekeeping.h>
+
 #include "tcpfsm.h"
 
 /**
@@ -33,5 +35,33 @@ bool tcpfsm_track_since(const struct sock *sk, u64 *since);
 unsigned int tcpfsm_track_size(const struct tcpfsm_net *tn);
 int tcpfsm_dwell_state(int i);
 unsigned int tcpfsm_dwell_bucket(u64 ns);
+
+/**
+ * tcpfsm_kprobe_now() - the time, in a kprobe handler
+ *
+ * A kprobe placed by an int3 (not by ftrace: the debug kernel's) runs its
+ * handler as an NMI, where ktime_get()'s seqcount must not be taken
+ * (lockdep: inconsistent lock state, IN-NMI): the NMI-safe reader of the
+ * same clock, CLOCK_MONOTONIC, as the tracepoint's probe reads it.
+ *
+ * Return: ktime_get_ns() time.
+ */
+static inline u64 tcpfsm_kprobe_now(void)
+{
+	return ktime_get_mono_fast_ns();
+}
+
+/**
+ * tcpfsm_since() - the time between two readings of the clock
+ * @now: the later one
+ * @since: the earlier one, maybe read by the other reader of the clock,
+ *	which can be a hair ahead
+ *
+ * Return: @now - @since, 0 if @since is after @now.
+ */
+static inline u64 tcpfsm_since(u64 now, u64 since)
+{
+	return now > since ? now - since : 0;
+}
 
 #endif /* _TCPFSM_TRACK_H */
