@@ -179,6 +179,9 @@ static int nest_attr_cb(const struct nlattr *attr, void *data)
 
 	if (type < 0)
 		return MNL_CB_ERROR;
+	/* a multi-attr type the caller does not read (a newer one) is skipped */
+	if (type && c->set->attrs[type].multi && !c->multi)
+		return MNL_CB_OK;
 	if (type && c->set->attrs[type].multi)
 		return c->multi(attr, type, c->arg, c->e) < 0 ? MNL_CB_ERROR :
 								MNL_CB_OK;
@@ -365,6 +368,37 @@ static int parse_dwell(const struct nlattr *nest, struct tcpfsm_stats *st,
 }
 
 /*
+ * A multi-attr nest of a timewait-substate nest, into @arg, its struct
+ * tcpfsm_tw_stats: a bucket of its histogram, or a created-from count (a
+ * state this command does not know is skipped)
+ */
+static int parse_tw_multi(const struct nlattr *nest, unsigned int type,
+			  void *arg, struct tcpfsm_err *e)
+{
+	const struct nlattr *tb[TCPFSM_A_TRANSITION_MAX + 1];
+	struct tcpfsm_tw_stats *tw = arg;
+	int old;
+
+	if (type == TCPFSM_A_TIMEWAIT_STATS_BUCKET)
+		return parse_bucket(nest, type, &tw->dwell, e);
+	if (type != TCPFSM_A_TIMEWAIT_STATS_CREATED_FROM)
+		return 0;
+	if (parse_nest(nest, &tcpfsm_transition_set, tb, e) < 0)
+		return -1;
+	if (!tb[TCPFSM_A_TRANSITION_OLD_STATE] || !tb[TCPFSM_A_TRANSITION_COUNT])
+		return set_err(e, TCPFSM_ERR_MISSING, 0,
+			       "old-state or count in a created-from");
+	old = state_check(tb[TCPFSM_A_TRANSITION_OLD_STATE], &tcpfsm_transition_set, e);
+	if (old < 0)
+		return -1;
+	if (old) {
+		tw->from[old] = mnl_attr_get_u64(tb[TCPFSM_A_TRANSITION_COUNT]);
+		tw->from_seen |= BIT(old);
+	}
+	return 0;
+}
+
+/*
  * A timewait-substate nest: the figures it has. One of a substate that is
  * not a timewait substate (a newer module's) is skipped.
  */
@@ -376,7 +410,10 @@ static int parse_tw(const struct nlattr *nest, struct tcpfsm_stats *st,
 	unsigned int i;
 	int state;
 
-	if (parse_nest(nest, &tcpfsm_timewait_stats_set, tb, e) < 0)
+	struct tcpfsm_tw_stats t = { .present = true };
+
+	if (parse_nest_multi(nest, &tcpfsm_timewait_stats_set, tb,
+			     parse_tw_multi, &t, e) < 0)
 		return -1;
 	if (!tb[TCPFSM_A_TIMEWAIT_STATS_SUBSTATE])
 		return set_err(e, TCPFSM_ERR_MISSING, 0,
@@ -388,8 +425,14 @@ static int parse_tw(const struct nlattr *nest, struct tcpfsm_stats *st,
 	if (state != TCPFSM_STATE_FIN_WAIT2 && state != TCPFSM_STATE_TIME_WAIT)
 		return 0;
 	tw = &st->tw[state];
-	memset(tw, 0, sizeof(*tw));
-	tw->present = true;
+	*tw = t;
+	if (tb[TCPFSM_A_TIMEWAIT_STATS_SAMPLES] && tb[TCPFSM_A_TIMEWAIT_STATS_SUM_NS]) {
+		tw->dwell.present = true;
+		tw->dwell.samples = mnl_attr_get_u64(tb[TCPFSM_A_TIMEWAIT_STATS_SAMPLES]);
+		tw->dwell.sum_ns = mnl_attr_get_u64(tb[TCPFSM_A_TIMEWAIT_STATS_SUM_NS]);
+	} else {
+		memset(&tw->dwell, 0, sizeof(tw->dwell));
+	}
 	for (i = TCPFSM_A_TIMEWAIT_STATS_SUBSTATE + 1;
 	     i <= TCPFSM_A_TIMEWAIT_STATS_MAX; i++) {
 		if (!tb[i] || tcpfsm_timewait_stats_set.attrs[i].type != MNL_TYPE_U64)

@@ -52,6 +52,11 @@ struct tcpfsm_tw_stats {
 	bool present;		/* the reply had this substate's nest */
 	uint32_t has;		/* bit TCPFSM_A_TIMEWAIT_STATS_x: sent */
 	uint64_t fig[TCPFSM_A_TIMEWAIT_STATS_MAX + 1];
+	/* time in the substate (samples, sum-ns, bucket), if sent */
+	struct tcpfsm_dwell dwell;
+	/* created-from: by the full socket's state, bit state of from_seen */
+	uint64_t from[TCPFSM_NR_STATES + 1];
+	uint16_t from_seen;
 };
 
 /* A reply of TCPFSM_CMD_GET or TCPFSM_CMD_STATE_GET; indexed by state */

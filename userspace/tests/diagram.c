@@ -399,6 +399,60 @@ TEST(median)
 	CHECK(!tcpfsm_dwell_median(&d, &ns), "median: none without a histogram");
 }
 
+/*
+ * A timewait-substate nest with its histogram and created-from nests (the
+ * multi-attr ones): parsed into dwell and from[], a state this command
+ * does not know skipped
+ */
+TEST(timewait_nest_multi)
+{
+	static char buf[MSG_SIZE];
+	struct tcpfsm_stats *st = calloc(1, sizeof(*st));
+	struct nlmsghdr *nlh = msg_start(buf, 0x20, TCPFSM_CMD_GET);
+	struct tcpfsm_err e = { 0 };
+	struct nlattr *nest, *n;
+	const struct tcpfsm_tw_stats *tw;
+	unsigned int i;
+
+	ASSERT_NE(NULL, st);
+	nest = mnl_attr_nest_start(nlh, TCPFSM_A_STATS_TIMEWAIT_SUBSTATE);
+	mnl_attr_put_u8(nlh, TCPFSM_A_TIMEWAIT_STATS_SUBSTATE, S(TIME_WAIT));
+	put_pad(nlh, TCPFSM_A_TIMEWAIT_STATS_PAD);
+	mnl_attr_put_u64(nlh, TCPFSM_A_TIMEWAIT_STATS_CREATED, 9);
+	put_pad(nlh, TCPFSM_A_TIMEWAIT_STATS_PAD);
+	mnl_attr_put_u64(nlh, TCPFSM_A_TIMEWAIT_STATS_SAMPLES, 5);
+	put_pad(nlh, TCPFSM_A_TIMEWAIT_STATS_PAD);
+	mnl_attr_put_u64(nlh, TCPFSM_A_TIMEWAIT_STATS_SUM_NS, 300000000000ULL);
+	n = mnl_attr_nest_start(nlh, TCPFSM_A_TIMEWAIT_STATS_BUCKET);
+	mnl_attr_put_u8(nlh, TCPFSM_A_BUCKET_INDEX, 25);
+	mnl_attr_put_u64(nlh, TCPFSM_A_BUCKET_COUNT, 5);
+	mnl_attr_nest_end(nlh, n);
+	for (i = S(ESTABLISHED); i <= S(CLOSING) + 1; i++) {
+		n = mnl_attr_nest_start(nlh, TCPFSM_A_TIMEWAIT_STATS_CREATED_FROM);
+		/* 200: a state of a newer module */
+		mnl_attr_put_u8(nlh, TCPFSM_A_TRANSITION_OLD_STATE,
+				i <= S(CLOSING) ? i : 200);
+		mnl_attr_put_u8(nlh, TCPFSM_A_TRANSITION_NEW_STATE, S(TIME_WAIT));
+		mnl_attr_put_u64(nlh, TCPFSM_A_TRANSITION_COUNT, i);
+		mnl_attr_nest_end(nlh, n);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	CHECK(tcpfsm_parse_stats(nlh, st, &e) == 0, "timewait nest: parses");
+	tw = &st->tw[S(TIME_WAIT)];
+	CHECK(tw->present && tw->fig[TCPFSM_A_TIMEWAIT_STATS_CREATED] == 9 &&
+	      tw->dwell.present && tw->dwell.samples == 5 &&
+	      tw->dwell.sum_ns == 300000000000ULL && tw->dwell.bucket[25] == 5,
+	      "timewait nest: the histogram of the substate");
+	CHECK(tw->from[S(FIN_WAIT1)] == S(FIN_WAIT1) &&
+	      tw->from[S(CLOSING)] == S(CLOSING) &&
+	      (tw->from_seen & BIT(S(FIN_WAIT2))) &&
+	      !(tw->from_seen & BIT(S(NEW_SYN_RECV))),
+	      "timewait nest: created-from by the full socket's state");
+	CHECK(!st->tw[S(FIN_WAIT2)].present && !st->tw[S(FIN_WAIT2)].dwell.present,
+	      "timewait nest: the other substate absent");
+	free(st);
+}
+
 /* The timewait substates in stats: the nests parsed, shown three ways */
 TEST(stats_timewait)
 {
