@@ -44,7 +44,7 @@ result() { # status description
 
 # /proc/net/tcpfsm (both files) against a command's output, or the matrix
 # alone: "proc" prints the number of transitions in it
-check() { # stats-text|stats-json|events|proc [FILE]
+check() { # stats-text|stats-json|events|proc [FILE [EXTRA]]
 	"$py" - "$@" <<'EOF'
 import json, re, sys
 
@@ -87,11 +87,22 @@ elif mode == "stats-json":
         for col in ("current", "entered", "left"):
             got_states[(s["state"], col)] = s.get(col)
 elif mode == "events":
+    # this command marks a timewait socket's events (not in the matrix);
+    # an old command cannot, and hears those that a subscriber beside it
+    # asked for (EXTRA, that subscriber's output): expected on top
     for line in text.split("\n"):
         if line:
             ev = json.loads(line)
+            if ev.get("timewait"):
+                continue
             k = (ev["old"], ev["new"])
             got_trans[k] = got_trans.get(k, 0) + 1
+    if len(sys.argv) > 3:
+        for line in open(sys.argv[3]).read().split("\n"):
+            if line and json.loads(line).get("timewait"):
+                ev = json.loads(line)
+                k = (ev["old"], ev["new"])
+                nonzero[k] = nonzero.get(k, 0) + 1
     got_states = states
 bad = []
 if {k: v for k, v in got_trans.items() if v} != nonzero:
@@ -178,7 +189,7 @@ in_netns_stats() { # label cmd
 # Run in a netns of its own: CMD -j monitor (beside SUBSCRIBER -j monitor,
 # if given) while a connection comes and goes; HEARS is "all" or "none".
 in_netns_monitor() { # label cmd hears [subscriber]
-	local label=$1 cmd=$2 hears=$3 sub=${4:-} w pid spid="" n i rc wrc
+	local label=$1 cmd=$2 hears=$3 sub=${4:-} w pid spid="" n want i rc wrc
 
 	w=$(mktemp -d)
 	ip link set dev lo up
@@ -196,7 +207,11 @@ in_netns_monitor() { # label cmd hears [subscriber]
 	traffic && n=$(settled)
 	result $? "$label: loopback traffic"
 	for i in $(seq 50); do
-		[ "$(nevents "$w/mon")" -lt "$n" ] || break
+		# a timewait socket's events that the subscriber asked for, too
+		want=$n
+		[ -z "$sub" ] ||
+			want=$((n + $(grep -c '"timewait":true' "$w/sub")))
+		[ "$(nevents "$w/mon")" -lt "$want" ] || break
 		[ "$hears" = none ] && [ "$i" -ge 5 ] && break
 		sleep 0.2
 	done
@@ -210,7 +225,11 @@ in_netns_monitor() { # label cmd hears [subscriber]
 	[ "$rc" != 0 ] || rc=$wrc
 	[ "$rc" = 0 ] && [ ! -s "$w/err" ]
 	result $? "$label: monitor ran until SIGINT, then exits 0, quiet (exit $rc)"
-	if [ "$hears" = all ]; then
+	[ -z "$spid" ] || wait "$spid"
+	if [ "$hears" = all ] && [ -n "$sub" ]; then
+		check events "$w/mon" "$w/sub"
+		result $? "$label: monitor heard one event per transition of /proc and the subscriber's timewait events ($(nevents "$w/mon") of $want)"
+	elif [ "$hears" = all ]; then
 		check events "$w/mon"
 		result $? "$label: monitor heard one event per transition of /proc ($(nevents "$w/mon") of $n)"
 	else
@@ -218,9 +237,10 @@ in_netns_monitor() { # label cmd hears [subscriber]
 		result $? "$label: monitor alone heard none of the $n transitions (it does not subscribe)"
 	fi
 	if [ -n "$sub" ]; then
-		wait "$spid"
 		check events "$w/sub"
 		result $? "$label: the subscribed listener beside it heard them all"
+		[ "$(grep -c '"timewait":true' "$w/sub")" -ge 1 ]
+		result $? "$label: ... and the client's timewait socket's creation, which it asked for"
 	fi
 	sed 's/^/# /' "$w/err"
 	rm -rf "$w"
