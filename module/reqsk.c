@@ -385,3 +385,35 @@ void tcpfsm_rsk_figures(const struct tcpfsm_snapshot *snap,
 		f->samples += rsk->syn_ack[b];
 	f->sum_ns = rsk->syn_ack_sum_ns;
 }
+
+/**
+ * tcpfsm_rsk_machine() - the request sockets' steps in the RFC 9293 view
+ * @snap: a snapshot of the netns
+ * @m: the matrix of tcpfsm_tw_machine(), [old][new], changed in place
+ *
+ * RFC 9293's SYN-RECEIVED is, for a server, the request socket (which ss
+ * lists as SYN-RECV); the kernel's TCP_SYN_RECV full socket is its child,
+ * made by the final ACK, whose clone reports LISTEN -> SYN_RECV. So a
+ * request socket created is LISTEN -> SYN_RECV, the child of a completed
+ * one is not a second such step, and one that ended without a child is
+ * SYN_RECV -> CLOSE. What remains of the kernel's LISTEN -> SYN_RECV are
+ * the children made without a request socket in the hash (SYN cookies,
+ * TCP Fast Open) and those that lost the race to the hash. Exact where
+ * the request-socket probes count (tcpfsm_rsk_counting()).
+ */
+void tcpfsm_rsk_machine(const struct tcpfsm_snapshot *snap,
+			u64 m[TCPFSM_NR_STATES][TCPFSM_NR_STATES])
+{
+	const struct tcpfsm_rsk_pcpu *rsk = &snap->sum.rsk;
+	u64 *to_syn_recv = &m[tcpfsm_idx(TCP_LISTEN)][tcpfsm_idx(TCP_SYN_RECV)];
+
+	/*
+	 * A child is counted just before its request's completion, but a
+	 * snapshot reading another CPU's counters while it takes both may
+	 * see the completion alone: never below zero.
+	 */
+	*to_syn_recv += rsk->created;
+	*to_syn_recv -= min(*to_syn_recv, rsk->completed);
+	m[tcpfsm_idx(TCP_SYN_RECV)][tcpfsm_idx(TCP_CLOSE)] +=
+		rsk->expired + rsk->orphaned + rsk->dropped;
+}

@@ -163,40 +163,6 @@ static int read_twhist(struct twhist h[NSUB])
 	return row == NSUB ? 0 : -EPROTO;
 }
 
-/* /proc/net/tcpfsm/machine, [old][new] by state number ("-": ABSENT) */
-static int read_machine(int64_t m[TCPFSM_NR][TCPFSM_NR])
-{
-	char line[1024], name[32], v[32], *p;
-	int row = 0, o, n, k;
-	FILE *fp;
-
-	fp = fopen(TCPFSM_PROC "/machine", "r");
-	if (!fp)
-		return -errno;
-	if (!fgets(line, sizeof(line), fp) || strncmp(line, "old/new ", 8)) {
-		fclose(fp);
-		return -EPROTO;
-	}
-	for (o = TCP_ESTABLISHED; o <= TCP_CLOSING; o++) {
-		if (!fgets(line, sizeof(line), fp) ||
-		    sscanf(line, "%31s%n", name, &k) != 1 ||
-		    strcmp(name, tcpfsm_state_name(o)))
-			break;
-		p = line + k;
-		for (n = TCP_ESTABLISHED; n <= TCP_CLOSING; n++, p += k) {
-			if (sscanf(p, " %31s%n", v, &k) != 1)
-				break;
-			m[o][n] = strcmp(v, "-") ? strtoll(v, NULL, 10) :
-						   TCPFSM_ABSENT;
-		}
-		if (n <= TCP_CLOSING)
-			break;
-		row++;
-	}
-	fclose(fp);
-	return row == TCP_CLOSING ? 0 : -EPROTO;
-}
-
 /* `ss -tan`: sockets per state, timewait sockets in their substate */
 static int ss_states(int n[TCPFSM_NR])
 {
@@ -423,7 +389,7 @@ static int read_view(struct view *v)
 	if (!err)
 		err = read_twhist(v->h);
 	if (!err)
-		err = read_machine(v->m);
+		err = tcpfsm_read_machine(v->m);
 	if (!err)
 		err = tcpfsm_read_states(&v->st);
 	if (!err)
