@@ -741,6 +741,90 @@ TEST_F_TIMEOUT(hs, retransmit, 60)
 	close(c);
 }
 
+/*
+ * The events of request sockets: a subscription without rsk-events hears
+ * none (only the children's transitions); with it, each request's steps,
+ * flagged, under the listener's port: its creation (LISTEN ->
+ * NEW_SYN_RECV, no time), its completion (NEW_SYN_RECV -> SYN_RECV, the
+ * time the histogram took: their sum is its sum) and its end without a
+ * child (NEW_SYN_RECV -> CLOSE, at least the 1 s to the SYN-ACK's
+ * retransmission), no ino, sequence numbers shared with the kernel's
+ * transitions, without gaps.
+ */
+TEST_F_TIMEOUT(hs, events, 90)
+{
+	int64_t n[TCPFSM_NR][TCPFSM_NR] = { { 0 } }, sum = 0, t;
+	uint16_t port = tcpfsm_port(&self->l);
+	int i, other = 0;
+	struct nl_evl *l;
+	struct hs d, d0;
+
+	l = calloc(1, sizeof(*l));
+	ASSERT_NE(NULL, l);
+	ASSERT_EQ(0, nl_evl_open(l, NL_EV_TW));
+	ASSERT_EQ(0, handshakes(&self->l, self->lfd, 2));
+	nl_evl_read(l, 300);
+	TH_LOG("without rsk-events: %d events", l->n);
+	ASSERT_LT(0, l->n);
+	for (i = 0; i < l->n; i++)
+		ASSERT_FALSE(l->ev[i].req);
+
+	/* subscribing again asks for them */
+	ASSERT_EQ(0, nl_evl_subscribe(l, NL_EV_TW | NL_EV_RSK));
+	l->n = 0;
+	ASSERT_EQ(0, hs_delta(&self->h0, &d0));
+	ASSERT_EQ(0, handshakes(&self->l, self->lfd, N));
+	/* and NSYN requests whose SYN-ACKs go nowhere, given up at 3 s */
+	ASSERT_EQ(0, sysctl_write("net/ipv4/tcp_synack_retries", "1"));
+	ASSERT_EQ(0, drop_synacks());
+	ASSERT_EQ(0, syn_raw(&self->l, NSYN));
+	t = tcpfsm_now_ms();
+	do {
+		ASSERT_EQ(0, hs_delta(&self->h0, &d));
+		ASSERT_GT(t + WAIT_MS, tcpfsm_now_ms());
+		usleep(100000);
+	} while (d.expired - d0.expired < NSYN);
+	nl_evl_read(l, 500);
+	log_delta(_metadata, &d);
+	ASSERT_EQ(0, l->bad);
+	for (i = 0; i < l->n; i++) {
+		const struct nl_ev *e = &l->ev[i];
+
+		if (!e->req)
+			continue;
+		if (e->sport != port) {
+			other++;
+			continue;
+		}
+		n[e->old][e->new]++;
+		EXPECT_FALSE(e->has_ino);
+		if (e->old == TCP_LISTEN) {
+			EXPECT_FALSE(e->has_dwell);
+		} else {
+			ASSERT_TRUE(e->has_dwell);
+			if (e->new == TCP_SYN_RECV)
+				sum += e->dwell;
+			else
+				EXPECT_LE(1000000000ULL, e->dwell);
+		}
+	}
+	TH_LOG("request events: %lld created, %lld completed, %lld ended; %d of other ports",
+	       (long long)n[TCP_LISTEN][TCP_NEW_SYN_RECV],
+	       (long long)n[TCP_NEW_SYN_RECV][TCP_SYN_RECV],
+	       (long long)n[TCP_NEW_SYN_RECV][TCP_CLOSE], other);
+	EXPECT_EQ(0, other);
+	EXPECT_EQ(N + NSYN, n[TCP_LISTEN][TCP_NEW_SYN_RECV]);
+	EXPECT_EQ(d.created - d0.created, n[TCP_LISTEN][TCP_NEW_SYN_RECV]);
+	EXPECT_EQ(N, n[TCP_NEW_SYN_RECV][TCP_SYN_RECV]);
+	EXPECT_EQ(d.completed - d0.completed, n[TCP_NEW_SYN_RECV][TCP_SYN_RECV]);
+	EXPECT_EQ(d.sum_ns - d0.sum_ns, sum);
+	EXPECT_EQ(NSYN, n[TCP_NEW_SYN_RECV][TCP_CLOSE]);
+	EXPECT_EQ(d.expired - d0.expired, n[TCP_NEW_SYN_RECV][TCP_CLOSE]);
+	EXPECT_EQ(0, nl_evl_gaps(l));
+	mnl_socket_close(l->nl.sk);
+	free(l);
+}
+
 TEST_F_TIMEOUT(hs, seed, 90)
 {
 	const char *ko = getenv("TCPFSM_KO");
