@@ -162,7 +162,7 @@ fetch_kernel() { # image package
 	[ -d "$deb/linux-${kver}_$ver" ] && return 0
 	hdr=linux-headers-$kver
 	deps=$(apt-cache depends "$hdr" | awk '$1 == "Depends:" { print $2 }' |
-		grep -E '^linux-headers-.*-common(-rt)?$|^linux-kbuild-' | sort -u)
+		grep -E '^linux-headers-.*-common(-rt)?$|^linux-kbuild-' | sort -u || true)
 	[ -n "$deps" ] || { echo "debian.sh: cannot resolve what $hdr depends on" >&2; exit 1; }
 	# shellcheck disable=SC2086
 	unpack "linux-${kver}_$ver" fix_kernel "$img=$ver" "$hdr=$ver" $deps

@@ -6,7 +6,7 @@
 # (tag "out", writable) at /run/out, runs /run/out/cmd there, records its
 # exit status and powers off. See scripts/vm.sh.
 # tcpfsm_modroot, tcpfsm_path: see scripts/vm.sh
-export PATH=/run/tcpfsm/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin${tcpfsm_path:+:$tcpfsm_path}
+export PATH=/run/tcpfsm/bin${tcpfsm_path:+:$tcpfsm_path}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TERM=dumb LC_ALL=C
 
 mount -t proc proc /proc

@@ -21,12 +21,17 @@ fi
 cache=${TCPFSM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tcpfsm}
 # the kernels in the cache: CACHE/debian/linux-KVER_VERSION
 cached() {
-	ls -d "$cache"/debian/linux-[0-9]*_* 2>/dev/null | xargs -rn1 basename |
-		sed 's/^linux-//; s/_.*//' | sort -uV
+	local e
+	for e in "$cache"/debian/linux-[0-9]*_*/; do
+		[ -d "$e" ] || continue
+		e=${e%/}
+		e=${e##*/linux-}
+		echo "${e%%_*}"
+	done | sort -uV
 }
 for series in 6.1 6.12; do
 	v=$(cached | grep -E "^$series\.[0-9]+[-+].*-amd64$" |
-		grep -v -- '-rt-\|-cloud-' | tail -n 1)
+		grep -v -- '-rt-\|-cloud-' | tail -n 1 || true)
 	[ -n "$v" ] || { echo "kernels.sh: no $series kernel in $cache/debian (run scripts/deps.sh)" >&2; exit 1; }
 	echo "$v"
 done
