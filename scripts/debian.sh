@@ -54,8 +54,20 @@ newest_name() {
 	apt-cache search --names-only "$1" | awk '{print $1}' | sort -V | tail -n 1
 }
 
+# the version apt would install of PACKAGE (with fresh lists if the lists
+# have none)
 candidate() {
-	apt-cache policy "$1" | awk '$1 == "Candidate:" { print $2 }'
+	local v
+	v=$(apt-cache policy "$1" 2>/dev/null | awk '$1 == "Candidate:" { print $2 }')
+	if [ -z "$v" ] || [ "$v" = "(none)" ]; then
+		refresh
+		v=$(apt-cache policy "$1" 2>/dev/null | awk '$1 == "Candidate:" { print $2 }')
+	fi
+	[ -n "$v" ] && [ "$v" != "(none)" ] || {
+		echo "debian.sh: no $1 in the archive (apt-get update?)" >&2
+		exit 1
+	}
+	echo "$v"
 }
 
 # download PACKAGE... into DIR (as root, apt's sandbox user cannot write
@@ -131,7 +143,7 @@ fix_kernel() { # tree final-path
 		sed -i "s|^include /usr/src/|include $final/usr/src/|" "$mk"
 	done
 	kver=$(basename "$(ls -d "$root"/lib/modules/*)")
-	depmod -b "$root" "$kver"
+	/sbin/depmod -b "$root" "$kver"
 	# what must be there
 	[ -f "$root/boot/vmlinuz-$kver" ] && [ -f "$root/boot/config-$kver" ] &&
 		[ -f "$root/lib/modules/$kver/build/Makefile" ] &&
@@ -170,6 +182,10 @@ fetch_kernel() { # image package
 
 fetch() {
 	local img61 img612 p ver
+	# one fetcher at a time; the others find its entries
+	mkdir -p "$deb"
+	exec 9>"$deb/.lock"
+	flock 9
 	img61=$(newest_name '^linux-image-6\.1\.0-[0-9]+-amd64$')
 	img612=$(newest_name '^linux-image-6\.12\.[0-9]+\+deb12-amd64$')
 	if [ -z "$img61" ] || [ -z "$img612" ]; then
