@@ -32,6 +32,7 @@
 #                                 prometheus), newest version
 #        debian.sh version PACKAGE|KVER   the version of that entry
 set -euo pipefail
+shopt -s inherit_errexit
 
 cache=${TCPFSM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tcpfsm}
 deb=$(readlink -m "$cache")/debian
@@ -47,27 +48,6 @@ newest() {
 	e=$(ls -d "$deb/$1"_* 2>/dev/null | sort -V | tail -n 1)
 	[ -n "$e" ] || return 1
 	echo "$e"
-}
-
-# the newest package named by the regular expression in the apt lists
-newest_name() {
-	apt-cache search --names-only "$1" | awk '{print $1}' | sort -V | tail -n 1
-}
-
-# the version apt would install of PACKAGE (with fresh lists if the lists
-# have none)
-candidate() {
-	local v
-	v=$(apt-cache policy "$1" 2>/dev/null | awk '$1 == "Candidate:" { print $2 }')
-	if [ -z "$v" ] || [ "$v" = "(none)" ]; then
-		refresh
-		v=$(apt-cache policy "$1" 2>/dev/null | awk '$1 == "Candidate:" { print $2 }')
-	fi
-	[ -n "$v" ] && [ "$v" != "(none)" ] || {
-		echo "debian.sh: no $1 in the archive (apt-get update?)" >&2
-		exit 1
-	}
-	echo "$v"
 }
 
 # download PACKAGE... into DIR (as root, apt's sandbox user cannot write
@@ -117,11 +97,7 @@ unpack() { # name fixup packages...
 	mkdir "$tmp/debs"
 	start=$(date +%s)
 	echo "debian.sh: fetching $*" >&2
-	if ! download "$tmp/debs" "$@"; then
-		# an old version may have left the archive: new lists, once more
-		refresh
-		download "$tmp/debs" "$@"
-	fi
+	download "$tmp/debs" "$@"
 	local size f
 	size=$(du -sm "$tmp/debs" | cut -f1)
 	for f in "$tmp"/debs/*.deb; do
@@ -165,44 +141,84 @@ fix_prometheus() { # only promtool is used
 	find "$root/usr/share/doc/prometheus" -mindepth 1 -maxdepth 1 ! -name copyright -exec rm -rf {} +
 }
 
-# a kernel: the image, its headers and what they depend on from the same
-# source (-common, linux-kbuild; not the compiler, a host tool)
-fetch_kernel() { # image package
-	local img=$1 kver ver hdr deps
-	kver=${img#linux-image-}
-	ver=$(candidate "$img")
-	[ -d "$deb/linux-${kver}_$ver" ] && return 0
-	hdr=linux-headers-$kver
-	deps=$(apt-cache depends "$hdr" | awk '$1 == "Depends:" { print $2 }' |
-		grep -E '^linux-headers-.*-common(-rt)?$|^linux-kbuild-' | sort -u || true)
-	[ -n "$deps" ] || { echo "debian.sh: cannot resolve what $hdr depends on" >&2; exit 1; }
+# What the cache should hold, one line per entry:
+#   NAME FIXUP PACKAGE=VERSION...
+# the newest 6.1 and 6.12 kernels of the apt lists, the PREEMPT_RT build of
+# that 6.12, each with its headers and what they depend on from the same
+# source (-common, linux-kbuild; not the compiler, a host tool), and
+# linux-source-6.12 and prometheus, at the versions apt would install.
+# Three apt-cache calls in all: each takes a second on a busy machine.
+plan() {
+	local imgs img61 img612 kvers k hdrs deps pkgs policy line d v
+	imgs=$(apt-cache search --names-only \
+		'^linux-image-6\.(1\.0-[0-9]+|12\.[0-9]+\+deb12)-amd64$' |
+		awk '{ print $1 }')
+	img61=$(grep '^linux-image-6\.1\.' <<<"$imgs" | sort -V | tail -n 1 || true)
+	img612=$(grep '^linux-image-6\.12\.' <<<"$imgs" | sort -V | tail -n 1 || true)
+	[ -n "$img61" ] || { echo "debian.sh: no 6.1 kernel in the apt lists" >&2; return 1; }
+	[ -n "$img612" ] || { echo "debian.sh: no 6.12 kernel in the apt lists" >&2; return 1; }
+	img612=${img612#linux-image-}
+	kvers="${img61#linux-image-} $img612 ${img612%-amd64}-rt-amd64"
+	hdrs=$(for k in $kvers; do echo "linux-headers-$k"; done)
+	# HEADERS DEPENDENCY, for the headers' -common and linux-kbuild
 	# shellcheck disable=SC2086
-	unpack "linux-${kver}_$ver" fix_kernel "$img=$ver" "$hdr=$ver" $deps
+	deps=$(apt-cache depends $hdrs | awk '
+		/^[^ |]/ { p = $1 }
+		$1 == "Depends:" && $2 ~ /^linux-headers-.*-common(-rt)?$|^linux-kbuild-/ { print p, $2 }')
+	pkgs=$({ for k in $kvers; do echo "linux-image-$k linux-headers-$k"; done
+		awk '{ print $2 }' <<<"$deps"
+		echo linux-source-6.12 prometheus; } | tr ' ' '\n' | sort -u)
+	# PACKAGE VERSION, what apt would install
+	# shellcheck disable=SC2086
+	policy=$(apt-cache policy $pkgs | awk '
+		/^[^ ]/ { p = $1; sub(/:$/, "", p) }
+		$1 == "Candidate:" && $2 != "(none)" { print p, $2 }')
+	ver() {
+		local v
+		v=$(awk -v p="$1" '$1 == p { print $2 }' <<<"$policy")
+		[ -n "$v" ] || { echo "debian.sh: no $1 in the apt lists" >&2; return 1; }
+		echo "$v"
+	}
+	for k in $kvers; do
+		v=$(ver "linux-image-$k")
+		line="linux-${k}_$v fix_kernel linux-image-$k=$v"
+		v=$(ver "linux-headers-$k")
+		line+=" linux-headers-$k=$v"
+		for d in $(awk -v p="linux-headers-$k" '$1 == p { print $2 }' <<<"$deps"); do
+			v=$(ver "$d")
+			line+=" $d=$v"
+		done
+		[[ $line == *-common*=* && $line == *linux-kbuild-*=* ]] || {
+			echo "debian.sh: cannot resolve what linux-headers-$k depends on" >&2
+			return 1
+		}
+		echo "$line"
+	done
+	v=$(ver linux-source-6.12)
+	echo "linux-source-6.12_$v fix_none linux-source-6.12=$v"
+	v=$(ver prometheus)
+	echo "prometheus_$v fix_prometheus prometheus=$v"
 }
 
+# Nothing to do when the entries of what the apt lists offer are there
+# (no network). Otherwise the lists are refreshed first (as root), as
+# apt-get install would want, and what is missing is fetched.
 fetch() {
-	local img61 img612 p ver
+	local todo line
 	# one fetcher at a time; the others find its entries
 	mkdir -p "$deb"
 	exec 9>"$deb/.lock"
 	flock 9
-	img61=$(newest_name '^linux-image-6\.1\.0-[0-9]+-amd64$')
-	img612=$(newest_name '^linux-image-6\.12\.[0-9]+\+deb12-amd64$')
-	if [ -z "$img61" ] || [ -z "$img612" ]; then
-		refresh
-		img61=$(newest_name '^linux-image-6\.1\.0-[0-9]+-amd64$')
-		img612=$(newest_name '^linux-image-6\.12\.[0-9]+\+deb12-amd64$')
-	fi
-	[ -n "$img61" ] || { echo "debian.sh: no 6.1 kernel in the archive" >&2; exit 1; }
-	[ -n "$img612" ] || { echo "debian.sh: no 6.12 kernel in the archive" >&2; exit 1; }
-	# the PREEMPT_RT build of the same 6.12
-	for p in "$img61" "$img612" "${img612%-amd64}-rt-amd64"; do
-		fetch_kernel "$p"
-	done
-	ver=$(candidate linux-source-6.12)
-	unpack "linux-source-6.12_$ver" fix_none linux-source-6.12="$ver"
-	ver=$(candidate prometheus)
-	unpack "prometheus_$ver" fix_prometheus prometheus="$ver"
+	todo=$(plan 2>/dev/null | while read -r line; do
+		[ -d "$deb/${line%% *}" ] || echo "$line"
+	done) || todo=missing
+	[ -n "$todo" ] || return 0
+	refresh
+	todo=$(plan)
+	while read -r line; do
+		# shellcheck disable=SC2086
+		unpack $line
+	done <<<"$todo"
 }
 
 case ${1:-} in
