@@ -21,7 +21,8 @@ newest_612() {
 base_pkgs="qemu-system-x86 busybox-static cpio kmod xz-utils gcc make
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1 linux-source-6.12
 	sparse iproute2 nftables libmnl-dev pkg-config python3-yaml
-	python3-jsonschema prometheus flex bison bc libelf-dev valgrind"
+	python3-jsonschema prometheus flex bison bc libelf-dev valgrind
+	debhelper dh-dkms dkms lintian"
 
 # make bench: the tools tcpfsm is compared with, and curl to scrape
 # node_exporter
