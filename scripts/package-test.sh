@@ -14,7 +14,9 @@
 #   what its maintainer scripts do (dh_dkms: dkms add, build and install on
 #   configure, dkms remove --all on remove), with DKMS's trees in
 #   build/pkg (--dkmstree, --sourcetree, --installtree, --no-depmod,
-#   signing with a key of build/pkg), for Debian's 6.1 and 6.12;
+#   signing with a key of build/pkg), for Debian's 6.1 (dkms build and
+#   install, as the postinst does) and 6.12 (dkms autoinstall, as for a
+#   kernel installed later); that DKMS skips a 5.10 kernel;
 # - boots each of the two kernels (scripts/vm.sh), puts the DKMS-built
 #   module under the guest's /lib/modules/KVER/updates/dkms (an overlay in
 #   the guest's memory), runs the packaged command, which must have the
@@ -148,29 +150,44 @@ cmd_ok() {
 tally "tcpfsm: the command runs, man page renders without warning, completion parses, units verify" cmd_ok
 
 # --- DKMS, in trees of build/pkg -------------------------------------------
-mapfile -t kernels < <(scripts/kernels.sh --debian)
+# Debian's 6.1 and 6.12 (or those of TCPFSM_KERNELS but the debug kernel)
+mapfile -t kernels < <(scripts/kernels.sh --debian |
+	grep -vx -- "$(scripts/debug-kernel.sh kver)")
 dkms_tree=$pkg/dkms
 mkdir -p "$dkms_tree"
 # DKMS signs with a MOK key it creates in /var/lib/dkms unless told
 export mok_signing_key=$pkg/mok.key mok_certificate=$pkg/mok.pub
-dkms_args=(-m tcpfsm -v "$version" --dkmstree "$dkms_tree"
-	--sourcetree "$root/usr/src" --installtree "$root/lib/modules")
+trees=(--dkmstree "$dkms_tree" --sourcetree "$root/usr/src"
+	--installtree "$root/lib/modules")
+dkms_args=(-m tcpfsm -v "$version" "${trees[@]}")
 touch "$pkg/stamp"
 tally "dkms add (the postinst's first step)" dkms add "${dkms_args[@]}"
 declare -A ko
 for k in "${kernels[@]}"; do
 	kdir=$(scripts/kpath.sh "$k" build) || continue
 	mkdir -p "$root/lib/modules/$k"
-	echo "# dkms build and install for $k:"
-	dkms_build() {
-		dkms build "${dkms_args[@]}" -k "$1" --kernelsourcedir "$2" &&
-			dkms install "${dkms_args[@]}" -k "$1" --no-depmod
-	}
+	# the first kernel as the postinst builds for those installed, the
+	# next as a kernel installed later is (/etc/kernel/postinst.d/dkms:
+	# dkms autoinstall, for every module with AUTOINSTALL="yes")
+	if [ "$k" = "${kernels[0]}" ]; then
+		how="dkms build, dkms install"
+		dkms_build() {
+			dkms build "${dkms_args[@]}" -k "$1" --kernelsourcedir "$2" &&
+				dkms install "${dkms_args[@]}" -k "$1" --no-depmod
+		}
+	else
+		how="dkms autoinstall (a new kernel)"
+		dkms_build() {
+			dkms autoinstall "${trees[@]}" -k "$1" --kernelsourcedir "$2" \
+				--no-depmod
+		}
+	fi
+	echo "# $how for $k:"
 	if dkms_build "$k" "$kdir" >"$pkg/dkms-$k.log" 2>&1; then
-		echo "ok - dkms build and install tcpfsm $version for $k"
+		echo "ok - $how: tcpfsm $version for $k"
 		passed=$((passed + 1))
 	else
-		echo "not ok - dkms build and install tcpfsm $version for $k"
+		echo "not ok - $how: tcpfsm $version for $k"
 		failed=$((failed + 1))
 	fi
 	grep -E '^(Building|make|Signing|  *- Installing)' "$pkg/dkms-$k.log" | sed 's/^/  | /'
@@ -234,9 +251,15 @@ check() { # name, command...
 }
 # the DKMS-built module where DKMS installs it, in an overlay of the
 # guest's /lib/modules/KVER (the host's root is read-only here)
+# (or in a tmpfs over /lib/modules if the host has no such directory:
+# tcpfsm depends on no other module)
 install_module() {
-	mkdir -p /run/ml/upper /run/ml/work &&
-	mount -t overlay overlay -o lowerdir=/lib/modules/$k,upperdir=/run/ml/upper,workdir=/run/ml/work /lib/modules/$k &&
+	if [ -d "/lib/modules/$k" ]; then
+		mkdir -p /run/ml/upper /run/ml/work &&
+		mount -t overlay overlay -o "lowerdir=/lib/modules/$k,upperdir=/run/ml/upper,workdir=/run/ml/work" "/lib/modules/$k"
+	else
+		mount -t tmpfs tmpfs /lib/modules
+	fi &&
 	mkdir -p /lib/modules/$k/updates/dkms &&
 	cp "$ko" /lib/modules/$k/updates/dkms/ &&
 	depmod -a "$k" &&
