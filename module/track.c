@@ -119,6 +119,27 @@ static struct tcpfsm_bucket *tcpfsm_bucket_of(struct tcpfsm_bucket *table,
 	return &table[hash_ptr(sk, t->bits)];
 }
 
+/*
+ * The bucket of @key in @tn's table, or NULL if time in state is off;
+ * @d: when (0 if off; from a kprobe handler: the NMI-safe clock), its time
+ * in state not known yet.
+ */
+static struct tcpfsm_bucket *tcpfsm_track_bucket(struct tcpfsm_net *tn,
+						 const void *key, bool kprobe,
+						 struct tcpfsm_dwell *d)
+{
+	/* pairs with tcpfsm_track_init_net(): @bits is set */
+	struct tcpfsm_bucket *table = smp_load_acquire(&tn->track.b);
+
+	d->ns = TCPFSM_DWELL_UNKNOWN;
+	if (!table) {
+		d->now = 0;
+		return NULL;
+	}
+	d->now = kprobe ? tcpfsm_kprobe_now() : ktime_get_ns();
+	return tcpfsm_bucket_of(table, &tn->track, key);
+}
+
 /* The slot of @sk in @b, or -1. */
 static int tcpfsm_slot_find(const struct tcpfsm_bucket *b, const void *sk)
 {
@@ -166,18 +187,11 @@ void tcpfsm_track(const struct sock *sk, struct tcpfsm_net *tn,
 		  struct tcpfsm_pcpu __percpu *stats, int old, int new,
 		  struct tcpfsm_dwell *d)
 {
-	/* pairs with tcpfsm_track_init_net(): @bits is set */
-	struct tcpfsm_bucket *table = smp_load_acquire(&tn->track.b);
-	struct tcpfsm_bucket *b;
+	struct tcpfsm_bucket *b = tcpfsm_track_bucket(tn, sk, false, d);
 	int i;
 
-	d->ns = TCPFSM_DWELL_UNKNOWN;
-	if (!table) {
-		d->now = 0;
+	if (!b)
 		return;
-	}
-	d->now = ktime_get_ns();
-	b = tcpfsm_bucket_of(table, &tn->track, sk);
 	i = tcpfsm_slot_find(b, sk);
 	if (i < 0) {
 		if (new == TCP_CLOSE)
@@ -232,18 +246,11 @@ void tcpfsm_track_tw_created(const void *tw, struct tcpfsm_net *tn,
 			     struct tcpfsm_pcpu __percpu *stats, int sub,
 			     struct tcpfsm_dwell *d)
 {
-	/* pairs with tcpfsm_track_init_net(): @bits is set */
-	struct tcpfsm_bucket *table = smp_load_acquire(&tn->track.b);
-	struct tcpfsm_bucket *b;
+	struct tcpfsm_bucket *b = tcpfsm_track_bucket(tn, tw, true, d);
 	int i;
 
-	d->ns = TCPFSM_DWELL_UNKNOWN;
-	if (!table) {
-		d->now = 0;
+	if (!b)
 		return;
-	}
-	d->now = tcpfsm_kprobe_now();
-	b = tcpfsm_bucket_of(table, &tn->track, tw);
 	/* the slot of a freed one at this address whose end was missed */
 	i = tcpfsm_slot_find(b, tw);
 	if (i >= 0)
@@ -266,18 +273,11 @@ void tcpfsm_track_tw_left(const void *tw, struct tcpfsm_net *tn,
 			  struct tcpfsm_pcpu __percpu *stats, int sub, bool end,
 			  struct tcpfsm_dwell *d)
 {
-	/* pairs with tcpfsm_track_init_net(): @bits is set */
-	struct tcpfsm_bucket *table = smp_load_acquire(&tn->track.b);
-	struct tcpfsm_bucket *b;
+	struct tcpfsm_bucket *b = tcpfsm_track_bucket(tn, tw, true, d);
 	int i;
 
-	d->ns = TCPFSM_DWELL_UNKNOWN;
-	if (!table) {
-		d->now = 0;
+	if (!b)
 		return;
-	}
-	d->now = tcpfsm_kprobe_now();
-	b = tcpfsm_bucket_of(table, &tn->track, tw);
 	i = tcpfsm_slot_find(b, tw);
 	if (i < 0)
 		return;

@@ -156,26 +156,6 @@ static long sysctl_read(const char *name)
 	return v;
 }
 
-/* Lines `ss -tan state STATE` prints, its header not counted. */
-static int ss_count(const char *state)
-{
-	char cmd[128], *line = NULL;
-	size_t cap = 0;
-	int n = -1;
-	FILE *p;
-
-	snprintf(cmd, sizeof(cmd), "ss -tan state %s 2>/dev/null", state);
-	p = popen(cmd, "re");
-	if (!p)
-		return -errno;
-	while (getline(&line, &cap, p) > 0)
-		n++;
-	free(line);
-	if (pclose(p))
-		return -EIO;
-	return n;
-}
-
 /* A connect() as cheap as it gets: no options, blocking. */
 static int quick_connect(const struct tcpfsm_addr *a)
 {
@@ -190,90 +170,6 @@ static int quick_connect(const struct tcpfsm_addr *a)
 		return err;
 	}
 	return fd;
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return ~sum;
-}
-
-static uint32_t csum_add(uint32_t sum, const void *p, size_t len)
-{
-	const uint8_t *b = p;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += b[i] << 8 | b[i + 1];
-	if (len & 1)
-		sum += b[len - 1] << 8;
-	return sum;
-}
-
-/* A bare TCP header: SYN, no options. */
-struct syn {
-	uint16_t sport, dport;
-	uint32_t seq, ack;
-	uint8_t doff, flags;
-	uint16_t win, csum, urg;
-};
-
-/*
- * @n SYNs to @dst from source ports RAW_PORT.. of the loopback address,
- * through a raw socket: no socket of this host owns those ports. IPv4:
- * the checksum is ours (the kernel writes the IP header, from 127.0.0.1);
- * IPv6: the kernel's (IPV6_CHECKSUM).
- */
-static int syn_flood(const struct tcpfsm_addr *dst, int n)
-{
-	int family = dst->ss.ss_family, fd, i, err = 0;
-	struct in_addr lo4 = { htonl(INADDR_LOOPBACK) };
-	int off = offsetof(struct syn, csum);
-	struct tcpfsm_addr to = *dst;
-	struct syn s;
-
-	/* a raw IPv6 socket takes sin6_port for the protocol: 0, its own */
-	if (family == AF_INET6)
-		((struct sockaddr_in6 *)&to.ss)->sin6_port = 0;
-
-	fd = socket(family, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_TCP);
-	if (fd < 0)
-		return -errno;
-	if (family == AF_INET6 &&
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_CHECKSUM, &off, sizeof(off))) {
-		err = -errno;
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		memset(&s, 0, sizeof(s));
-		s.sport = htons(RAW_PORT + i);
-		s.dport = htons(tcpfsm_port(dst));
-		s.seq = htonl(0x10000000u + i * 7919u);
-		s.doff = (sizeof(s) / 4) << 4;
-		s.flags = 0x02;		/* SYN */
-		s.win = htons(65535);
-		if (family == AF_INET) {
-			uint32_t sum = 0;
-			uint16_t len = htons(sizeof(s));
-
-			sum = csum_add(sum, &lo4, 4);
-			sum = csum_add(sum, &lo4, 4);
-			sum += IPPROTO_TCP;
-			sum = csum_add(sum, &len, 2);
-			sum = csum_add(sum, &s, sizeof(s));
-			s.csum = htons(csum_fold(sum));
-		}
-		if (sendto(fd, &s, sizeof(s), 0,
-			   (const struct sockaddr *)&to.ss, to.len) !=
-		    sizeof(s)) {
-			err = -errno;
-			break;
-		}
-	}
-out:
-	close(fd);
-	return err;
 }
 
 /* The transitions of one pair of matrices, @to - @from. */
@@ -337,7 +233,7 @@ static int syn_recv_agree(int64_t *cur, int *ss, int wait_ms)
 		if (tcpfsm_read_states(&st))
 			return -1;
 		*cur = st.cur[TCP_NEW_SYN_RECV];
-		*ss = ss_count("syn-recv");
+		*ss = tcpfsm_ss_count("syn-recv");
 		if (*cur == *ss) {
 			if (since < 0)
 				since = tcpfsm_now_ms();
@@ -389,7 +285,7 @@ TEST_F_TIMEOUT(synflood, flood, 120)
 
 	/* the flood: the first NREQ SYNs get request sockets, if no cookies */
 	t = tcpfsm_now_ms();
-	ASSERT_EQ(0, syn_flood(&l1, NSYN));
+	ASSERT_EQ(0, tcpfsm_syn_raw(&l1, RAW_PORT, NSYN));
 	TH_LOG("%d SYNs sent in %lld ms (tcp_syncookies=%d, %s)", NSYN,
 	       (long long)(tcpfsm_now_ms() - t), variant->syncookies,
 	       family == AF_INET ? "IPv4" : "IPv6");
@@ -491,7 +387,7 @@ TEST_F_TIMEOUT(synflood, flood, 120)
 
 		ASSERT_EQ(0, tcpfsm_read_states(&st));
 		TH_LOG("right after the listeners closed: NEW_SYN_RECV %lld, ss syn-recv %d",
-		       (long long)st.cur[TCP_NEW_SYN_RECV], ss_count("syn-recv"));
+		       (long long)st.cur[TCP_NEW_SYN_RECV], tcpfsm_ss_count("syn-recv"));
 	}
 	/* their next SYN-ACK timer (1, 3, 7, 15, 31 s after the SYN) reaps them */
 	for (;;) {
@@ -604,7 +500,7 @@ static int tw_read(struct tw_figs *f)
 		f->cur = st.cur[TCP_TIME_WAIT];
 		f->counter = tcpfsm_counter("timewait");
 		f->created = tcpfsm_counter("timewait_created");
-		f->ss = ss_count("time-wait");
+		f->ss = tcpfsm_ss_count("time-wait");
 		if (tcpfsm_sockstat_tw(&again))
 			return -1;
 		if (again == f->sockstat)

@@ -117,7 +117,7 @@ static int hs_read(struct hs *h)
 /* the get op's handshake nest, as struct hs; bad: attributes out of place */
 struct nl_hs {
 	struct hs h;
-	int nests, bad;
+	int bad;
 };
 
 static int parse_hs_nest(const struct nlattr *nest, struct hs *h)
@@ -170,38 +170,21 @@ static int parse_hs_nest(const struct nlattr *nest, struct hs *h)
 	return bad + (seen == ARRAY_SIZE(v) - 1 ? 0 : 1);
 }
 
-static int parse_get(const struct nlmsghdr *nlh, void *data)
+static void hs_nest(const struct nlattr *nest, void *data)
 {
-	const struct nlattr *attr;
 	struct nl_hs *t = data;
 
-	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
-		if (mnl_attr_get_type(attr) != TCPFSM_A_STATS_HANDSHAKE)
-			continue;
-		t->bad += parse_hs_nest(attr, &t->h);
-		t->nests++;
-	}
-	return MNL_CB_OK;
+	t->bad += parse_hs_nest(nest, &t->h);
 }
 
 static int nl_hs_read(struct hs *h)
 {
-	struct family fam = { 0 };
 	struct nl_hs t = { 0 };
-	struct nlmsghdr *nlh;
-	struct answer a;
-	struct nl nl;
-	int err;
+	int n = nl_get_nests(TCPFSM_A_STATS_HANDSHAKE, hs_nest, &t);
 
-	err = nl_open(&nl, &fam);
-	if (err)
-		return err;
-	nlh = nl_req(&nl, nl.family, TCPFSM_CMD_GET, TCPFSM_FAMILY_VERSION);
-	err = nl_talk(&nl, nlh, parse_get, &t, &a);
-	mnl_socket_close(nl.sk);
-	if (err)
-		return err;
-	if (a.err || t.nests != 1 || t.bad)
+	if (n < 0)
+		return n;
+	if (n != 1 || t.bad)
 		return -EPROTO;
 	*h = t.h;
 	return 0;
@@ -244,26 +227,6 @@ static int sysctl_write(const char *name, const char *val)
 	return err;
 }
 
-/* Lines `ss -tan state STATE` prints, its header not counted. */
-static int ss_count(const char *state)
-{
-	char cmd[128], *line = NULL;
-	size_t cap = 0;
-	int n = -1;
-	FILE *p;
-
-	snprintf(cmd, sizeof(cmd), "ss -tan state %s 2>/dev/null", state);
-	p = popen(cmd, "re");
-	if (!p)
-		return -errno;
-	while (getline(&line, &cap, p) > 0)
-		n++;
-	free(line);
-	if (pclose(p))
-		return -EIO;
-	return n;
-}
-
 /* TcpExt figures the tests read */
 enum {
 	X_SYNCOOKIES_SENT, X_SYNCOOKIES_RECV, X_LISTEN_OVERFLOWS,
@@ -281,88 +244,6 @@ static int ext_read(int64_t *v)
 			       X_N);
 }
 
-static uint16_t csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return ~sum;
-}
-
-static uint32_t csum_add(uint32_t sum, const void *p, size_t len)
-{
-	const uint8_t *b = p;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += b[i] << 8 | b[i + 1];
-	if (len & 1)
-		sum += b[len - 1] << 8;
-	return sum;
-}
-
-/* A bare TCP header: SYN, no options. */
-struct syn {
-	uint16_t sport, dport;
-	uint32_t seq, ack;
-	uint8_t doff, flags;
-	uint16_t win, csum, urg;
-};
-
-/*
- * @n SYNs to @dst from source ports RAW_PORT.. of the loopback address,
- * through a raw socket (as selftests/floods.c): no socket owns those
- * ports, and an nftables rule drops the SYN-ACKs to them, so each SYN
- * leaves a request socket that nobody will complete.
- */
-static int syn_raw(const struct tcpfsm_addr *dst, int n)
-{
-	int family = dst->ss.ss_family, fd, i, err = 0;
-	struct in_addr lo4 = { htonl(INADDR_LOOPBACK) };
-	int off = offsetof(struct syn, csum);
-	struct tcpfsm_addr to = *dst;
-	struct syn s;
-
-	if (family == AF_INET6)
-		((struct sockaddr_in6 *)&to.ss)->sin6_port = 0;
-	fd = socket(family, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_TCP);
-	if (fd < 0)
-		return -errno;
-	if (family == AF_INET6 &&
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_CHECKSUM, &off, sizeof(off))) {
-		err = -errno;
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		memset(&s, 0, sizeof(s));
-		s.sport = htons(RAW_PORT + i);
-		s.dport = htons(tcpfsm_port(dst));
-		s.seq = htonl(0x10000000u + i * 7919u);
-		s.doff = (sizeof(s) / 4) << 4;
-		s.flags = 0x02;		/* SYN */
-		s.win = htons(65535);
-		if (family == AF_INET) {
-			uint32_t sum = 0;
-			uint16_t len = htons(sizeof(s));
-
-			sum = csum_add(sum, &lo4, 4);
-			sum = csum_add(sum, &lo4, 4);
-			sum += IPPROTO_TCP;
-			sum = csum_add(sum, &len, 2);
-			sum = csum_add(sum, &s, sizeof(s));
-			s.csum = htons(csum_fold(sum));
-		}
-		if (sendto(fd, &s, sizeof(s), 0,
-			   (const struct sockaddr *)&to.ss, to.len) !=
-		    sizeof(s)) {
-			err = -errno;
-			break;
-		}
-	}
-out:
-	close(fd);
-	return err;
-}
-
 /*
  * handshake's current, ss's SYN-RECV and states' NEW_SYN_RECV, read in
  * that order: 0 once the first and the last (tcpfsm's, read around ss)
@@ -377,7 +258,7 @@ static int syn_recv_agree(int64_t *cur, int *ss, int wait_ms)
 	for (;;) {
 		if (hs_read(&h))
 			return -1;
-		*ss = ss_count("syn-recv");
+		*ss = tcpfsm_ss_count("syn-recv");
 		if (tcpfsm_read_states(&st))
 			return -1;
 		*cur = st.cur[TCP_NEW_SYN_RECV];
@@ -588,7 +469,7 @@ TEST_F_TIMEOUT(hs, pending, 120)
 	int64_t first = 0;
 
 	ASSERT_EQ(0, drop_synacks());
-	ASSERT_EQ(0, syn_raw(&self->l, NSYN));
+	ASSERT_EQ(0, tcpfsm_syn_raw(&self->l, RAW_PORT, NSYN));
 	ASSERT_EQ(0, syn_recv_agree(&cur, &ss, WAIT_MS));
 	TH_LOG("pending: NEW_SYN_RECV %lld, ss syn-recv %d", (long long)cur, ss);
 	EXPECT_EQ(NSYN, cur);
@@ -617,7 +498,7 @@ TEST_F_TIMEOUT(hs, pending, 120)
 
 		ASSERT_EQ(0, hs_read(&h1));
 		ASSERT_EQ(0, tcpfsm_read_states(&st));
-		ss = ss_count("syn-recv");
+		ss = tcpfsm_ss_count("syn-recv");
 		ASSERT_EQ(0, hs_read(&h2));
 		if (!polls++)
 			first = h1.current;
@@ -660,7 +541,7 @@ TEST_F_TIMEOUT(hs, expire, 120)
 
 	ASSERT_EQ(0, sysctl_write("net/ipv4/tcp_synack_retries", "1"));
 	ASSERT_EQ(0, drop_synacks());
-	ASSERT_EQ(0, syn_raw(&self->l, NSYN));
+	ASSERT_EQ(0, tcpfsm_syn_raw(&self->l, RAW_PORT, NSYN));
 	t = tcpfsm_now_ms();
 	/* SYN-ACK at 0, again at 1 s, given up at 3 s */
 	do {
@@ -777,7 +658,7 @@ TEST_F_TIMEOUT(hs, events, 90)
 	/* and NSYN requests whose SYN-ACKs go nowhere, given up at 3 s */
 	ASSERT_EQ(0, sysctl_write("net/ipv4/tcp_synack_retries", "1"));
 	ASSERT_EQ(0, drop_synacks());
-	ASSERT_EQ(0, syn_raw(&self->l, NSYN));
+	ASSERT_EQ(0, tcpfsm_syn_raw(&self->l, RAW_PORT, NSYN));
 	t = tcpfsm_now_ms();
 	do {
 		ASSERT_EQ(0, hs_delta(&self->h0, &d));
@@ -842,15 +723,15 @@ TEST_F_TIMEOUT(hs, seed, 90)
 	ASSERT_LE(0, lfd2);
 	ASSERT_EQ(0, tcpfsm_module_unload());
 	t = tcpfsm_now_ms();
-	ASSERT_EQ(0, syn_raw(&self->l, NSYN / 2));
-	ASSERT_EQ(0, syn_raw(&l2, NSYN / 2));
+	ASSERT_EQ(0, tcpfsm_syn_raw(&self->l, RAW_PORT, NSYN / 2));
+	ASSERT_EQ(0, tcpfsm_syn_raw(&l2, RAW_PORT, NSYN / 2));
 	/*
 	 * SYN-ACKs at 0, 1, 3 and 7 s, the next at 15 s: a closed listener's
 	 * requests go at the next one
 	 */
 	usleep(9000 * 1000);
 	ASSERT_EQ(0, close(lfd2));
-	ASSERT_EQ(NSYN, ss_count("syn-recv"));
+	ASSERT_EQ(NSYN, tcpfsm_ss_count("syn-recv"));
 	ASSERT_EQ(0, tcpfsm_module_load(fd, ""));
 	close(fd);
 	ASSERT_EQ(0, hs_read(&self->h0));

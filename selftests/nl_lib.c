@@ -361,3 +361,49 @@ int nl_evl_gaps(const struct nl_evl *l)
 	}
 	return gaps;
 }
+
+struct nl_get_ctx {
+	uint16_t type;
+	nl_nest_cb cb;
+	void *data;
+	int n;
+};
+
+static int nl_get_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nl_get_ctx *c = data;
+	const struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(attr) != c->type)
+			continue;
+		c->cb(attr, c->data);
+		c->n++;
+	}
+	return MNL_CB_OK;
+}
+
+/*
+ * TCPFSM_CMD_GET on a socket of its own: @cb for each top-level attribute
+ * of @type in the reply. Returns how many, or a negative errno (-EPROTO
+ * if the kernel answered with an error).
+ */
+int nl_get_nests(uint16_t type, nl_nest_cb cb, void *data)
+{
+	struct nl_get_ctx c = { .type = type, .cb = cb, .data = data };
+	struct family fam = { 0 };
+	struct nlmsghdr *nlh;
+	struct answer a;
+	struct nl nl;
+	int err;
+
+	err = nl_open(&nl, &fam);
+	if (err)
+		return err;
+	nlh = nl_req(&nl, nl.family, TCPFSM_CMD_GET, TCPFSM_FAMILY_VERSION);
+	err = nl_talk(&nl, nlh, nl_get_cb, &c, &a);
+	mnl_socket_close(nl.sk);
+	if (err)
+		return err;
+	return a.err ? -EPROTO : c.n;
+}

@@ -71,6 +71,10 @@ int nl_msg_attrs(const struct nlmsghdr *nlh, const struct tcpfsm_attr_set *set,
 int nl_nest_attrs(const struct nlattr *nest, const struct tcpfsm_attr_set *set,
 		  const struct nlattr **tb, nl_multi_cb multi, void *data);
 
+/* Called for each nest of the wanted type in the get reply. */
+typedef void (*nl_nest_cb)(const struct nlattr *nest, void *data);
+int nl_get_nests(uint16_t type, nl_nest_cb cb, void *data);
+
 /* A transition event, as a listener of the events group received it. */
 struct nl_ev {
 	uint8_t old, new;

@@ -9,8 +9,11 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -681,6 +684,26 @@ int tcpfsm_sockstat_tw(int64_t *tw)
 	return MALFORMED(path, lineno, "no TCP tw");
 }
 
+/* Lines `ss -tan state STATE` prints, its header not counted. */
+int tcpfsm_ss_count(const char *state)
+{
+	char cmd[128], *line = NULL;
+	size_t cap = 0;
+	int n = -1;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "ss -tan state %s 2>/dev/null", state);
+	p = popen(cmd, "re");
+	if (!p)
+		return -errno;
+	while (getline(&line, &cap, p) > 0)
+		n++;
+	free(line);
+	if (pclose(p))
+		return -EIO;
+	return n;
+}
+
 /*
  * `ss -tano`: the first word of a line is the state; with -o, timewait
  * sockets carry "timer:(timewait,...)", possibly on a continuation line
@@ -915,6 +938,90 @@ static int new_socket(int family)
 		return err;
 	}
 	return fd;
+}
+
+static uint16_t csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum;
+}
+
+static uint32_t csum_add(uint32_t sum, const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += b[i] << 8 | b[i + 1];
+	if (len & 1)
+		sum += b[len - 1] << 8;
+	return sum;
+}
+
+/* A bare TCP header: SYN, no options. */
+struct syn {
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t doff, flags;
+	uint16_t win, csum, urg;
+};
+
+/*
+ * @n SYNs to @dst from source ports @sport.. of the loopback address,
+ * through a raw socket: no socket of this host owns those ports. IPv4:
+ * the checksum is ours (the kernel writes the IP header, from 127.0.0.1);
+ * IPv6: the kernel's (IPV6_CHECKSUM).
+ */
+int tcpfsm_syn_raw(const struct tcpfsm_addr *dst, uint16_t sport, int n)
+{
+	int family = dst->ss.ss_family, fd, i, err = 0;
+	struct in_addr lo4 = { htonl(INADDR_LOOPBACK) };
+	int off = offsetof(struct syn, csum);
+	struct tcpfsm_addr to = *dst;
+	struct syn s;
+
+	/* a raw IPv6 socket takes sin6_port for the protocol: 0, its own */
+	if (family == AF_INET6)
+		((struct sockaddr_in6 *)&to.ss)->sin6_port = 0;
+
+	fd = socket(family, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_TCP);
+	if (fd < 0)
+		return -errno;
+	if (family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_CHECKSUM, &off, sizeof(off))) {
+		err = -errno;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		memset(&s, 0, sizeof(s));
+		s.sport = htons(sport + i);
+		s.dport = htons(tcpfsm_port(dst));
+		s.seq = htonl(0x10000000u + i * 7919u);
+		s.doff = (sizeof(s) / 4) << 4;
+		s.flags = 0x02;		/* SYN */
+		s.win = htons(65535);
+		if (family == AF_INET) {
+			uint32_t sum = 0;
+			uint16_t len = htons(sizeof(s));
+
+			sum = csum_add(sum, &lo4, 4);
+			sum = csum_add(sum, &lo4, 4);
+			sum += IPPROTO_TCP;
+			sum = csum_add(sum, &len, 2);
+			sum = csum_add(sum, &s, sizeof(s));
+			s.csum = htons(csum_fold(sum));
+		}
+		if (sendto(fd, &s, sizeof(s), 0,
+			   (const struct sockaddr *)&to.ss, to.len) !=
+		    sizeof(s)) {
+			err = -errno;
+			break;
+		}
+	}
+out:
+	close(fd);
+	return err;
 }
 
 /* A socket bound to an ephemeral port of the loopback address, in @a. */

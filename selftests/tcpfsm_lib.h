@@ -142,6 +142,7 @@ long tcpfsm_meminfo_kb(const char *field);
 /* The inode of @fd's file (a socket's, as sock_i_ino()), or 0. */
 uint64_t tcpfsm_fd_ino(int fd);
 int tcpfsm_ss_read(struct tcpfsm_ss *ss);
+int tcpfsm_ss_count(const char *state);
 int tcpfsm_ss_check(const struct tcpfsm_states *s, const struct tcpfsm_ss *ss);
 int tcpfsm_ss_wait(const struct tcpfsm_ss *want);
 
@@ -152,6 +153,7 @@ int tcpfsm_test_netns(void);
 int tcpfsm_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int tcpfsm_listen(int family, int backlog, struct tcpfsm_addr *a);
+int tcpfsm_syn_raw(const struct tcpfsm_addr *dst, uint16_t sport, int n);
 int tcpfsm_bind(int family, struct tcpfsm_addr *a);
 int tcpfsm_connect(const struct tcpfsm_addr *a, bool nonblock);
 int tcpfsm_accept(int lfd);

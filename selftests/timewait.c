@@ -340,38 +340,22 @@ static void parse_tw_nest(const struct nlattr *nest, struct nl_tw *t)
 	memcpy(t->from[sub], from, sizeof(from));
 }
 
-static int parse_get(const struct nlmsghdr *nlh, void *data)
+static void tw_nest(const struct nlattr *nest, void *data)
 {
-	const struct nlattr *attr;
 	struct nl_tw *t = data;
 
-	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
-		if (mnl_attr_get_type(attr) != TCPFSM_A_STATS_TIMEWAIT_SUBSTATE)
-			continue;
-		parse_tw_nest(attr, t);
-		t->nests++;
-	}
-	return MNL_CB_OK;
+	parse_tw_nest(nest, t);
+	t->nests++;
 }
 
 static int nl_twfig(struct view *v)
 {
-	struct family fam = { 0 };
 	struct nl_tw t = { 0 };
-	struct nlmsghdr *nlh;
-	struct answer a;
-	struct nl nl;
-	int err;
+	int n = nl_get_nests(TCPFSM_A_STATS_TIMEWAIT_SUBSTATE, tw_nest, &t);
 
-	err = nl_open(&nl, &fam);
-	if (err)
-		return err;
-	nlh = nl_req(&nl, nl.family, TCPFSM_CMD_GET, TCPFSM_FAMILY_VERSION);
-	err = nl_talk(&nl, nlh, parse_get, &t, &a);
-	mnl_socket_close(nl.sk);
-	if (err)
-		return err;
-	if (a.err || t.nests != NSUB || t.bad)
+	if (n < 0)
+		return n;
+	if (n != NSUB || t.bad)
 		return -EPROTO;
 	memcpy(v->nl, t.f, sizeof(t.f));
 	memcpy(v->nlh, t.h, sizeof(t.h));
