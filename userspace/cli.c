@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include <linux/tcpfsm.h>
@@ -111,7 +112,10 @@ static const struct cli_command commands[] = {
 "default every state with samples; else the STATEs named (as for \"tcpfsm\n"
 "state\"), among SYN_SENT, SYN_RECV, ESTABLISHED, FIN_WAIT1, FIN_WAIT2,\n"
 "CLOSE_WAIT, LAST_ACK and CLOSING. Only sockets the module saw enter the\n"
-"state are timed.\n",
+"state are timed. Then the timewait sockets' (TIME_WAIT, and FIN_WAIT2 of\n"
+"orphans) and the server's handshakes, from a request socket's first\n"
+"SYN-ACK to the final ACK (NEW_SYN_RECV, or handshake), where the module\n"
+"sends them.\n",
 		.parse = parse_hist,
 	},
 	{
@@ -547,7 +551,8 @@ static void dwell_states(FILE *err)
 	unsigned int i;
 
 	for (i = 1; i <= TCPFSM_NR_STATES; i++)
-		if (tcpfsm_state_has_dwell(i))
+		if (tcpfsm_state_has_dwell(i) || i == TCPFSM_STATE_TIME_WAIT ||
+		    i == TCPFSM_STATE_NEW_SYN_RECV)
 			fprintf(err, " %s", tcpfsm_state_name(i));
 	fputc('\n', err);
 }
@@ -559,12 +564,16 @@ static int parse_hist(struct cli_args *a, int argc, char **argv, FILE *err)
 	for (i = 0; i < argc; i++) {
 		if (argv[i][0] == '-')
 			return bad_arg(a, argv[i], err);
-		state = parse_state_name(argv[i], err);
+		/* handshake: the request sockets', NEW_SYN_RECV */
+		state = !strcasecmp(argv[i], "handshake") ?
+			TCPFSM_STATE_NEW_SYN_RECV :
+			parse_state_name(argv[i], err);
 		if (state < 0)
 			return -1;
-		/* TIME_WAIT: the timewait sockets' */
+		/* TIME_WAIT: the timewait sockets'; NEW_SYN_RECV the requests' */
 		if (!tcpfsm_state_has_dwell(state) &&
-		    state != TCPFSM_STATE_TIME_WAIT) {
+		    state != TCPFSM_STATE_TIME_WAIT &&
+		    state != TCPFSM_STATE_NEW_SYN_RECV) {
 			fprintf(err, "tcpfsm: hist: %s has no time in state; the states that have one:",
 				tcpfsm_state_name(state));
 			dwell_states(err);

@@ -37,6 +37,7 @@ enum term_kind {
 	TERM_CURRENT,		/* state[a].current */
 	TERM_FROM,		/* tw[a].from[b]: created in substate a from b */
 	TERM_OPT_FROM,		/* the same, 0 if the module does not send it */
+	TERM_HS,		/* hs.fig[b]: a figure of the handshake nest */
 	TERM_NOT_SENT,		/* a figure the module does not send */
 };
 
@@ -64,12 +65,16 @@ struct term {
 #define MINUS_OPT_FROM(_sub, _x) \
 			{ TERM_OPT_FROM, TCPFSM_STATE_##_sub, TCPFSM_STATE_##_x, -1 }
 #define CURRENT(_s)	{ TERM_CURRENT, TCPFSM_STATE_##_s, 0, 1 }
+#define HS(_f)		{ TERM_HS, 0, TCPFSM_A_HANDSHAKE_STATS_##_f, 1 }
 #define NOT_SENT	{ TERM_NOT_SENT, 0, 0, 1 }
 
 /*
  * The states of the diagram, in the order of the JSON object. The box of
  * SYN_RECV holds the request sockets too (NEW_SYN_RECV), as ss shows both
- * as SYN-RECV. med: the state whose histogram gives the median, 0 none.
+ * as SYN-RECV; they have a line of their own in it, NEW_SYN_RECV: those
+ * of the handshake nest now, and the median of its histogram (first
+ * SYN-ACK to final ACK). med: the state whose histogram gives the median,
+ * 0 none.
  */
 static const struct dg_state {
 	unsigned int state;
@@ -83,6 +88,7 @@ static const struct dg_state {
 	  TCPFSM_STATE_SYN_SENT },
 	{ TCPFSM_STATE_SYN_RECV, 'r',
 	  { CURRENT(SYN_RECV), CURRENT(NEW_SYN_RECV) }, TCPFSM_STATE_SYN_RECV },
+	{ TCPFSM_STATE_NEW_SYN_RECV, 'q', { HS(CURRENT) }, 0 },
 	{ TCPFSM_STATE_ESTABLISHED, 'e', { CURRENT(ESTABLISHED) },
 	  TCPFSM_STATE_ESTABLISHED },
 	{ TCPFSM_STATE_FIN_WAIT1, 'f', { CURRENT(FIN_WAIT1) },
@@ -106,6 +112,14 @@ static const struct dg_state {
  * created-from taking them out of X -> CLOSE, as /proc/net/tcpfsm/machine
  * (tcpfsm_tw_machine() of the module) does: the edges sum to its cells.
  * via "orphan": that timewait socket in FIN_WAIT2. id 0: not drawn.
+ *
+ * A passive open's handshake happens in a request socket (NEW_SYN_RECV),
+ * whose steps the handshake nest counts: LISTEN -> NEW_SYN_RECV (created,
+ * the SYN answered), NEW_SYN_RECV -> ESTABLISHED (completed: the final
+ * ACK made a child, whose own steps LISTEN -> SYN_RECV -> ESTABLISHED
+ * the matrix has too), NEW_SYN_RECV -> CLOSE (expired, orphaned,
+ * dropped), and via "cookie" the handshakes a SYN cookie completed, which
+ * kept no request socket. They are drawn at the box of SYN_RECV.
  */
 static const struct dg_edge {
 	unsigned int from, to;
@@ -120,6 +134,11 @@ static const struct dg_edge {
 	{ TCPFSM_STATE_SYN_SENT, TCPFSM_STATE_SYN_RECV, NULL, 'e', { TRANS(SYN_SENT, SYN_RECV) } },
 	{ TCPFSM_STATE_SYN_SENT, TCPFSM_STATE_ESTABLISHED, NULL, 'f', { TRANS(SYN_SENT, ESTABLISHED) } },
 	{ TCPFSM_STATE_SYN_SENT, TCPFSM_STATE_CLOSE, NULL, 'g', { TRANS(SYN_SENT, CLOSE) } },
+	{ TCPFSM_STATE_LISTEN, TCPFSM_STATE_NEW_SYN_RECV, NULL, 'v', { HS(CREATED) } },
+	{ TCPFSM_STATE_NEW_SYN_RECV, TCPFSM_STATE_ESTABLISHED, NULL, 'w', { HS(COMPLETED) } },
+	{ TCPFSM_STATE_NEW_SYN_RECV, TCPFSM_STATE_ESTABLISHED, "cookie", 'x', { HS(COOKIES) } },
+	{ TCPFSM_STATE_NEW_SYN_RECV, TCPFSM_STATE_CLOSE, NULL, 'y',
+	  { HS(EXPIRED), HS(ORPHANED), HS(DROPPED) } },
 	{ TCPFSM_STATE_SYN_RECV, TCPFSM_STATE_ESTABLISHED, NULL, 'h', { TRANS(SYN_RECV, ESTABLISHED) } },
 	{ TCPFSM_STATE_SYN_RECV, TCPFSM_STATE_FIN_WAIT1, NULL, 'i', { TRANS(SYN_RECV, FIN_WAIT1) } },
 	{ TCPFSM_STATE_ESTABLISHED, TCPFSM_STATE_FIN_WAIT1, NULL, 'j', { TRANS(ESTABLISHED, FIN_WAIT1) } },
@@ -166,14 +185,18 @@ static const char *const dg_template[] = {
 	"     |    LISTEN     |--------------+     +-------------|   SYN_SENT    |",
 	"     | {nl<<} {ml..} |                                  | {ns<<} {ms..} |",
 	"     +---------------+                                  +---------------+",
+	"              |  SYN {ev<<<<<<}                           |         |",
 	"              |  final ACK {ed<<<<<<}                     |         |",
 	"              |            simultaneous open {ee<<<<<<}   |         |",
 	"              v                                           |         |",
 	"     +---------------+<-----------------------------------+         |",
 	"     |   SYN_RECV    |                                              |",
 	"     | {nr<<} {mr..} |                                   SYN-ACK    |",
-	"     +---------------+                                   {ef<<<<<<} |",
+	"     |  (requests)   |  timeout, reset                   {ef<<<<<<} |",
+	"     | {nq<<} {mq..} |--> CLOSED {ey<<<<<<}                         |",
+	"     +---------------+                                              |",
 	"       |         |  ACK {eh<<<<<<}                                  |",
+	"       |         |  requests {ew<<<<<<} cookies {ex<<<<<<}          |",
 	"       |         +-------------------------+   +--------------------+",
 	"       |  close                            v   v",
 	"       |  {ei<<<<<<}                 +---------------+",
@@ -205,6 +228,7 @@ static const char *const dg_template[] = {
 };
 
 #undef NOT_SENT
+#undef HS
 #undef CURRENT
 #undef MINUS_TW
 #undef TW
@@ -240,6 +264,11 @@ static struct tcpfsm_dg_value dg_sum(const struct tcpfsm_stats *st,
 				break;
 			}
 			v = (int64_t)st->tw[t->a].from[t->b];
+			break;
+		case TERM_HS:
+			if (!tcpfsm_hs_figure_present(&st->hs, t->b))
+				return (struct tcpfsm_dg_value){ 0 };
+			v = (int64_t)st->hs.fig[t->b];
 			break;
 		case TERM_CURRENT:
 			if (!st->state[t->a].present ||
@@ -320,13 +349,19 @@ struct tcpfsm_dg_value tcpfsm_diagram_edge(const struct tcpfsm_stats *st,
 static struct tcpfsm_dg_value dg_median(const struct tcpfsm_stats *st,
 					const struct dg_state *s)
 {
-	/* TIME_WAIT: the timewait sockets' time in the substate */
+	/*
+	 * TIME_WAIT: the timewait sockets' time in the substate; NEW_SYN_RECV
+	 * the request sockets' handshake, first SYN-ACK to final ACK
+	 */
 	const struct tcpfsm_dwell *d = s->state == TCPFSM_STATE_TIME_WAIT ?
-		&st->tw[TCPFSM_STATE_TIME_WAIT].dwell : &st->dwell[s->med];
+		&st->tw[TCPFSM_STATE_TIME_WAIT].dwell :
+		s->state == TCPFSM_STATE_NEW_SYN_RECV ? &st->hs.dwell :
+		&st->dwell[s->med];
 	struct tcpfsm_dg_value r = { 0 };
 	uint64_t ns;
 
-	if ((s->med || s->state == TCPFSM_STATE_TIME_WAIT) &&
+	if ((s->med || s->state == TCPFSM_STATE_TIME_WAIT ||
+	     (s->state == TCPFSM_STATE_NEW_SYN_RECV && st->hs.present)) &&
 	    tcpfsm_dwell_median(d, &ns)) {
 		r.present = true;
 		r.v = (int64_t)ns;
@@ -576,7 +611,12 @@ void tcpfsm_print_diagram(FILE *f, enum tcpfsm_fmt fmt,
 			draw_line(f, st, dg_template[i]);
 		fputs("\nBoxes: the sockets in the state now, and the median time in it.\n"
 		      "Arrows: the transitions since the module was loaded; orphan: a\n"
-		      "timewait socket in FIN_WAIT2. \"-\": not counted by the module.\n", f);
+		      "timewait socket in FIN_WAIT2. \"-\": not counted by the module.\n"
+		      "SYN_RECV (requests): the request sockets (NEW_SYN_RECV) now, and\n"
+		      "the median time from their first SYN-ACK to the final ACK; SYN: the\n"
+		      "request sockets created; requests: those the final ACK completed,\n"
+		      "cookies: the handshakes a SYN cookie completed; CLOSED: the request\n"
+		      "sockets ended by their timer, a reset or an error.\n", f);
 	} else {
 		print_states_json(st);
 	}
