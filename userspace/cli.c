@@ -52,6 +52,10 @@ static const struct cli_command commands[] = {
 "Then the timewait sockets of each substate, FIN_WAIT2 and TIME_WAIT, as\n"
 "/proc/net/tcpfsm/timewait: now, created, refused, entered, left, ended\n"
 "by their timer, reused, killed.\n"
+"Then the server's side of the handshake, as /proc/net/tcpfsm/handshake:\n"
+"the request sockets (NEW_SYN_RECV) now, created, completed by the final\n"
+"ACK, expired, orphaned (their listener closed), dropped, and the\n"
+"handshakes completed by a SYN cookie.\n"
 "Then the transition events the module sent to its listeners, and those\n"
 "it lost; the sockets whose time in state is tracked, of how many the\n"
 "table holds, and those it had no room for; the timewait sockets created.\n"
@@ -162,13 +166,17 @@ static const struct cli_command commands[] = {
 "drawn in 80 columns: in each state's box the sockets of the caller's\n"
 "network namespace in the state now and the median time tracked sockets\n"
 "stayed in it; on each arrow the transitions since the module was loaded.\n"
-"CLOSED has no count; SYN_RECV counts the request sockets too. The\n"
-"timewait sockets (TIME_WAIT, and an orphan's FIN_WAIT2, \"orphan\") are\n"
-"counted through their own figures: \"-\" where the module does not send\n"
-"one. Below it, the edges it has no place for and the other transitions\n"
-"that happened (resets, ...). With -j: {\"states\": {NAME: {\"current\",\n"
-"\"median_ns\"}}, \"edges\": [{\"from\", \"to\", \"via\", \"count\"}]}, a figure\n"
-"not sent null.\n",
+"CLOSED has no count; SYN_RECV counts the request sockets too, which\n"
+"have a line of their own in its box, (requests): those now and the\n"
+"median time from their first SYN-ACK to the final ACK, and their own\n"
+"edges (SYN, requests, cookies, CLOSED) beside the full sockets'. The\n"
+"timewait sockets (TIME_WAIT, and an orphan's FIN_WAIT2, \"orphan\") and\n"
+"the request sockets are counted through their own figures: \"-\" where\n"
+"the module does not send one. Below it, the edges it has no place for\n"
+"and the other transitions that happened (resets, ...). With -j:\n"
+"{\"states\": {NAME: {\"current\", \"median_ns\"}}, \"edges\": [{\"from\", \"to\",\n"
+"\"via\", \"count\"}]}, a figure not sent null; the request sockets are\n"
+"NEW_SYN_RECV there.\n",
 		.parse = parse_none,
 	},
 	{
