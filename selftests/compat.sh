@@ -16,7 +16,8 @@
 # subscribe (it predates the op): alone it hears nothing from this module,
 # as documented ("A socket that joins without subscribing receives only
 # the events that another subscribed socket of its namespace asks for");
-# beside a subscribed listener it hears every event. The old command
+# beside a subscribed listener it hears every event, and the timewait and
+# request sockets' events that listener asked for. The old command
 # accepted only its own family version, so this module's version must
 # still be the old one's (checked with "genl ctrl get").
 #
@@ -87,19 +88,22 @@ elif mode == "stats-json":
         for col in ("current", "entered", "left"):
             got_states[(s["state"], col)] = s.get(col)
 elif mode == "events":
-    # this command marks a timewait socket's events (not in the matrix);
-    # an old command cannot, and hears those that a subscriber beside it
-    # asked for (EXTRA, that subscriber's output): expected on top
+    # this command marks a timewait or request socket's events (not in
+    # the matrix); an old command cannot, and hears those that a
+    # subscriber beside it asked for (EXTRA, that subscriber's output):
+    # expected on top
+    def flagged(ev):
+        return ev.get("timewait") or ev.get("request")
     for line in text.split("\n"):
         if line:
             ev = json.loads(line)
-            if ev.get("timewait"):
+            if flagged(ev):
                 continue
             k = (ev["old"], ev["new"])
             got_trans[k] = got_trans.get(k, 0) + 1
     if len(sys.argv) > 3:
         for line in open(sys.argv[3]).read().split("\n"):
-            if line and json.loads(line).get("timewait"):
+            if line and flagged(json.loads(line)):
                 ev = json.loads(line)
                 k = (ev["old"], ev["new"])
                 nonzero[k] = nonzero.get(k, 0) + 1
@@ -207,10 +211,11 @@ in_netns_monitor() { # label cmd hears [subscriber]
 	traffic && n=$(settled)
 	result $? "$label: loopback traffic"
 	for i in $(seq 50); do
-		# a timewait socket's events that the subscriber asked for, too
+		# the timewait and request sockets' events that the
+		# subscriber asked for, too
 		want=$n
 		[ -z "$sub" ] ||
-			want=$((n + $(grep -c '"timewait":true' "$w/sub")))
+			want=$((n + $(grep -c '"timewait":true\|"request":true' "$w/sub")))
 		[ "$(nevents "$w/mon")" -lt "$want" ] || break
 		[ "$hears" = none ] && [ "$i" -ge 5 ] && break
 		sleep 0.2
@@ -228,7 +233,7 @@ in_netns_monitor() { # label cmd hears [subscriber]
 	[ -z "$spid" ] || wait "$spid"
 	if [ "$hears" = all ] && [ -n "$sub" ]; then
 		check events "$w/mon" "$w/sub"
-		result $? "$label: monitor heard one event per transition of /proc and the subscriber's timewait events ($(nevents "$w/mon") of $want)"
+		result $? "$label: monitor heard one event per transition of /proc and the subscriber's timewait and request events ($(nevents "$w/mon") of $want)"
 	elif [ "$hears" = all ]; then
 		check events "$w/mon"
 		result $? "$label: monitor heard one event per transition of /proc ($(nevents "$w/mon") of $n)"
@@ -239,8 +244,9 @@ in_netns_monitor() { # label cmd hears [subscriber]
 	if [ -n "$sub" ]; then
 		check events "$w/sub"
 		result $? "$label: the subscribed listener beside it heard them all"
-		[ "$(grep -c '"timewait":true' "$w/sub")" -ge 1 ]
-		result $? "$label: ... and the client's timewait socket's creation, which it asked for"
+		[ "$(grep -c '"timewait":true' "$w/sub")" -ge 1 ] &&
+			[ "$(grep -c '"request":true' "$w/sub")" = 2 ]
+		result $? "$label: ... and the client's timewait socket's creation and the request socket's 2 steps, which it asked for"
 	fi
 	sed 's/^/# /' "$w/err"
 	rm -rf "$w"

@@ -1421,9 +1421,11 @@ int tcpfsm_nl_get_timewait(struct tcpfsm_nl *nl, uint32_t limit,
 
 /*
  * TCPFSM_CMD_EVENTS_SUBSCRIBE, for the events of the socket's netns, with
- * @tw the flag tw-events (the timewait sockets' events too)
+ * the flag tw-events (the timewait sockets' events too) if @flags > 0 and
+ * rsk-events (the request sockets') if @flags > 1
  */
-static int nl_subscribe_req(struct tcpfsm_nl *nl, bool tw, struct tcpfsm_err *e)
+static int nl_subscribe_req(struct tcpfsm_nl *nl, int flags,
+			    struct tcpfsm_err *e)
 {
 	char req[TCPFSM_NL_REQSIZE] = { 0 };
 	struct reply_ctx c = { .type = nl->family.id, .e = e, .ack_only = true };
@@ -1431,24 +1433,30 @@ static int nl_subscribe_req(struct tcpfsm_nl *nl, bool tw, struct tcpfsm_err *e)
 
 	nlh = genl_request(nl, req, nl->family.id, TCPFSM_CMD_EVENTS_SUBSCRIBE,
 			   TCPFSM_FAMILY_VERSION);
-	if (tw)
+	if (flags > 0)
 		mnl_attr_put(nlh, TCPFSM_A_STATS_TW_EVENTS, 0, NULL);
+	if (flags > 1)
+		mnl_attr_put(nlh, TCPFSM_A_STATS_RSK_EVENTS, 0, NULL);
 	return nl_talk(nl, nlh, &c);
 }
 
 /*
- * Subscribe, asking for the timewait sockets' events. A module before
- * tw-events has no policy for the op and ignores the flag (its events are
- * the kernel's transitions only); one that would reject it as unknown
- * (EINVAL) is asked again without it.
+ * Subscribe, asking for the timewait and the request sockets' events. A
+ * module before tw-events has no policy for the op and ignores the flags
+ * (its events are the kernel's transitions only); one that rejects a flag
+ * as unknown (EINVAL) is asked again with fewer.
  */
 static int nl_subscribe(struct tcpfsm_nl *nl, struct tcpfsm_err *e)
 {
-	int ret = nl_subscribe_req(nl, true, e);
+	int flags = 2, ret;
 
-	if (ret < 0 && e->kind == TCPFSM_ERR_KERNEL && e->code == EINVAL) {
+	for (;;) {
+		ret = nl_subscribe_req(nl, flags, e);
+		if (ret == 0 || flags == 0 || e->kind != TCPFSM_ERR_KERNEL ||
+		    e->code != EINVAL)
+			break;
 		err_init(e, "monitor");
-		ret = nl_subscribe_req(nl, false, e);
+		flags--;
 	}
 	if (ret == 0)
 		return 0;
