@@ -166,17 +166,18 @@ static const struct cli_command commands[] = {
 "drawn in 80 columns: in each state's box the sockets of the caller's\n"
 "network namespace in the state now and the median time tracked sockets\n"
 "stayed in it; on each arrow the transitions since the module was loaded.\n"
-"CLOSED has no count; SYN_RECV counts the request sockets too, which\n"
-"have a line of their own in its box, (requests): those now and the\n"
-"median time from their first SYN-ACK to the final ACK, and their own\n"
-"edges (SYN, requests, cookies, CLOSED) beside the full sockets'. The\n"
+"CLOSED has no count; SYN_RECV counts the request sockets too, the RFC's\n"
+"SYN-RECEIVED of a server, which have a line of their own in its box,\n"
+"(requests): those now and the median time from their first SYN-ACK to\n"
+"the final ACK; their edges are those of /proc/net/tcpfsm/machine (SYN,\n"
+"SYN cookie and Fast Open into SYN_RECV, CLOSED out of it). The\n"
 "timewait sockets (TIME_WAIT, and an orphan's FIN_WAIT2, \"orphan\") and\n"
 "the request sockets are counted through their own figures: \"-\" where\n"
 "the module does not send one. Below it, the edges it has no place for\n"
 "and the other transitions that happened (resets, ...). With -j:\n"
 "{\"states\": {NAME: {\"current\", \"median_ns\"}}, \"edges\": [{\"from\", \"to\",\n"
-"\"via\", \"count\"}]}, a figure not sent null; the request sockets are\n"
-"NEW_SYN_RECV there.\n",
+"\"via\", \"count\"}]}, a figure not sent null; the request sockets' own\n"
+"figures as the state NEW_SYN_RECV, their edges via \"request\".\n",
 		.parse = parse_none,
 	},
 	{

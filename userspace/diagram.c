@@ -38,6 +38,7 @@ enum term_kind {
 	TERM_FROM,		/* tw[a].from[b]: created in substate a from b */
 	TERM_OPT_FROM,		/* the same, 0 if the module does not send it */
 	TERM_HS,		/* hs.fig[b]: a figure of the handshake nest */
+	TERM_OPT_HS,		/* the same, 0 if the module does not send it */
 	TERM_NOT_SENT,		/* a figure the module does not send */
 };
 
@@ -66,6 +67,9 @@ struct term {
 			{ TERM_OPT_FROM, TCPFSM_STATE_##_sub, TCPFSM_STATE_##_x, -1 }
 #define CURRENT(_s)	{ TERM_CURRENT, TCPFSM_STATE_##_s, 0, 1 }
 #define HS(_f)		{ TERM_HS, 0, TCPFSM_A_HANDSHAKE_STATS_##_f, 1 }
+#define MINUS_HS(_f)	{ TERM_HS, 0, TCPFSM_A_HANDSHAKE_STATS_##_f, -1 }
+#define MINUS_OPT_HS(_f) \
+			{ TERM_OPT_HS, 0, TCPFSM_A_HANDSHAKE_STATS_##_f, -1 }
 #define NOT_SENT	{ TERM_NOT_SENT, 0, 0, 1 }
 
 /*
@@ -114,12 +118,16 @@ static const struct dg_state {
  * via "orphan": that timewait socket in FIN_WAIT2. id 0: not drawn.
  *
  * A passive open's handshake happens in a request socket (NEW_SYN_RECV),
- * whose steps the handshake nest counts: LISTEN -> NEW_SYN_RECV (created,
- * the SYN answered), NEW_SYN_RECV -> ESTABLISHED (completed: the final
- * ACK made a child, whose own steps LISTEN -> SYN_RECV -> ESTABLISHED
- * the matrix has too), NEW_SYN_RECV -> CLOSE (expired, orphaned,
- * dropped), and via "cookie" the handshakes a SYN cookie completed, which
- * kept no request socket. They are drawn at the box of SYN_RECV.
+ * the RFC's SYN-RECEIVED, as /proc/net/tcpfsm/machine (tcpfsm_rsk_machine()
+ * of the module) has it: its creation is LISTEN -> SYN_RECV via "request"
+ * (the SYN answered), its end without a child SYN_RECV -> CLOSE via
+ * "request" (expired, orphaned, dropped); the child the final ACK makes
+ * in its place, which the kernel reports as LISTEN -> SYN_RECV, is the
+ * same step, so the full sockets' LISTEN -> SYN_RECV is the matrix's less
+ * the completed requests, and less the handshakes a SYN cookie completed
+ * (via "cookie", no request socket kept): the children of Fast Open. The
+ * completion itself, a step inside SYN_RECV there, is NEW_SYN_RECV ->
+ * SYN_RECV, as the monitor's request events have it.
  */
 static const struct dg_edge {
 	unsigned int from, to;
@@ -130,15 +138,16 @@ static const struct dg_edge {
 	{ TCPFSM_STATE_CLOSE, TCPFSM_STATE_LISTEN, NULL, 'a', { TRANS(CLOSE, LISTEN) } },
 	{ TCPFSM_STATE_CLOSE, TCPFSM_STATE_SYN_SENT, NULL, 'b', { TRANS(CLOSE, SYN_SENT) } },
 	{ TCPFSM_STATE_LISTEN, TCPFSM_STATE_CLOSE, NULL, 'c', { TRANS(LISTEN, CLOSE) } },
-	{ TCPFSM_STATE_LISTEN, TCPFSM_STATE_SYN_RECV, NULL, 'd', { TRANS(LISTEN, SYN_RECV) } },
+	{ TCPFSM_STATE_LISTEN, TCPFSM_STATE_SYN_RECV, NULL, 'd',
+	  { TRANS(LISTEN, SYN_RECV), MINUS_HS(COMPLETED), MINUS_OPT_HS(COOKIES) } },
+	{ TCPFSM_STATE_LISTEN, TCPFSM_STATE_SYN_RECV, "request", 'v', { HS(CREATED) } },
+	{ TCPFSM_STATE_LISTEN, TCPFSM_STATE_SYN_RECV, "cookie", 'x', { HS(COOKIES) } },
+	{ TCPFSM_STATE_NEW_SYN_RECV, TCPFSM_STATE_SYN_RECV, NULL, 'w', { HS(COMPLETED) } },
+	{ TCPFSM_STATE_SYN_RECV, TCPFSM_STATE_CLOSE, "request", 'y',
+	  { HS(EXPIRED), HS(ORPHANED), HS(DROPPED) } },
 	{ TCPFSM_STATE_SYN_SENT, TCPFSM_STATE_SYN_RECV, NULL, 'e', { TRANS(SYN_SENT, SYN_RECV) } },
 	{ TCPFSM_STATE_SYN_SENT, TCPFSM_STATE_ESTABLISHED, NULL, 'f', { TRANS(SYN_SENT, ESTABLISHED) } },
 	{ TCPFSM_STATE_SYN_SENT, TCPFSM_STATE_CLOSE, NULL, 'g', { TRANS(SYN_SENT, CLOSE) } },
-	{ TCPFSM_STATE_LISTEN, TCPFSM_STATE_NEW_SYN_RECV, NULL, 'v', { HS(CREATED) } },
-	{ TCPFSM_STATE_NEW_SYN_RECV, TCPFSM_STATE_ESTABLISHED, NULL, 'w', { HS(COMPLETED) } },
-	{ TCPFSM_STATE_NEW_SYN_RECV, TCPFSM_STATE_ESTABLISHED, "cookie", 'x', { HS(COOKIES) } },
-	{ TCPFSM_STATE_NEW_SYN_RECV, TCPFSM_STATE_CLOSE, NULL, 'y',
-	  { HS(EXPIRED), HS(ORPHANED), HS(DROPPED) } },
 	{ TCPFSM_STATE_SYN_RECV, TCPFSM_STATE_ESTABLISHED, NULL, 'h', { TRANS(SYN_RECV, ESTABLISHED) } },
 	{ TCPFSM_STATE_SYN_RECV, TCPFSM_STATE_FIN_WAIT1, NULL, 'i', { TRANS(SYN_RECV, FIN_WAIT1) } },
 	{ TCPFSM_STATE_ESTABLISHED, TCPFSM_STATE_FIN_WAIT1, NULL, 'j', { TRANS(ESTABLISHED, FIN_WAIT1) } },
@@ -186,7 +195,8 @@ static const char *const dg_template[] = {
 	"     | {nl<<} {ml..} |                                  | {ns<<} {ms..} |",
 	"     +---------------+                                  +---------------+",
 	"              |  SYN {ev<<<<<<}                           |         |",
-	"              |  final ACK {ed<<<<<<}                     |         |",
+	"              |  SYN cookie {ex<<<<<<}                    |         |",
+	"              |  Fast Open {ed<<<<<<}                     |         |",
 	"              |            simultaneous open {ee<<<<<<}   |         |",
 	"              v                                           |         |",
 	"     +---------------+<-----------------------------------+         |",
@@ -194,9 +204,8 @@ static const char *const dg_template[] = {
 	"     | {nr<<} {mr..} |                                   SYN-ACK    |",
 	"     |  (requests)   |  timeout, reset                   {ef<<<<<<} |",
 	"     | {nq<<} {mq..} |--> CLOSED {ey<<<<<<}                         |",
-	"     +---------------+                                              |",
+	"     +---------------+  completed {ew<<<<<<}                        |",
 	"       |         |  ACK {eh<<<<<<}                                  |",
-	"       |         |  requests {ew<<<<<<} cookies {ex<<<<<<}          |",
 	"       |         +-------------------------+   +--------------------+",
 	"       |  close                            v   v",
 	"       |  {ei<<<<<<}                 +---------------+",
@@ -228,6 +237,8 @@ static const char *const dg_template[] = {
 };
 
 #undef NOT_SENT
+#undef MINUS_OPT_HS
+#undef MINUS_HS
 #undef HS
 #undef CURRENT
 #undef MINUS_TW
@@ -266,8 +277,13 @@ static struct tcpfsm_dg_value dg_sum(const struct tcpfsm_stats *st,
 			v = (int64_t)st->tw[t->a].from[t->b];
 			break;
 		case TERM_HS:
-			if (!tcpfsm_hs_figure_present(&st->hs, t->b))
-				return (struct tcpfsm_dg_value){ 0 };
+		case TERM_OPT_HS:
+			if (!tcpfsm_hs_figure_present(&st->hs, t->b)) {
+				if (t->kind == TERM_HS)
+					return (struct tcpfsm_dg_value){ 0 };
+				v = 0;
+				break;
+			}
 			v = (int64_t)st->hs.fig[t->b];
 			break;
 		case TERM_CURRENT:
@@ -521,7 +537,8 @@ static void print_edge(unsigned int from, unsigned int to, const char *via,
  * A cell of the matrix as /proc/net/tcpfsm/machine has it: the full
  * sockets' X -> CLOSE that timewait sockets took over are X -> TIME_WAIT
  * (or X -> FIN_WAIT2) there. Unchanged where the module sends no
- * created-from.
+ * created-from. Without the request sockets' steps, which are edges of
+ * their own (SYN_RECV -> CLOSE via "request").
  */
 static int64_t machine_cell(const struct tcpfsm_stats *st, unsigned int old,
 			    unsigned int new)
@@ -613,10 +630,11 @@ void tcpfsm_print_diagram(FILE *f, enum tcpfsm_fmt fmt,
 		      "Arrows: the transitions since the module was loaded; orphan: a\n"
 		      "timewait socket in FIN_WAIT2. \"-\": not counted by the module.\n"
 		      "SYN_RECV (requests): the request sockets (NEW_SYN_RECV) now, and\n"
-		      "the median time from their first SYN-ACK to the final ACK; SYN: the\n"
-		      "request sockets created; requests: those the final ACK completed,\n"
-		      "cookies: the handshakes a SYN cookie completed; CLOSED: the request\n"
-		      "sockets ended by their timer, a reset or an error.\n", f);
+		      "the median time from their first SYN-ACK to the final ACK. SYN: the\n"
+		      "request sockets created; SYN cookie: the handshakes a SYN cookie\n"
+		      "completed; Fast Open: the other children of the listener; CLOSED:\n"
+		      "the request sockets ended by their timer, a reset or an error;\n"
+		      "completed: those the final ACK replaced by their child (in ACK).\n", f);
 	} else {
 		print_states_json(st);
 	}

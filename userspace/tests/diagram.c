@@ -242,7 +242,8 @@ static const char diagram_text[] =
 	"     | 1           - |                                  | 0       100us |\n"
 	"     +---------------+                                  +---------------+\n"
 	"              |  SYN 12                                   |         |\n"
-	"              |  final ACK 9                              |         |\n"
+	"              |  SYN cookie 2                             |         |\n"
+	"              |  Fast Open 0                              |         |\n"
 	"              |            simultaneous open 0            |         |\n"
 	"              v                                           |         |\n"
 	"     +---------------+<-----------------------------------+         |\n"
@@ -250,9 +251,8 @@ static const char diagram_text[] =
 	"     | 2           - |                                   SYN-ACK    |\n"
 	"     |  (requests)   |  timeout, reset                   9          |\n"
 	"     | 2       870us |--> CLOSED 3                                  |\n"
-	"     +---------------+                                              |\n"
+	"     +---------------+  completed 7                                 |\n"
 	"       |         |  ACK 9                                           |\n"
-	"       |         |  requests 7          cookies 2                   |\n"
 	"       |         +-------------------------+   +--------------------+\n"
 	"       |  close                            v   v\n"
 	"       |  0                          +---------------+\n"
@@ -286,10 +286,11 @@ static const char diagram_text[] =
 	"Arrows: the transitions since the module was loaded; orphan: a\n"
 	"timewait socket in FIN_WAIT2. \"-\": not counted by the module.\n"
 	"SYN_RECV (requests): the request sockets (NEW_SYN_RECV) now, and\n"
-	"the median time from their first SYN-ACK to the final ACK; SYN: the\n"
-	"request sockets created; requests: those the final ACK completed,\n"
-	"cookies: the handshakes a SYN cookie completed; CLOSED: the request\n"
-	"sockets ended by their timer, a reset or an error.\n"
+	"the median time from their first SYN-ACK to the final ACK. SYN: the\n"
+	"request sockets created; SYN cookie: the handshakes a SYN cookie\n"
+	"completed; Fast Open: the other children of the listener; CLOSED:\n"
+	"the request sockets ended by their timer, a reset or an error;\n"
+	"completed: those the final ACK replaced by their child (in ACK).\n"
 	"\n"
 	"not drawn:\n"
 	"  FIN_WAIT2    -> CLOSE                            -\n"
@@ -313,14 +314,14 @@ static const char diagram_json[] =
 	"\"edges\":[{\"from\":\"CLOSE\",\"to\":\"LISTEN\",\"count\":1},"
 	"{\"from\":\"CLOSE\",\"to\":\"SYN_SENT\",\"count\":10},"
 	"{\"from\":\"LISTEN\",\"to\":\"CLOSE\",\"count\":0},"
-	"{\"from\":\"LISTEN\",\"to\":\"SYN_RECV\",\"count\":9},"
+	"{\"from\":\"LISTEN\",\"to\":\"SYN_RECV\",\"count\":0},"
+	"{\"from\":\"LISTEN\",\"to\":\"SYN_RECV\",\"via\":\"request\",\"count\":12},"
+	"{\"from\":\"LISTEN\",\"to\":\"SYN_RECV\",\"via\":\"cookie\",\"count\":2},"
+	"{\"from\":\"NEW_SYN_RECV\",\"to\":\"SYN_RECV\",\"count\":7},"
+	"{\"from\":\"SYN_RECV\",\"to\":\"CLOSE\",\"via\":\"request\",\"count\":3},"
 	"{\"from\":\"SYN_SENT\",\"to\":\"SYN_RECV\",\"count\":0},"
 	"{\"from\":\"SYN_SENT\",\"to\":\"ESTABLISHED\",\"count\":9},"
 	"{\"from\":\"SYN_SENT\",\"to\":\"CLOSE\",\"count\":1},"
-	"{\"from\":\"LISTEN\",\"to\":\"NEW_SYN_RECV\",\"count\":12},"
-	"{\"from\":\"NEW_SYN_RECV\",\"to\":\"ESTABLISHED\",\"count\":7},"
-	"{\"from\":\"NEW_SYN_RECV\",\"to\":\"ESTABLISHED\",\"via\":\"cookie\",\"count\":2},"
-	"{\"from\":\"NEW_SYN_RECV\",\"to\":\"CLOSE\",\"count\":3},"
 	"{\"from\":\"SYN_RECV\",\"to\":\"ESTABLISHED\",\"count\":9},"
 	"{\"from\":\"SYN_RECV\",\"to\":\"FIN_WAIT1\",\"count\":0},"
 	"{\"from\":\"ESTABLISHED\",\"to\":\"FIN_WAIT1\",\"count\":7},"
@@ -606,53 +607,70 @@ TEST(stats_timewait)
 }
 
 /*
- * The handshake's edges: the figures of the request sockets, at the box of
- * SYN_RECV; "-" (null) without the handshake nest, the cookies' alone
- * without cookies
+ * The handshake's edges, as /proc/net/tcpfsm/machine has them: a request
+ * socket is SYN_RECV, its child not a second LISTEN -> SYN_RECV; "-"
+ * (null) without the handshake nest, the cookies' alone without cookies
  */
 TEST(handshake_edges)
 {
 	struct tcpfsm_stats *st = parse_scenario(_metadata, WITH_TW);
 	char *s;
 
-	CHECK(edge_is(st, S(LISTEN), S(NEW_SYN_RECV), NULL, 12),
-	      "LISTEN -> NEW_SYN_RECV: the request sockets created");
-	CHECK(edge_is(st, S(NEW_SYN_RECV), S(ESTABLISHED), NULL, 7),
-	      "NEW_SYN_RECV -> ESTABLISHED: completed");
-	CHECK(edge_is(st, S(NEW_SYN_RECV), S(ESTABLISHED), "cookie", 2),
-	      "NEW_SYN_RECV -> ESTABLISHED (cookie): cookies");
-	CHECK(edge_is(st, S(NEW_SYN_RECV), S(CLOSE), NULL, 3),
-	      "NEW_SYN_RECV -> CLOSE: expired + orphaned + dropped");
-	CHECK(edge_is(st, S(LISTEN), S(SYN_RECV), NULL, 9) &&
-	      edge_is(st, S(SYN_RECV), S(ESTABLISHED), NULL, 9),
-	      "the children's own edges: the matrix, unchanged");
+	CHECK(edge_is(st, S(LISTEN), S(SYN_RECV), "request", 12),
+	      "LISTEN -> SYN_RECV (request): the request sockets created");
+	CHECK(edge_is(st, S(LISTEN), S(SYN_RECV), "cookie", 2),
+	      "LISTEN -> SYN_RECV (cookie): cookies");
+	CHECK(edge_is(st, S(LISTEN), S(SYN_RECV), NULL, 9 - 7 - 2),
+	      "LISTEN -> SYN_RECV: the children less those of requests and cookies");
+	CHECK(edge_is(st, S(NEW_SYN_RECV), S(SYN_RECV), NULL, 7),
+	      "NEW_SYN_RECV -> SYN_RECV: completed");
+	CHECK(edge_is(st, S(SYN_RECV), S(CLOSE), "request", 3),
+	      "SYN_RECV -> CLOSE (request): expired + orphaned + dropped");
+	CHECK(edge_is(st, S(SYN_RECV), S(ESTABLISHED), NULL, 9),
+	      "SYN_RECV -> ESTABLISHED: the matrix, unchanged");
+	/* the edges of a pair sum to machine's cell (tcpfsm_rsk_machine()) */
+	CHECK(tcpfsm_diagram_edge(st, S(LISTEN), S(SYN_RECV), NULL).v +
+	      tcpfsm_diagram_edge(st, S(LISTEN), S(SYN_RECV), "request").v +
+	      tcpfsm_diagram_edge(st, S(LISTEN), S(SYN_RECV), "cookie").v ==
+	      9 + 12 - 7,
+	      "LISTEN -> SYN_RECV: the matrix's + created - completed in all");
+	s = render(TCPFSM_FMT_JSON, st, print_diagram);
+	CHECK(strstr(s, "{\"from\":\"SYN_RECV\",\"to\":\"CLOSE\",\"count\":1234567}") &&
+	      strstr(s, "{\"from\":\"SYN_RECV\",\"to\":\"CLOSE\",\"via\":\"request\",\"count\":3}"),
+	      "SYN_RECV -> CLOSE: the matrix's listed, the requests' beside it");
+	free(s);
 	free(st);
 
 	st = parse_scenario(_metadata, HS_NO_COOKIES);
-	CHECK(edge_is(st, S(NEW_SYN_RECV), S(ESTABLISHED), "cookie", -1) &&
-	      edge_is(st, S(NEW_SYN_RECV), S(ESTABLISHED), NULL, 7),
-	      "cookies not counted: their edge absent, the others there");
+	CHECK(edge_is(st, S(LISTEN), S(SYN_RECV), "cookie", -1) &&
+	      edge_is(st, S(LISTEN), S(SYN_RECV), NULL, 9 - 7) &&
+	      edge_is(st, S(LISTEN), S(SYN_RECV), "request", 12),
+	      "cookies not counted: their edge absent, in the children's");
 	s = render(TCPFSM_FMT_TEXT, st, print_diagram);
-	CHECK(strstr(s, "|  requests 7          cookies -   ") != NULL,
+	CHECK(strstr(s, "\n              |  SYN cookie -   ") != NULL &&
+	      strstr(s, "\n              |  Fast Open 2   ") != NULL,
 	      "cookies not counted: drawn \"-\" (%s)", s);
 	free(s);
 	free(st);
 
 	st = parse_scenario(_metadata, WITHOUT_TW);
-	CHECK(edge_is(st, S(LISTEN), S(NEW_SYN_RECV), NULL, -1) &&
-	      edge_is(st, S(NEW_SYN_RECV), S(ESTABLISHED), NULL, -1) &&
-	      edge_is(st, S(NEW_SYN_RECV), S(CLOSE), NULL, -1),
-	      "no handshake nest: the request sockets' edges absent");
+	CHECK(edge_is(st, S(LISTEN), S(SYN_RECV), "request", -1) &&
+	      edge_is(st, S(LISTEN), S(SYN_RECV), NULL, -1) &&
+	      edge_is(st, S(NEW_SYN_RECV), S(SYN_RECV), NULL, -1) &&
+	      edge_is(st, S(SYN_RECV), S(CLOSE), "request", -1) &&
+	      edge_is(st, S(SYN_RECV), S(ESTABLISHED), NULL, 9),
+	      "no handshake nest: the request sockets' edges absent, and the children's");
 	s = render(TCPFSM_FMT_TEXT, st, print_diagram);
 	CHECK(strstr(s, "\n              |  SYN -   ") != NULL &&
+	      strstr(s, "\n              |  Fast Open -   ") != NULL &&
 	      strstr(s, "\n     | -           - |--> CLOSED -   ") != NULL &&
 	      strstr(s, "\n     | 2           - |   ") != NULL,
 	      "no handshake nest: drawn \"-\", SYN_RECV's current still there (%s)", s);
 	free(s);
 	s = render(TCPFSM_FMT_JSON, st, print_diagram);
 	CHECK(strstr(s, "\"NEW_SYN_RECV\":{\"current\":null,\"median_ns\":null}") &&
-	      strstr(s, "{\"from\":\"LISTEN\",\"to\":\"NEW_SYN_RECV\",\"count\":null}") &&
-	      strstr(s, "{\"from\":\"NEW_SYN_RECV\",\"to\":\"CLOSE\",\"count\":null}"),
+	      strstr(s, "{\"from\":\"LISTEN\",\"to\":\"SYN_RECV\",\"via\":\"request\",\"count\":null}") &&
+	      strstr(s, "{\"from\":\"SYN_RECV\",\"to\":\"CLOSE\",\"via\":\"request\",\"count\":null}"),
 	      "no handshake nest: null in JSON (%s)", s);
 	free(s);
 	free(st);
