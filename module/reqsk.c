@@ -118,9 +118,12 @@ static void tcpfsm_rsk_event(const struct request_sock *req, struct net *net,
 
 enum { TCPFSM_RSK_EXPIRED, TCPFSM_RSK_ORPHANED, TCPFSM_RSK_DROPPED };
 
-/* inet_csk_reqsk_queue_hash_add(sk, req, timeout): TCP listeners only */
-static int tcpfsm_rsk_hash_entry(struct kretprobe_instance *ri,
-				 struct pt_regs *regs)
+/*
+ * The entry of a function whose first argument is the listener: TCP ones
+ * only (1: no return probe), their netns noted.
+ */
+static int tcpfsm_rsk_listener_entry(struct kretprobe_instance *ri,
+				     struct pt_regs *regs)
 {
 	struct tcpfsm_rsk_call *c = (void *)ri->data;
 	struct sock *sk = (void *)tcpfsm_rsk_arg(regs, 0);
@@ -128,6 +131,17 @@ static int tcpfsm_rsk_hash_entry(struct kretprobe_instance *ri,
 	if (sk->sk_protocol != IPPROTO_TCP)
 		return 1;
 	c->net = sock_net(sk);
+	return 0;
+}
+
+/* inet_csk_reqsk_queue_hash_add(sk, req, timeout) */
+static int tcpfsm_rsk_hash_entry(struct kretprobe_instance *ri,
+				 struct pt_regs *regs)
+{
+	struct tcpfsm_rsk_call *c = (void *)ri->data;
+
+	if (tcpfsm_rsk_listener_entry(ri, regs))
+		return 1;
 	c->req = (void *)tcpfsm_rsk_arg(regs, 1);
 	return 0;
 }
@@ -183,9 +197,8 @@ static int tcpfsm_rsk_drop_entry(struct kretprobe_instance *ri,
 	struct tcpfsm_rsk_call *c = (void *)ri->data;
 	struct sock *sk = (void *)tcpfsm_rsk_arg(regs, 0);
 
-	if (sk->sk_protocol != IPPROTO_TCP)
+	if (tcpfsm_rsk_listener_entry(ri, regs))
 		return 1;
-	c->net = sock_net(sk);
 	c->req = (void *)tcpfsm_rsk_arg(regs, 1);
 	if (!(tcpfsm_rsk_arg(regs, 2) & 0xff))
 		c->how = TCPFSM_RSK_DROPPED;
@@ -219,18 +232,6 @@ static int tcpfsm_rsk_drop_ret(struct kretprobe_instance *ri,
 }
 
 /* tcp_get_cookie_sock(sk, skb, req, dst, ...): @sk the listener */
-static int tcpfsm_rsk_cookie_entry(struct kretprobe_instance *ri,
-				   struct pt_regs *regs)
-{
-	struct tcpfsm_rsk_call *c = (void *)ri->data;
-	struct sock *sk = (void *)tcpfsm_rsk_arg(regs, 0);
-
-	if (sk->sk_protocol != IPPROTO_TCP)
-		return 1;
-	c->net = sock_net(sk);
-	return 0;
-}
-
 static int tcpfsm_rsk_cookie_ret(struct kretprobe_instance *ri,
 				 struct pt_regs *regs)
 {
@@ -261,7 +262,7 @@ static struct kretprobe tcpfsm_rsk_rp_drop = {
 
 static struct kretprobe tcpfsm_rsk_rp_cookie = {
 	.kp.symbol_name	= "tcp_get_cookie_sock",
-	.entry_handler	= tcpfsm_rsk_cookie_entry,
+	.entry_handler	= tcpfsm_rsk_listener_entry,
 	.handler	= tcpfsm_rsk_cookie_ret,
 	.data_size	= sizeof(struct tcpfsm_rsk_call),
 };

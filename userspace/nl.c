@@ -1546,7 +1546,7 @@ void tcpfsm_err_print(FILE *f, const struct tcpfsm_err *e)
 	case TCPFSM_ERR_NONE:
 		return;
 	case TCPFSM_ERR_NOFAMILY:
-		fputs("tcpfsm: the tcpfsm netlink family is not registered: is the tcpfsm module loaded? (insmod tcpfsm.ko)\n",
+		fputs("tcpfsm: the tcpfsm netlink family is not registered: is the tcpfsm module loaded? (modprobe tcpfsm)\n",
 		      f);
 		return;
 	case TCPFSM_ERR_VERSION:
