@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include <linux/tcpfsm.h>
@@ -51,6 +52,10 @@ static const struct cli_command commands[] = {
 "Then the timewait sockets of each substate, FIN_WAIT2 and TIME_WAIT, as\n"
 "/proc/net/tcpfsm/timewait: now, created, refused, entered, left, ended\n"
 "by their timer, reused, killed.\n"
+"Then the server's side of the handshake, as /proc/net/tcpfsm/handshake:\n"
+"the request sockets (NEW_SYN_RECV) now, created, completed by the final\n"
+"ACK, expired, orphaned (their listener closed), dropped, and the\n"
+"handshakes completed by a SYN cookie.\n"
 "Then the transition events the module sent to its listeners, and those\n"
 "it lost; the sockets whose time in state is tracked, of how many the\n"
 "table holds, and those it had no room for; the timewait sockets created.\n"
@@ -111,7 +116,10 @@ static const struct cli_command commands[] = {
 "default every state with samples; else the STATEs named (as for \"tcpfsm\n"
 "state\"), among SYN_SENT, SYN_RECV, ESTABLISHED, FIN_WAIT1, FIN_WAIT2,\n"
 "CLOSE_WAIT, LAST_ACK and CLOSING. Only sockets the module saw enter the\n"
-"state are timed.\n",
+"state are timed. Then the timewait sockets' (TIME_WAIT, and FIN_WAIT2 of\n"
+"orphans) and the server's handshakes, from a request socket's first\n"
+"SYN-ACK to the final ACK (NEW_SYN_RECV, or handshake), where the module\n"
+"sends them.\n",
 		.parse = parse_hist,
 	},
 	{
@@ -158,13 +166,18 @@ static const struct cli_command commands[] = {
 "drawn in 80 columns: in each state's box the sockets of the caller's\n"
 "network namespace in the state now and the median time tracked sockets\n"
 "stayed in it; on each arrow the transitions since the module was loaded.\n"
-"CLOSED has no count; SYN_RECV counts the request sockets too. The\n"
-"timewait sockets (TIME_WAIT, and an orphan's FIN_WAIT2, \"orphan\") are\n"
-"counted through their own figures: \"-\" where the module does not send\n"
-"one. Below it, the edges it has no place for and the other transitions\n"
-"that happened (resets, ...). With -j: {\"states\": {NAME: {\"current\",\n"
-"\"median_ns\"}}, \"edges\": [{\"from\", \"to\", \"via\", \"count\"}]}, a figure\n"
-"not sent null.\n",
+"CLOSED has no count; SYN_RECV counts the request sockets too, the RFC's\n"
+"SYN-RECEIVED of a server, which have a line of their own in its box,\n"
+"(requests): those now and the median time from their first SYN-ACK to\n"
+"the final ACK; their edges are those of /proc/net/tcpfsm/machine (SYN,\n"
+"SYN cookie and Fast Open into SYN_RECV, CLOSED out of it). The\n"
+"timewait sockets (TIME_WAIT, and an orphan's FIN_WAIT2, \"orphan\") and\n"
+"the request sockets are counted through their own figures: \"-\" where\n"
+"the module does not send one. Below it, the edges it has no place for\n"
+"and the other transitions that happened (resets, ...). With -j:\n"
+"{\"states\": {NAME: {\"current\", \"median_ns\"}}, \"edges\": [{\"from\", \"to\",\n"
+"\"via\", \"count\"}]}, a figure not sent null; the request sockets' own\n"
+"figures as the state NEW_SYN_RECV, their edges via \"request\".\n",
 		.parse = parse_none,
 	},
 	{
@@ -547,7 +560,8 @@ static void dwell_states(FILE *err)
 	unsigned int i;
 
 	for (i = 1; i <= TCPFSM_NR_STATES; i++)
-		if (tcpfsm_state_has_dwell(i))
+		if (tcpfsm_state_has_dwell(i) || i == TCPFSM_STATE_TIME_WAIT ||
+		    i == TCPFSM_STATE_NEW_SYN_RECV)
 			fprintf(err, " %s", tcpfsm_state_name(i));
 	fputc('\n', err);
 }
@@ -559,12 +573,16 @@ static int parse_hist(struct cli_args *a, int argc, char **argv, FILE *err)
 	for (i = 0; i < argc; i++) {
 		if (argv[i][0] == '-')
 			return bad_arg(a, argv[i], err);
-		state = parse_state_name(argv[i], err);
+		/* handshake: the request sockets', NEW_SYN_RECV */
+		state = !strcasecmp(argv[i], "handshake") ?
+			TCPFSM_STATE_NEW_SYN_RECV :
+			parse_state_name(argv[i], err);
 		if (state < 0)
 			return -1;
-		/* TIME_WAIT: the timewait sockets' */
+		/* TIME_WAIT: the timewait sockets'; NEW_SYN_RECV the requests' */
 		if (!tcpfsm_state_has_dwell(state) &&
-		    state != TCPFSM_STATE_TIME_WAIT) {
+		    state != TCPFSM_STATE_TIME_WAIT &&
+		    state != TCPFSM_STATE_NEW_SYN_RECV) {
 			fprintf(err, "tcpfsm: hist: %s has no time in state; the states that have one:",
 				tcpfsm_state_name(state));
 			dwell_states(err);

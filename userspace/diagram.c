@@ -37,6 +37,8 @@ enum term_kind {
 	TERM_CURRENT,		/* state[a].current */
 	TERM_FROM,		/* tw[a].from[b]: created in substate a from b */
 	TERM_OPT_FROM,		/* the same, 0 if the module does not send it */
+	TERM_HS,		/* hs.fig[b]: a figure of the handshake nest */
+	TERM_OPT_HS,		/* the same, 0 if the module does not send it */
 	TERM_NOT_SENT,		/* a figure the module does not send */
 };
 
@@ -64,12 +66,19 @@ struct term {
 #define MINUS_OPT_FROM(_sub, _x) \
 			{ TERM_OPT_FROM, TCPFSM_STATE_##_sub, TCPFSM_STATE_##_x, -1 }
 #define CURRENT(_s)	{ TERM_CURRENT, TCPFSM_STATE_##_s, 0, 1 }
+#define HS(_f)		{ TERM_HS, 0, TCPFSM_A_HANDSHAKE_STATS_##_f, 1 }
+#define MINUS_HS(_f)	{ TERM_HS, 0, TCPFSM_A_HANDSHAKE_STATS_##_f, -1 }
+#define MINUS_OPT_HS(_f) \
+			{ TERM_OPT_HS, 0, TCPFSM_A_HANDSHAKE_STATS_##_f, -1 }
 #define NOT_SENT	{ TERM_NOT_SENT, 0, 0, 1 }
 
 /*
  * The states of the diagram, in the order of the JSON object. The box of
  * SYN_RECV holds the request sockets too (NEW_SYN_RECV), as ss shows both
- * as SYN-RECV. med: the state whose histogram gives the median, 0 none.
+ * as SYN-RECV; they have a line of their own in it, NEW_SYN_RECV: those
+ * of the handshake nest now, and the median of its histogram (first
+ * SYN-ACK to final ACK). med: the state whose histogram gives the median,
+ * 0 none.
  */
 static const struct dg_state {
 	unsigned int state;
@@ -83,6 +92,7 @@ static const struct dg_state {
 	  TCPFSM_STATE_SYN_SENT },
 	{ TCPFSM_STATE_SYN_RECV, 'r',
 	  { CURRENT(SYN_RECV), CURRENT(NEW_SYN_RECV) }, TCPFSM_STATE_SYN_RECV },
+	{ TCPFSM_STATE_NEW_SYN_RECV, 'q', { HS(CURRENT) }, 0 },
 	{ TCPFSM_STATE_ESTABLISHED, 'e', { CURRENT(ESTABLISHED) },
 	  TCPFSM_STATE_ESTABLISHED },
 	{ TCPFSM_STATE_FIN_WAIT1, 'f', { CURRENT(FIN_WAIT1) },
@@ -106,6 +116,18 @@ static const struct dg_state {
  * created-from taking them out of X -> CLOSE, as /proc/net/tcpfsm/machine
  * (tcpfsm_tw_machine() of the module) does: the edges sum to its cells.
  * via "orphan": that timewait socket in FIN_WAIT2. id 0: not drawn.
+ *
+ * A passive open's handshake happens in a request socket (NEW_SYN_RECV),
+ * the RFC's SYN-RECEIVED, as /proc/net/tcpfsm/machine (tcpfsm_rsk_machine()
+ * of the module) has it: its creation is LISTEN -> SYN_RECV via "request"
+ * (the SYN answered), its end without a child SYN_RECV -> CLOSE via
+ * "request" (expired, orphaned, dropped); the child the final ACK makes
+ * in its place, which the kernel reports as LISTEN -> SYN_RECV, is the
+ * same step, so the full sockets' LISTEN -> SYN_RECV is the matrix's less
+ * the completed requests, and less the handshakes a SYN cookie completed
+ * (via "cookie", no request socket kept): the children of Fast Open. The
+ * completion itself, a step inside SYN_RECV there, is NEW_SYN_RECV ->
+ * SYN_RECV, as the monitor's request events have it.
  */
 static const struct dg_edge {
 	unsigned int from, to;
@@ -116,7 +138,13 @@ static const struct dg_edge {
 	{ TCPFSM_STATE_CLOSE, TCPFSM_STATE_LISTEN, NULL, 'a', { TRANS(CLOSE, LISTEN) } },
 	{ TCPFSM_STATE_CLOSE, TCPFSM_STATE_SYN_SENT, NULL, 'b', { TRANS(CLOSE, SYN_SENT) } },
 	{ TCPFSM_STATE_LISTEN, TCPFSM_STATE_CLOSE, NULL, 'c', { TRANS(LISTEN, CLOSE) } },
-	{ TCPFSM_STATE_LISTEN, TCPFSM_STATE_SYN_RECV, NULL, 'd', { TRANS(LISTEN, SYN_RECV) } },
+	{ TCPFSM_STATE_LISTEN, TCPFSM_STATE_SYN_RECV, NULL, 'd',
+	  { TRANS(LISTEN, SYN_RECV), MINUS_HS(COMPLETED), MINUS_OPT_HS(COOKIES) } },
+	{ TCPFSM_STATE_LISTEN, TCPFSM_STATE_SYN_RECV, "request", 'v', { HS(CREATED) } },
+	{ TCPFSM_STATE_LISTEN, TCPFSM_STATE_SYN_RECV, "cookie", 'x', { HS(COOKIES) } },
+	{ TCPFSM_STATE_NEW_SYN_RECV, TCPFSM_STATE_SYN_RECV, NULL, 'w', { HS(COMPLETED) } },
+	{ TCPFSM_STATE_SYN_RECV, TCPFSM_STATE_CLOSE, "request", 'y',
+	  { HS(EXPIRED), HS(ORPHANED), HS(DROPPED) } },
 	{ TCPFSM_STATE_SYN_SENT, TCPFSM_STATE_SYN_RECV, NULL, 'e', { TRANS(SYN_SENT, SYN_RECV) } },
 	{ TCPFSM_STATE_SYN_SENT, TCPFSM_STATE_ESTABLISHED, NULL, 'f', { TRANS(SYN_SENT, ESTABLISHED) } },
 	{ TCPFSM_STATE_SYN_SENT, TCPFSM_STATE_CLOSE, NULL, 'g', { TRANS(SYN_SENT, CLOSE) } },
@@ -166,13 +194,17 @@ static const char *const dg_template[] = {
 	"     |    LISTEN     |--------------+     +-------------|   SYN_SENT    |",
 	"     | {nl<<} {ml..} |                                  | {ns<<} {ms..} |",
 	"     +---------------+                                  +---------------+",
-	"              |  final ACK {ed<<<<<<}                     |         |",
+	"              |  SYN {ev<<<<<<}                           |         |",
+	"              |  SYN cookie {ex<<<<<<}                    |         |",
+	"              |  Fast Open {ed<<<<<<}                     |         |",
 	"              |            simultaneous open {ee<<<<<<}   |         |",
 	"              v                                           |         |",
 	"     +---------------+<-----------------------------------+         |",
 	"     |   SYN_RECV    |                                              |",
 	"     | {nr<<} {mr..} |                                   SYN-ACK    |",
-	"     +---------------+                                   {ef<<<<<<} |",
+	"     |  (requests)   |  timeout, reset                   {ef<<<<<<} |",
+	"     | {nq<<} {mq..} |--> CLOSED {ey<<<<<<}                         |",
+	"     +---------------+  completed {ew<<<<<<}                        |",
 	"       |         |  ACK {eh<<<<<<}                                  |",
 	"       |         +-------------------------+   +--------------------+",
 	"       |  close                            v   v",
@@ -205,6 +237,9 @@ static const char *const dg_template[] = {
 };
 
 #undef NOT_SENT
+#undef MINUS_OPT_HS
+#undef MINUS_HS
+#undef HS
 #undef CURRENT
 #undef MINUS_TW
 #undef TW
@@ -240,6 +275,16 @@ static struct tcpfsm_dg_value dg_sum(const struct tcpfsm_stats *st,
 				break;
 			}
 			v = (int64_t)st->tw[t->a].from[t->b];
+			break;
+		case TERM_HS:
+		case TERM_OPT_HS:
+			if (!tcpfsm_hs_figure_present(&st->hs, t->b)) {
+				if (t->kind == TERM_HS)
+					return (struct tcpfsm_dg_value){ 0 };
+				v = 0;
+				break;
+			}
+			v = (int64_t)st->hs.fig[t->b];
 			break;
 		case TERM_CURRENT:
 			if (!st->state[t->a].present ||
@@ -320,13 +365,19 @@ struct tcpfsm_dg_value tcpfsm_diagram_edge(const struct tcpfsm_stats *st,
 static struct tcpfsm_dg_value dg_median(const struct tcpfsm_stats *st,
 					const struct dg_state *s)
 {
-	/* TIME_WAIT: the timewait sockets' time in the substate */
+	/*
+	 * TIME_WAIT: the timewait sockets' time in the substate; NEW_SYN_RECV
+	 * the request sockets' handshake, first SYN-ACK to final ACK
+	 */
 	const struct tcpfsm_dwell *d = s->state == TCPFSM_STATE_TIME_WAIT ?
-		&st->tw[TCPFSM_STATE_TIME_WAIT].dwell : &st->dwell[s->med];
+		&st->tw[TCPFSM_STATE_TIME_WAIT].dwell :
+		s->state == TCPFSM_STATE_NEW_SYN_RECV ? &st->hs.dwell :
+		&st->dwell[s->med];
 	struct tcpfsm_dg_value r = { 0 };
 	uint64_t ns;
 
-	if ((s->med || s->state == TCPFSM_STATE_TIME_WAIT) &&
+	if ((s->med || s->state == TCPFSM_STATE_TIME_WAIT ||
+	     (s->state == TCPFSM_STATE_NEW_SYN_RECV && st->hs.present)) &&
 	    tcpfsm_dwell_median(d, &ns)) {
 		r.present = true;
 		r.v = (int64_t)ns;
@@ -486,7 +537,8 @@ static void print_edge(unsigned int from, unsigned int to, const char *via,
  * A cell of the matrix as /proc/net/tcpfsm/machine has it: the full
  * sockets' X -> CLOSE that timewait sockets took over are X -> TIME_WAIT
  * (or X -> FIN_WAIT2) there. Unchanged where the module sends no
- * created-from.
+ * created-from. Without the request sockets' steps, which are edges of
+ * their own (SYN_RECV -> CLOSE via "request").
  */
 static int64_t machine_cell(const struct tcpfsm_stats *st, unsigned int old,
 			    unsigned int new)
@@ -576,7 +628,13 @@ void tcpfsm_print_diagram(FILE *f, enum tcpfsm_fmt fmt,
 			draw_line(f, st, dg_template[i]);
 		fputs("\nBoxes: the sockets in the state now, and the median time in it.\n"
 		      "Arrows: the transitions since the module was loaded; orphan: a\n"
-		      "timewait socket in FIN_WAIT2. \"-\": not counted by the module.\n", f);
+		      "timewait socket in FIN_WAIT2. \"-\": not counted by the module.\n"
+		      "SYN_RECV (requests): the request sockets (NEW_SYN_RECV) now, and\n"
+		      "the median time from their first SYN-ACK to the final ACK. SYN: the\n"
+		      "request sockets created; SYN cookie: the handshakes a SYN cookie\n"
+		      "completed; Fast Open: the other children of the listener; CLOSED:\n"
+		      "the request sockets ended by their timer, a reset or an error;\n"
+		      "completed: those the final ACK replaced by their child (in ACK).\n", f);
 	} else {
 		print_states_json(st);
 	}

@@ -191,6 +191,48 @@ bool tcpfsm_tw_figure_present(const struct tcpfsm_tw_stats *tw,
 	return tw->present && (tw->has & BIT(attr));
 }
 
+#define HS_FIGURE(_attr, _key, _signed, _name, _type, _help, _outcome) \
+	{ .attr = TCPFSM_A_HANDSHAKE_STATS_##_attr, .key = _key, \
+	  .is_signed = _signed, .metric = { _name, _type, _help }, \
+	  .outcome = _outcome }
+#define HS_ENDED(_attr, _key) \
+	HS_FIGURE(_attr, _key, false, "tcpfsm_handshake_requests_ended_total", \
+		  "counter", \
+		  "Request sockets gone, by outcome: completed (a child took " \
+		  "their place), expired, orphaned (timer, listener closed), " \
+		  "dropped.", _key)
+
+/*
+ * In the order of /proc/net/tcpfsm/handshake's lines; the samples of a
+ * family together (the four ends)
+ */
+const struct tcpfsm_hs_figure tcpfsm_hs_figures[] = {
+	HS_FIGURE(CURRENT, "current", true, NULL, NULL, NULL, NULL),
+	HS_FIGURE(CREATED, "created", false,
+		  "tcpfsm_handshake_requests_created_total", "counter",
+		  "Request sockets created: SYNs answered by a SYN-ACK.", NULL),
+	HS_ENDED(COMPLETED, "completed"),
+	HS_ENDED(EXPIRED, "expired"),
+	HS_ENDED(ORPHANED, "orphaned"),
+	HS_ENDED(DROPPED, "dropped"),
+	HS_FIGURE(COOKIES, "cookies", false, "tcpfsm_handshake_cookies_total",
+		  "counter",
+		  "Handshakes completed by a SYN cookie, without a request socket.",
+		  NULL),
+};
+
+#undef HS_ENDED
+#undef HS_FIGURE
+
+const unsigned int tcpfsm_nr_hs_figures = ARRAY_SIZE(tcpfsm_hs_figures);
+
+/* Whether the reply had figure @attr of the handshake nest */
+bool tcpfsm_hs_figure_present(const struct tcpfsm_hs_stats *hs,
+			      unsigned int attr)
+{
+	return hs->present && (hs->has & BIT(attr));
+}
+
 const struct tcpfsm_metric tcpfsm_metric_transitions = {
 	"tcpfsm_transitions_total", "counter",
 	"TCP state transitions, by old and new state.",
@@ -199,4 +241,9 @@ const struct tcpfsm_metric tcpfsm_metric_transitions = {
 const struct tcpfsm_metric tcpfsm_metric_duration = {
 	"tcpfsm_state_duration_seconds", "histogram",
 	"Time tracked sockets stayed in a TCP state before they left it.",
+};
+
+const struct tcpfsm_metric tcpfsm_metric_handshake = {
+	"tcpfsm_handshake_duration_seconds", "histogram",
+	"Time from a request socket's first SYN-ACK to the final ACK, completed handshakes.",
 };

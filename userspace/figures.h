@@ -94,8 +94,29 @@ extern const unsigned int tcpfsm_nr_tw_figures;
 bool tcpfsm_tw_figure_present(const struct tcpfsm_tw_stats *tw,
 			      unsigned int attr);
 
+/*
+ * A figure of the handshake nest (request sockets): a column in text, a
+ * key in JSON, a sample of its family, with the label outcome="..." if it
+ * has one. current has no family: it is tcpfsm_sockets{state="NEW_SYN_RECV"}.
+ */
+struct tcpfsm_hs_figure {
+	unsigned int attr;		/* TCPFSM_A_HANDSHAKE_STATS_x */
+	const char *key;
+	bool is_signed;			/* int64_t, else uint64_t */
+	struct tcpfsm_metric metric;	/* .name NULL: not in Prometheus */
+	const char *outcome;		/* label outcome="..." or NULL */
+};
+
+extern const struct tcpfsm_hs_figure tcpfsm_hs_figures[];
+extern const unsigned int tcpfsm_nr_hs_figures;
+
+bool tcpfsm_hs_figure_present(const struct tcpfsm_hs_stats *hs,
+			      unsigned int attr);
+
 /* The families of the transitions and of the time-in-state histograms */
 extern const struct tcpfsm_metric tcpfsm_metric_transitions;
 extern const struct tcpfsm_metric tcpfsm_metric_duration;
+/* and of the handshake's histogram: first SYN-ACK to final ACK */
+extern const struct tcpfsm_metric tcpfsm_metric_handshake;
 
 #endif /* TCPFSM_FIGURES_H */

@@ -141,20 +141,21 @@ static void print_buckets(const struct tcpfsm_dwell *d)
 }
 
 /*
- * STATE: N samples, avg X, and its rows; an object in JSON. @tw: the
- * timewait sockets' substate: "TIME_WAIT (timewait):", "FIN_WAIT2
- * (orphan):", "timewait":true in JSON.
+ * STATE: N samples, avg X, and its rows; an object in JSON. @kind: NULL,
+ * or "timewait" for the timewait sockets' substate ("TIME_WAIT
+ * (timewait):", "FIN_WAIT2 (orphan):") or "handshake" for the request
+ * sockets' ("NEW_SYN_RECV (handshake):"), that key true in JSON.
  */
 static void print_state_hist(unsigned int state, const struct tcpfsm_dwell *d,
-			     bool tw)
+			     const char *kind)
 {
 	char avg[32];
 
 	open_json_object(NULL);
 	print_string(PRINT_ANY, "state", "%s", tcpfsm_state_name(state));
-	if (tw) {
-		print_bool(PRINT_JSON, "timewait", NULL, true);
-		print_fp(" (%s)", state == TCPFSM_STATE_TIME_WAIT ? "timewait" : "orphan");
+	if (kind) {
+		print_bool(PRINT_JSON, kind, NULL, true);
+		print_fp(" (%s)", state == TCPFSM_STATE_FIN_WAIT2 ? "orphan" : kind);
 	}
 	print_fp(":");
 	print_u64(PRINT_ANY, "samples", " %" PRIu64 " samples", d->samples);
@@ -180,11 +181,14 @@ static void print_state_hist(unsigned int state, const struct tcpfsm_dwell *d,
  * blank line between states; "(no samples)" if no state has any. JSON: an
  * array of one object per state. Then the timewait sockets' time in their
  * substate, where the module sends it: FIN_WAIT2 of orphans (shown with
- * FIN_WAIT2) and TIME_WAIT, "timewait":true in JSON.
+ * FIN_WAIT2) and TIME_WAIT, "timewait":true in JSON; then the request
+ * sockets' handshakes, from their first SYN-ACK to the final ACK, as
+ * NEW_SYN_RECV, "handshake":true in JSON.
  */
 void tcpfsm_print_hist(FILE *f, enum tcpfsm_fmt fmt,
 		       const struct tcpfsm_stats *st, uint32_t states)
 {
+	const struct tcpfsm_dwell *d;
 	unsigned int i, shown = 0;
 
 	new_json_obj(f, fmt);
@@ -194,16 +198,22 @@ void tcpfsm_print_hist(FILE *f, enum tcpfsm_fmt fmt,
 			continue;
 		if (shown++)
 			print_fp("\n");
-		print_state_hist(i, &st->dwell[i], false);
+		print_state_hist(i, &st->dwell[i], NULL);
 	}
 	for (i = TCPFSM_STATE_FIN_WAIT2; i <= TCPFSM_STATE_TIME_WAIT; i++) {
-		const struct tcpfsm_dwell *d = &st->tw[i].dwell;
-
+		d = &st->tw[i].dwell;
 		if (!d->present || (states ? !(states & BIT(i)) : !d->samples))
 			continue;
 		if (shown++)
 			print_fp("\n");
-		print_state_hist(i, d, true);
+		print_state_hist(i, d, "timewait");
+	}
+	d = &st->hs.dwell;
+	if (st->hs.present && d->present &&
+	    (states ? states & BIT(TCPFSM_STATE_NEW_SYN_RECV) : d->samples)) {
+		if (shown++)
+			print_fp("\n");
+		print_state_hist(TCPFSM_STATE_NEW_SYN_RECV, d, "handshake");
 	}
 	close_json_array(PRINT_JSON, NULL);
 	if (!shown)

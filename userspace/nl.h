@@ -59,6 +59,19 @@ struct tcpfsm_tw_stats {
 	uint16_t from_seen;
 };
 
+/*
+ * The server's side of the handshake (request sockets, NEW_SYN_RECV):
+ * fig[TCPFSM_A_HANDSHAKE_STATS_x], current as an int64_t, each with its bit
+ * in ->has if the reply had it (figures.c names them)
+ */
+struct tcpfsm_hs_stats {
+	bool present;		/* the reply had the handshake nest */
+	uint32_t has;		/* bit TCPFSM_A_HANDSHAKE_STATS_x: sent */
+	uint64_t fig[TCPFSM_A_HANDSHAKE_STATS_MAX + 1];
+	/* first SYN-ACK to final ACK (samples, sum-ns, bucket), if sent */
+	struct tcpfsm_dwell dwell;
+};
+
 /* A reply of TCPFSM_CMD_GET or TCPFSM_CMD_STATE_GET; indexed by state */
 struct tcpfsm_stats {
 	uint64_t trans[TCPFSM_NR_STATES + 1][TCPFSM_NR_STATES + 1];
@@ -76,6 +89,7 @@ struct tcpfsm_stats {
 	uint64_t timewait_created;	/* since load */
 	/* by substate: [TCPFSM_STATE_FIN_WAIT2] and [TCPFSM_STATE_TIME_WAIT] */
 	struct tcpfsm_tw_stats tw[TCPFSM_NR_STATES + 1];
+	struct tcpfsm_hs_stats hs;	/* the handshake nest */
 	uint32_t present;	/* bit TCPFSM_A_STATS_x: attribute seen */
 };
 

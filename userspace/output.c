@@ -5,8 +5,9 @@
  *
  * Text: the table of /proc/net/tcpfsm/states (same columns, "-" where a
  * figure does not exist), the transitions as "OLD -> NEW  COUNT" in state
- * order, and the event counters on one line. JSON: the same as one object,
- * absent figures omitted.
+ * order, the timewait substates and the handshake (request sockets) as
+ * /proc/net/tcpfsm/timewait and handshake, and the event counters on one
+ * line. JSON: the same as one object, absent figures omitted.
  *
  * The monitor: one line per event, per loss; in JSON one object a line.
  *
@@ -215,6 +216,39 @@ static void print_tw_substates(const struct tcpfsm_stats *st)
 	close_json_array(PRINT_JSON, NULL);
 }
 
+/*
+ * The server's side of the handshake, if the reply has it, as
+ * /proc/net/tcpfsm/handshake: a table of one row, NEW_SYN_RECV (the
+ * request sockets); "handshake" in JSON, absent figures left out
+ */
+static void print_handshake(const struct tcpfsm_stats *st)
+{
+	const struct tcpfsm_hs_figure *fig;
+	const struct tcpfsm_hs_stats *hs = &st->hs;
+	unsigned int f;
+
+	if (!hs->present)
+		return;
+	print_fp("\n%-12s", "handshake");
+	for (f = 0; f < tcpfsm_nr_hs_figures; f++)
+		print_fp(" %12s", tcpfsm_hs_figures[f].key);
+	print_fp("\n%-12s", tcpfsm_state_name(TCPFSM_STATE_NEW_SYN_RECV));
+	open_json_object("handshake");
+	for (f = 0; f < tcpfsm_nr_hs_figures; f++) {
+		fig = &tcpfsm_hs_figures[f];
+		if (!tcpfsm_hs_figure_present(hs, fig->attr))
+			print_fp(" %12s", "-");
+		else if (fig->is_signed)
+			print_s64(PRINT_ANY, fig->key, " %12" PRId64,
+				  (int64_t)hs->fig[fig->attr]);
+		else
+			print_u64(PRINT_ANY, fig->key, " %12" PRIu64,
+				  hs->fig[fig->attr]);
+	}
+	print_fp("\n");
+	close_json_object();
+}
+
 /**
  * tcpfsm_print_stats() - show a reply of TCPFSM_CMD_GET
  * @f: where
@@ -238,6 +272,7 @@ void tcpfsm_print_stats(FILE *f, enum tcpfsm_fmt fmt,
 	close_json_array(PRINT_JSON, NULL);
 	print_transitions(st, all);
 	print_tw_substates(st);
+	print_handshake(st);
 	print_figures(st);
 	close_json_object();
 	delete_json_obj();

@@ -168,9 +168,12 @@ static void prom_transitions(struct prom *p, const struct tcpfsm_stats *st)
 	}
 }
 
-/* _bucket{state,le}... cumulative, +Inf, _sum, _count of one state */
-static void prom_histogram(struct prom *p, unsigned int state,
-			   const struct tcpfsm_dwell *d)
+/*
+ * _bucket{[LABELS,]le}... cumulative, +Inf, _sum, _count of family @fam;
+ * @base: the labels of the histogram (state="..."), or ""
+ */
+static void prom_histogram(struct prom *p, const struct tcpfsm_metric *fam,
+			   const char *base, const struct tcpfsm_dwell *d)
 {
 	char labels[96], le[32], value[32];
 	uint64_t cum = 0;
@@ -179,22 +182,46 @@ static void prom_histogram(struct prom *p, unsigned int state,
 	for (i = 0; i < TCPFSM_DWELL_BUCKETS - 1; i++) {
 		cum += d->bucket[i];
 		seconds_str(tcpfsm_bucket_high_us(i) * 1000, le, sizeof(le));
-		state_label(labels, sizeof(labels), state);
+		snprintf(labels, sizeof(labels), "%s", base);
 		label_add(labels, sizeof(labels), "le", le);
 		snprintf(value, sizeof(value), "%" PRIu64,
 			 cum < d->samples ? cum : d->samples);
-		prom_sample(p, &tcpfsm_metric_duration, "_bucket", labels, value);
+		prom_sample(p, fam, "_bucket", labels, value);
 	}
-	state_label(labels, sizeof(labels), state);
+	snprintf(labels, sizeof(labels), "%s", base);
 	label_add(labels, sizeof(labels), "le", "+Inf");
 	snprintf(value, sizeof(value), "%" PRIu64, d->samples);
-	prom_sample(p, &tcpfsm_metric_duration, "_bucket", labels, value);
+	prom_sample(p, fam, "_bucket", labels, value);
 
-	state_label(labels, sizeof(labels), state);
 	seconds_str(d->sum_ns, value, sizeof(value));
-	prom_sample(p, &tcpfsm_metric_duration, "_sum", labels, value);
+	prom_sample(p, fam, "_sum", base, value);
 	snprintf(value, sizeof(value), "%" PRIu64, d->samples);
-	prom_sample(p, &tcpfsm_metric_duration, "_count", labels, value);
+	prom_sample(p, fam, "_count", base, value);
+}
+
+/*
+ * The handshake's figures the reply has, a family each but the ends of
+ * the request sockets, one family by outcome; then its histogram
+ */
+static void prom_hs(struct prom *p, const struct tcpfsm_stats *st)
+{
+	const struct tcpfsm_hs_figure *fig;
+	char labels[48];
+	unsigned int f;
+
+	for (f = 0; f < tcpfsm_nr_hs_figures; f++) {
+		fig = &tcpfsm_hs_figures[f];
+		if (!fig->metric.name ||
+		    !tcpfsm_hs_figure_present(&st->hs, fig->attr))
+			continue;
+		labels[0] = 0;
+		if (fig->outcome)
+			label_add(labels, sizeof(labels), "outcome",
+				  fig->outcome);
+		prom_u64(p, &fig->metric, labels, st->hs.fig[fig->attr]);
+	}
+	if (st->hs.present && st->hs.dwell.present)
+		prom_histogram(p, &tcpfsm_metric_handshake, "", &st->hs.dwell);
 }
 
 /* The scalar figures the reply has, in the order of their prom_order */
@@ -230,19 +257,27 @@ static void prom_scalars(struct prom *p, const struct tcpfsm_stats *st)
  * tcpfsm_state_duration_seconds{state} (a histogram), then those of the
  * scalar figures in their prom_order (tcpfsm_tracked_sockets...,
  * tcpfsm_events_lost_total{cause}...), then those of the timewait
- * substates (tcpfsm_timewait_sockets{substate}...); each only with the
+ * substates (tcpfsm_timewait_sockets{substate}...), then those of the
+ * handshake (tcpfsm_handshake_requests_created_total,
+ * tcpfsm_handshake_requests_ended_total{outcome}, tcpfsm_handshake_cookies_total,
+ * tcpfsm_handshake_duration_seconds, a histogram); each only with the
  * figures the reply has.
  */
 void tcpfsm_print_prometheus(FILE *f, const struct tcpfsm_stats *st)
 {
 	struct prom p = { .f = f };
 	unsigned int i;
+	char labels[64];
 
 	prom_states(&p, st);
 	prom_transitions(&p, st);
-	for (i = 1; i <= TCPFSM_NR_STATES; i++)
-		if (st->dwell[i].present)
-			prom_histogram(&p, i, &st->dwell[i]);
+	for (i = 1; i <= TCPFSM_NR_STATES; i++) {
+		if (!st->dwell[i].present)
+			continue;
+		state_label(labels, sizeof(labels), i);
+		prom_histogram(&p, &tcpfsm_metric_duration, labels, &st->dwell[i]);
+	}
 	prom_scalars(&p, st);
 	prom_tw(&p, st);
+	prom_hs(&p, st);
 }

@@ -418,11 +418,14 @@ TEST(hist_closewait_top)
 				BIT(TCPFSM_STATE_SYN_SENT)),
 		 "-jp hist estab CLOSE-WAIT syn_sent");
 	p = parse("hist", "LISTEN", NULL);
-	parsed_err(_metadata, p, "tcpfsm: hist: LISTEN has no time in state; the states that have one: ESTABLISHED SYN_SENT SYN_RECV FIN_WAIT1 FIN_WAIT2 CLOSE_WAIT LAST_ACK CLOSING",
+	parsed_err(_metadata, p, "tcpfsm: hist: LISTEN has no time in state; the states that have one: ESTABLISHED SYN_SENT SYN_RECV FIN_WAIT1 FIN_WAIT2 TIME_WAIT CLOSE_WAIT LAST_ACK CLOSING NEW_SYN_RECV",
 		  "hist LISTEN");
 	p = parse("hist", "time-wait", NULL);
 	ok_parse(_metadata, p, "hist", p.a.states == BIT(TCPFSM_STATE_TIME_WAIT),
 		 "hist time-wait: the timewait sockets'");
+	p = parse("hist", "handshake", "NEW_SYN_RECV", NULL);
+	ok_parse(_metadata, p, "hist", p.a.states == BIT(TCPFSM_STATE_NEW_SYN_RECV),
+		 "hist handshake NEW_SYN_RECV: the request sockets'");
 	p = parse("hist", "bogus", NULL);
 	parsed_err(_metadata, p, "tcpfsm: unknown state \"bogus\"", "hist bogus");
 	p = parse("hist", "-j", NULL);

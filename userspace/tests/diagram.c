@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of diagram.c, and of the timewait substates of a GET reply
- * (nl.c, output.c, prom.c): a reply built as the module sends it, parsed,
- * then drawn, in text and JSON.
+ * Unit tests of diagram.c, and of the timewait substates and the handshake
+ * (request sockets) of a GET reply (nl.c, output.c, prom.c, hist.c): a
+ * reply built as the module sends it, parsed, then drawn, in text and JSON.
  *
  *	diagram [-l] [-t TEST]...
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,8 @@
 #include <libmnl/libmnl.h>
 
 #include "diagram.h"
+#include "figures.h"
+#include "hist.h"
 #include "nl.h"
 #include "output.h"
 #include "prom.h"
@@ -107,7 +110,46 @@ static void put_dwell(struct nlmsghdr *nlh, uint8_t state, uint64_t samples,
 	mnl_attr_nest_end(nlh, nest);
 }
 
-enum { WITH_TW, WITHOUT_TW, TW_NO_EXITS };
+/*
+ * The handshake: 12 request sockets created, 7 completed, 1 expired, 1
+ * orphaned, 1 dropped, 2 now (NEW_SYN_RECV's current); 2 handshakes by a
+ * SYN cookie (7 + 2 children: LISTEN -> SYN_RECV); the 7 timed, 5 in
+ * [512, 1024) us, 2 in [1, 2) s
+ */
+static const uint64_t scenario_hs[] = { 2, 12, 7, 1, 1, 1, 2 };
+
+static void put_hs(struct nlmsghdr *nlh, bool cookies)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, TCPFSM_A_STATS_HANDSHAKE);
+	static const uint8_t index[] = { 10, 21 };
+	static const uint64_t count[] = { 5, 2 };
+	struct nlattr *b;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(scenario_hs); i++) {
+		if (!cookies && TCPFSM_A_HANDSHAKE_STATS_CURRENT + i ==
+				TCPFSM_A_HANDSHAKE_STATS_COOKIES)
+			continue;
+		put_pad(nlh, TCPFSM_A_HANDSHAKE_STATS_PAD);
+		mnl_attr_put_u64(nlh, TCPFSM_A_HANDSHAKE_STATS_CURRENT + i,
+				 scenario_hs[i]);
+	}
+	put_pad(nlh, TCPFSM_A_HANDSHAKE_STATS_PAD);
+	mnl_attr_put_u64(nlh, TCPFSM_A_HANDSHAKE_STATS_SAMPLES, 7);
+	put_pad(nlh, TCPFSM_A_HANDSHAKE_STATS_PAD);
+	mnl_attr_put_u64(nlh, TCPFSM_A_HANDSHAKE_STATS_SUM_NS, 2004500000ULL);
+	for (i = 0; i < ARRAY_SIZE(index); i++) {
+		b = mnl_attr_nest_start(nlh, TCPFSM_A_HANDSHAKE_STATS_BUCKET);
+		mnl_attr_put_u8(nlh, TCPFSM_A_BUCKET_INDEX, index[i]);
+		mnl_attr_put_u64(nlh, TCPFSM_A_BUCKET_COUNT, count[i]);
+		mnl_attr_nest_end(nlh, b);
+	}
+	mnl_attr_put_u32(nlh, TCPFSM_A_HANDSHAKE_STATS_MAX + 1, 7);	/* newer */
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/* WITHOUT_TW: a module before timewait and request sockets */
+enum { WITH_TW, WITHOUT_TW, TW_NO_EXITS, HS_NO_COOKIES };
 
 /* The reply of the scenario, as the module sends it */
 static struct nlmsghdr *put_scenario(char *buf, int variant)
@@ -149,8 +191,9 @@ static struct nlmsghdr *put_scenario(char *buf, int variant)
 	put_dwell(nlh, S(SYN_SENT), 9, 2, ss_i, ss_c);
 	put_dwell(nlh, S(FIN_WAIT2), 0, 0, NULL, NULL);
 	if (variant != WITHOUT_TW) {
-		put_tw(nlh, S(FIN_WAIT2), scenario_tw[0], variant == WITH_TW);
-		put_tw(nlh, S(TIME_WAIT), scenario_tw[1], variant == WITH_TW);
+		put_tw(nlh, S(FIN_WAIT2), scenario_tw[0], variant != TW_NO_EXITS);
+		put_tw(nlh, S(TIME_WAIT), scenario_tw[1], variant != TW_NO_EXITS);
+		put_hs(nlh, variant != HS_NO_COOKIES);
 	}
 	return nlh;
 }
@@ -198,13 +241,17 @@ static const char diagram_text[] =
 	"     |    LISTEN     |--------------+     +-------------|   SYN_SENT    |\n"
 	"     | 1           - |                                  | 0       100us |\n"
 	"     +---------------+                                  +---------------+\n"
-	"              |  final ACK 9                              |         |\n"
+	"              |  SYN 12                                   |         |\n"
+	"              |  SYN cookie 2                             |         |\n"
+	"              |  Fast Open 0                              |         |\n"
 	"              |            simultaneous open 0            |         |\n"
 	"              v                                           |         |\n"
 	"     +---------------+<-----------------------------------+         |\n"
 	"     |   SYN_RECV    |                                              |\n"
 	"     | 2           - |                                   SYN-ACK    |\n"
-	"     +---------------+                                   9          |\n"
+	"     |  (requests)   |  timeout, reset                   9          |\n"
+	"     | 2       870us |--> CLOSED 3                                  |\n"
+	"     +---------------+  completed 7                                 |\n"
 	"       |         |  ACK 9                                           |\n"
 	"       |         +-------------------------+   +--------------------+\n"
 	"       |  close                            v   v\n"
@@ -238,6 +285,12 @@ static const char diagram_text[] =
 	"Boxes: the sockets in the state now, and the median time in it.\n"
 	"Arrows: the transitions since the module was loaded; orphan: a\n"
 	"timewait socket in FIN_WAIT2. \"-\": not counted by the module.\n"
+	"SYN_RECV (requests): the request sockets (NEW_SYN_RECV) now, and\n"
+	"the median time from their first SYN-ACK to the final ACK. SYN: the\n"
+	"request sockets created; SYN cookie: the handshakes a SYN cookie\n"
+	"completed; Fast Open: the other children of the listener; CLOSED:\n"
+	"the request sockets ended by their timer, a reset or an error;\n"
+	"completed: those the final ACK replaced by their child (in ACK).\n"
 	"\n"
 	"not drawn:\n"
 	"  FIN_WAIT2    -> CLOSE                            -\n"
@@ -250,17 +303,22 @@ static const char diagram_json[] =
 	"\"LISTEN\":{\"current\":1,\"median_ns\":null},"
 	"\"SYN_SENT\":{\"current\":0,\"median_ns\":100000},"
 	"\"SYN_RECV\":{\"current\":2,\"median_ns\":null},"
+	"\"NEW_SYN_RECV\":{\"current\":2,\"median_ns\":870400},"
 	"\"ESTABLISHED\":{\"current\":6,\"median_ns\":2048000},"
 	"\"FIN_WAIT1\":{\"current\":0,\"median_ns\":500},"
 	"\"FIN_WAIT2\":{\"current\":3,\"median_ns\":null},"
 	"\"CLOSING\":{\"current\":0,\"median_ns\":null},"
 	"\"TIME_WAIT\":{\"current\":4,\"median_ns\":null},"
 	"\"CLOSE_WAIT\":{\"current\":12345678,\"median_ns\":274877906944000},"
-	"\"LAST_ACK\":{\"current\":0,\"median_ns\":null}},\"edges\":["
-	"{\"from\":\"CLOSE\",\"to\":\"LISTEN\",\"count\":1},"
+	"\"LAST_ACK\":{\"current\":0,\"median_ns\":null}},"
+	"\"edges\":[{\"from\":\"CLOSE\",\"to\":\"LISTEN\",\"count\":1},"
 	"{\"from\":\"CLOSE\",\"to\":\"SYN_SENT\",\"count\":10},"
 	"{\"from\":\"LISTEN\",\"to\":\"CLOSE\",\"count\":0},"
-	"{\"from\":\"LISTEN\",\"to\":\"SYN_RECV\",\"count\":9},"
+	"{\"from\":\"LISTEN\",\"to\":\"SYN_RECV\",\"count\":0},"
+	"{\"from\":\"LISTEN\",\"to\":\"SYN_RECV\",\"via\":\"request\",\"count\":12},"
+	"{\"from\":\"LISTEN\",\"to\":\"SYN_RECV\",\"via\":\"cookie\",\"count\":2},"
+	"{\"from\":\"NEW_SYN_RECV\",\"to\":\"SYN_RECV\",\"count\":7},"
+	"{\"from\":\"SYN_RECV\",\"to\":\"CLOSE\",\"via\":\"request\",\"count\":3},"
 	"{\"from\":\"SYN_SENT\",\"to\":\"SYN_RECV\",\"count\":0},"
 	"{\"from\":\"SYN_SENT\",\"to\":\"ESTABLISHED\",\"count\":9},"
 	"{\"from\":\"SYN_SENT\",\"to\":\"CLOSE\",\"count\":1},"
@@ -544,6 +602,246 @@ TEST(stats_timewait)
 	      strstr(s, "tcpfsm_timewait_substate_entered_total{substate=\"TIME_WAIT\"} 1\n") != NULL &&
 	      !strstr(s, "timer_total"),
 	      "stats -o prometheus: a family per figure, by substate");
+	free(s);
+	free(st);
+}
+
+/*
+ * The handshake's edges, as /proc/net/tcpfsm/machine has them: a request
+ * socket is SYN_RECV, its child not a second LISTEN -> SYN_RECV; "-"
+ * (null) without the handshake nest, the cookies' alone without cookies
+ */
+TEST(handshake_edges)
+{
+	struct tcpfsm_stats *st = parse_scenario(_metadata, WITH_TW);
+	char *s;
+
+	CHECK(edge_is(st, S(LISTEN), S(SYN_RECV), "request", 12),
+	      "LISTEN -> SYN_RECV (request): the request sockets created");
+	CHECK(edge_is(st, S(LISTEN), S(SYN_RECV), "cookie", 2),
+	      "LISTEN -> SYN_RECV (cookie): cookies");
+	CHECK(edge_is(st, S(LISTEN), S(SYN_RECV), NULL, 9 - 7 - 2),
+	      "LISTEN -> SYN_RECV: the children less those of requests and cookies");
+	CHECK(edge_is(st, S(NEW_SYN_RECV), S(SYN_RECV), NULL, 7),
+	      "NEW_SYN_RECV -> SYN_RECV: completed");
+	CHECK(edge_is(st, S(SYN_RECV), S(CLOSE), "request", 3),
+	      "SYN_RECV -> CLOSE (request): expired + orphaned + dropped");
+	CHECK(edge_is(st, S(SYN_RECV), S(ESTABLISHED), NULL, 9),
+	      "SYN_RECV -> ESTABLISHED: the matrix, unchanged");
+	/* the edges of a pair sum to machine's cell (tcpfsm_rsk_machine()) */
+	CHECK(tcpfsm_diagram_edge(st, S(LISTEN), S(SYN_RECV), NULL).v +
+	      tcpfsm_diagram_edge(st, S(LISTEN), S(SYN_RECV), "request").v +
+	      tcpfsm_diagram_edge(st, S(LISTEN), S(SYN_RECV), "cookie").v ==
+	      9 + 12 - 7,
+	      "LISTEN -> SYN_RECV: the matrix's + created - completed in all");
+	s = render(TCPFSM_FMT_JSON, st, print_diagram);
+	CHECK(strstr(s, "{\"from\":\"SYN_RECV\",\"to\":\"CLOSE\",\"count\":1234567}") &&
+	      strstr(s, "{\"from\":\"SYN_RECV\",\"to\":\"CLOSE\",\"via\":\"request\",\"count\":3}"),
+	      "SYN_RECV -> CLOSE: the matrix's listed, the requests' beside it");
+	free(s);
+	free(st);
+
+	st = parse_scenario(_metadata, HS_NO_COOKIES);
+	CHECK(edge_is(st, S(LISTEN), S(SYN_RECV), "cookie", -1) &&
+	      edge_is(st, S(LISTEN), S(SYN_RECV), NULL, 9 - 7) &&
+	      edge_is(st, S(LISTEN), S(SYN_RECV), "request", 12),
+	      "cookies not counted: their edge absent, in the children's");
+	s = render(TCPFSM_FMT_TEXT, st, print_diagram);
+	CHECK(strstr(s, "\n              |  SYN cookie -   ") != NULL &&
+	      strstr(s, "\n              |  Fast Open 2   ") != NULL,
+	      "cookies not counted: drawn \"-\" (%s)", s);
+	free(s);
+	free(st);
+
+	st = parse_scenario(_metadata, WITHOUT_TW);
+	CHECK(edge_is(st, S(LISTEN), S(SYN_RECV), "request", -1) &&
+	      edge_is(st, S(LISTEN), S(SYN_RECV), NULL, -1) &&
+	      edge_is(st, S(NEW_SYN_RECV), S(SYN_RECV), NULL, -1) &&
+	      edge_is(st, S(SYN_RECV), S(CLOSE), "request", -1) &&
+	      edge_is(st, S(SYN_RECV), S(ESTABLISHED), NULL, 9),
+	      "no handshake nest: the request sockets' edges absent, and the children's");
+	s = render(TCPFSM_FMT_TEXT, st, print_diagram);
+	CHECK(strstr(s, "\n              |  SYN -   ") != NULL &&
+	      strstr(s, "\n              |  Fast Open -   ") != NULL &&
+	      strstr(s, "\n     | -           - |--> CLOSED -   ") != NULL &&
+	      strstr(s, "\n     | 2           - |   ") != NULL,
+	      "no handshake nest: drawn \"-\", SYN_RECV's current still there (%s)", s);
+	free(s);
+	s = render(TCPFSM_FMT_JSON, st, print_diagram);
+	CHECK(strstr(s, "\"NEW_SYN_RECV\":{\"current\":null,\"median_ns\":null}") &&
+	      strstr(s, "{\"from\":\"LISTEN\",\"to\":\"SYN_RECV\",\"via\":\"request\",\"count\":null}") &&
+	      strstr(s, "{\"from\":\"SYN_RECV\",\"to\":\"CLOSE\",\"via\":\"request\",\"count\":null}"),
+	      "no handshake nest: null in JSON (%s)", s);
+	free(s);
+	free(st);
+}
+
+/* A handshake nest: its figures, histogram, unknown attributes skipped */
+TEST(handshake_nest)
+{
+	static char buf[MSG_SIZE];
+	struct tcpfsm_stats *st = parse_scenario(_metadata, WITH_TW);
+	const struct tcpfsm_hs_stats *hs = &st->hs;
+	struct tcpfsm_err e = { 0 };
+	struct nlmsghdr *nlh;
+	struct nlattr *nest, *b;
+	unsigned int i;
+
+	CHECK(hs->present && (st->present & BIT(TCPFSM_A_STATS_HANDSHAKE)),
+	      "handshake nest: present");
+	for (i = 0; i < ARRAY_SIZE(scenario_hs); i++)
+		CHECK(tcpfsm_hs_figure_present(hs, TCPFSM_A_HANDSHAKE_STATS_CURRENT + i) &&
+		      hs->fig[TCPFSM_A_HANDSHAKE_STATS_CURRENT + i] == scenario_hs[i],
+		      "handshake nest: figure %u", i + 1);
+	CHECK(hs->dwell.present && hs->dwell.samples == 7 &&
+	      hs->dwell.sum_ns == 2004500000ULL && hs->dwell.bucket[10] == 5 &&
+	      hs->dwell.bucket[21] == 2 && hs->dwell.bucket[0] == 0,
+	      "handshake nest: the histogram");
+	free(st);
+
+	/* no figures: an empty nest (a module that counts nothing), then a
+	 * nest of current alone and an unknown attribute
+	 */
+	st = calloc(1, sizeof(*st));
+	ASSERT_NE(NULL, st);
+	nlh = msg_start(buf, 0x20, TCPFSM_CMD_GET);
+	nest = mnl_attr_nest_start(nlh, TCPFSM_A_STATS_HANDSHAKE);
+	mnl_attr_nest_end(nlh, nest);
+	CHECK(tcpfsm_parse_stats(nlh, st, &e) == 0 && st->hs.present &&
+	      !st->hs.has && !st->hs.dwell.present,
+	      "handshake nest, empty: present, no figure, no histogram");
+	memset(st, 0, sizeof(*st));
+	nlh = msg_start(buf, 0x20, TCPFSM_CMD_GET);
+	nest = mnl_attr_nest_start(nlh, TCPFSM_A_STATS_HANDSHAKE);
+	mnl_attr_put_u64(nlh, TCPFSM_A_HANDSHAKE_STATS_MAX + 3, 99);	/* newer */
+	put_pad(nlh, TCPFSM_A_HANDSHAKE_STATS_PAD);
+	mnl_attr_put_u64(nlh, TCPFSM_A_HANDSHAKE_STATS_CURRENT, (uint64_t)-1);
+	b = mnl_attr_nest_start(nlh, TCPFSM_A_HANDSHAKE_STATS_BUCKET);
+	mnl_attr_put_u8(nlh, TCPFSM_A_BUCKET_INDEX, 3);
+	mnl_attr_put_u64(nlh, TCPFSM_A_BUCKET_COUNT, 1);
+	mnl_attr_nest_end(nlh, b);
+	mnl_attr_nest_end(nlh, nest);
+	CHECK(tcpfsm_parse_stats(nlh, st, &e) == 0 && st->hs.present &&
+	      st->hs.has == BIT(TCPFSM_A_HANDSHAKE_STATS_CURRENT) &&
+	      (int64_t)st->hs.fig[TCPFSM_A_HANDSHAKE_STATS_CURRENT] == -1 &&
+	      !st->hs.dwell.present && !st->hs.dwell.bucket[3],
+	      "handshake nest: current alone, negative; a bucket without samples is no histogram; unknown skipped");
+	memset(st, 0, sizeof(*st));
+
+	/* a bucket out of range, a figure of the wrong size: malformed */
+	nlh = msg_start(buf, 0x20, TCPFSM_CMD_GET);
+	nest = mnl_attr_nest_start(nlh, TCPFSM_A_STATS_HANDSHAKE);
+	b = mnl_attr_nest_start(nlh, TCPFSM_A_HANDSHAKE_STATS_BUCKET);
+	mnl_attr_put_u8(nlh, TCPFSM_A_BUCKET_INDEX, TCPFSM_DWELL_BUCKETS);
+	mnl_attr_put_u64(nlh, TCPFSM_A_BUCKET_COUNT, 1);
+	mnl_attr_nest_end(nlh, b);
+	mnl_attr_nest_end(nlh, nest);
+	CHECK_ERR(tcpfsm_parse_stats(nlh, st, &e), &e, TCPFSM_ERR_MALFORMED,
+		  EINVAL, NULL, "handshake nest: a bucket index out of range");
+	memset(st, 0, sizeof(*st));
+	nlh = msg_start(buf, 0x20, TCPFSM_CMD_GET);
+	nest = mnl_attr_nest_start(nlh, TCPFSM_A_STATS_HANDSHAKE);
+	mnl_attr_put_u32(nlh, TCPFSM_A_HANDSHAKE_STATS_CREATED, 1);
+	mnl_attr_nest_end(nlh, nest);
+	CHECK_ERR(tcpfsm_parse_stats(nlh, st, &e), &e, TCPFSM_ERR_MALFORMED,
+		  ERANGE, "attribute created of handshake-stats",
+		  "handshake nest: created as a u32");
+	free(st);
+}
+
+/* promtool check metrics passes @s, or there is no promtool */
+static bool promtool_ok(const char *s)
+{
+	FILE *p;
+
+	if (system("command -v promtool >/dev/null 2>&1"))
+		return true;
+	p = popen("promtool check metrics >/dev/null", "w");
+	if (!p)
+		return false;
+	fputs(s, p);
+	return pclose(p) == 0;
+}
+
+/* The handshake in stats: text, JSON, Prometheus; and in hist */
+TEST(stats_handshake)
+{
+	struct tcpfsm_stats *st = parse_scenario(_metadata, HS_NO_COOKIES);
+	struct capture cap;
+	char *s;
+
+	tcpfsm_print_stats(cap_open(&cap), TCPFSM_FMT_TEXT, st, false);
+	s = cap_close(&cap);
+	CHECK(strstr(s, "TIME_WAIT               4            4            0            1            0            0            0            1\n"
+			"\nhandshake         current      created    completed      expired     orphaned      dropped      cookies\n"
+			"NEW_SYN_RECV            2           12            7            1            1            1            -\n") != NULL,
+	      "stats: the handshake after the timewait substates, cookies - (%s)", s);
+	free(s);
+	tcpfsm_print_stats(cap_open(&cap), TCPFSM_FMT_JSON, st, false);
+	s = cap_close(&cap);
+	CHECK(strstr(s, "\"handshake\":{\"current\":2,\"created\":12,\"completed\":7,\"expired\":1,\"orphaned\":1,\"dropped\":1}") != NULL,
+	      "stats -j: the handshake object, cookies left out (%s)", s);
+	free(s);
+	tcpfsm_print_prometheus(cap_open(&cap), st);
+	s = cap_close(&cap);
+	CHECK(strstr(s, "# TYPE tcpfsm_handshake_requests_created_total counter\n"
+			"tcpfsm_handshake_requests_created_total 12\n"
+			"# HELP tcpfsm_handshake_requests_ended_total ") != NULL &&
+	      strstr(s, "# TYPE tcpfsm_handshake_requests_ended_total counter\n"
+			"tcpfsm_handshake_requests_ended_total{outcome=\"completed\"} 7\n"
+			"tcpfsm_handshake_requests_ended_total{outcome=\"expired\"} 1\n"
+			"tcpfsm_handshake_requests_ended_total{outcome=\"orphaned\"} 1\n"
+			"tcpfsm_handshake_requests_ended_total{outcome=\"dropped\"} 1\n"
+			"# HELP tcpfsm_handshake_duration_seconds ") != NULL &&
+	      strstr(s, "# TYPE tcpfsm_handshake_duration_seconds histogram\n"
+			"tcpfsm_handshake_duration_seconds_bucket{le=\"0.000001\"} 0\n") != NULL &&
+	      strstr(s, "tcpfsm_handshake_duration_seconds_bucket{le=\"0.001024\"} 5\n") != NULL &&
+	      strstr(s, "tcpfsm_handshake_duration_seconds_bucket{le=\"1.048576\"} 5\n"
+			"tcpfsm_handshake_duration_seconds_bucket{le=\"2.097152\"} 7\n") != NULL &&
+	      strstr(s, "tcpfsm_handshake_duration_seconds_bucket{le=\"+Inf\"} 7\n"
+			"tcpfsm_handshake_duration_seconds_sum 2.0045\n"
+			"tcpfsm_handshake_duration_seconds_count 7\n") != NULL &&
+	      strstr(s, "tcpfsm_sockets{state=\"NEW_SYN_RECV\"} 2\n") != NULL &&
+	      !strstr(s, "cookies") && !strstr(s, "tcpfsm_handshake_requests{"),
+	      "stats -o prometheus: the handshake's families, no cookies (%s)", s);
+	CHECK(promtool_ok(s), "stats -o prometheus: promtool check metrics");
+	free(s);
+	tcpfsm_print_hist(cap_open(&cap), TCPFSM_FMT_TEXT, st, 0);
+	s = cap_close(&cap);
+	CHECK(strstr(s, "\n\nNEW_SYN_RECV (handshake): 7 samples, avg 286.357 ms\n"
+			"     usecs               : count     distribution\n"
+			"       512 -> 1023       : 5        |****************************************|\n") != NULL &&
+	      strstr(s, "   1048576 -> 2097151    : 2        |****************                        |\n") != NULL,
+	      "hist: the handshake's histogram last (%s)", s);
+	free(s);
+	tcpfsm_print_hist(cap_open(&cap), TCPFSM_FMT_JSON, st,
+			  BIT(S(NEW_SYN_RECV)));
+	s = cap_close(&cap);
+	CHECK_STR(s, "[{\"state\":\"NEW_SYN_RECV\",\"handshake\":true,\"samples\":7,\"sum_ns\":2004500000,\"buckets\":["
+		     "{\"index\":10,\"low_us\":512,\"high_us\":1024,\"count\":5},"
+		     "{\"index\":21,\"low_us\":1048576,\"high_us\":2097152,\"count\":2}]}]\n",
+		  "hist -j NEW_SYN_RECV: that histogram alone");
+	free(s);
+	free(st);
+
+	/* without the nest: no section, no key, no family */
+	st = parse_scenario(_metadata, WITHOUT_TW);
+	tcpfsm_print_stats(cap_open(&cap), TCPFSM_FMT_TEXT, st, false);
+	s = cap_close(&cap);
+	CHECK(!strstr(s, "handshake"), "stats: no handshake nest, no section");
+	free(s);
+	tcpfsm_print_stats(cap_open(&cap), TCPFSM_FMT_JSON, st, false);
+	s = cap_close(&cap);
+	CHECK(!strstr(s, "handshake"), "stats -j: no handshake nest, no key");
+	free(s);
+	tcpfsm_print_prometheus(cap_open(&cap), st);
+	s = cap_close(&cap);
+	CHECK(!strstr(s, "handshake"), "stats -o prometheus: no handshake family");
+	free(s);
+	tcpfsm_print_hist(cap_open(&cap), TCPFSM_FMT_TEXT, st,
+			  BIT(S(NEW_SYN_RECV)));
+	s = cap_close(&cap);
+	CHECK_STR(s, "(no samples)\n", "hist NEW_SYN_RECV: no handshake nest");
 	free(s);
 	free(st);
 }

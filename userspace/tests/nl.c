@@ -284,6 +284,24 @@ TEST(missing)
 	CHECK_ERR(ret, &e, TCPFSM_ERR_MISSING, 0, "entered and left of LISTEN",
 		  "missing: entered and left of LISTEN");
 
+	/* kprobes=0: FIN_WAIT2 and TIME_WAIT without current, as documented */
+	nlh = msg_start(buf, 0x20, TCPFSM_CMD_STATE_GET);
+	nest = mnl_attr_nest_start(nlh, TCPFSM_A_STATS_STATE);
+	mnl_attr_put_u8(nlh, TCPFSM_A_STATE_STATS_STATE, TCPFSM_STATE_FIN_WAIT2);
+	mnl_attr_put_u64(nlh, TCPFSM_A_STATE_STATS_ENTERED, 1);
+	mnl_attr_put_u64(nlh, TCPFSM_A_STATE_STATS_LEFT, 1);
+	mnl_attr_nest_end(nlh, nest);
+	nest = mnl_attr_nest_start(nlh, TCPFSM_A_STATS_STATE);
+	mnl_attr_put_u8(nlh, TCPFSM_A_STATE_STATS_STATE, TCPFSM_STATE_TIME_WAIT);
+	mnl_attr_nest_end(nlh, nest);
+	memset(&got, 0, sizeof(got));
+	memset(&e, 0, sizeof(e));
+	CHECK(!tcpfsm_parse_stats(nlh, &got, &e) &&
+	      !tcpfsm_state_check(&got, TCPFSM_STATE_FIN_WAIT2, &e) &&
+	      !tcpfsm_state_check(&got, TCPFSM_STATE_TIME_WAIT, &e) &&
+	      !got.state[TCPFSM_STATE_FIN_WAIT2].has_current,
+	      "kprobes=0: FIN_WAIT2 and TIME_WAIT without current pass");
+
 	nlh = msg_start(buf, 0x20, TCPFSM_CMD_STATE_GET);
 	nest = mnl_attr_nest_start(nlh, TCPFSM_A_STATS_STATE);
 	mnl_attr_put_u8(nlh, TCPFSM_A_STATE_STATS_STATE, TCPFSM_STATE_LISTEN);

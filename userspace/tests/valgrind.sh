@@ -240,6 +240,7 @@ else
 	fail "$nofamily" hist
 	fail "$nofamily" hist ESTABLISHED CLOSE-WAIT
 	fail "$nofamily" -j -p hist syn_sent
+	fail "$nofamily" -j hist handshake NEW_SYN_RECV
 	fail "$nofamily" closewait
 	fail "$nofamily" -j closewait --older-than 5m
 	fail "$nofamily" -j -p closewait --older-than=500ms
