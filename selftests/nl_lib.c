@@ -284,14 +284,20 @@ int nl_evl_subscribe(struct nl_evl *l, int flags)
 /* A socket that joined the events group and subscribed with @flags. */
 int nl_evl_open(struct nl_evl *l, int flags)
 {
+	int err, rcvbuf = 8 << 20;
 	struct family f = { 0 };
-	int err;
 
 	memset(l, 0, sizeof(*l));
 	err = nl_open(&l->nl, &f);
 	if (err)
 		return err;
-	if (setsockopt(mnl_socket_get_fd(l->nl.sk), SOL_NETLINK,
+	/*
+	 * room for what a test makes before it reads (a few thousand events,
+	 * one message each when the sender is slow: a debug kernel)
+	 */
+	if (setsockopt(mnl_socket_get_fd(l->nl.sk), SOL_SOCKET,
+		       SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) ||
+	    setsockopt(mnl_socket_get_fd(l->nl.sk), SOL_NETLINK,
 		       NETLINK_ADD_MEMBERSHIP, &l->nl.events,
 		       sizeof(l->nl.events)))
 		return -errno;
