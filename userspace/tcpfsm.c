@@ -13,7 +13,9 @@
  *	tcpfsm help [COMMAND]
  *
  * cli.c parses the command line, nl.c talks to the kernel, output.c
- * renders what it says. Exit status: 0 on success, 1 on any error.
+ * renders what it says. Exit status (enum tcpfsm_exit): 0 on success, 1
+ * on a runtime failure, 2 on a usage error, 3 if the tcpfsm netlink family
+ * is absent (the module is not loaded).
  */
 #include <errno.h>
 #include <poll.h>
@@ -46,7 +48,15 @@ static enum tcpfsm_fmt fmt_of(const struct cli_args *a)
 	return a->pretty ? TCPFSM_FMT_JSON_PRETTY : TCPFSM_FMT_JSON;
 }
 
-/* The reply of the command of @a, or -1 (and the error printed) */
+/* Print @e; Return: the exit status it means */
+static int fail(const struct tcpfsm_err *e)
+{
+	tcpfsm_err_print(stderr, e);
+	return e->kind == TCPFSM_ERR_NOFAMILY ? TCPFSM_EXIT_NOMODULE :
+						TCPFSM_EXIT_FAIL;
+}
+
+/* The reply of the command of @a: 0, or the exit status (error printed) */
 static int query(const struct cli_args *a, struct tcpfsm_stats *st)
 {
 	struct tcpfsm_nl nl;
@@ -63,26 +73,24 @@ static int query(const struct cli_args *a, struct tcpfsm_stats *st)
 	}
 	if (!ret && a->cmd->id == CLI_CMD_HIST)
 		ret = tcpfsm_dwell_check(st, &e);
-	if (ret < 0)
-		tcpfsm_err_print(stderr, &e);
-	return ret;
+	return ret < 0 ? fail(&e) : 0;
 }
 
-/* stats, state, hist, diagram: a GET or STATE_GET */
+/* stats, state, hist, diagram: a GET or STATE_GET; the exit status */
 static int run(const struct cli_args *a)
 {
 	enum tcpfsm_fmt fmt = fmt_of(a);
 	struct tcpfsm_stats *st;
-	int ret = -1;
+	int ret;
 
 	st = malloc(sizeof(*st));	/* 14 KiB */
 	if (!st) {
 		fprintf(stderr, "tcpfsm: %s\n", strerror(ENOMEM));
-		return -1;
+		return TCPFSM_EXIT_FAIL;
 	}
-	if (query(a, st) < 0)
+	ret = query(a, st);
+	if (ret)
 		goto out;
-	ret = 0;
 	switch (a->cmd->id) {
 	case CLI_CMD_STATE:
 		tcpfsm_print_state(stdout, fmt, st, a->state);
@@ -91,7 +99,7 @@ static int run(const struct cli_args *a)
 		if (!st->track_size) {
 			fputs("tcpfsm: hist: the module does not track time in state: it was loaded with track_sockets=0\n",
 			      stderr);
-			ret = -1;
+			ret = TCPFSM_EXIT_FAIL;
 			break;
 		}
 		tcpfsm_print_hist(stdout, fmt, st, a->states);
@@ -127,9 +135,8 @@ static int closewait(const struct cli_args *a)
 		tcpfsm_nl_close(&nl);
 	}
 	if (ret < 0) {
-		tcpfsm_err_print(stderr, &e);
 		tcpfsm_sockets_free(&socks);
-		return -1;
+		return fail(&e);
 	}
 	tcpfsm_closewait_sort(&socks);
 	if (tcpfsm_find_owners(PROC_ROOT, &socks, &owners) < 0)
@@ -152,7 +159,7 @@ static int top(const struct cli_args *a)
 	tw = malloc(sizeof(*tw));	/* 16 KiB */
 	if (!tw) {
 		fprintf(stderr, "tcpfsm: %s\n", strerror(ENOMEM));
-		return -1;
+		return TCPFSM_EXIT_FAIL;
 	}
 	ret = tcpfsm_nl_open(&nl, &e);
 	if (!ret) {
@@ -160,7 +167,7 @@ static int top(const struct cli_args *a)
 		tcpfsm_nl_close(&nl);
 	}
 	if (ret < 0)
-		tcpfsm_err_print(stderr, &e);
+		ret = fail(&e);
 	else
 		tcpfsm_print_timewait(stdout, fmt_of(a), tw);
 	free(tw);
@@ -228,26 +235,23 @@ static int monitor(const struct cli_args *a)
 	struct tcpfsm_err e;
 	int ret, sfd;
 
-	if (tcpfsm_nl_open(&nl, &e) < 0) {
-		tcpfsm_err_print(stderr, &e);
-		return -1;
-	}
+	if (tcpfsm_nl_open(&nl, &e) < 0)
+		return fail(&e);
 	if (tcpfsm_nl_join_events(&nl, &e) < 0) {
-		tcpfsm_err_print(stderr, &e);
 		tcpfsm_nl_close(&nl);
-		return -1;
+		return fail(&e);
 	}
 	sfd = signals_fd();
 	if (sfd < 0) {
 		fprintf(stderr, "tcpfsm: monitor: signals: %s\n", strerror(errno));
 		tcpfsm_nl_close(&nl);
-		return -1;
+		return TCPFSM_EXIT_FAIL;
 	}
 	/* each line as soon as it is complete */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	tcpfsm_monitor_init(&m, stdout, stderr, fmt, &a->filter);
 
-	ret = monitor_loop(&nl, sfd, &m);
+	ret = monitor_loop(&nl, sfd, &m) < 0 ? TCPFSM_EXIT_FAIL : 0;
 	if (!ret && fmt == TCPFSM_FMT_TEXT)
 		tcpfsm_print_monitor_summary(stderr, m.shown, m.seqs.lost,
 					     m.overflows);
@@ -264,7 +268,7 @@ int main(int argc, char **argv)
 	int ret = 0;
 
 	if (cli_parse(&a, argc, argv, stderr) < 0)
-		return 1;
+		return TCPFSM_EXIT_USAGE;
 
 	switch (a.action) {
 	case CLI_HELP:
@@ -298,7 +302,7 @@ int main(int argc, char **argv)
 
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "tcpfsm: writing the output: %s\n", strerror(errno));
-		ret = -1;
+		ret = TCPFSM_EXIT_FAIL;
 	}
-	return ret ? 1 : 0;
+	return ret;
 }
