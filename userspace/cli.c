@@ -77,7 +77,7 @@ static const struct cli_command commands[] = {
 	{
 		.name = "monitor",
 		.id = CLI_CMD_MONITOR,
-		.opts = "[-j] ",
+		.opts = "[-j] [-t] ",
 		.args = "[FILTERS]",
 		.summary = "the transitions as they happen",
 		.details =
@@ -87,6 +87,9 @@ static const struct cli_command commands[] = {
 "socket's inode, owner and cookie where it has them. With -j, one JSON\n"
 "object per line (-p does nothing). The events lost on the way are counted\n"
 "from the gaps in their sequence numbers: \"LOST N events (source CPU)\".\n"
+"With -t (--timestamp), each event starts with its local wall-clock time,\n"
+"2026-11-30T23:30:01.123456+01:00 (\"wall_time\" in JSON), to match logs:\n"
+"the monotonic time plus the offset of the wall clock read once at start.\n"
 "Needs CAP_NET_ADMIN: the events carry addresses.\n"
 "\n"
 "Filters, all of which an event must pass:\n"
@@ -244,6 +247,7 @@ void cli_usage(FILE *f, const struct cli_command *cmd)
 	      "  -p, --pretty       indent the JSON output (with -j)\n"
 	      "  -o, --output FORMAT\n"
 	      "                     text, json (-j) or prometheus (stats only)\n"
+	      "  -t, --timestamp    the wall-clock time of each event (monitor)\n"
 	      "  -h, --help         this text\n"
 	      "  -V, --version      the version of tcpfsm\n", f);
 }
@@ -678,6 +682,7 @@ int cli_parse(struct cli_args *a, int argc, char **argv, FILE *err)
 		{ "help",	no_argument,	NULL,	'h' },
 		{ "version",	no_argument,	NULL,	'V' },
 		{ "output",	required_argument, NULL, 'o' },
+		{ "timestamp",	no_argument,	NULL,	't' },
 		{ NULL,		0,		NULL,	0 }
 	};
 	int opt, i, cur;
@@ -688,7 +693,7 @@ int cli_parse(struct cli_args *a, int argc, char **argv, FILE *err)
 	/* "+": options end at the command, as with ip */
 	for (;;) {
 		cur = optind ? optind : 1;	/* the argument getopt reads */
-		opt = getopt_long(argc, argv, "+jphVo:", long_opts, NULL);
+		opt = getopt_long(argc, argv, "+jphVo:t", long_opts, NULL);
 		if (opt == -1)
 			break;
 		switch (opt) {
@@ -707,6 +712,9 @@ int cli_parse(struct cli_args *a, int argc, char **argv, FILE *err)
 		case 'o':
 			if (set_output(a, optarg, err) < 0)
 				return -1;
+			break;
+		case 't':
+			a->timestamp = true;
 			break;
 		default:
 			if (optopt == 'o') {
@@ -745,6 +753,12 @@ int cli_parse(struct cli_args *a, int argc, char **argv, FILE *err)
 	if (a->prometheus && a->action == CLI_RUN &&
 	    a->cmd->id != CLI_CMD_STATS) {
 		fprintf(err, "tcpfsm: %s: -o prometheus is for stats only\n",
+			a->cmd->name);
+		return -1;
+	}
+	if (a->timestamp && a->action == CLI_RUN &&
+	    a->cmd->id != CLI_CMD_MONITOR) {
+		fprintf(err, "tcpfsm: %s: -t is for monitor only\n",
 			a->cmd->name);
 		return -1;
 	}

@@ -65,6 +65,7 @@ struct cli_args {
 	bool prometheus;		/* -o prometheus */
 	bool all;			/* stats all */
 	unsigned int state;		/* state NAME */
+	bool timestamp;			/* -t: monitor's wall-clock time */
 	struct tcpfsm_filter filter;	/* monitor FILTERS */
 	uint32_t states;		/* hist STATE...: BIT(state) */
 	bool has_min_age;		/* closewait --older-than */

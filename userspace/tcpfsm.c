@@ -5,7 +5,7 @@
  *
  *	tcpfsm [-j [-p]] stats [all] [-o prometheus]
  *	tcpfsm [-j [-p]] state NAME
- *	tcpfsm [-j] monitor [FILTERS]
+ *	tcpfsm [-j] [-t] monitor [FILTERS]
  *	tcpfsm [-j [-p]] hist [STATE...]
  *	tcpfsm [-j [-p]] closewait [--older-than DURATION]
  *	tcpfsm [-j [-p]] top [limit N]
@@ -250,6 +250,13 @@ static int monitor(const struct cli_args *a)
 	/* each line as soon as it is complete */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	tcpfsm_monitor_init(&m, stdout, stderr, fmt, &a->filter);
+	if (a->timestamp && tcpfsm_monitor_wall(&m) < 0) {
+		fprintf(stderr, "tcpfsm: monitor: reading the clocks: %s\n",
+			strerror(errno));
+		close(sfd);
+		tcpfsm_nl_close(&nl);
+		return TCPFSM_EXIT_FAIL;
+	}
 
 	ret = monitor_loop(&nl, sfd, &m) < 0 ? TCPFSM_EXIT_FAIL : 0;
 	if (!ret && fmt == TCPFSM_FMT_TEXT)

@@ -321,7 +321,7 @@ TEST(filters)
 
 	cli_usage(cap_open(&cap), cli_lookup("monitor"));
 	s = cap_close(&cap);
-	CHECK(starts_with(s, "Usage: tcpfsm [-j] monitor [FILTERS]\n\n") &&
+	CHECK(starts_with(s, "Usage: tcpfsm [-j] [-t] monitor [FILTERS]\n\n") &&
 	      strstr(s, "-4, -6, family inet|inet6") && strstr(s, "sport PORT") &&
 	      strstr(s, "dport PORT") && strstr(s, "port PORT") &&
 	      strstr(s, "state NAME"),
@@ -525,6 +525,35 @@ TEST(help_hist_closewait_top)
 	CHECK(starts_with(s, "Usage: tcpfsm [-j [-p]] closewait [--older-than DURATION]\n\n") &&
 	      strstr(s, "CAP_NET_ADMIN"), "usage: of closewait");
 	free(s);
+}
+
+/* -t, --timestamp: the monitor's wall-clock time; for monitor only */
+TEST(timestamp)
+{
+	struct parsed p;
+
+	p = parse("-t", "monitor", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "monitor", "-t monitor");
+	CHECK(p.a.timestamp && !p.a.json, "cli: -t monitor: timestamps, text");
+	p = parse("-j", "--timestamp", "monitor", "-4", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "monitor", "-j --timestamp monitor -4");
+	CHECK(p.a.timestamp && p.a.json && p.a.filter.family == AF_INET,
+	      "cli: -j --timestamp monitor -4");
+	p = parse("-jt", "monitor", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "monitor", "-jt monitor");
+	CHECK(p.a.timestamp && p.a.json, "cli: -jt monitor");
+	p = parse("monitor", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "monitor", "monitor");
+	CHECK(!p.a.timestamp, "cli: monitor: no timestamps by default");
+	p = parse("-t", "monitor", "help", NULL);
+	parsed_ok(_metadata, &p, CLI_HELP, "monitor", "-t monitor help");
+	parsed_err(_metadata, parse("-t", "stats", NULL),
+		   "tcpfsm: stats: -t is for monitor only", "-t stats");
+	parsed_err(_metadata, parse("--timestamp", "closewait", NULL),
+		   "tcpfsm: closewait: -t is for monitor only", "--timestamp closewait");
+	parsed_err(_metadata, parse("monitor", "-t", NULL),
+		   "tcpfsm: monitor: unknown argument \"-t\" (options go before the command)",
+		   "monitor -t: options go before the command");
 }
 
 TEST_HARNESS_MAIN

@@ -160,16 +160,16 @@ TEST_F(command, lines)
 	check_run(_metadata, &r, TCPFSM_EXIT_USAGE, NULL, "tcpfsm: unknown state \"FIN-WAIT-3\"\nvalid states: ESTABLISHED ",
 		  "unknown state: exit 2");
 	r = run_cmd(bin, NULL, "monitor", "help", NULL);
-	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j] monitor [FILTERS]\n", NULL,
+	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j] [-t] monitor [FILTERS]\n", NULL,
 		  "monitor help");
 	r = run_cmd(bin, NULL, "-j", "monitor", "-4", "port", "80", "--help", NULL);
-	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j] monitor [FILTERS]\n", NULL,
+	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j] [-t] monitor [FILTERS]\n", NULL,
 		  "-j monitor -4 port 80 --help");
 	r = run_cmd(bin, NULL, "monitor", "sport", "http", NULL);
 	check_run(_metadata, &r, TCPFSM_EXIT_USAGE, NULL, "tcpfsm: monitor: sport: invalid port \"http\" (0-65535)\n",
 		  "monitor sport http: exit 2");
 	r = run_cmd(bin, NULL, "monitor", "dport", NULL);
-	check_run(_metadata, &r, TCPFSM_EXIT_USAGE, NULL, "tcpfsm: monitor: dport: PORT is missing\nUsage: tcpfsm [-j] monitor",
+	check_run(_metadata, &r, TCPFSM_EXIT_USAGE, NULL, "tcpfsm: monitor: dport: PORT is missing\nUsage: tcpfsm [-j] [-t] monitor",
 		  "monitor dport: exit 2, with the usage");
 	r = run_cmd(bin, NULL, "hist", "help", NULL);
 	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j [-p]] hist [STATE...]\n", NULL, "hist help");

@@ -132,7 +132,7 @@ pass "$usage" -j help
 pass 'Usage: tcpfsm [-j [-p]] stats [all]' help stats
 pass 'Usage: tcpfsm [-j [-p]] stats [all]' help show
 pass 'Usage: tcpfsm [-j [-p]] state NAME' help state
-pass 'Usage: tcpfsm [-j] monitor [FILTERS]' help monitor
+pass 'Usage: tcpfsm [-j] [-t] monitor [FILTERS]' help monitor
 pass 'Usage: tcpfsm [-j [-p]] hist [STATE...]' help hist
 pass 'Usage: tcpfsm [-j [-p]] closewait [--older-than DURATION]' help closewait
 pass 'Usage: tcpfsm [-j [-p]] top [limit N]' help top
@@ -141,7 +141,8 @@ pass 'Usage: tcpfsm help [COMMAND]' help help
 pass 'Usage: tcpfsm [-j [-p]] stats [all]' stats help
 pass 'Usage: tcpfsm [-j [-p]] stats [all]' stats all --help
 pass 'Usage: tcpfsm [-j [-p]] state NAME' -j state -h
-pass 'Usage: tcpfsm [-j] monitor [FILTERS]' monitor -4 port 80 help
+pass 'Usage: tcpfsm [-j] [-t] monitor [FILTERS]' monitor -4 port 80 help
+pass 'Usage: tcpfsm [-j] [-t] monitor [FILTERS]' -t monitor help
 pass 'Usage: tcpfsm [-j [-p]] hist [STATE...]' hist --help
 pass 'Usage: tcpfsm [-j [-p]] closewait [--older-than DURATION]' closewait help
 pass 'Usage: tcpfsm [-j [-p]] top [limit N]' top limit 5 -h
@@ -216,6 +217,9 @@ wrong 'tcpfsm: top: unknown argument "extra"' top limit 5 extra
 wrong 'tcpfsm: diagram: unknown argument "all"' diagram all
 wrong 'tcpfsm: diagram: unknown argument "-j" (options go before the command)' diagram -j
 wrong 'tcpfsm: diagram: -o prometheus is for stats only' -o prometheus diagram
+wrong 'tcpfsm: stats: -t is for monitor only' -t stats
+wrong 'tcpfsm: top: -t is for monitor only' --timestamp top
+wrong 'tcpfsm: monitor: unknown argument "-t" (options go before the command)' monitor -t
 
 # an output that cannot be written
 out=/dev/full fail 'tcpfsm: writing the output: No space left on device' help
@@ -245,6 +249,8 @@ else
 	absent -j -p state 12
 	absent monitor
 	absent -j monitor
+	absent -t monitor
+	absent -j --timestamp monitor port 22
 	absent monitor -4 sport 22 dport 1024 port 80
 	absent monitor -6 state LISTEN state time-wait
 	absent monitor family inet
