@@ -15,6 +15,7 @@
 #include <linux/tcpfsm.h>
 
 #include "cli.h"
+#include "netns.h"
 #include "nl.h"
 #include "states.h"
 #include "util.h"
@@ -223,7 +224,7 @@ void cli_usage(FILE *f, const struct cli_command *cmd)
 	      "       tcpfsm COMMAND help\n"
 	      "\n"
 	      "The TCP state-machine counters of the tcpfsm kernel module, for the\n"
-	      "caller's network namespace.\n"
+	      "caller's network namespace (or NETNS's, with -n).\n"
 	      "\n"
 	      "Commands:\n", f);
 	for (i = 0; i < ARRAY_SIZE(commands); i++) {
@@ -248,6 +249,8 @@ void cli_usage(FILE *f, const struct cli_command *cmd)
 	      "  -o, --output FORMAT\n"
 	      "                     text, json (-j) or prometheus (stats only)\n"
 	      "  -t, --timestamp    the wall-clock time of each event (monitor)\n"
+	      "  -n, --netns NETNS  run in network namespace NETNS (ip netns),\n"
+	      "                     as ip -n: /run/netns/NETNS; needs root\n"
 	      "  -h, --help         this text\n"
 	      "  -V, --version      the version of tcpfsm\n", f);
 }
@@ -683,6 +686,7 @@ int cli_parse(struct cli_args *a, int argc, char **argv, FILE *err)
 		{ "version",	no_argument,	NULL,	'V' },
 		{ "output",	required_argument, NULL, 'o' },
 		{ "timestamp",	no_argument,	NULL,	't' },
+		{ "netns",	required_argument, NULL, 'n' },
 		{ NULL,		0,		NULL,	0 }
 	};
 	int opt, i, cur;
@@ -693,7 +697,7 @@ int cli_parse(struct cli_args *a, int argc, char **argv, FILE *err)
 	/* "+": options end at the command, as with ip */
 	for (;;) {
 		cur = optind ? optind : 1;	/* the argument getopt reads */
-		opt = getopt_long(argc, argv, "+jphVo:t", long_opts, NULL);
+		opt = getopt_long(argc, argv, "+jphVo:tn:", long_opts, NULL);
 		if (opt == -1)
 			break;
 		switch (opt) {
@@ -716,9 +720,22 @@ int cli_parse(struct cli_args *a, int argc, char **argv, FILE *err)
 		case 't':
 			a->timestamp = true;
 			break;
+		case 'n':
+			if (!tcpfsm_netns_name_ok(optarg)) {
+				fprintf(err, "tcpfsm: -n: invalid network namespace name \"%s\" (a name of ip netns list)\n",
+					optarg);
+				return -1;
+			}
+			a->netns = optarg;
+			break;
 		default:
 			if (optopt == 'o') {
 				fprintf(err, "Option \"%s\" needs a FORMAT: text, json or prometheus.\n",
+					argv[cur]);
+				return -1;
+			}
+			if (optopt == 'n') {
+				fprintf(err, "Option \"%s\" needs a NETNS: a name of ip netns list.\n",
 					argv[cur]);
 				return -1;
 			}

@@ -66,6 +66,7 @@ struct cli_args {
 	bool all;			/* stats all */
 	unsigned int state;		/* state NAME */
 	bool timestamp;			/* -t: monitor's wall-clock time */
+	const char *netns;		/* -n NETNS, or NULL */
 	struct tcpfsm_filter filter;	/* monitor FILTERS */
 	uint32_t states;		/* hist STATE...: BIT(state) */
 	bool has_min_age;		/* closewait --older-than */

@@ -3,7 +3,7 @@
  * tcpfsm: show the TCP state-machine counters of the tcpfsm kernel module,
  * read over its generic netlink family.
  *
- *	tcpfsm [-j [-p]] stats [all] [-o prometheus]
+ *	tcpfsm [-n NETNS] [-j [-p]] stats [all] [-o prometheus]
  *	tcpfsm [-j [-p]] state NAME
  *	tcpfsm [-j] [-t] monitor [FILTERS]
  *	tcpfsm [-j [-p]] hist [STATE...]
@@ -33,6 +33,7 @@
 #include "diagram.h"
 #include "hist.h"
 #include "monitor.h"
+#include "netns.h"
 #include "nl.h"
 #include "output.h"
 #include "prom.h"
@@ -285,6 +286,12 @@ int main(int argc, char **argv)
 		cli_version(stdout);
 		break;
 	case CLI_RUN:
+		/* before any socket is opened or /proc/net read */
+		if (a.netns && tcpfsm_netns_enter(TCPFSM_NETNS_RUN_DIR, a.netns,
+						  stderr) < 0) {
+			ret = TCPFSM_EXIT_FAIL;
+			break;
+		}
 		switch (a.cmd->id) {
 		case CLI_CMD_HELP:	/* parse_help() asks for CLI_HELP */
 			break;

@@ -556,4 +556,40 @@ TEST(timestamp)
 		   "monitor -t: options go before the command");
 }
 
+/* -n NETNS, --netns NETNS: a name, for every command */
+TEST(netns)
+{
+	struct parsed p;
+
+	p = parse("-n", "blue", "stats", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "stats", "-n blue stats");
+	CHECK(p.a.netns && !strcmp(p.a.netns, "blue"), "cli: -n blue");
+	p = parse("--netns=pod-1", "-j", "monitor", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "monitor", "--netns=pod-1 -j monitor");
+	CHECK(p.a.netns && !strcmp(p.a.netns, "pod-1") && p.a.json,
+	      "cli: --netns=pod-1");
+	p = parse("-jnred", "top", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "top", "-jnred top");
+	CHECK(p.a.netns && !strcmp(p.a.netns, "red"), "cli: -jnred");
+	p = parse("stats", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "stats", "stats");
+	CHECK(!p.a.netns, "cli: no -n: the caller's namespace");
+	parsed_err(_metadata, parse("stats", "-n", "blue", NULL),
+		   "tcpfsm: stats: unknown argument \"-n\" (options go before the command)",
+		   "stats -n blue: options go before the command");
+	parsed_err(_metadata, parse("-n", NULL),
+		   "Option \"-n\" needs a NETNS: a name of ip netns list.", "-n alone");
+	parsed_err(_metadata, parse("--netns", NULL),
+		   "Option \"--netns\" needs a NETNS: a name of ip netns list.", "--netns alone");
+	parsed_err(_metadata, parse("-n", "", "stats", NULL),
+		   "tcpfsm: -n: invalid network namespace name \"\" (a name of ip netns list)",
+		   "-n ''");
+	parsed_err(_metadata, parse("-n", "/run/netns/blue", "stats", NULL),
+		   "tcpfsm: -n: invalid network namespace name \"/run/netns/blue\" (a name of ip netns list)",
+		   "-n a path");
+	parsed_err(_metadata, parse("-n", "..", "stats", NULL),
+		   "tcpfsm: -n: invalid network namespace name \"..\" (a name of ip netns list)",
+		   "-n ..");
+}
+
 TEST_HARNESS_MAIN

@@ -195,6 +195,17 @@ TEST_F(command, lines)
 	r = run_cmd(bin, NULL, "-o", "prometheus", "top", NULL);
 	check_run(_metadata, &r, TCPFSM_EXIT_USAGE, NULL, "tcpfsm: top: -o prometheus is for stats only\n",
 		  "-o prometheus top: exit 2");
+	r = run_cmd(bin, NULL, "-n", "..", "stats", NULL);
+	check_run(_metadata, &r, TCPFSM_EXIT_USAGE, NULL,
+		  "tcpfsm: -n: invalid network namespace name \"..\"",
+		  "-n ..: exit 2");
+	r = run_cmd(bin, NULL, "-n", "tcpfsm-no-such-netns", "stats", NULL);
+	check_run(_metadata, &r, TCPFSM_EXIT_FAIL, NULL,
+		  "tcpfsm: network namespace \"tcpfsm-no-such-netns\" does not exist (no /run/netns/tcpfsm-no-such-netns: see ip netns list)\n",
+		  "-n NETNS that does not exist: a runtime failure, exit 1");
+	r = run_cmd(bin, NULL, "-n", "tcpfsm-no-such-netns", "stats", "help", NULL);
+	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j [-p]] stats [all]\n", NULL,
+		  "-n NETNS stats help: the usage, the namespace not entered");
 	r = run_cmd(bin, "/dev/full", "help", NULL);
 	check_run(_metadata, &r, TCPFSM_EXIT_FAIL, NULL, "tcpfsm: writing the output: No space left on device\n",
 		  "a write error is a runtime failure, exit 1");

@@ -143,6 +143,7 @@ pass 'Usage: tcpfsm [-j [-p]] stats [all]' stats all --help
 pass 'Usage: tcpfsm [-j [-p]] state NAME' -j state -h
 pass 'Usage: tcpfsm [-j] [-t] monitor [FILTERS]' monitor -4 port 80 help
 pass 'Usage: tcpfsm [-j] [-t] monitor [FILTERS]' -t monitor help
+pass 'Usage: tcpfsm [-j [-p]] top [limit N]' -n tcpfsm-no-such-netns top help
 pass 'Usage: tcpfsm [-j [-p]] hist [STATE...]' hist --help
 pass 'Usage: tcpfsm [-j [-p]] closewait [--older-than DURATION]' closewait help
 pass 'Usage: tcpfsm [-j [-p]] top [limit N]' top limit 5 -h
@@ -220,6 +221,14 @@ wrong 'tcpfsm: diagram: -o prometheus is for stats only' -o prometheus diagram
 wrong 'tcpfsm: stats: -t is for monitor only' -t stats
 wrong 'tcpfsm: top: -t is for monitor only' --timestamp top
 wrong 'tcpfsm: monitor: unknown argument "-t" (options go before the command)' monitor -t
+wrong 'Option "-n" needs a NETNS: a name of ip netns list.' -n
+wrong 'Option "--netns" needs a NETNS' --netns
+wrong 'tcpfsm: -n: invalid network namespace name "a/b"' -n a/b stats
+wrong 'tcpfsm: -n: invalid network namespace name ""' --netns= stats
+wrong 'tcpfsm: stats: unknown argument "-n" (options go before the command)' stats -n blue
+fail 'tcpfsm: network namespace "tcpfsm-no-such-netns" does not exist' -n tcpfsm-no-such-netns stats
+fail 'tcpfsm: network namespace "tcpfsm-no-such-netns" does not exist' --netns tcpfsm-no-such-netns -j -t monitor
+fail 'tcpfsm: network namespace "tcpfsm-no-such-netns" does not exist' -n tcpfsm-no-such-netns closewait
 
 # an output that cannot be written
 out=/dev/full fail 'tcpfsm: writing the output: No space left on device' help
