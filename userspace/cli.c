@@ -42,7 +42,7 @@ static const struct cli_command commands[] = {
 		.alias = "show",
 		.id = CLI_CMD_STATS,
 		.opts = JSON_OPTS,
-		.args = "[all]",
+		.args = "[all] [nohist]",
 		.summary = "per-state figures, transitions, event counters",
 		.details =
 "For every TCP state: the sockets in it now (current), the transitions\n"
@@ -59,7 +59,10 @@ static const struct cli_command commands[] = {
 "\n"
 "-o prometheus (--output prometheus), before or after stats: the same in\n"
 "the Prometheus text format, with the time-in-state histograms, for\n"
-"node_exporter's textfile collector. -o json is -j, -o text the default.\n",
+"node_exporter's textfile collector: state labels in lower case, as\n"
+"node_exporter's (state=\"close_wait\"), and tcpfsm_build_info{version}.\n"
+"nohist (--no-histograms) leaves the histograms out (336 of about 500\n"
+"series); text and JSON have none. -o json is -j, -o text the default.\n",
 		.parse = parse_stats,
 	},
 	{
@@ -352,6 +355,11 @@ static int parse_stats(struct cli_args *a, int argc, char **argv, FILE *err)
 		n = 1;
 		if (!strcmp(argv[i], "all")) {
 			a->all = true;
+			continue;
+		}
+		if (!strcmp(argv[i], "nohist") ||
+		    !strcmp(argv[i], "--no-histograms")) {
+			a->nohist = true;
 			continue;
 		}
 		n = output_arg(a, argv[i], i + 1 < argc ? argv[i + 1] : NULL,

@@ -64,6 +64,7 @@ struct cli_args {
 	bool pretty;
 	bool prometheus;		/* -o prometheus */
 	bool all;			/* stats all */
+	bool nohist;			/* stats nohist */
 	unsigned int state;		/* state NAME */
 	bool timestamp;			/* -t: monitor's wall-clock time */
 	const char *netns;		/* -n NETNS, or NULL */

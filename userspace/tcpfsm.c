@@ -3,7 +3,7 @@
  * tcpfsm: show the TCP state-machine counters of the tcpfsm kernel module,
  * read over its generic netlink family.
  *
- *	tcpfsm [-n NETNS] [-j [-p]] stats [all] [-o prometheus]
+ *	tcpfsm [-n NETNS] [-j [-p]] stats [all] [nohist] [-o prometheus]
  *	tcpfsm [-j [-p]] state NAME
  *	tcpfsm [-j] [-t] monitor [FILTERS]
  *	tcpfsm [-j [-p]] hist [STATE...]
@@ -110,7 +110,8 @@ static int run(const struct cli_args *a)
 		break;
 	default:
 		if (a->prometheus)
-			tcpfsm_print_prometheus(stdout, st);
+			tcpfsm_print_prometheus_flags(stdout, st, a->nohist ?
+						      TCPFSM_PROM_NO_HIST : 0);
 		else
 			tcpfsm_print_stats(stdout, fmt, st, a->all);
 	}

@@ -182,17 +182,18 @@ TEST(help)
 	cli_usage(cap_open(&cap), NULL);
 	s = cap_close(&cap);
 	CHECK(starts_with(s, "Usage: tcpfsm [OPTIONS] COMMAND [ARGS]\n") &&
-	      strstr(s, "\n  stats [all]  ") && strstr(s, "(alias show)") &&
+	      strstr(s, "\n  stats [all] [nohist]\n") && strstr(s, "(alias show)") &&
 	      strstr(s, "\n  state NAME  ") && strstr(s, "\n  help [COMMAND]  ") &&
 	      strstr(s, "-j, --json") && strstr(s, "-p, --pretty") &&
-	      strstr(s, "-h, --help") && strstr(s, "-V, --version"),
+	      strstr(s, "-h, --help") && strstr(s, "-V, --version") &&
+	      strstr(s, "-t, --timestamp") && strstr(s, "-n, --netns NETNS"),
 	      "usage: tcpfsm's lists every command and option");
 	free(s);
 
 	cli_usage(cap_open(&cap), cli_lookup("show"));
 	s = cap_close(&cap);
-	CHECK(starts_with(s, "Usage: tcpfsm [-j [-p]] stats [all]\n"
-			     "       tcpfsm [-j [-p]] show [all]\n\n"),
+	CHECK(starts_with(s, "Usage: tcpfsm [-j [-p]] stats [all] [nohist]\n"
+			     "       tcpfsm [-j [-p]] show [all] [nohist]\n\n"),
 	      "usage: of stats, with its alias");
 	free(s);
 
@@ -554,6 +555,24 @@ TEST(timestamp)
 	parsed_err(_metadata, parse("monitor", "-t", NULL),
 		   "tcpfsm: monitor: unknown argument \"-t\" (options go before the command)",
 		   "monitor -t: options go before the command");
+}
+
+/* stats nohist, --no-histograms */
+TEST(nohist)
+{
+	struct parsed p;
+
+	p = parse("-o", "prometheus", "stats", "nohist", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "stats", "-o prometheus stats nohist");
+	CHECK(p.a.prometheus && p.a.nohist && !p.a.all, "cli: stats nohist");
+	p = parse("stats", "--no-histograms", "all", "-o", "prometheus", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "stats", "stats --no-histograms all -o prometheus");
+	CHECK(p.a.prometheus && p.a.nohist && p.a.all, "cli: stats --no-histograms all");
+	p = parse("-o", "prometheus", "show", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "stats", "-o prometheus show");
+	CHECK(!p.a.nohist, "cli: the histograms by default");
+	parsed_err(_metadata, parse("state", "estab", "nohist", NULL),
+		   "tcpfsm: state: unknown argument \"nohist\"", "state estab nohist");
 }
 
 /* -n NETNS, --netns NETNS: a name, for every command */

@@ -539,9 +539,9 @@ TEST(stats_timewait)
 	tcpfsm_print_prometheus(cap_open(&cap), st);
 	s = cap_close(&cap);
 	CHECK(strstr(s, "# TYPE tcpfsm_timewait_sockets gauge\n"
-			"tcpfsm_timewait_sockets{substate=\"FIN_WAIT2\"} 1\n"
-			"tcpfsm_timewait_sockets{substate=\"TIME_WAIT\"} 4\n") != NULL &&
-	      strstr(s, "tcpfsm_timewait_substate_entered_total{substate=\"TIME_WAIT\"} 1\n") != NULL &&
+			"tcpfsm_timewait_sockets{substate=\"fin_wait2\"} 1\n"
+			"tcpfsm_timewait_sockets{substate=\"time_wait\"} 4\n") != NULL &&
+	      strstr(s, "tcpfsm_timewait_substate_entered_total{substate=\"time_wait\"} 1\n") != NULL &&
 	      !strstr(s, "timer_total"),
 	      "stats -o prometheus: a family per figure, by substate");
 	free(s);

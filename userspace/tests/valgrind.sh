@@ -144,6 +144,7 @@ pass 'Usage: tcpfsm [-j [-p]] state NAME' -j state -h
 pass 'Usage: tcpfsm [-j] [-t] monitor [FILTERS]' monitor -4 port 80 help
 pass 'Usage: tcpfsm [-j] [-t] monitor [FILTERS]' -t monitor help
 pass 'Usage: tcpfsm [-j [-p]] top [limit N]' -n tcpfsm-no-such-netns top help
+pass 'Usage: tcpfsm [-j [-p]] stats [all] [nohist]' -o prometheus stats nohist help
 pass 'Usage: tcpfsm [-j [-p]] hist [STATE...]' hist --help
 pass 'Usage: tcpfsm [-j [-p]] closewait [--older-than DURATION]' closewait help
 pass 'Usage: tcpfsm [-j [-p]] top [limit N]' top limit 5 -h
@@ -219,6 +220,8 @@ wrong 'tcpfsm: diagram: unknown argument "all"' diagram all
 wrong 'tcpfsm: diagram: unknown argument "-j" (options go before the command)' diagram -j
 wrong 'tcpfsm: diagram: -o prometheus is for stats only' -o prometheus diagram
 wrong 'tcpfsm: stats: -t is for monitor only' -t stats
+wrong 'tcpfsm: state: unknown argument "nohist"' state estab nohist
+wrong 'tcpfsm: stats: unknown argument "--no-histogram"' -o prometheus stats --no-histogram
 wrong 'tcpfsm: top: -t is for monitor only' --timestamp top
 wrong 'tcpfsm: monitor: unknown argument "-t" (options go before the command)' monitor -t
 wrong 'Option "-n" needs a NETNS: a name of ip netns list.' -n
@@ -259,6 +262,8 @@ else
 	absent monitor
 	absent -j monitor
 	absent -t monitor
+	absent -o prometheus stats nohist
+	absent stats all --no-histograms -o prometheus
 	absent -j --timestamp monitor port 22
 	absent monitor -4 sport 22 dport 1024 port 80
 	absent monitor -6 state LISTEN state time-wait
