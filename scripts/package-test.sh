@@ -285,7 +285,7 @@ check "tcpfsm stats counts a refused connection" sh -c \
 mkdir -p /run/prom
 textfile() {
 	TCPFSM=$cmd "$cmdroot/usr/libexec/tcpfsm/tcpfsm-textfile" /run/prom &&
-	grep -q '^tcpfsm_sockets{state="LISTEN"} ' /run/prom/tcpfsm.prom &&
+	grep -q '^tcpfsm_sockets{state="listen"} ' /run/prom/tcpfsm.prom &&
 	[ "$(stat -c %a /run/prom/tcpfsm.prom)" = 644 ] &&
 	[ "$(ls -A /run/prom)" = tcpfsm.prom ]
 }

@@ -484,8 +484,8 @@ TEST_F_TIMEOUT(dwell, prometheus, 120)
 	close(fd);
 	ASSERT_EQ(0, tcpfsm_sh("%s stats -o prometheus > %s", cmd, out));
 	EXPECT_EQ(0, tcpfsm_sh("promtool check metrics < %s", out));
-	EXPECT_TRUE(has_line(out, "tcpfsm_state_duration_seconds_count{state=\"CLOSE_WAIT\"} 1\n"));
-	EXPECT_TRUE(has_line(out, "tcpfsm_transitions_total{old=\"ESTABLISHED\",new=\"CLOSE_WAIT\"} 1\n"));
+	EXPECT_TRUE(has_line(out, "tcpfsm_state_duration_seconds_count{state=\"close_wait\"} 1\n"));
+	EXPECT_TRUE(has_line(out, "tcpfsm_transitions_total{old=\"established\",new=\"close_wait\"} 1\n"));
 	EXPECT_TRUE(has_line(out, "# TYPE tcpfsm_state_duration_seconds histogram"));
 	unlink(out);
 }

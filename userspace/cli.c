@@ -16,6 +16,7 @@
 #include <linux/tcpfsm.h>
 
 #include "cli.h"
+#include "netns.h"
 #include "nl.h"
 #include "states.h"
 #include "util.h"
@@ -42,7 +43,7 @@ static const struct cli_command commands[] = {
 		.alias = "show",
 		.id = CLI_CMD_STATS,
 		.opts = JSON_OPTS,
-		.args = "[all]",
+		.args = "[all] [nohist]",
 		.summary = "per-state figures, transitions, event counters",
 		.details =
 "For every TCP state: the sockets in it now (current), the transitions\n"
@@ -63,7 +64,10 @@ static const struct cli_command commands[] = {
 "\n"
 "-o prometheus (--output prometheus), before or after stats: the same in\n"
 "the Prometheus text format, with the time-in-state histograms, for\n"
-"node_exporter's textfile collector. -o json is -j, -o text the default.\n",
+"node_exporter's textfile collector: state labels in lower case, as\n"
+"node_exporter's (state=\"close_wait\"), and tcpfsm_build_info{version}.\n"
+"nohist (--no-histograms) leaves the histograms out (336 of about 500\n"
+"series); text and JSON have none. -o json is -j, -o text the default.\n",
 		.parse = parse_stats,
 	},
 	{
@@ -82,7 +86,7 @@ static const struct cli_command commands[] = {
 	{
 		.name = "monitor",
 		.id = CLI_CMD_MONITOR,
-		.opts = "[-j] ",
+		.opts = "[-j] [-t] ",
 		.args = "[FILTERS]",
 		.summary = "the transitions as they happen",
 		.details =
@@ -92,6 +96,9 @@ static const struct cli_command commands[] = {
 "socket's inode, owner and cookie where it has them. With -j, one JSON\n"
 "object per line (-p does nothing). The events lost on the way are counted\n"
 "from the gaps in their sequence numbers: \"LOST N events (source CPU)\".\n"
+"With -t (--timestamp), each event starts with its local wall-clock time,\n"
+"2026-11-30T23:30:01.123456+01:00 (\"wall_time\" in JSON), to match logs:\n"
+"the monotonic time plus the offset of the wall clock read once at start.\n"
 "Needs CAP_NET_ADMIN: the events carry addresses.\n"
 "\n"
 "Filters, all of which an event must pass:\n"
@@ -233,7 +240,7 @@ void cli_usage(FILE *f, const struct cli_command *cmd)
 	      "       tcpfsm COMMAND help\n"
 	      "\n"
 	      "The TCP state-machine counters of the tcpfsm kernel module, for the\n"
-	      "caller's network namespace.\n"
+	      "caller's network namespace (or NETNS's, with -n).\n"
 	      "\n"
 	      "Commands:\n", f);
 	for (i = 0; i < ARRAY_SIZE(commands); i++) {
@@ -257,6 +264,9 @@ void cli_usage(FILE *f, const struct cli_command *cmd)
 	      "  -p, --pretty       indent the JSON output (with -j)\n"
 	      "  -o, --output FORMAT\n"
 	      "                     text, json (-j) or prometheus (stats only)\n"
+	      "  -t, --timestamp    the wall-clock time of each event (monitor)\n"
+	      "  -n, --netns NETNS  run in network namespace NETNS (ip netns),\n"
+	      "                     as ip -n: /run/netns/NETNS; needs root\n"
 	      "  -h, --help         this text\n"
 	      "  -V, --version      the version of tcpfsm\n", f);
 }
@@ -358,6 +368,11 @@ static int parse_stats(struct cli_args *a, int argc, char **argv, FILE *err)
 		n = 1;
 		if (!strcmp(argv[i], "all")) {
 			a->all = true;
+			continue;
+		}
+		if (!strcmp(argv[i], "nohist") ||
+		    !strcmp(argv[i], "--no-histograms")) {
+			a->nohist = true;
 			continue;
 		}
 		n = output_arg(a, argv[i], i + 1 < argc ? argv[i + 1] : NULL,
@@ -696,6 +711,8 @@ int cli_parse(struct cli_args *a, int argc, char **argv, FILE *err)
 		{ "help",	no_argument,	NULL,	'h' },
 		{ "version",	no_argument,	NULL,	'V' },
 		{ "output",	required_argument, NULL, 'o' },
+		{ "timestamp",	no_argument,	NULL,	't' },
+		{ "netns",	required_argument, NULL, 'n' },
 		{ NULL,		0,		NULL,	0 }
 	};
 	int opt, i, cur;
@@ -706,7 +723,7 @@ int cli_parse(struct cli_args *a, int argc, char **argv, FILE *err)
 	/* "+": options end at the command, as with ip */
 	for (;;) {
 		cur = optind ? optind : 1;	/* the argument getopt reads */
-		opt = getopt_long(argc, argv, "+jphVo:", long_opts, NULL);
+		opt = getopt_long(argc, argv, "+jphVo:tn:", long_opts, NULL);
 		if (opt == -1)
 			break;
 		switch (opt) {
@@ -726,9 +743,25 @@ int cli_parse(struct cli_args *a, int argc, char **argv, FILE *err)
 			if (set_output(a, optarg, err) < 0)
 				return -1;
 			break;
+		case 't':
+			a->timestamp = true;
+			break;
+		case 'n':
+			if (!tcpfsm_netns_name_ok(optarg)) {
+				fprintf(err, "tcpfsm: -n: invalid network namespace name \"%s\" (a name of ip netns list)\n",
+					optarg);
+				return -1;
+			}
+			a->netns = optarg;
+			break;
 		default:
 			if (optopt == 'o') {
 				fprintf(err, "Option \"%s\" needs a FORMAT: text, json or prometheus.\n",
+					argv[cur]);
+				return -1;
+			}
+			if (optopt == 'n') {
+				fprintf(err, "Option \"%s\" needs a NETNS: a name of ip netns list.\n",
 					argv[cur]);
 				return -1;
 			}
@@ -763,6 +796,12 @@ int cli_parse(struct cli_args *a, int argc, char **argv, FILE *err)
 	if (a->prometheus && a->action == CLI_RUN &&
 	    a->cmd->id != CLI_CMD_STATS) {
 		fprintf(err, "tcpfsm: %s: -o prometheus is for stats only\n",
+			a->cmd->name);
+		return -1;
+	}
+	if (a->timestamp && a->action == CLI_RUN &&
+	    a->cmd->id != CLI_CMD_MONITOR) {
+		fprintf(err, "tcpfsm: %s: -t is for monitor only\n",
 			a->cmd->name);
 		return -1;
 	}

@@ -12,6 +12,17 @@
 
 #include "monitor.h"
 
+/*
+ * The exit status of tcpfsm, as ip and ss have theirs: scripts rely on it
+ * (Documentation/tcpfsm-command.rst, EXIT STATUS)
+ */
+enum tcpfsm_exit {
+	TCPFSM_EXIT_OK = 0,
+	TCPFSM_EXIT_FAIL = 1,		/* the kernel said no, an I/O error */
+	TCPFSM_EXIT_USAGE = 2,		/* a wrong command line */
+	TCPFSM_EXIT_NOMODULE = 3,	/* no netlink family tcpfsm */
+};
+
 enum cli_action {
 	CLI_RUN,		/* run cmd */
 	CLI_HELP,		/* print the usage of cmd (of tcpfsm if NULL) */
@@ -53,7 +64,10 @@ struct cli_args {
 	bool pretty;
 	bool prometheus;		/* -o prometheus */
 	bool all;			/* stats all */
+	bool nohist;			/* stats nohist */
 	unsigned int state;		/* state NAME */
+	bool timestamp;			/* -t: monitor's wall-clock time */
+	const char *netns;		/* -n NETNS, or NULL */
 	struct tcpfsm_filter filter;	/* monitor FILTERS */
 	uint32_t states;		/* hist STATE...: BIT(state) */
 	bool has_min_age;		/* closewait --older-than */

@@ -10,8 +10,10 @@
  * the gaps are about delivery, not display.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "monitor.h"
 #include "util.h"
@@ -97,6 +99,96 @@ void tcpfsm_seqs_free(struct tcpfsm_seqs *s)
 	memset(s, 0, sizeof(*s));
 }
 
+#define NSEC_PER_SEC	1000000000LL
+
+static int64_t ts_ns(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * NSEC_PER_SEC + ts->tv_nsec;
+}
+
+/**
+ * tcpfsm_wall_offset() - how far CLOCK_REALTIME is ahead of CLOCK_MONOTONIC
+ * @off_ns: the difference, in nanoseconds
+ *
+ * The realtime clock is read between two readings of the monotonic one,
+ * and compared with their middle. Taken once, at the start of a monitor:
+ * a later step of the wall clock (settimeofday, an NTP step; not a slew)
+ * is not seen, and a suspend shifts the times after it, which the module
+ * stamps with CLOCK_MONOTONIC (it stops during a suspend).
+ *
+ * Return: 0, or -1 (errno set).
+ */
+int tcpfsm_wall_offset(int64_t *off_ns)
+{
+	struct timespec m1, r, m2;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &m1) < 0 ||
+	    clock_gettime(CLOCK_REALTIME, &r) < 0 ||
+	    clock_gettime(CLOCK_MONOTONIC, &m2) < 0)
+		return -1;
+	*off_ns = ts_ns(&r) - (ts_ns(&m1) + (ts_ns(&m2) - ts_ns(&m1)) / 2);
+	return 0;
+}
+
+/**
+ * tcpfsm_wall_time() - the local wall-clock time of a CLOCK_MONOTONIC time
+ * @mono_ns: the monotonic time, as the module stamps events
+ * @off_ns: of tcpfsm_wall_offset()
+ * @buf: where: ISO 8601 with microseconds and the UTC offset of the local
+ *	time zone, 2026-11-30T23:30:01.123456+01:00, as journalctl -o
+ *	short-iso-precise prints it
+ * @len: its size, TCPFSM_WALL_TIME_LEN is enough
+ *
+ * Return: 0, or -1 (errno EOVERFLOW or ERANGE) if it cannot be written.
+ */
+int tcpfsm_wall_time(uint64_t mono_ns, int64_t off_ns, char *buf, size_t len)
+{
+	int64_t t, usec;
+	struct tm tm;
+	char zone[8];
+	size_t n;
+	time_t s;
+
+	if (mono_ns > INT64_MAX ||
+	    __builtin_add_overflow((int64_t)mono_ns, off_ns, &t)) {
+		errno = EOVERFLOW;
+		return -1;
+	}
+	/* rounded down, also before 1970 */
+	s = t / NSEC_PER_SEC;
+	t %= NSEC_PER_SEC;
+	if (t < 0) {
+		s--;
+		t += NSEC_PER_SEC;
+	}
+	usec = t / 1000;
+	if (!localtime_r(&s, &tm))
+		return -1;
+	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	/* %z is +hhmm: +hh:mm */
+	if (!n || strftime(zone, sizeof(zone), "%z", &tm) != 5 ||
+	    (size_t)snprintf(buf + n, len - n, ".%06" PRId64 "%.3s:%s", usec,
+			     zone, zone + 3) >= len - n) {
+		errno = ERANGE;
+		return -1;
+	}
+	return 0;
+}
+
+/**
+ * tcpfsm_monitor_wall() - have a monitor print the wall-clock time
+ * @m: the monitor, of tcpfsm_monitor_init()
+ *
+ * Return: 0, or -1 (errno set) if the clocks cannot be read.
+ */
+int tcpfsm_monitor_wall(struct tcpfsm_monitor *m)
+{
+	if (tcpfsm_wall_offset(&m->wall_offset_ns) < 0)
+		return -1;
+	m->wall = true;
+	return 0;
+}
+
 /**
  * tcpfsm_monitor_init() - start a monitor
  * @m: the monitor
@@ -145,6 +237,16 @@ int tcpfsm_monitor_cb(const struct tcpfsm_event *ev, const struct tcpfsm_err *e,
 	if (!tcpfsm_filter_match(&m->filter, ev))
 		return 0;
 	m->shown++;
+	if (m->wall) {
+		char wall[TCPFSM_WALL_TIME_LEN];
+
+		/* a time it cannot write (year 10000) is shown without */
+		if (!tcpfsm_wall_time(ev->time_ns, m->wall_offset_ns, wall,
+				      sizeof(wall))) {
+			tcpfsm_print_event_at(m->out, m->fmt, ev, wall);
+			return 0;
+		}
+	}
 	tcpfsm_print_event(m->out, m->fmt, ev);
 	return 0;
 }

@@ -42,6 +42,12 @@ struct tcpfsm_seqs {
 	uint64_t lost;		/* in all */
 };
 
+/* 2026-11-30T23:30:01.123456+01:00 and its NUL */
+#define TCPFSM_WALL_TIME_LEN	33
+
+int tcpfsm_wall_offset(int64_t *off_ns);
+int tcpfsm_wall_time(uint64_t mono_ns, int64_t off_ns, char *buf, size_t len);
+
 int tcpfsm_seqs_account(struct tcpfsm_seqs *s, uint32_t source, uint64_t seq,
 			uint64_t *lost);
 void tcpfsm_seqs_free(struct tcpfsm_seqs *s);
@@ -56,6 +62,8 @@ struct tcpfsm_monitor {
 	uint64_t shown;		/* of them, those the filter let through */
 	uint64_t malformed;	/* messages that did not parse */
 	uint64_t overflows;	/* ENOBUFS: the socket buffer was full */
+	bool wall;		/* -t: the wall-clock time of each event */
+	int64_t wall_offset_ns;	/* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
 };
 
 void tcpfsm_monitor_init(struct tcpfsm_monitor *m, FILE *out, FILE *err,
@@ -63,6 +71,7 @@ void tcpfsm_monitor_init(struct tcpfsm_monitor *m, FILE *out, FILE *err,
 int tcpfsm_monitor_cb(const struct tcpfsm_event *ev, const struct tcpfsm_err *e,
 		      void *data);
 void tcpfsm_monitor_overflow(struct tcpfsm_monitor *m);
+int tcpfsm_monitor_wall(struct tcpfsm_monitor *m);
 void tcpfsm_monitor_free(struct tcpfsm_monitor *m);
 
 #endif /* TCPFSM_MONITOR_H */

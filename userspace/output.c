@@ -441,8 +441,26 @@ static void new_monitor_line(FILE *f, enum tcpfsm_fmt fmt)
 void tcpfsm_print_event(FILE *f, enum tcpfsm_fmt fmt,
 			const struct tcpfsm_event *ev)
 {
+	tcpfsm_print_event_at(f, fmt, ev, NULL);
+}
+
+/**
+ * tcpfsm_print_event_at() - tcpfsm_print_event(), with the wall-clock time
+ * @f: where
+ * @fmt: text, or JSON (always compact)
+ * @ev: an event of tcpfsm_parse_event()
+ * @wall: its wall-clock time, of tcpfsm_wall_time() (monitor -t), or NULL
+ *
+ * The wall-clock time comes first: at the start of the line in text,
+ * "wall_time" before "time_ns" in JSON.
+ */
+void tcpfsm_print_event_at(FILE *f, enum tcpfsm_fmt fmt,
+			   const struct tcpfsm_event *ev, const char *wall)
+{
 	new_monitor_line(f, fmt);
 	open_json_object(NULL);
+	if (wall)
+		print_string(PRINT_ANY, "wall_time", "%s ", wall);
 	print_u64(PRINT_JSON, "time_ns", NULL, ev->time_ns);
 	print_fp("%" PRIu64 ".%06" PRIu64, ev->time_ns / 1000000000,
 		 ev->time_ns % 1000000000 / 1000);

@@ -33,6 +33,8 @@ void tcpfsm_print_state(FILE *f, enum tcpfsm_fmt fmt,
 /* The lines of the monitor: -j is one compact object a line, even with -p */
 void tcpfsm_print_event(FILE *f, enum tcpfsm_fmt fmt,
 			const struct tcpfsm_event *ev);
+void tcpfsm_print_event_at(FILE *f, enum tcpfsm_fmt fmt,
+			   const struct tcpfsm_event *ev, const char *wall);
 void tcpfsm_print_lost(FILE *f, enum tcpfsm_fmt fmt, uint64_t lost,
 		       uint32_t source);
 void tcpfsm_print_overflow(FILE *f, enum tcpfsm_fmt fmt, uint64_t overflows);

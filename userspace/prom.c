@@ -13,7 +13,13 @@
  * 0..38, cumulative; the module's last bucket, open-ended, is only in
  * le="+Inf", which is the number of samples, as _count is. A cumulative
  * count is never above it (the module's figures are read without a lock).
+ *
+ * As node_exporter where they overlap: the values of the labels that name
+ * a state (state, old, new, substate) are the kernel's names in lower
+ * case, as node_tcp_connection_states{state="close_wait"} has them; and a
+ * tcpfsm_build_info{version} series of value 1 comes first.
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -87,11 +93,31 @@ static void seconds_str(uint64_t ns, char *buf, size_t len)
 		buf[n - 1] = 0;
 }
 
+/* A label that names a state: name="close_wait", as node_exporter's */
+static void state_add(char *buf, size_t len, const char *name,
+		      unsigned int state)
+{
+	const char *s = tcpfsm_state_name(state);
+	char lower[32];
+	size_t i;
+
+	for (i = 0; s[i] && i < sizeof(lower) - 1; i++)
+		lower[i] = tolower((unsigned char)s[i]);
+	lower[i] = 0;
+	label_add(buf, len, name, lower);
+}
+
 static void state_label(char *buf, size_t len, unsigned int state)
 {
 	buf[0] = 0;
-	label_add(buf, len, "state", tcpfsm_state_name(state));
+	state_add(buf, len, "state", state);
 }
+
+static const struct tcpfsm_metric build_info = {
+	.name = "tcpfsm_build_info",
+	.type = "gauge",
+	.help = "The version of the tcpfsm command that wrote these metrics, as a label; always 1.",
+};
 
 /* Each family of the figures of the states: a sample a state that has it */
 static void prom_states(struct prom *p, const struct tcpfsm_stats *st)
@@ -135,8 +161,7 @@ static void prom_tw(struct prom *p, const struct tcpfsm_stats *st)
 						      fig->attr))
 				continue;
 			labels[0] = 0;
-			label_add(labels, sizeof(labels), "substate",
-				  tcpfsm_state_name(subs[i]));
+			state_add(labels, sizeof(labels), "substate", subs[i]);
 			if (fig->is_signed)
 				snprintf(value, sizeof(value), "%" PRId64,
 					 (int64_t)st->tw[subs[i]].fig[fig->attr]);
@@ -159,10 +184,8 @@ static void prom_transitions(struct prom *p, const struct tcpfsm_stats *st)
 			if (!(st->trans_seen[old] & BIT(new)))
 				continue;
 			labels[0] = 0;
-			label_add(labels, sizeof(labels), "old",
-				  tcpfsm_state_name(old));
-			label_add(labels, sizeof(labels), "new",
-				  tcpfsm_state_name(new));
+			state_add(labels, sizeof(labels), "old", old);
+			state_add(labels, sizeof(labels), "new", new);
 			prom_u64(p, &tcpfsm_metric_transitions, labels, st->trans[old][new]);
 		}
 	}
@@ -203,7 +226,8 @@ static void prom_histogram(struct prom *p, const struct tcpfsm_metric *fam,
  * The handshake's figures the reply has, a family each but the ends of
  * the request sockets, one family by outcome; then its histogram
  */
-static void prom_hs(struct prom *p, const struct tcpfsm_stats *st)
+static void prom_hs(struct prom *p, const struct tcpfsm_stats *st,
+		    unsigned int flags)
 {
 	const struct tcpfsm_hs_figure *fig;
 	char labels[48];
@@ -220,7 +244,8 @@ static void prom_hs(struct prom *p, const struct tcpfsm_stats *st)
 				  fig->outcome);
 		prom_u64(p, &fig->metric, labels, st->hs.fig[fig->attr]);
 	}
-	if (st->hs.present && st->hs.dwell.present)
+	if (st->hs.present && st->hs.dwell.present &&
+	    !(flags & TCPFSM_PROM_NO_HIST))
 		prom_histogram(p, &tcpfsm_metric_handshake, "", &st->hs.dwell);
 }
 
@@ -248,36 +273,51 @@ static void prom_scalars(struct prom *p, const struct tcpfsm_stats *st)
 }
 
 /**
- * tcpfsm_print_prometheus() - a GET reply in the Prometheus text format
+ * tcpfsm_print_prometheus_flags() - a GET reply in the Prometheus text format
  * @f: where
  * @st: the reply
+ * @flags: TCPFSM_PROM_x: TCPFSM_PROM_NO_HIST leaves out the histograms
  *
- * The families (figures.c): those of the figures of each state
- * (tcpfsm_sockets{state}...), tcpfsm_transitions_total{old,new},
- * tcpfsm_state_duration_seconds{state} (a histogram), then those of the
- * scalar figures in their prom_order (tcpfsm_tracked_sockets...,
- * tcpfsm_events_lost_total{cause}...), then those of the timewait
- * substates (tcpfsm_timewait_sockets{substate}...), then those of the
- * handshake (tcpfsm_handshake_requests_created_total,
+ * The families (figures.c): tcpfsm_build_info{version}, those of the
+ * figures of each state (tcpfsm_sockets{state}...),
+ * tcpfsm_transitions_total{old,new}, tcpfsm_state_duration_seconds{state}
+ * (histograms: 42 series a state, 336 in all; not with
+ * TCPFSM_PROM_NO_HIST), then those of the scalar figures in their
+ * prom_order (tcpfsm_tracked_sockets..., tcpfsm_events_lost_total{cause}...),
+ * then those of the timewait substates (tcpfsm_timewait_sockets{substate}...),
+ * then those of the handshake (tcpfsm_handshake_requests_created_total,
  * tcpfsm_handshake_requests_ended_total{outcome}, tcpfsm_handshake_cookies_total,
- * tcpfsm_handshake_duration_seconds, a histogram); each only with the
- * figures the reply has.
+ * tcpfsm_handshake_duration_seconds, a histogram: not with
+ * TCPFSM_PROM_NO_HIST); each only with the figures the reply has.
  */
-void tcpfsm_print_prometheus(FILE *f, const struct tcpfsm_stats *st)
+void tcpfsm_print_prometheus_flags(FILE *f, const struct tcpfsm_stats *st,
+				   unsigned int flags)
 {
 	struct prom p = { .f = f };
+	char labels[64] = "";
 	unsigned int i;
-	char labels[64];
 
+	label_add(labels, sizeof(labels), "version", TCPFSM_VERSION);
+	prom_u64(&p, &build_info, labels, 1);
 	prom_states(&p, st);
 	prom_transitions(&p, st);
 	for (i = 1; i <= TCPFSM_NR_STATES; i++) {
-		if (!st->dwell[i].present)
+		if (!st->dwell[i].present || (flags & TCPFSM_PROM_NO_HIST))
 			continue;
 		state_label(labels, sizeof(labels), i);
 		prom_histogram(&p, &tcpfsm_metric_duration, labels, &st->dwell[i]);
 	}
 	prom_scalars(&p, st);
 	prom_tw(&p, st);
-	prom_hs(&p, st);
+	prom_hs(&p, st, flags);
+}
+
+/**
+ * tcpfsm_print_prometheus() - tcpfsm_print_prometheus_flags(), all of it
+ * @f: where
+ * @st: the reply
+ */
+void tcpfsm_print_prometheus(FILE *f, const struct tcpfsm_stats *st)
+{
+	tcpfsm_print_prometheus_flags(f, st, 0);
 }

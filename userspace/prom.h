@@ -10,6 +10,15 @@
 
 #include "nl.h"
 
+#ifndef TCPFSM_VERSION
+#define TCPFSM_VERSION	"unknown"
+#endif
+
+/* Flags of tcpfsm_print_prometheus() */
+#define TCPFSM_PROM_NO_HIST	0x1	/* no histograms (stats nohist) */
+
 void tcpfsm_print_prometheus(FILE *f, const struct tcpfsm_stats *st);
+void tcpfsm_print_prometheus_flags(FILE *f, const struct tcpfsm_stats *st,
+				   unsigned int flags);
 
 #endif /* TCPFSM_PROM_H */

@@ -3,9 +3,9 @@
  * tcpfsm: show the TCP state-machine counters of the tcpfsm kernel module,
  * read over its generic netlink family.
  *
- *	tcpfsm [-j [-p]] stats [all] [-o prometheus]
+ *	tcpfsm [-n NETNS] [-j [-p]] stats [all] [nohist] [-o prometheus]
  *	tcpfsm [-j [-p]] state NAME
- *	tcpfsm [-j] monitor [FILTERS]
+ *	tcpfsm [-j] [-t] monitor [FILTERS]
  *	tcpfsm [-j [-p]] hist [STATE...]
  *	tcpfsm [-j [-p]] closewait [--older-than DURATION]
  *	tcpfsm [-j [-p]] top [limit N]
@@ -13,7 +13,9 @@
  *	tcpfsm help [COMMAND]
  *
  * cli.c parses the command line, nl.c talks to the kernel, output.c
- * renders what it says. Exit status: 0 on success, 1 on any error.
+ * renders what it says. Exit status (enum tcpfsm_exit): 0 on success, 1
+ * on a runtime failure, 2 on a usage error, 3 if the tcpfsm netlink family
+ * is absent (the module is not loaded).
  */
 #include <errno.h>
 #include <poll.h>
@@ -31,6 +33,7 @@
 #include "diagram.h"
 #include "hist.h"
 #include "monitor.h"
+#include "netns.h"
 #include "nl.h"
 #include "output.h"
 #include "prom.h"
@@ -46,7 +49,15 @@ static enum tcpfsm_fmt fmt_of(const struct cli_args *a)
 	return a->pretty ? TCPFSM_FMT_JSON_PRETTY : TCPFSM_FMT_JSON;
 }
 
-/* The reply of the command of @a, or -1 (and the error printed) */
+/* Print @e; Return: the exit status it means */
+static int fail(const struct tcpfsm_err *e)
+{
+	tcpfsm_err_print(stderr, e);
+	return e->kind == TCPFSM_ERR_NOFAMILY ? TCPFSM_EXIT_NOMODULE :
+						TCPFSM_EXIT_FAIL;
+}
+
+/* The reply of the command of @a: 0, or the exit status (error printed) */
 static int query(const struct cli_args *a, struct tcpfsm_stats *st)
 {
 	struct tcpfsm_nl nl;
@@ -63,26 +74,24 @@ static int query(const struct cli_args *a, struct tcpfsm_stats *st)
 	}
 	if (!ret && a->cmd->id == CLI_CMD_HIST)
 		ret = tcpfsm_dwell_check(st, &e);
-	if (ret < 0)
-		tcpfsm_err_print(stderr, &e);
-	return ret;
+	return ret < 0 ? fail(&e) : 0;
 }
 
-/* stats, state, hist, diagram: a GET or STATE_GET */
+/* stats, state, hist, diagram: a GET or STATE_GET; the exit status */
 static int run(const struct cli_args *a)
 {
 	enum tcpfsm_fmt fmt = fmt_of(a);
 	struct tcpfsm_stats *st;
-	int ret = -1;
+	int ret;
 
 	st = malloc(sizeof(*st));	/* 14 KiB */
 	if (!st) {
 		fprintf(stderr, "tcpfsm: %s\n", strerror(ENOMEM));
-		return -1;
+		return TCPFSM_EXIT_FAIL;
 	}
-	if (query(a, st) < 0)
+	ret = query(a, st);
+	if (ret)
 		goto out;
-	ret = 0;
 	switch (a->cmd->id) {
 	case CLI_CMD_STATE:
 		tcpfsm_print_state(stdout, fmt, st, a->state);
@@ -93,7 +102,7 @@ static int run(const struct cli_args *a)
 		    a->states != BIT(TCPFSM_STATE_NEW_SYN_RECV)) {
 			fputs("tcpfsm: hist: the module does not track time in state: it was loaded with track_sockets=0\n",
 			      stderr);
-			ret = -1;
+			ret = TCPFSM_EXIT_FAIL;
 			break;
 		}
 		tcpfsm_print_hist(stdout, fmt, st, a->states);
@@ -103,7 +112,8 @@ static int run(const struct cli_args *a)
 		break;
 	default:
 		if (a->prometheus)
-			tcpfsm_print_prometheus(stdout, st);
+			tcpfsm_print_prometheus_flags(stdout, st, a->nohist ?
+						      TCPFSM_PROM_NO_HIST : 0);
 		else
 			tcpfsm_print_stats(stdout, fmt, st, a->all);
 	}
@@ -129,9 +139,8 @@ static int closewait(const struct cli_args *a)
 		tcpfsm_nl_close(&nl);
 	}
 	if (ret < 0) {
-		tcpfsm_err_print(stderr, &e);
 		tcpfsm_sockets_free(&socks);
-		return -1;
+		return fail(&e);
 	}
 	tcpfsm_closewait_sort(&socks);
 	if (tcpfsm_find_owners(PROC_ROOT, &socks, &owners) < 0)
@@ -154,7 +163,7 @@ static int top(const struct cli_args *a)
 	tw = malloc(sizeof(*tw));	/* 16 KiB */
 	if (!tw) {
 		fprintf(stderr, "tcpfsm: %s\n", strerror(ENOMEM));
-		return -1;
+		return TCPFSM_EXIT_FAIL;
 	}
 	ret = tcpfsm_nl_open(&nl, &e);
 	if (!ret) {
@@ -162,7 +171,7 @@ static int top(const struct cli_args *a)
 		tcpfsm_nl_close(&nl);
 	}
 	if (ret < 0)
-		tcpfsm_err_print(stderr, &e);
+		ret = fail(&e);
 	else
 		tcpfsm_print_timewait(stdout, fmt_of(a), tw);
 	free(tw);
@@ -230,26 +239,30 @@ static int monitor(const struct cli_args *a)
 	struct tcpfsm_err e;
 	int ret, sfd;
 
-	if (tcpfsm_nl_open(&nl, &e) < 0) {
-		tcpfsm_err_print(stderr, &e);
-		return -1;
-	}
+	if (tcpfsm_nl_open(&nl, &e) < 0)
+		return fail(&e);
 	if (tcpfsm_nl_join_events(&nl, &e) < 0) {
-		tcpfsm_err_print(stderr, &e);
 		tcpfsm_nl_close(&nl);
-		return -1;
+		return fail(&e);
 	}
 	sfd = signals_fd();
 	if (sfd < 0) {
 		fprintf(stderr, "tcpfsm: monitor: signals: %s\n", strerror(errno));
 		tcpfsm_nl_close(&nl);
-		return -1;
+		return TCPFSM_EXIT_FAIL;
 	}
 	/* each line as soon as it is complete */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	tcpfsm_monitor_init(&m, stdout, stderr, fmt, &a->filter);
+	if (a->timestamp && tcpfsm_monitor_wall(&m) < 0) {
+		fprintf(stderr, "tcpfsm: monitor: reading the clocks: %s\n",
+			strerror(errno));
+		close(sfd);
+		tcpfsm_nl_close(&nl);
+		return TCPFSM_EXIT_FAIL;
+	}
 
-	ret = monitor_loop(&nl, sfd, &m);
+	ret = monitor_loop(&nl, sfd, &m) < 0 ? TCPFSM_EXIT_FAIL : 0;
 	if (!ret && fmt == TCPFSM_FMT_TEXT)
 		tcpfsm_print_monitor_summary(stderr, m.shown, m.seqs.lost,
 					     m.overflows);
@@ -266,7 +279,7 @@ int main(int argc, char **argv)
 	int ret = 0;
 
 	if (cli_parse(&a, argc, argv, stderr) < 0)
-		return 1;
+		return TCPFSM_EXIT_USAGE;
 
 	switch (a.action) {
 	case CLI_HELP:
@@ -276,6 +289,12 @@ int main(int argc, char **argv)
 		cli_version(stdout);
 		break;
 	case CLI_RUN:
+		/* before any socket is opened or /proc/net read */
+		if (a.netns && tcpfsm_netns_enter(TCPFSM_NETNS_RUN_DIR, a.netns,
+						  stderr) < 0) {
+			ret = TCPFSM_EXIT_FAIL;
+			break;
+		}
 		switch (a.cmd->id) {
 		case CLI_CMD_HELP:	/* parse_help() asks for CLI_HELP */
 			break;
@@ -300,7 +319,7 @@ int main(int argc, char **argv)
 
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "tcpfsm: writing the output: %s\n", strerror(errno));
-		ret = -1;
+		ret = TCPFSM_EXIT_FAIL;
 	}
-	return ret ? 1 : 0;
+	return ret;
 }

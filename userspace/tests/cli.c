@@ -182,17 +182,18 @@ TEST(help)
 	cli_usage(cap_open(&cap), NULL);
 	s = cap_close(&cap);
 	CHECK(starts_with(s, "Usage: tcpfsm [OPTIONS] COMMAND [ARGS]\n") &&
-	      strstr(s, "\n  stats [all]  ") && strstr(s, "(alias show)") &&
+	      strstr(s, "\n  stats [all] [nohist]\n") && strstr(s, "(alias show)") &&
 	      strstr(s, "\n  state NAME  ") && strstr(s, "\n  help [COMMAND]  ") &&
 	      strstr(s, "-j, --json") && strstr(s, "-p, --pretty") &&
-	      strstr(s, "-h, --help") && strstr(s, "-V, --version"),
+	      strstr(s, "-h, --help") && strstr(s, "-V, --version") &&
+	      strstr(s, "-t, --timestamp") && strstr(s, "-n, --netns NETNS"),
 	      "usage: tcpfsm's lists every command and option");
 	free(s);
 
 	cli_usage(cap_open(&cap), cli_lookup("show"));
 	s = cap_close(&cap);
-	CHECK(starts_with(s, "Usage: tcpfsm [-j [-p]] stats [all]\n"
-			     "       tcpfsm [-j [-p]] show [all]\n\n"),
+	CHECK(starts_with(s, "Usage: tcpfsm [-j [-p]] stats [all] [nohist]\n"
+			     "       tcpfsm [-j [-p]] show [all] [nohist]\n\n"),
 	      "usage: of stats, with its alias");
 	free(s);
 
@@ -321,7 +322,7 @@ TEST(filters)
 
 	cli_usage(cap_open(&cap), cli_lookup("monitor"));
 	s = cap_close(&cap);
-	CHECK(starts_with(s, "Usage: tcpfsm [-j] monitor [FILTERS]\n\n") &&
+	CHECK(starts_with(s, "Usage: tcpfsm [-j] [-t] monitor [FILTERS]\n\n") &&
 	      strstr(s, "-4, -6, family inet|inet6") && strstr(s, "sport PORT") &&
 	      strstr(s, "dport PORT") && strstr(s, "port PORT") &&
 	      strstr(s, "state NAME"),
@@ -528,6 +529,89 @@ TEST(help_hist_closewait_top)
 	CHECK(starts_with(s, "Usage: tcpfsm [-j [-p]] closewait [--older-than DURATION]\n\n") &&
 	      strstr(s, "CAP_NET_ADMIN"), "usage: of closewait");
 	free(s);
+}
+
+/* -t, --timestamp: the monitor's wall-clock time; for monitor only */
+TEST(timestamp)
+{
+	struct parsed p;
+
+	p = parse("-t", "monitor", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "monitor", "-t monitor");
+	CHECK(p.a.timestamp && !p.a.json, "cli: -t monitor: timestamps, text");
+	p = parse("-j", "--timestamp", "monitor", "-4", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "monitor", "-j --timestamp monitor -4");
+	CHECK(p.a.timestamp && p.a.json && p.a.filter.family == AF_INET,
+	      "cli: -j --timestamp monitor -4");
+	p = parse("-jt", "monitor", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "monitor", "-jt monitor");
+	CHECK(p.a.timestamp && p.a.json, "cli: -jt monitor");
+	p = parse("monitor", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "monitor", "monitor");
+	CHECK(!p.a.timestamp, "cli: monitor: no timestamps by default");
+	p = parse("-t", "monitor", "help", NULL);
+	parsed_ok(_metadata, &p, CLI_HELP, "monitor", "-t monitor help");
+	parsed_err(_metadata, parse("-t", "stats", NULL),
+		   "tcpfsm: stats: -t is for monitor only", "-t stats");
+	parsed_err(_metadata, parse("--timestamp", "closewait", NULL),
+		   "tcpfsm: closewait: -t is for monitor only", "--timestamp closewait");
+	parsed_err(_metadata, parse("monitor", "-t", NULL),
+		   "tcpfsm: monitor: unknown argument \"-t\" (options go before the command)",
+		   "monitor -t: options go before the command");
+}
+
+/* stats nohist, --no-histograms */
+TEST(nohist)
+{
+	struct parsed p;
+
+	p = parse("-o", "prometheus", "stats", "nohist", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "stats", "-o prometheus stats nohist");
+	CHECK(p.a.prometheus && p.a.nohist && !p.a.all, "cli: stats nohist");
+	p = parse("stats", "--no-histograms", "all", "-o", "prometheus", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "stats", "stats --no-histograms all -o prometheus");
+	CHECK(p.a.prometheus && p.a.nohist && p.a.all, "cli: stats --no-histograms all");
+	p = parse("-o", "prometheus", "show", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "stats", "-o prometheus show");
+	CHECK(!p.a.nohist, "cli: the histograms by default");
+	parsed_err(_metadata, parse("state", "estab", "nohist", NULL),
+		   "tcpfsm: state: unknown argument \"nohist\"", "state estab nohist");
+}
+
+/* -n NETNS, --netns NETNS: a name, for every command */
+TEST(netns)
+{
+	struct parsed p;
+
+	p = parse("-n", "blue", "stats", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "stats", "-n blue stats");
+	CHECK(p.a.netns && !strcmp(p.a.netns, "blue"), "cli: -n blue");
+	p = parse("--netns=pod-1", "-j", "monitor", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "monitor", "--netns=pod-1 -j monitor");
+	CHECK(p.a.netns && !strcmp(p.a.netns, "pod-1") && p.a.json,
+	      "cli: --netns=pod-1");
+	p = parse("-jnred", "top", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "top", "-jnred top");
+	CHECK(p.a.netns && !strcmp(p.a.netns, "red"), "cli: -jnred");
+	p = parse("stats", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "stats", "stats");
+	CHECK(!p.a.netns, "cli: no -n: the caller's namespace");
+	parsed_err(_metadata, parse("stats", "-n", "blue", NULL),
+		   "tcpfsm: stats: unknown argument \"-n\" (options go before the command)",
+		   "stats -n blue: options go before the command");
+	parsed_err(_metadata, parse("-n", NULL),
+		   "Option \"-n\" needs a NETNS: a name of ip netns list.", "-n alone");
+	parsed_err(_metadata, parse("--netns", NULL),
+		   "Option \"--netns\" needs a NETNS: a name of ip netns list.", "--netns alone");
+	parsed_err(_metadata, parse("-n", "", "stats", NULL),
+		   "tcpfsm: -n: invalid network namespace name \"\" (a name of ip netns list)",
+		   "-n ''");
+	parsed_err(_metadata, parse("-n", "/run/netns/blue", "stats", NULL),
+		   "tcpfsm: -n: invalid network namespace name \"/run/netns/blue\" (a name of ip netns list)",
+		   "-n a path");
+	parsed_err(_metadata, parse("-n", "..", "stats", NULL),
+		   "tcpfsm: -n: invalid network namespace name \"..\" (a name of ip netns list)",
+		   "-n ..");
 }
 
 TEST_HARNESS_MAIN

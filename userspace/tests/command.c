@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "nl.h"
 
 #include "kselftest_harness.h"
@@ -126,7 +127,7 @@ TEST_F(command, help)
 	check_run(_metadata, &r, 0, "Usage: tcpfsm [OPTIONS] COMMAND [ARGS]\n", NULL,
 		  "help: usage on stdout, exit 0");
 	r = run_cmd(bin, NULL, "stats", "help", NULL);
-	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j [-p]] stats [all]\n", NULL,
+	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j [-p]] stats [all] [nohist]\n", NULL,
 		  "stats help");
 	r = run_cmd(bin, NULL, "-j", "state", "--help", NULL);
 	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j [-p]] state NAME\n", NULL,
@@ -141,35 +142,35 @@ TEST_F(command, lines)
 	struct run r;
 
 	r = run_cmd(bin, NULL, NULL);
-	check_run(_metadata, &r, 1, NULL, "Usage: tcpfsm [OPTIONS] COMMAND [ARGS]\n",
-		  "no command: usage on stderr, exit 1");
+	check_run(_metadata, &r, TCPFSM_EXIT_USAGE, NULL, "Usage: tcpfsm [OPTIONS] COMMAND [ARGS]\n",
+		  "no command: usage on stderr, exit 2");
 	r = run_cmd(bin, NULL, "foo", NULL);
-	check_run(_metadata, &r, 1, NULL,
+	check_run(_metadata, &r, TCPFSM_EXIT_USAGE, NULL,
 		  "Command \"foo\" is unknown, try \"tcpfsm help\".\nUsage: tcpfsm ",
-		  "unknown command: stderr, exit 1");
+		  "unknown command: stderr, exit 2");
 	r = run_cmd(bin, NULL, "--bogus", "stats", NULL);
-	check_run(_metadata, &r, 1, NULL,
+	check_run(_metadata, &r, TCPFSM_EXIT_USAGE, NULL,
 		  "Option \"--bogus\" is unknown, try \"tcpfsm help\".\nUsage: tcpfsm ",
-		  "unknown option: stderr, exit 1");
+		  "unknown option: stderr, exit 2");
 	r = run_cmd(bin, NULL, "stats", "bogus", NULL);
-	check_run(_metadata, &r, 1, NULL,
+	check_run(_metadata, &r, TCPFSM_EXIT_USAGE, NULL,
 		  "tcpfsm: stats: unknown argument \"bogus\"\nUsage: tcpfsm [-j [-p]] stats",
-		  "bad argument: the command's usage on stderr, exit 1");
+		  "bad argument: the command's usage on stderr, exit 2");
 	r = run_cmd(bin, NULL, "state", "FIN-WAIT-3", NULL);
-	check_run(_metadata, &r, 1, NULL, "tcpfsm: unknown state \"FIN-WAIT-3\"\nvalid states: ESTABLISHED ",
-		  "unknown state: exit 1");
+	check_run(_metadata, &r, TCPFSM_EXIT_USAGE, NULL, "tcpfsm: unknown state \"FIN-WAIT-3\"\nvalid states: ESTABLISHED ",
+		  "unknown state: exit 2");
 	r = run_cmd(bin, NULL, "monitor", "help", NULL);
-	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j] monitor [FILTERS]\n", NULL,
+	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j] [-t] monitor [FILTERS]\n", NULL,
 		  "monitor help");
 	r = run_cmd(bin, NULL, "-j", "monitor", "-4", "port", "80", "--help", NULL);
-	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j] monitor [FILTERS]\n", NULL,
+	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j] [-t] monitor [FILTERS]\n", NULL,
 		  "-j monitor -4 port 80 --help");
 	r = run_cmd(bin, NULL, "monitor", "sport", "http", NULL);
-	check_run(_metadata, &r, 1, NULL, "tcpfsm: monitor: sport: invalid port \"http\" (0-65535)\n",
-		  "monitor sport http: exit 1");
+	check_run(_metadata, &r, TCPFSM_EXIT_USAGE, NULL, "tcpfsm: monitor: sport: invalid port \"http\" (0-65535)\n",
+		  "monitor sport http: exit 2");
 	r = run_cmd(bin, NULL, "monitor", "dport", NULL);
-	check_run(_metadata, &r, 1, NULL, "tcpfsm: monitor: dport: PORT is missing\nUsage: tcpfsm [-j] monitor",
-		  "monitor dport: exit 1, with the usage");
+	check_run(_metadata, &r, TCPFSM_EXIT_USAGE, NULL, "tcpfsm: monitor: dport: PORT is missing\nUsage: tcpfsm [-j] [-t] monitor",
+		  "monitor dport: exit 2, with the usage");
 	r = run_cmd(bin, NULL, "hist", "help", NULL);
 	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j [-p]] hist [STATE...]\n", NULL, "hist help");
 	r = run_cmd(bin, NULL, "closewait", "--help", NULL);
@@ -180,24 +181,34 @@ TEST_F(command, lines)
 	r = run_cmd(bin, NULL, "diagram", "help", NULL);
 	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j [-p]] diagram\n", NULL, "diagram help");
 	r = run_cmd(bin, NULL, "diagram", "extra", NULL);
-	check_run(_metadata, &r, 1, NULL, "tcpfsm: diagram: unknown argument \"extra\"\nUsage: tcpfsm [-j [-p]] diagram\n",
-		  "diagram extra: exit 1, with the usage");
+	check_run(_metadata, &r, TCPFSM_EXIT_USAGE, NULL, "tcpfsm: diagram: unknown argument \"extra\"\nUsage: tcpfsm [-j [-p]] diagram\n",
+		  "diagram extra: exit 2, with the usage");
 	r = run_cmd(bin, NULL, "closewait", "--older-than", "1.5h", NULL);
-	check_run(_metadata, &r, 1, NULL, "tcpfsm: closewait: --older-than: invalid duration \"1.5h\"",
-		  "closewait --older-than 1.5h: exit 1");
+	check_run(_metadata, &r, TCPFSM_EXIT_USAGE, NULL, "tcpfsm: closewait: --older-than: invalid duration \"1.5h\"",
+		  "closewait --older-than 1.5h: exit 2");
 	r = run_cmd(bin, NULL, "top", "limit", "0", NULL);
-	check_run(_metadata, &r, 1, NULL, "tcpfsm: top: limit: invalid number \"0\" (1-1000)\n",
-		  "top limit 0: exit 1");
+	check_run(_metadata, &r, TCPFSM_EXIT_USAGE, NULL, "tcpfsm: top: limit: invalid number \"0\" (1-1000)\n",
+		  "top limit 0: exit 2");
 	r = run_cmd(bin, NULL, "hist", "LISTEN", NULL);
-	check_run(_metadata, &r, 1, NULL, "tcpfsm: hist: LISTEN has no time in state",
-		  "hist LISTEN: exit 1");
+	check_run(_metadata, &r, TCPFSM_EXIT_USAGE, NULL, "tcpfsm: hist: LISTEN has no time in state",
+		  "hist LISTEN: exit 2");
 	r = run_cmd(bin, NULL, "-o", "prometheus", "top", NULL);
-	check_run(_metadata, &r, 1, NULL, "tcpfsm: top: -o prometheus is for stats only\n",
-		  "-o prometheus top: exit 1");
+	check_run(_metadata, &r, TCPFSM_EXIT_USAGE, NULL, "tcpfsm: top: -o prometheus is for stats only\n",
+		  "-o prometheus top: exit 2");
+	r = run_cmd(bin, NULL, "-n", "..", "stats", NULL);
+	check_run(_metadata, &r, TCPFSM_EXIT_USAGE, NULL,
+		  "tcpfsm: -n: invalid network namespace name \"..\"",
+		  "-n ..: exit 2");
+	r = run_cmd(bin, NULL, "-n", "tcpfsm-no-such-netns", "stats", NULL);
+	check_run(_metadata, &r, TCPFSM_EXIT_FAIL, NULL,
+		  "tcpfsm: network namespace \"tcpfsm-no-such-netns\" does not exist (no /run/netns/tcpfsm-no-such-netns: see ip netns list)\n",
+		  "-n NETNS that does not exist: a runtime failure, exit 1");
+	r = run_cmd(bin, NULL, "-n", "tcpfsm-no-such-netns", "stats", "help", NULL);
+	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j [-p]] stats [all] [nohist]\n", NULL,
+		  "-n NETNS stats help: the usage, the namespace not entered");
 	r = run_cmd(bin, "/dev/full", "help", NULL);
-	check_run(_metadata, &r, 1, NULL, "tcpfsm: writing the output: No space left on device\n",
-		  "a write error is an error");
-
+	check_run(_metadata, &r, TCPFSM_EXIT_FAIL, NULL, "tcpfsm: writing the output: No space left on device\n",
+		  "a write error is a runtime failure, exit 1");
 }
 
 TEST_F(command, module)
@@ -209,21 +220,21 @@ TEST_F(command, module)
 
 	if (access("/sys/module/tcpfsm", F_OK)) {
 		r = run_cmd(bin, NULL, "stats", NULL);
-		check_run(_metadata, &r, 1, NULL, nofamily, "stats without the module");
+		check_run(_metadata, &r, TCPFSM_EXIT_NOMODULE, NULL, nofamily, "stats without the module");
 		r = run_cmd(bin, NULL, "-j", "state", "estab", NULL);
-		check_run(_metadata, &r, 1, NULL, nofamily, "-j state estab without the module");
+		check_run(_metadata, &r, TCPFSM_EXIT_NOMODULE, NULL, nofamily, "-j state estab without the module");
 		r = run_cmd(bin, NULL, "monitor", "state", "LISTEN", NULL);
-		check_run(_metadata, &r, 1, NULL, nofamily, "monitor without the module");
+		check_run(_metadata, &r, TCPFSM_EXIT_NOMODULE, NULL, nofamily, "monitor without the module");
 		r = run_cmd(bin, NULL, "stats", "-o", "prometheus", NULL);
-		check_run(_metadata, &r, 1, NULL, nofamily, "stats -o prometheus without the module");
+		check_run(_metadata, &r, TCPFSM_EXIT_NOMODULE, NULL, nofamily, "stats -o prometheus without the module");
 		r = run_cmd(bin, NULL, "hist", NULL);
-		check_run(_metadata, &r, 1, NULL, nofamily, "hist without the module");
+		check_run(_metadata, &r, TCPFSM_EXIT_NOMODULE, NULL, nofamily, "hist without the module");
 		r = run_cmd(bin, NULL, "closewait", "--older-than", "5m", NULL);
-		check_run(_metadata, &r, 1, NULL, nofamily, "closewait without the module");
+		check_run(_metadata, &r, TCPFSM_EXIT_NOMODULE, NULL, nofamily, "closewait without the module");
 		r = run_cmd(bin, NULL, "-j", "top", NULL);
-		check_run(_metadata, &r, 1, NULL, nofamily, "top without the module");
+		check_run(_metadata, &r, TCPFSM_EXIT_NOMODULE, NULL, nofamily, "top without the module");
 		r = run_cmd(bin, NULL, "diagram", NULL);
-		check_run(_metadata, &r, 1, NULL, nofamily, "diagram without the module");
+		check_run(_metadata, &r, TCPFSM_EXIT_NOMODULE, NULL, nofamily, "diagram without the module");
 	} else {
 		r = run_cmd(bin, NULL, "stats", NULL);
 		check_run(_metadata, &r, 0, "state             current      entered         left\n",

@@ -597,9 +597,9 @@ TEST(stats_timewait)
 	tcpfsm_print_prometheus(cap_open(&cap), st);
 	s = cap_close(&cap);
 	CHECK(strstr(s, "# TYPE tcpfsm_timewait_sockets gauge\n"
-			"tcpfsm_timewait_sockets{substate=\"FIN_WAIT2\"} 1\n"
-			"tcpfsm_timewait_sockets{substate=\"TIME_WAIT\"} 4\n") != NULL &&
-	      strstr(s, "tcpfsm_timewait_substate_entered_total{substate=\"TIME_WAIT\"} 1\n") != NULL &&
+			"tcpfsm_timewait_sockets{substate=\"fin_wait2\"} 1\n"
+			"tcpfsm_timewait_sockets{substate=\"time_wait\"} 4\n") != NULL &&
+	      strstr(s, "tcpfsm_timewait_substate_entered_total{substate=\"time_wait\"} 1\n") != NULL &&
 	      !strstr(s, "timer_total"),
 	      "stats -o prometheus: a family per figure, by substate");
 	free(s);
@@ -801,7 +801,7 @@ TEST(stats_handshake)
 	      strstr(s, "tcpfsm_handshake_duration_seconds_bucket{le=\"+Inf\"} 7\n"
 			"tcpfsm_handshake_duration_seconds_sum 2.0045\n"
 			"tcpfsm_handshake_duration_seconds_count 7\n") != NULL &&
-	      strstr(s, "tcpfsm_sockets{state=\"NEW_SYN_RECV\"} 2\n") != NULL &&
+	      strstr(s, "tcpfsm_sockets{state=\"new_syn_recv\"} 2\n") != NULL &&
 	      !strstr(s, "cookies") && !strstr(s, "tcpfsm_handshake_requests{"),
 	      "stats -o prometheus: the handshake's families, no cookies (%s)", s);
 	CHECK(promtool_ok(s), "stats -o prometheus: promtool check metrics");

@@ -7,9 +7,11 @@
  *	monitor [-l] [-t TEST]...
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "monitor.h"
 #include "nl.h"
@@ -196,6 +198,68 @@ TEST(monitor)
 		if (!CHECK(err && !err[0], "monitor: %s: nothing on stderr",
 			   fmt ? "JSON" : "text"))
 			diag("stderr", err);
+		free(out);
+		free(err);
+	}
+}
+
+/* -t: the wall-clock time of an event, from its monotonic time */
+TEST(wall_time)
+{
+	/* 2026-11-30T23:30:01.123456789Z is monotonic 1234.567890123 */
+	const int64_t off = 1796081401123456789LL - 1234567890123LL;
+	struct tcpfsm_filter f = { 0 };
+	struct tcpfsm_event ev;
+	char buf[TCPFSM_WALL_TIME_LEN], *out, *err;
+	int64_t o1, o2;
+	struct mon t;
+
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	CHECK(!tcpfsm_wall_time(1234567890123ULL, off, buf, sizeof(buf)) &&
+	      !strcmp(buf, "2026-11-30T23:30:01.123456+00:00"),
+	      "wall time: UTC, microseconds, rounded down: %s", buf);
+	setenv("TZ", "IST-5:30", 1);
+	tzset();
+	CHECK(!tcpfsm_wall_time(1234567890123ULL, off, buf, sizeof(buf)) &&
+	      !strcmp(buf, "2026-12-01T05:00:01.123456+05:30"),
+	      "wall time: the local time and its offset: %s", buf);
+	setenv("TZ", "EST5", 1);
+	tzset();
+	CHECK(!tcpfsm_wall_time(0, -1, buf, sizeof(buf)) &&
+	      !strcmp(buf, "1969-12-31T18:59:59.999999-05:00"),
+	      "wall time: before 1970, rounded down: %s", buf);
+	CHECK(tcpfsm_wall_time(UINT64_MAX, 0, buf, sizeof(buf)) == -1 &&
+	      tcpfsm_wall_time(INT64_MAX, 1, buf, sizeof(buf)) == -1,
+	      "wall time: an overflow is an error");
+	CHECK(tcpfsm_wall_time(1234567890123ULL, off, buf, 20) == -1,
+	      "wall time: a buffer too short is an error");
+
+	/* now: the realtime clock is well ahead of the monotonic one */
+	CHECK(!tcpfsm_wall_offset(&o1) && !tcpfsm_wall_offset(&o2) &&
+	      o1 > 1000000000LL * 1600000000 && llabs(o1 - o2) < 1000000000LL,
+	      "wall time: the offset of the clocks");
+
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	for (int fmt = TCPFSM_FMT_TEXT; fmt <= TCPFSM_FMT_JSON; fmt++) {
+		mon_start(&t, fmt, &f);
+		CHECK(!tcpfsm_monitor_wall(&t.m) && t.m.wall,
+		      "monitor: -t reads the clocks");
+		t.m.wall_offset_ns = off;
+		sample_event4(&ev);
+		tcpfsm_monitor_cb(&ev, NULL, &t.m);
+		mon_end(&t, &out, &err);
+		if (fmt == TCPFSM_FMT_TEXT)
+			CHECK_STR(out, "2026-11-30T23:30:01.123456+00:00 1234.567890 ipv4 127.0.0.1:43210 10.1.2.3:8080 SYN_SENT -> ESTABLISHED 52.345ms ino 123456 uid 1000 cookie 4097\n",
+				  "monitor -t: text: the wall-clock time first");
+		else
+			CHECK_STR(out, "{\"wall_time\":\"2026-11-30T23:30:01.123456+00:00\",\"time_ns\":1234567890123,\"family\":\"ipv4\","
+				  "\"saddr\":\"127.0.0.1\",\"sport\":43210,\"daddr\":\"10.1.2.3\",\"dport\":8080,"
+				  "\"old\":\"SYN_SENT\",\"new\":\"ESTABLISHED\",\"old_state_ns\":52345678,"
+				  "\"cookie\":4097,\"ino\":123456,\"uid\":1000,\"source\":3,\"seq\":17}\n",
+				  "monitor -t: JSON: wall_time, then time_ns");
+		CHECK(err && !err[0], "monitor -t: nothing on stderr");
 		free(out);
 		free(err);
 	}

@@ -48,65 +48,71 @@ static void small_stats(struct tcpfsm_stats *st)
 	st->present = UINT32_MAX;
 }
 
+#define BUILD_INFO \
+	"# HELP tcpfsm_build_info The version of the tcpfsm command that wrote these metrics, as a label; always 1.\n" \
+	"# TYPE tcpfsm_build_info gauge\n" \
+	"tcpfsm_build_info{version=\"" TCPFSM_VERSION "\"} 1\n"
+
 static const char prom_small[] =
+	BUILD_INFO
 	"# HELP tcpfsm_sockets Sockets in each TCP state now.\n"
 	"# TYPE tcpfsm_sockets gauge\n"
-	"tcpfsm_sockets{state=\"ESTABLISHED\"} 2\n"
-	"tcpfsm_sockets{state=\"TIME_WAIT\"} 6\n"
+	"tcpfsm_sockets{state=\"established\"} 2\n"
+	"tcpfsm_sockets{state=\"time_wait\"} 6\n"
 	"# HELP tcpfsm_state_entered_total Transitions into each TCP state from another state.\n"
 	"# TYPE tcpfsm_state_entered_total counter\n"
-	"tcpfsm_state_entered_total{state=\"ESTABLISHED\"} 14\n"
+	"tcpfsm_state_entered_total{state=\"established\"} 14\n"
 	"# HELP tcpfsm_state_left_total Transitions out of each TCP state to another state.\n"
 	"# TYPE tcpfsm_state_left_total counter\n"
-	"tcpfsm_state_left_total{state=\"ESTABLISHED\"} 12\n"
+	"tcpfsm_state_left_total{state=\"established\"} 12\n"
 	"# HELP tcpfsm_transitions_total TCP state transitions, by old and new state.\n"
 	"# TYPE tcpfsm_transitions_total counter\n"
-	"tcpfsm_transitions_total{old=\"ESTABLISHED\",new=\"FIN_WAIT1\"} 3\n"
-	"tcpfsm_transitions_total{old=\"SYN_SENT\",new=\"ESTABLISHED\"} 0\n"
+	"tcpfsm_transitions_total{old=\"established\",new=\"fin_wait1\"} 3\n"
+	"tcpfsm_transitions_total{old=\"syn_sent\",new=\"established\"} 0\n"
 	"# HELP tcpfsm_state_duration_seconds Time tracked sockets stayed in a TCP state before they left it.\n"
 	"# TYPE tcpfsm_state_duration_seconds histogram\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"0.000001\"} 1\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"0.000002\"} 1\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"0.000004\"} 1\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"0.000008\"} 3\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"0.000016\"} 3\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"0.000032\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"0.000064\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"0.000128\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"0.000256\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"0.000512\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"0.001024\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"0.002048\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"0.004096\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"0.008192\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"0.016384\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"0.032768\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"0.065536\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"0.131072\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"0.262144\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"0.524288\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"1.048576\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"2.097152\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"4.194304\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"8.388608\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"16.777216\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"33.554432\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"67.108864\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"134.217728\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"268.435456\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"536.870912\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"1073.741824\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"2147.483648\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"4294.967296\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"8589.934592\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"17179.869184\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"34359.738368\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"68719.476736\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"137438.953472\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"274877.906944\"} 7\n"
-	"tcpfsm_state_duration_seconds_bucket{state=\"ESTABLISHED\",le=\"+Inf\"} 7\n"
-	"tcpfsm_state_duration_seconds_sum{state=\"ESTABLISHED\"} 0.008641969\n"
-	"tcpfsm_state_duration_seconds_count{state=\"ESTABLISHED\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"0.000001\"} 1\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"0.000002\"} 1\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"0.000004\"} 1\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"0.000008\"} 3\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"0.000016\"} 3\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"0.000032\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"0.000064\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"0.000128\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"0.000256\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"0.000512\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"0.001024\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"0.002048\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"0.004096\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"0.008192\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"0.016384\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"0.032768\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"0.065536\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"0.131072\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"0.262144\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"0.524288\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"1.048576\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"2.097152\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"4.194304\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"8.388608\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"16.777216\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"33.554432\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"67.108864\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"134.217728\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"268.435456\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"536.870912\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"1073.741824\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"2147.483648\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"4294.967296\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"8589.934592\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"17179.869184\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"34359.738368\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"68719.476736\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"137438.953472\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"274877.906944\"} 7\n"
+	"tcpfsm_state_duration_seconds_bucket{state=\"established\",le=\"+Inf\"} 7\n"
+	"tcpfsm_state_duration_seconds_sum{state=\"established\"} 0.008641969\n"
+	"tcpfsm_state_duration_seconds_count{state=\"established\"} 7\n"
 	"# HELP tcpfsm_tracked_sockets Sockets whose time of entering their state is tracked now.\n"
 	"# TYPE tcpfsm_tracked_sockets gauge\n"
 	"tcpfsm_tracked_sockets 12\n"
@@ -236,31 +242,78 @@ TEST(exposition)
 	CHECK_STR(s, prom_small, "prometheus: a small reply, exactly");
 	/* n is an argument too: set before the call */
 	ok = prom_structure(s, &n);
-	CHECK(ok && n == 57, "prometheus: the checker passes it (%u samples)", n);
+	CHECK(ok && n == 58, "prometheus: the checker passes it (%u samples)", n);
 	free(s);
 
 	full_stats(&st);
 	tcpfsm_print_prometheus(cap_open(&cap), &st);
 	s = cap_close(&cap);
 	ok = prom_structure(s, &n);
-	CHECK(ok && n == 11 + 10 + 10 + 121 + 8 * 42 + 9,
+	CHECK(ok && n == 1 + 11 + 10 + 10 + 121 + 8 * 42 + 9,
 	      "prometheus: a full reply: one HELP and TYPE a family, cumulative buckets, +Inf == _count (%u samples)",
 	      n);
 	CHECK(count_lines(s, "tcpfsm_transitions_total{") == 121 &&
 	      count_lines(s, "le=\"+Inf\"") == 8 &&
-	      strstr(s, "\ntcpfsm_sockets{state=\"LAST_ACK\"} 6\n") &&
-	      strstr(s, "\ntcpfsm_sockets{state=\"ESTABLISHED\"} -2\n") &&
-	      !strstr(s, "tcpfsm_sockets{state=\"CLOSE\"}") &&
-	      !strstr(s, "entered_total{state=\"TIME_WAIT\"}") &&
-	      !strstr(s, "state=\"LISTEN\",le="),
+	      strstr(s, "\ntcpfsm_sockets{state=\"last_ack\"} 6\n") &&
+	      strstr(s, "\ntcpfsm_sockets{state=\"established\"} -2\n") &&
+	      !strstr(s, "tcpfsm_sockets{state=\"close\"}") &&
+	      !strstr(s, "entered_total{state=\"time_wait\"}") &&
+	      !strstr(s, "state=\"listen\",le="),
 	      "prometheus: every pair, the 8 histograms, the figures each state has");
 	free(s);
 
 	memset(&st, 0, sizeof(st));
 	tcpfsm_print_prometheus(cap_open(&cap), &st);
 	s = cap_close(&cap);
-	CHECK_STR(s, "", "prometheus: nothing from an empty reply");
+	CHECK_STR(s, BUILD_INFO, "prometheus: only the build info from an empty reply");
 	free(s);
+}
+
+/* promtool check metrics (Debian prometheus) passes @s, or is not here */
+static bool promtool_ok(const char *s)
+{
+	FILE *p;
+
+	if (system("command -v promtool >/dev/null 2>&1")) {
+		printf("# promtool not found: the exposition is not checked by it\n");
+		return true;
+	}
+	fflush(stdout);
+	p = popen("promtool check metrics", "w");
+	if (!p)
+		return false;
+	fputs(s, p);
+	return pclose(p) == 0;
+}
+
+/* nohist: the same without the histograms; the rest as node_exporter's */
+TEST(nohist)
+{
+	static struct tcpfsm_stats st;
+	struct capture cap;
+	char *all, *s;
+	unsigned int n;
+	bool ok;
+
+	full_stats(&st);
+	tcpfsm_print_prometheus(cap_open(&cap), &st);
+	all = cap_close(&cap);
+	tcpfsm_print_prometheus_flags(cap_open(&cap), &st, TCPFSM_PROM_NO_HIST);
+	s = cap_close(&cap);
+	ok = prom_structure(s, &n);
+	CHECK(ok && n == 1 + 11 + 10 + 10 + 121 + 9 && !strstr(s, "duration") &&
+	      strstr(all, "# TYPE tcpfsm_state_duration_seconds histogram\n"),
+	      "prometheus: nohist: no histogram, all else (%u samples)", n);
+	CHECK(starts_with(s, BUILD_INFO) &&
+	      strstr(s, "\ntcpfsm_sockets{state=\"close_wait\"} ") &&
+	      strstr(s, "\ntcpfsm_sockets{state=\"syn_sent\"} ") &&
+	      strstr(s, "\ntcpfsm_transitions_total{old=\"fin_wait1\",new=\"time_wait\"} ") &&
+	      !strstr(s, "=\"ESTABLISHED\"") && !strstr(s, "=\"TIME_WAIT\""),
+	      "prometheus: the build info first; state names in lower case, as node_tcp_connection_states");
+	CHECK(promtool_ok(all) && promtool_ok(s),
+	      "prometheus: promtool check metrics passes both, if installed");
+	free(s);
+	free(all);
 }
 
 TEST_HARNESS_MAIN

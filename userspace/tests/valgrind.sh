@@ -4,8 +4,8 @@
 # Every command and option form of the tcpfsm command, run under
 # valgrind's memcheck, with the module absent and with bad arguments: no
 # invalid or uninitialised access, no leak of any kind, the exit status
-# Documentation/tcpfsm-command.rst gives (0, or 1 on any error) and the
-# message on stderr that names the cause. One "ok N - ..." or
+# Documentation/tcpfsm-command.rst gives (0; 1 a runtime failure, 2 a usage
+# error, 3 the module absent) and the message on stderr that names the cause. One "ok N - ..." or
 # "not ok N - ..." line per run, then "N passed, N failed".
 #
 #	valgrind.sh TCPFSM
@@ -104,6 +104,18 @@ fail() {
 	run 1 "" "$prefix" "$@"
 }
 
+# wrong ERR_PREFIX [ARGS...]: as fail, exit 2 (a wrong command line)
+wrong() {
+	local prefix=$1
+	shift
+	run 2 "" "$prefix" "$@"
+}
+
+# absent [ARGS...]: as fail, exit 3, the message of the module absent
+absent() {
+	run 3 "" "$nofamily" "$@"
+}
+
 # (the output is compared without its last newline)
 usage='Usage: tcpfsm [OPTIONS] COMMAND [ARGS]
        tcpfsm COMMAND help'
@@ -120,7 +132,7 @@ pass "$usage" -j help
 pass 'Usage: tcpfsm [-j [-p]] stats [all]' help stats
 pass 'Usage: tcpfsm [-j [-p]] stats [all]' help show
 pass 'Usage: tcpfsm [-j [-p]] state NAME' help state
-pass 'Usage: tcpfsm [-j] monitor [FILTERS]' help monitor
+pass 'Usage: tcpfsm [-j] [-t] monitor [FILTERS]' help monitor
 pass 'Usage: tcpfsm [-j [-p]] hist [STATE...]' help hist
 pass 'Usage: tcpfsm [-j [-p]] closewait [--older-than DURATION]' help closewait
 pass 'Usage: tcpfsm [-j [-p]] top [limit N]' help top
@@ -129,81 +141,97 @@ pass 'Usage: tcpfsm help [COMMAND]' help help
 pass 'Usage: tcpfsm [-j [-p]] stats [all]' stats help
 pass 'Usage: tcpfsm [-j [-p]] stats [all]' stats all --help
 pass 'Usage: tcpfsm [-j [-p]] state NAME' -j state -h
-pass 'Usage: tcpfsm [-j] monitor [FILTERS]' monitor -4 port 80 help
+pass 'Usage: tcpfsm [-j] [-t] monitor [FILTERS]' monitor -4 port 80 help
+pass 'Usage: tcpfsm [-j] [-t] monitor [FILTERS]' -t monitor help
+pass 'Usage: tcpfsm [-j [-p]] top [limit N]' -n tcpfsm-no-such-netns top help
+pass 'Usage: tcpfsm [-j [-p]] stats [all] [nohist]' -o prometheus stats nohist help
 pass 'Usage: tcpfsm [-j [-p]] hist [STATE...]' hist --help
 pass 'Usage: tcpfsm [-j [-p]] closewait [--older-than DURATION]' closewait help
 pass 'Usage: tcpfsm [-j [-p]] top [limit N]' top limit 5 -h
 pass 'Usage: tcpfsm [-j [-p]] diagram' -j diagram --help
 pass 'tcpfsm 1.0, for version' -V
 pass 'tcpfsm 1.0, for version' --version
-fail 'Command "nonesuch" is unknown, try "tcpfsm help".' help nonesuch
-fail 'tcpfsm: help: unknown argument "extra"' help stats extra
+wrong 'Command "nonesuch" is unknown, try "tcpfsm help".' help nonesuch
+wrong 'tcpfsm: help: unknown argument "extra"' help stats extra
 
 # the command line, wrong
-fail "$usage"
-fail "$usage" -j
-fail 'Command "foo" is unknown, try "tcpfsm help".' foo
-fail 'Command "Stats" is unknown' Stats
-fail 'Option "--bogus" is unknown, try "tcpfsm help".' --bogus stats
-fail 'Option "-x" is unknown, try "tcpfsm help".' -x stats
-fail 'Option "-o" needs a FORMAT: text, json or prometheus.' -o
-fail 'Option "--output" needs a FORMAT' --output
-fail 'tcpfsm: -o: unknown output format "yaml" (text, json or prometheus)' -o yaml stats
-fail 'tcpfsm: -o: unknown output format "" ' --output= stats
-fail 'tcpfsm: -o: unknown output format "csv"' stats -o csv
-fail 'tcpfsm: stats: -o: FORMAT is missing' stats -o
-fail 'tcpfsm: stats: --output: FORMAT is missing' stats all --output
-fail 'tcpfsm: stats: unknown argument "bogus"' stats bogus
-fail 'tcpfsm: stats: unknown argument "-j" (options go before the command)' stats -j
-fail 'tcpfsm: state: unknown argument "-o"' -o prometheus state estab -o
-fail 'tcpfsm: state: -o prometheus is for stats only' -o prometheus state estab
-fail 'tcpfsm: top: -o prometheus is for stats only' --output=prometheus top
-fail 'tcpfsm: hist: -o prometheus is for stats only' -o prometheus hist
-fail 'tcpfsm: state: NAME is missing' state
-fail "$badstate" state FIN-WAIT-3
-fail 'tcpfsm: unknown state "0"' state 0
-fail 'tcpfsm: unknown state "13"' state 13
-fail 'tcpfsm: unknown state ""' state ''
-fail 'tcpfsm: state: unknown argument "extra"' state estab extra
-fail 'tcpfsm: monitor: unknown argument "bogus"' monitor bogus
-fail 'tcpfsm: monitor: unknown argument "-x" (options go before the command)' monitor -x
-fail 'tcpfsm: monitor: family: inet or inet6 is missing' monitor family
-fail 'tcpfsm: monitor: family: invalid family "ipx" (inet or inet6)' monitor family ipx
-fail 'tcpfsm: monitor: the inet and inet6 filters exclude each other' monitor -4 -6
-fail 'tcpfsm: monitor: the inet and inet6 filters exclude each other' monitor family inet6 -4
-fail 'tcpfsm: monitor: sport: PORT is missing' monitor sport
-fail 'tcpfsm: monitor: sport: invalid port "http" (0-65535)' monitor sport http
-fail 'tcpfsm: monitor: dport: invalid port "65536" (0-65535)' monitor dport 65536
-fail 'tcpfsm: monitor: port: invalid port "-1" (0-65535)' monitor port -1
-fail 'tcpfsm: monitor: port: invalid port "80x" (0-65535)' monitor port 80x
-fail 'tcpfsm: monitor: sport given twice' monitor sport 1 sport 2
-fail 'tcpfsm: monitor: state: NAME is missing' monitor -4 state
-fail "$badstate" monitor state LISTEN state FIN-WAIT-3
-fail 'tcpfsm: hist: LISTEN has no time in state; the states that have one: ESTABLISHED SYN_SENT' hist LISTEN
-fail "$badstate" hist ESTABLISHED FIN-WAIT-3
-fail 'tcpfsm: hist: unknown argument "-x" (options go before the command)' hist -x
-fail 'tcpfsm: closewait: unknown argument "bogus"' closewait bogus
-fail 'tcpfsm: closewait: --older-than: DURATION is missing' closewait --older-than
-fail 'tcpfsm: closewait: older-than: DURATION is missing' closewait older-than
-fail "tcpfsm: closewait: $badduration \"1.5h\"" closewait --older-than 1.5h
-fail "tcpfsm: closewait: $badduration \"-5m\"" closewait --older-than -5m
-fail "tcpfsm: closewait: $badduration \"5x\"" closewait --older-than 5x
-fail "tcpfsm: closewait: $badduration \"5 m\"" closewait --older-than '5 m'
-fail "tcpfsm: closewait: $badduration \"\"" closewait --older-than=
-fail 'tcpfsm: closewait: --older-than: duration "99999999999999999999" too long (at most 584 years)' \
+wrong "$usage"
+wrong "$usage" -j
+wrong 'Command "foo" is unknown, try "tcpfsm help".' foo
+wrong 'Command "Stats" is unknown' Stats
+wrong 'Option "--bogus" is unknown, try "tcpfsm help".' --bogus stats
+wrong 'Option "-x" is unknown, try "tcpfsm help".' -x stats
+wrong 'Option "-o" needs a FORMAT: text, json or prometheus.' -o
+wrong 'Option "--output" needs a FORMAT' --output
+wrong 'tcpfsm: -o: unknown output format "yaml" (text, json or prometheus)' -o yaml stats
+wrong 'tcpfsm: -o: unknown output format "" ' --output= stats
+wrong 'tcpfsm: -o: unknown output format "csv"' stats -o csv
+wrong 'tcpfsm: stats: -o: FORMAT is missing' stats -o
+wrong 'tcpfsm: stats: --output: FORMAT is missing' stats all --output
+wrong 'tcpfsm: stats: unknown argument "bogus"' stats bogus
+wrong 'tcpfsm: stats: unknown argument "-j" (options go before the command)' stats -j
+wrong 'tcpfsm: state: unknown argument "-o"' -o prometheus state estab -o
+wrong 'tcpfsm: state: -o prometheus is for stats only' -o prometheus state estab
+wrong 'tcpfsm: top: -o prometheus is for stats only' --output=prometheus top
+wrong 'tcpfsm: hist: -o prometheus is for stats only' -o prometheus hist
+wrong 'tcpfsm: state: NAME is missing' state
+wrong "$badstate" state FIN-WAIT-3
+wrong 'tcpfsm: unknown state "0"' state 0
+wrong 'tcpfsm: unknown state "13"' state 13
+wrong 'tcpfsm: unknown state ""' state ''
+wrong 'tcpfsm: state: unknown argument "extra"' state estab extra
+wrong 'tcpfsm: monitor: unknown argument "bogus"' monitor bogus
+wrong 'tcpfsm: monitor: unknown argument "-x" (options go before the command)' monitor -x
+wrong 'tcpfsm: monitor: family: inet or inet6 is missing' monitor family
+wrong 'tcpfsm: monitor: family: invalid family "ipx" (inet or inet6)' monitor family ipx
+wrong 'tcpfsm: monitor: the inet and inet6 filters exclude each other' monitor -4 -6
+wrong 'tcpfsm: monitor: the inet and inet6 filters exclude each other' monitor family inet6 -4
+wrong 'tcpfsm: monitor: sport: PORT is missing' monitor sport
+wrong 'tcpfsm: monitor: sport: invalid port "http" (0-65535)' monitor sport http
+wrong 'tcpfsm: monitor: dport: invalid port "65536" (0-65535)' monitor dport 65536
+wrong 'tcpfsm: monitor: port: invalid port "-1" (0-65535)' monitor port -1
+wrong 'tcpfsm: monitor: port: invalid port "80x" (0-65535)' monitor port 80x
+wrong 'tcpfsm: monitor: sport given twice' monitor sport 1 sport 2
+wrong 'tcpfsm: monitor: state: NAME is missing' monitor -4 state
+wrong "$badstate" monitor state LISTEN state FIN-WAIT-3
+wrong 'tcpfsm: hist: LISTEN has no time in state; the states that have one: ESTABLISHED SYN_SENT' hist LISTEN
+wrong "$badstate" hist ESTABLISHED FIN-WAIT-3
+wrong 'tcpfsm: hist: unknown argument "-x" (options go before the command)' hist -x
+wrong 'tcpfsm: closewait: unknown argument "bogus"' closewait bogus
+wrong 'tcpfsm: closewait: --older-than: DURATION is missing' closewait --older-than
+wrong 'tcpfsm: closewait: older-than: DURATION is missing' closewait older-than
+wrong "tcpfsm: closewait: $badduration \"1.5h\"" closewait --older-than 1.5h
+wrong "tcpfsm: closewait: $badduration \"-5m\"" closewait --older-than -5m
+wrong "tcpfsm: closewait: $badduration \"5x\"" closewait --older-than 5x
+wrong "tcpfsm: closewait: $badduration \"5 m\"" closewait --older-than '5 m'
+wrong "tcpfsm: closewait: $badduration \"\"" closewait --older-than=
+wrong 'tcpfsm: closewait: --older-than: duration "99999999999999999999" too long (at most 584 years)' \
 	closewait --older-than 99999999999999999999
-fail 'tcpfsm: closewait: --older-than: duration "213504d" too long' closewait --older-than 213504d
-fail 'tcpfsm: closewait: --older-than given twice' closewait --older-than 1m older-than 2m
-fail 'tcpfsm: top: unknown argument "bogus"' top bogus
-fail 'tcpfsm: top: limit: N is missing' top limit
-fail 'tcpfsm: top: limit: invalid number "0" (1-1000)' top limit 0
-fail 'tcpfsm: top: limit: invalid number "1001" (1-1000)' top limit 1001
-fail 'tcpfsm: top: limit: invalid number "-1" (1-1000)' top limit -1
-fail 'tcpfsm: top: limit: invalid number "10k" (1-1000)' top limit 10k
-fail 'tcpfsm: top: unknown argument "extra"' top limit 5 extra
-fail 'tcpfsm: diagram: unknown argument "all"' diagram all
-fail 'tcpfsm: diagram: unknown argument "-j" (options go before the command)' diagram -j
-fail 'tcpfsm: diagram: -o prometheus is for stats only' -o prometheus diagram
+wrong 'tcpfsm: closewait: --older-than: duration "213504d" too long' closewait --older-than 213504d
+wrong 'tcpfsm: closewait: --older-than given twice' closewait --older-than 1m older-than 2m
+wrong 'tcpfsm: top: unknown argument "bogus"' top bogus
+wrong 'tcpfsm: top: limit: N is missing' top limit
+wrong 'tcpfsm: top: limit: invalid number "0" (1-1000)' top limit 0
+wrong 'tcpfsm: top: limit: invalid number "1001" (1-1000)' top limit 1001
+wrong 'tcpfsm: top: limit: invalid number "-1" (1-1000)' top limit -1
+wrong 'tcpfsm: top: limit: invalid number "10k" (1-1000)' top limit 10k
+wrong 'tcpfsm: top: unknown argument "extra"' top limit 5 extra
+wrong 'tcpfsm: diagram: unknown argument "all"' diagram all
+wrong 'tcpfsm: diagram: unknown argument "-j" (options go before the command)' diagram -j
+wrong 'tcpfsm: diagram: -o prometheus is for stats only' -o prometheus diagram
+wrong 'tcpfsm: stats: -t is for monitor only' -t stats
+wrong 'tcpfsm: state: unknown argument "nohist"' state estab nohist
+wrong 'tcpfsm: stats: unknown argument "--no-histogram"' -o prometheus stats --no-histogram
+wrong 'tcpfsm: top: -t is for monitor only' --timestamp top
+wrong 'tcpfsm: monitor: unknown argument "-t" (options go before the command)' monitor -t
+wrong 'Option "-n" needs a NETNS: a name of ip netns list.' -n
+wrong 'Option "--netns" needs a NETNS' --netns
+wrong 'tcpfsm: -n: invalid network namespace name "a/b"' -n a/b stats
+wrong 'tcpfsm: -n: invalid network namespace name ""' --netns= stats
+wrong 'tcpfsm: stats: unknown argument "-n" (options go before the command)' stats -n blue
+fail 'tcpfsm: network namespace "tcpfsm-no-such-netns" does not exist' -n tcpfsm-no-such-netns stats
+fail 'tcpfsm: network namespace "tcpfsm-no-such-netns" does not exist' --netns tcpfsm-no-such-netns -j -t monitor
+fail 'tcpfsm: network namespace "tcpfsm-no-such-netns" does not exist' -n tcpfsm-no-such-netns closewait
 
 # an output that cannot be written
 out=/dev/full fail 'tcpfsm: writing the output: No space left on device' help
@@ -213,46 +241,50 @@ out=/dev/full fail 'tcpfsm: writing the output: No space left on device' -V
 if [ -e /sys/module/tcpfsm ]; then
 	echo "# the tcpfsm module is loaded: the runs without it are not made"
 else
-	fail "$nofamily" stats
-	fail "$nofamily" show
-	fail "$nofamily" stats all
-	fail "$nofamily" -j stats
-	fail "$nofamily" -j -p stats all
-	fail "$nofamily" --json --pretty show
-	fail "$nofamily" -p stats
-	fail "$nofamily" -o text stats
-	fail "$nofamily" -o json stats
-	fail "$nofamily" -o prometheus stats
-	fail "$nofamily" --output=prometheus stats all
-	fail "$nofamily" stats -o prometheus
-	fail "$nofamily" stats --output=json
-	fail "$nofamily" -j stats -o text
-	fail "$nofamily" state ESTABLISHED
-	fail "$nofamily" state estab
-	fail "$nofamily" -j state SYN-SENT
-	fail "$nofamily" -j -p state 12
-	fail "$nofamily" monitor
-	fail "$nofamily" -j monitor
-	fail "$nofamily" monitor -4 sport 22 dport 1024 port 80
-	fail "$nofamily" monitor -6 state LISTEN state time-wait
-	fail "$nofamily" monitor family inet
-	fail "$nofamily" -j monitor family inet6 port 0
-	fail "$nofamily" hist
-	fail "$nofamily" hist ESTABLISHED CLOSE-WAIT
-	fail "$nofamily" -j -p hist syn_sent
-	fail "$nofamily" -j hist handshake NEW_SYN_RECV
-	fail "$nofamily" closewait
-	fail "$nofamily" -j closewait --older-than 5m
-	fail "$nofamily" -j -p closewait --older-than=500ms
-	fail "$nofamily" closewait older-than 1d
-	fail "$nofamily" closewait --older-than 30
-	fail "$nofamily" top
-	fail "$nofamily" top limit 1
-	fail "$nofamily" -j -p top limit 1000
-	fail "$nofamily" diagram
-	fail "$nofamily" -j diagram
-	fail "$nofamily" -j -p diagram
-	fail "$nofamily" -o json diagram
+	absent stats
+	absent show
+	absent stats all
+	absent -j stats
+	absent -j -p stats all
+	absent --json --pretty show
+	absent -p stats
+	absent -o text stats
+	absent -o json stats
+	absent -o prometheus stats
+	absent --output=prometheus stats all
+	absent stats -o prometheus
+	absent stats --output=json
+	absent -j stats -o text
+	absent state ESTABLISHED
+	absent state estab
+	absent -j state SYN-SENT
+	absent -j -p state 12
+	absent monitor
+	absent -j monitor
+	absent -t monitor
+	absent -o prometheus stats nohist
+	absent stats all --no-histograms -o prometheus
+	absent -j --timestamp monitor port 22
+	absent monitor -4 sport 22 dport 1024 port 80
+	absent monitor -6 state LISTEN state time-wait
+	absent monitor family inet
+	absent -j monitor family inet6 port 0
+	absent hist
+	absent hist ESTABLISHED CLOSE-WAIT
+	absent -j -p hist syn_sent
+	absent -j hist handshake NEW_SYN_RECV
+	absent closewait
+	absent -j closewait --older-than 5m
+	absent -j -p closewait --older-than=500ms
+	absent closewait older-than 1d
+	absent closewait --older-than 30
+	absent top
+	absent top limit 1
+	absent -j -p top limit 1000
+	absent diagram
+	absent -j diagram
+	absent -j -p diagram
+	absent -o json diagram
 fi
 
 wait
