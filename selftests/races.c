@@ -4,7 +4,9 @@
  *
  * Must start with tcpfsm unloaded (like lifecycle): loads $TCPFSM_KO itself
  * and leaves it unloaded. The monitors are the shipped command,
- * $TCPFSM_CMD -j monitor, so that what a user runs is what is raced.
+ * $TCPFSM_CMD -j monitor full, so that what a user runs is what is raced
+ * ("full": the kernel's transitions only, which /proc counts, not the
+ * timewait and request sockets' steps).
  *
  * The rmmod tests repeat a round: load, make the situation, unload in the
  * middle of it; the unload must succeed (or fail with EBUSY/EAGAIN, then
@@ -427,9 +429,9 @@ static int mon_start(struct mon *m, const char *cmd, bool json)
 		dup2(m->out, 1);
 		dup2(m->err, 2);
 		if (json)
-			execl(cmd, cmd, "-j", "monitor", (char *)NULL);
+			execl(cmd, cmd, "-j", "monitor", "full", (char *)NULL);
 		else
-			execl(cmd, cmd, "monitor", (char *)NULL);
+			execl(cmd, cmd, "monitor", "full", (char *)NULL);
 		_exit(127);
 	}
 	return 0;

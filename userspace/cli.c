@@ -87,7 +87,7 @@ static const struct cli_command commands[] = {
 		.name = "monitor",
 		.id = CLI_CMD_MONITOR,
 		.opts = "[-j] [-t] ",
-		.args = "[FILTERS]",
+		.args = "[full] [FILTERS]",
 		.summary = "the transitions as they happen",
 		.details =
 "One line per TCP state transition of the caller's network namespace, as it\n"
@@ -100,6 +100,11 @@ static const struct cli_command commands[] = {
 "2026-11-30T23:30:01.123456+01:00 (\"wall_time\" in JSON), to match logs:\n"
 "the monotonic time plus the offset of the wall clock read once at start.\n"
 "Needs CAP_NET_ADMIN: the events carry addresses.\n"
+"\n"
+"Besides the kernel's transitions of full sockets, the steps of timewait\n"
+"sockets (marked tw) and of request sockets, a server's half-open\n"
+"connections (marked req), where the module sends them; \"full\" asks for\n"
+"the kernel's transitions only, as the tracepoint reports them.\n"
 "\n"
 "Filters, all of which an event must pass:\n"
 "  -4, -6, family inet|inet6   its address family\n"
@@ -561,6 +566,11 @@ static int parse_monitor(struct cli_args *a, int argc, char **argv, FILE *err)
 	int i, n;
 
 	for (i = 0; i < argc; i += n) {
+		if (!strcmp(argv[i], "full")) {
+			a->full = true;
+			n = 1;
+			continue;
+		}
 		n = parse_filter(a, argv[i], i + 1 < argc ? argv[i + 1] : NULL,
 				 err);
 		if (n < 0)

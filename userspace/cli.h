@@ -69,6 +69,7 @@ struct cli_args {
 	bool timestamp;			/* -t: monitor's wall-clock time */
 	const char *netns;		/* -n NETNS, or NULL */
 	struct tcpfsm_filter filter;	/* monitor FILTERS */
+	bool full;			/* monitor full: no tw or req events */
 	uint32_t states;		/* hist STATE...: BIT(state) */
 	bool has_min_age;		/* closewait --older-than */
 	uint64_t min_age_ns;

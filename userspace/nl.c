@@ -1441,14 +1441,15 @@ static int nl_subscribe_req(struct tcpfsm_nl *nl, int flags,
 }
 
 /*
- * Subscribe, asking for the timewait and the request sockets' events. A
- * module before tw-events has no policy for the op and ignores the flags
- * (its events are the kernel's transitions only); one that rejects a flag
- * as unknown (EINVAL) is asked again with fewer.
+ * Subscribe, asking for the timewait and the request sockets' events
+ * unless @full (the kernel's transitions only). A module before tw-events
+ * has no policy for the op and ignores the flags (its events are the
+ * kernel's transitions only); one that rejects a flag as unknown (EINVAL)
+ * is asked again with fewer.
  */
-static int nl_subscribe(struct tcpfsm_nl *nl, struct tcpfsm_err *e)
+static int nl_subscribe(struct tcpfsm_nl *nl, bool full, struct tcpfsm_err *e)
 {
-	int flags = 2, ret;
+	int flags = full ? 0 : 2, ret;
 
 	for (;;) {
 		ret = nl_subscribe_req(nl, flags, e);
@@ -1472,6 +1473,8 @@ static int nl_subscribe(struct tcpfsm_nl *nl, struct tcpfsm_err *e)
 /**
  * tcpfsm_nl_join_events() - join the multicast group "events"
  * @nl: an open socket, of tcpfsm_nl_open()
+ * @full: the kernel's transitions only, not the steps of timewait and
+ *	request sockets
  * @e: what went wrong, on error: TCPFSM_ERR_NOGROUP if the family has no
  *	such group
  *
@@ -1481,13 +1484,15 @@ static int nl_subscribe(struct tcpfsm_nl *nl, struct tcpfsm_err *e)
  * module then counts what it could not deliver as events-lost-rcvbuf,
  * where it would otherwise take the full buffer for nobody listening.
  * Then the socket subscribes to the events of its netns
- * (TCPFSM_CMD_EVENTS_SUBSCRIBE, with tw-events: the timewait sockets'
- * events too), without which the module records none; a module older than
- * that op sends them to every member of the group.
+ * (TCPFSM_CMD_EVENTS_SUBSCRIBE, with tw-events and rsk-events unless
+ * @full: the timewait and request sockets' events too), without which the
+ * module records none; a module older than that op sends them to every
+ * member of the group.
  *
  * Return: 0, or -1.
  */
-int tcpfsm_nl_join_events(struct tcpfsm_nl *nl, struct tcpfsm_err *e)
+int tcpfsm_nl_join_events(struct tcpfsm_nl *nl, bool full,
+			  struct tcpfsm_err *e)
 {
 	unsigned int grp = nl->family.mcgrp_events;
 	int fd = mnl_socket_get_fd(nl->sk);
@@ -1508,7 +1513,7 @@ int tcpfsm_nl_join_events(struct tcpfsm_nl *nl, struct tcpfsm_err *e)
 				       "the events carry addresses");
 		return sys_err(e, errno);
 	}
-	return nl_subscribe(nl, e);
+	return nl_subscribe(nl, full, e);
 }
 
 /**

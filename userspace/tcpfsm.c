@@ -241,7 +241,7 @@ static int monitor(const struct cli_args *a)
 
 	if (tcpfsm_nl_open(&nl, &e) < 0)
 		return fail(&e);
-	if (tcpfsm_nl_join_events(&nl, &e) < 0) {
+	if (tcpfsm_nl_join_events(&nl, a->full, &e) < 0) {
 		tcpfsm_nl_close(&nl);
 		return fail(&e);
 	}

@@ -238,8 +238,14 @@ TEST(filters)
 
 	p = parse("monitor", NULL);
 	parsed_ok(_metadata, &p, CLI_RUN, "monitor", "monitor");
-	CHECK(!p.a.json && filter_is(&p.a.filter, 0, 0, 0, 0, 0, 0),
-	      "cli: monitor: text, no filter");
+	CHECK(!p.a.json && !p.a.full && filter_is(&p.a.filter, 0, 0, 0, 0, 0, 0),
+	      "cli: monitor: text, no filter, timewait and request events too");
+
+	p = parse("monitor", "port", "80", "full", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "monitor", "monitor port 80 full");
+	CHECK(p.a.full &&
+	      filter_is(&p.a.filter, 0, TCPFSM_FILTER_PORT, 0, 0, 80, 0),
+	      "cli: monitor: full, the kernel's transitions only, among filters");
 
 	p = parse("-j", "monitor", "-4", "sport", "80", "dport", "65535",
 		  "port", "0", "state", "estab", "state", "TIME-WAIT",
@@ -322,7 +328,7 @@ TEST(filters)
 
 	cli_usage(cap_open(&cap), cli_lookup("monitor"));
 	s = cap_close(&cap);
-	CHECK(starts_with(s, "Usage: tcpfsm [-j] [-t] monitor [FILTERS]\n\n") &&
+	CHECK(starts_with(s, "Usage: tcpfsm [-j] [-t] monitor [full] [FILTERS]\n\n") &&
 	      strstr(s, "-4, -6, family inet|inet6") && strstr(s, "sport PORT") &&
 	      strstr(s, "dport PORT") && strstr(s, "port PORT") &&
 	      strstr(s, "state NAME"),
@@ -330,7 +336,7 @@ TEST(filters)
 	free(s);
 	cli_usage(cap_open(&cap), NULL);
 	s = cap_close(&cap);
-	CHECK(s && strstr(s, "\n  monitor [FILTERS]  the transitions as they happen\n"),
+	CHECK(s && strstr(s, "\n  monitor [full] [FILTERS]\n                     the transitions as they happen\n"),
 	      "usage: tcpfsm's lists monitor");
 	free(s);
 }

@@ -160,10 +160,10 @@ TEST_F(command, lines)
 	check_run(_metadata, &r, TCPFSM_EXIT_USAGE, NULL, "tcpfsm: unknown state \"FIN-WAIT-3\"\nvalid states: ESTABLISHED ",
 		  "unknown state: exit 2");
 	r = run_cmd(bin, NULL, "monitor", "help", NULL);
-	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j] [-t] monitor [FILTERS]\n", NULL,
+	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j] [-t] monitor [full] [FILTERS]\n", NULL,
 		  "monitor help");
 	r = run_cmd(bin, NULL, "-j", "monitor", "-4", "port", "80", "--help", NULL);
-	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j] [-t] monitor [FILTERS]\n", NULL,
+	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j] [-t] monitor [full] [FILTERS]\n", NULL,
 		  "-j monitor -4 port 80 --help");
 	r = run_cmd(bin, NULL, "monitor", "sport", "http", NULL);
 	check_run(_metadata, &r, TCPFSM_EXIT_USAGE, NULL, "tcpfsm: monitor: sport: invalid port \"http\" (0-65535)\n",

@@ -132,7 +132,7 @@ pass "$usage" -j help
 pass 'Usage: tcpfsm [-j [-p]] stats [all]' help stats
 pass 'Usage: tcpfsm [-j [-p]] stats [all]' help show
 pass 'Usage: tcpfsm [-j [-p]] state NAME' help state
-pass 'Usage: tcpfsm [-j] [-t] monitor [FILTERS]' help monitor
+pass 'Usage: tcpfsm [-j] [-t] monitor [full] [FILTERS]' help monitor
 pass 'Usage: tcpfsm [-j [-p]] hist [STATE...]' help hist
 pass 'Usage: tcpfsm [-j [-p]] closewait [--older-than DURATION]' help closewait
 pass 'Usage: tcpfsm [-j [-p]] top [limit N]' help top
@@ -141,8 +141,8 @@ pass 'Usage: tcpfsm help [COMMAND]' help help
 pass 'Usage: tcpfsm [-j [-p]] stats [all]' stats help
 pass 'Usage: tcpfsm [-j [-p]] stats [all]' stats all --help
 pass 'Usage: tcpfsm [-j [-p]] state NAME' -j state -h
-pass 'Usage: tcpfsm [-j] [-t] monitor [FILTERS]' monitor -4 port 80 help
-pass 'Usage: tcpfsm [-j] [-t] monitor [FILTERS]' -t monitor help
+pass 'Usage: tcpfsm [-j] [-t] monitor [full] [FILTERS]' monitor -4 port 80 help
+pass 'Usage: tcpfsm [-j] [-t] monitor [full] [FILTERS]' -t monitor help
 pass 'Usage: tcpfsm [-j [-p]] top [limit N]' -n tcpfsm-no-such-netns top help
 pass 'Usage: tcpfsm [-j [-p]] stats [all] [nohist]' -o prometheus stats nohist help
 pass 'Usage: tcpfsm [-j [-p]] hist [STATE...]' hist --help
@@ -261,6 +261,7 @@ else
 	absent -j -p state 12
 	absent monitor
 	absent -j monitor
+	absent -j monitor full port 80
 	absent -t monitor
 	absent -o prometheus stats nohist
 	absent stats all --no-histograms -o prometheus
