@@ -35,6 +35,7 @@
 #include <net/genetlink.h>
 #include <net/inet_sock.h>
 #include <net/inet_timewait_sock.h>
+#include <net/request_sock.h>
 #include <net/sock.h>
 
 #include "events.h"
@@ -52,6 +53,7 @@ struct tcpfsm_ev {
 	struct tcpfsm_endpoints ep;
 	u8 old, new;
 	u8 timewait;		/* of a timewait socket */
+	u8 request;		/* of a request socket */
 	u8 ready;		/* committed by the producer */
 };
 
@@ -82,6 +84,7 @@ struct tcpfsm_ev_sub {
 	struct list_head node;
 	u32 portid;
 	bool timewait;	/* also the events of timewait sockets */
+	bool request;	/* also the events of request sockets */
 };
 
 /* the subscriptions of every netns: process context only */
@@ -98,19 +101,26 @@ static struct tcpfsm_ev_sub *tcpfsm_ev_sub_find(struct tcpfsm_net *tn,
 	return NULL;
 }
 
-/* whether @s asks for the events of timewait sockets: @tn counts them */
-static void tcpfsm_ev_sub_timewait(struct tcpfsm_net *tn,
-				   struct tcpfsm_ev_sub *s, bool timewait)
+/* Set one of @s's wishes, @want, and @tn's count @nr of those who have it. */
+static void tcpfsm_ev_sub_want(bool *want, unsigned int *nr, bool on)
 {
-	if (s->timewait == timewait)
+	if (*want == on)
 		return;
-	s->timewait = timewait;
-	WRITE_ONCE(tn->ev_nr_tw_subs, tn->ev_nr_tw_subs + (timewait ? 1 : -1));
+	*want = on;
+	WRITE_ONCE(*nr, *nr + (on ? 1 : -1));
+}
+
+/* whether @s asks for the events of timewait and of request sockets */
+static void tcpfsm_ev_sub_set(struct tcpfsm_net *tn, struct tcpfsm_ev_sub *s,
+			      bool timewait, bool request)
+{
+	tcpfsm_ev_sub_want(&s->timewait, &tn->ev_nr_tw_subs, timewait);
+	tcpfsm_ev_sub_want(&s->request, &tn->ev_nr_rsk_subs, request);
 }
 
 static void tcpfsm_ev_sub_del(struct tcpfsm_net *tn, struct tcpfsm_ev_sub *s)
 {
-	tcpfsm_ev_sub_timewait(tn, s, false);
+	tcpfsm_ev_sub_set(tn, s, false, false);
 	list_del(&s->node);
 	kfree(s);
 	WRITE_ONCE(tn->ev_nr_subs, tn->ev_nr_subs - 1);
@@ -163,10 +173,10 @@ int tcpfsm_nl_events_subscribe_doit(struct sk_buff *skb,
 	list_add(&s->node, &tn->ev_subs);
 	WRITE_ONCE(tn->ev_nr_subs, tn->ev_nr_subs + 1);
 out:
-	/* subscribing again says again whether timewait events are wanted */
+	/* subscribing again says again which events are wanted */
 	if (s)
-		tcpfsm_ev_sub_timewait(tn, s,
-				       !!info->attrs[TCPFSM_A_STATS_TW_EVENTS]);
+		tcpfsm_ev_sub_set(tn, s, !!info->attrs[TCPFSM_A_STATS_TW_EVENTS],
+				  !!info->attrs[TCPFSM_A_STATS_RSK_EVENTS]);
 	mutex_unlock(&tcpfsm_ev_subs_lock);
 	return err;
 }
@@ -322,23 +332,58 @@ void tcpfsm_event_record(const struct sock *sk, struct net *net,
 	ev->old = old;
 	ev->new = new;
 	ev->timewait = 0;
+	ev->request = 0;
 	tcpfsm_ev_commit(b, ev);
 }
 
-/* The addresses and ports of a timewait socket: its sock_common. */
-static void tcpfsm_tw_endpoints_of(const struct inet_timewait_sock *tw,
-				   struct tcpfsm_endpoints *e)
+/*
+ * The addresses and ports of a timewait or request socket: its
+ * sock_common (skc_num is the local port, in host order), in @family's
+ * fields.
+ */
+static void tcpfsm_skc_endpoints_of(const struct sock_common *skc, int family,
+				    struct tcpfsm_endpoints *e)
 {
-	e->family = tw->tw_family;
-	e->sport = tw->tw_sport;
-	e->dport = tw->tw_dport;
-	if (tw->tw_family == AF_INET) {
-		e->saddr4 = tw->tw_rcv_saddr;
-		e->daddr4 = tw->tw_daddr;
+	e->family = family;
+	e->sport = htons(skc->skc_num);
+	e->dport = skc->skc_dport;
+	if (family == AF_INET) {
+		e->saddr4 = skc->skc_rcv_saddr;
+		e->daddr4 = skc->skc_daddr;
 	} else {
-		e->saddr6 = tw->tw_v6_rcv_saddr;
-		e->daddr6 = tw->tw_v6_daddr;
+		e->saddr6 = skc->skc_v6_rcv_saddr;
+		e->daddr6 = skc->skc_v6_daddr;
 	}
+}
+
+/*
+ * Queue the event of a timewait or request socket (kprobe context): no
+ * file, no owner, so no ino and no uid.
+ */
+static void tcpfsm_event_record_skc(const struct sock_common *skc, int family,
+				    u64 cookie, bool timewait, struct net *net,
+				    struct tcpfsm_pcpu __percpu *stats,
+				    int old, int new,
+				    const struct tcpfsm_dwell *d)
+{
+	struct tcpfsm_evbuf *b;
+	struct tcpfsm_ev *ev;
+
+	ev = tcpfsm_ev_reserve(stats, &b);
+	if (!ev)
+		return;
+	ev->net = net;
+	ev->time_ns = d->now ?: tcpfsm_kprobe_now();
+	ev->dwell_ns = d->ns;
+	ev->cookie = cookie;
+	ev->ino = 0;
+	ev->uid = GLOBAL_ROOT_UID;
+	tcpfsm_skc_endpoints_of(skc, family, &ev->ep);
+	ev->old = old;
+	ev->new = new;
+	ev->timewait = timewait;
+	ev->request = !timewait;
+	tcpfsm_ev_commit(b, ev);
 }
 
 /**
@@ -359,23 +404,32 @@ void tcpfsm_event_record_tw(const struct inet_timewait_sock *tw,
 			    struct net *net, struct tcpfsm_pcpu __percpu *stats,
 			    int old, int new, const struct tcpfsm_dwell *d)
 {
-	struct tcpfsm_evbuf *b;
-	struct tcpfsm_ev *ev;
+	tcpfsm_event_record_skc(&tw->__tw_common, tw->tw_family,
+				atomic64_read(&tw->tw_cookie), true, net, stats,
+				old, new, d);
+}
 
-	ev = tcpfsm_ev_reserve(stats, &b);
-	if (!ev)
-		return;
-	ev->net = net;
-	ev->time_ns = d->now ?: tcpfsm_kprobe_now();
-	ev->dwell_ns = d->ns;
-	ev->cookie = atomic64_read(&tw->tw_cookie);
-	ev->ino = 0;
-	ev->uid = GLOBAL_ROOT_UID;
-	tcpfsm_tw_endpoints_of(tw, &ev->ep);
-	ev->old = old;
-	ev->new = new;
-	ev->timewait = 1;
-	tcpfsm_ev_commit(b, ev);
+/**
+ * tcpfsm_event_record_rsk() - queue the event of a request socket's step
+ * (kprobe context)
+ * @req: the request socket
+ * @net: its netns
+ * @stats: the netns's counters
+ * @old: the state it left: LISTEN at its creation, else NEW_SYN_RECV
+ * @new: NEW_SYN_RECV at its creation, SYN_RECV when its child took its
+ *	place, CLOSE when it ended without one
+ * @d: its time, and how long since its first SYN-ACK if known
+ *
+ * A request socket has no cookie of its own: none is sent. Its family is
+ * its listener's, but an IPv4 SYN to an IPv6 listener makes a request
+ * with IPv4 addresses only: the family of its operations says which.
+ */
+void tcpfsm_event_record_rsk(const struct request_sock *req,
+			     struct net *net, struct tcpfsm_pcpu __percpu *stats,
+			     int old, int new, const struct tcpfsm_dwell *d)
+{
+	tcpfsm_event_record_skc(&req->__req_common, req->rsk_ops->family, 0,
+				false, net, stats, old, new, d);
 }
 
 static int tcpfsm_event_fill(struct sk_buff *skb, const struct tcpfsm_ev *ev,
@@ -404,6 +458,7 @@ static int tcpfsm_event_fill(struct sk_buff *skb, const struct tcpfsm_ev *ev,
 	     nla_put_u64_64bit(skb, TCPFSM_A_EVENT_OLD_STATE_NS, ev->dwell_ns,
 			       TCPFSM_A_EVENT_PAD)) ||
 	    (ev->timewait && nla_put_flag(skb, TCPFSM_A_EVENT_TIMEWAIT)) ||
+	    (ev->request && nla_put_flag(skb, TCPFSM_A_EVENT_REQUEST)) ||
 	    nla_put_u32(skb, TCPFSM_A_EVENT_SOURCE, cpu) ||
 	    nla_put_u64_64bit(skb, TCPFSM_A_EVENT_SEQ, ev->seq,
 			      TCPFSM_A_EVENT_PAD)) {

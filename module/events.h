@@ -12,6 +12,7 @@
 #include "track.h"
 
 struct inet_timewait_sock;
+struct request_sock;
 
 int tcpfsm_events_init(void);
 void tcpfsm_events_flush(void);
@@ -26,6 +27,9 @@ void tcpfsm_event_record(const struct sock *sk, struct net *net,
 void tcpfsm_event_record_tw(const struct inet_timewait_sock *tw,
 			    struct net *net, struct tcpfsm_pcpu __percpu *stats,
 			    int old, int new, const struct tcpfsm_dwell *d);
+void tcpfsm_event_record_rsk(const struct request_sock *req,
+			     struct net *net, struct tcpfsm_pcpu __percpu *stats,
+			     int old, int new, const struct tcpfsm_dwell *d);
 
 /**
  * tcpfsm_events_wanted() - whether the events of a netns are wanted
@@ -60,6 +64,13 @@ static inline bool tcpfsm_events_tw_wanted(struct net *net,
 					   const struct tcpfsm_net *tn)
 {
 	return unlikely(READ_ONCE(tn->ev_nr_tw_subs)) &&
+	       genl_has_listeners(&tcpfsm_nl_family, net, TCPFSM_NLGRP_EVENTS);
+}
+
+static inline bool tcpfsm_events_rsk_wanted(struct net *net,
+					    const struct tcpfsm_net *tn)
+{
+	return unlikely(READ_ONCE(tn->ev_nr_rsk_subs)) &&
 	       genl_has_listeners(&tcpfsm_nl_family, net, TCPFSM_NLGRP_EVENTS);
 }
 

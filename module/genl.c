@@ -26,8 +26,9 @@ static const struct nla_policy tcpfsm_timewait_get_nl_policy[TCPFSM_A_TIMEWAIT_L
 };
 
 /* TCPFSM_CMD_EVENTS_SUBSCRIBE - do */
-static const struct nla_policy tcpfsm_events_subscribe_nl_policy[TCPFSM_A_STATS_TW_EVENTS + 1] = {
+static const struct nla_policy tcpfsm_events_subscribe_nl_policy[TCPFSM_A_STATS_RSK_EVENTS + 1] = {
 	[TCPFSM_A_STATS_TW_EVENTS] = { .type = NLA_FLAG, },
+	[TCPFSM_A_STATS_RSK_EVENTS] = { .type = NLA_FLAG, },
 };
 
 static const struct genl_ops tcpfsm_nl_ops[] = {
@@ -59,7 +60,7 @@ static const struct genl_ops tcpfsm_nl_ops[] = {
 		.cmd		= TCPFSM_CMD_EVENTS_SUBSCRIBE,
 		.doit		= tcpfsm_nl_events_subscribe_doit,
 		.policy		= tcpfsm_events_subscribe_nl_policy,
-		.maxattr	= TCPFSM_A_STATS_TW_EVENTS,
+		.maxattr	= TCPFSM_A_STATS_RSK_EVENTS,
 	},
 	{
 		.cmd	= TCPFSM_CMD_EVENTS_UNSUBSCRIBE,

@@ -200,3 +200,6 @@ module_exit(tcpfsm_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Per-netns counters of TCP state transitions");
 MODULE_AUTHOR("The tcpfsm developers");
+MODULE_VERSION("1.0");
+/* "tcpfsm stats" with the module not loaded loads it (genl_ctrl asks modprobe) */
+MODULE_ALIAS_GENL_FAMILY(TCPFSM_FAMILY_NAME);

@@ -152,22 +152,51 @@ static int tcpfsm_nl_put_events(struct sk_buff *skb,
 	return 0;
 }
 
+/* A histogram's bucket nests, at most: one per bucket. */
+static size_t tcpfsm_nl_buckets_size(void)
+{
+	return TCPFSM_NR_BUCKETS * (nla_total_size(0) +	/* bucket nest */
+				    nla_total_size(sizeof(u8)) +
+				    nla_total_size_64bit(sizeof(u64)));
+}
+
+/*
+ * The non-empty buckets of log2 histogram @hist, each a nest @attr of the
+ * attribute set bucket (index, count), in order.
+ */
+static int tcpfsm_nl_put_buckets(struct sk_buff *skb, int attr,
+				 const u64 *hist)
+{
+	struct nlattr *bucket;
+	int b;
+
+	for (b = 0; b < TCPFSM_NR_BUCKETS; b++) {
+		if (!hist[b])
+			continue;
+		bucket = nla_nest_start(skb, attr);
+		if (!bucket ||
+		    nla_put_u8(skb, TCPFSM_A_BUCKET_INDEX, b) ||
+		    nla_put_u64_64bit(skb, TCPFSM_A_BUCKET_COUNT, hist[b],
+				      TCPFSM_A_BUCKET_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(skb, bucket);
+	}
+	return 0;
+}
+
 static size_t tcpfsm_nl_dwell_size(void)
 {
 	return nla_total_size(0) +			/* nest */
 	       nla_total_size(sizeof(u8)) +		/* state */
 	       2 * nla_total_size_64bit(sizeof(u64)) +	/* samples, sum */
-	       TCPFSM_NR_BUCKETS * (nla_total_size(0) +	/* bucket nest */
-				    nla_total_size(sizeof(u8)) +
-				    nla_total_size_64bit(sizeof(u64)));
+	       tcpfsm_nl_buckets_size();
 }
 
 /* The time-in-state histogram of state number @i, non-empty buckets only. */
 static int tcpfsm_nl_put_dwell(struct sk_buff *skb,
 			       const struct tcpfsm_snapshot *snap, int i)
 {
-	struct nlattr *nest, *bucket;
-	int b;
+	struct nlattr *nest;
 
 	nest = nla_nest_start(skb, TCPFSM_A_STATS_DWELL);
 	if (!nest)
@@ -177,19 +206,10 @@ static int tcpfsm_nl_put_dwell(struct sk_buff *skb,
 			      tcpfsm_dwell_samples(snap, i),
 			      TCPFSM_A_DWELL_PAD) ||
 	    nla_put_u64_64bit(skb, TCPFSM_A_DWELL_SUM_NS, snap->sum.dwell_sum_ns[i],
-			      TCPFSM_A_DWELL_PAD))
+			      TCPFSM_A_DWELL_PAD) ||
+	    tcpfsm_nl_put_buckets(skb, TCPFSM_A_DWELL_BUCKET,
+				  snap->sum.dwell[i]))
 		goto cancel;
-	for (b = 0; b < TCPFSM_NR_BUCKETS; b++) {
-		if (!snap->sum.dwell[i][b])
-			continue;
-		bucket = nla_nest_start(skb, TCPFSM_A_DWELL_BUCKET);
-		if (!bucket ||
-		    nla_put_u8(skb, TCPFSM_A_BUCKET_INDEX, b) ||
-		    nla_put_u64_64bit(skb, TCPFSM_A_BUCKET_COUNT,
-				      snap->sum.dwell[i][b], TCPFSM_A_BUCKET_PAD))
-			goto cancel;
-		nla_nest_end(skb, bucket);
-	}
 	nla_nest_end(skb, nest);
 	return 0;
 cancel:
@@ -226,34 +246,19 @@ static size_t tcpfsm_nl_timewait_size(void)
 			       3 * nla_total_size_64bit(sizeof(u64)) +
 			       /* created-from */
 			       TCPFSM_NR_STATES * tcpfsm_nl_transition_size() +
-			       TCPFSM_NR_BUCKETS * (nla_total_size(0) +
-						    nla_total_size(sizeof(u8)) +
-						    nla_total_size_64bit(sizeof(u64))));
+			       tcpfsm_nl_buckets_size());
 }
 
 /* Time in a timewait substate: samples, sum, non-empty buckets, untracked */
 static int tcpfsm_nl_put_tw_dwell(struct sk_buff *skb, const u64 *buckets,
 				  const struct tcpfsm_tw_figures *f)
 {
-	struct nlattr *bucket;
-	int b;
-
 	if (nla_put_u64_64bit(skb, TCPFSM_A_TIMEWAIT_STATS_SAMPLES, f->samples,
 			      TCPFSM_A_TIMEWAIT_STATS_PAD) ||
 	    nla_put_u64_64bit(skb, TCPFSM_A_TIMEWAIT_STATS_SUM_NS, f->sum_ns,
-			      TCPFSM_A_TIMEWAIT_STATS_PAD))
+			      TCPFSM_A_TIMEWAIT_STATS_PAD) ||
+	    tcpfsm_nl_put_buckets(skb, TCPFSM_A_TIMEWAIT_STATS_BUCKET, buckets))
 		return -EMSGSIZE;
-	for (b = 0; b < TCPFSM_NR_BUCKETS; b++) {
-		if (!buckets[b])
-			continue;
-		bucket = nla_nest_start(skb, TCPFSM_A_TIMEWAIT_STATS_BUCKET);
-		if (!bucket ||
-		    nla_put_u8(skb, TCPFSM_A_BUCKET_INDEX, b) ||
-		    nla_put_u64_64bit(skb, TCPFSM_A_BUCKET_COUNT, buckets[b],
-				      TCPFSM_A_BUCKET_PAD))
-			return -EMSGSIZE;
-		nla_nest_end(skb, bucket);
-	}
 	return nla_put_u64_64bit(skb, TCPFSM_A_TIMEWAIT_STATS_UNTRACKED,
 				 f->untracked, TCPFSM_A_TIMEWAIT_STATS_PAD);
 }
@@ -352,9 +357,7 @@ static size_t tcpfsm_nl_handshake_size(void)
 {
 	return nla_total_size(0) +				/* nest */
 	       9 * nla_total_size_64bit(sizeof(u64)) +
-	       TCPFSM_NR_BUCKETS * (nla_total_size(0) +	/* bucket nest */
-				    nla_total_size(sizeof(u8)) +
-				    nla_total_size_64bit(sizeof(u64)));
+	       tcpfsm_nl_buckets_size();
 }
 
 /* The figures of the handshake nest: @f; cookies left out if not counted. */
@@ -397,10 +400,8 @@ static int tcpfsm_nl_put_rsk_figures(struct sk_buff *skb,
 static int tcpfsm_nl_put_handshake(struct sk_buff *skb,
 				   const struct tcpfsm_snapshot *snap)
 {
-	const u64 *hist = snap->sum.rsk.syn_ack;
-	struct nlattr *nest, *bucket;
 	struct tcpfsm_rsk_figures f;
-	int b;
+	struct nlattr *nest;
 
 	if (!snap->rsk_counting)
 		return 0;
@@ -408,24 +409,14 @@ static int tcpfsm_nl_put_handshake(struct sk_buff *skb,
 	nest = nla_nest_start(skb, TCPFSM_A_STATS_HANDSHAKE);
 	if (!nest)
 		return -EMSGSIZE;
-	if (tcpfsm_nl_put_rsk_figures(skb, &f))
-		goto cancel;
-	for (b = 0; b < TCPFSM_NR_BUCKETS; b++) {
-		if (!hist[b])
-			continue;
-		bucket = nla_nest_start(skb, TCPFSM_A_HANDSHAKE_STATS_BUCKET);
-		if (!bucket ||
-		    nla_put_u8(skb, TCPFSM_A_BUCKET_INDEX, b) ||
-		    nla_put_u64_64bit(skb, TCPFSM_A_BUCKET_COUNT, hist[b],
-				      TCPFSM_A_BUCKET_PAD))
-			goto cancel;
-		nla_nest_end(skb, bucket);
+	if (tcpfsm_nl_put_rsk_figures(skb, &f) ||
+	    tcpfsm_nl_put_buckets(skb, TCPFSM_A_HANDSHAKE_STATS_BUCKET,
+				  snap->sum.rsk.syn_ack)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
 	}
 	nla_nest_end(skb, nest);
 	return 0;
-cancel:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
 }
 
 /*

@@ -201,15 +201,31 @@ static int tcpfsm_time_in_timewait_show(struct seq_file *seq, void *v)
 }
 
 /*
- * The matrix as RFC 9293 draws it (tcpfsm_tw_machine()): "-" in the cells
- * timewait sockets change (the CLOSE, FIN_WAIT2 and TIME_WAIT columns,
- * the TIME_WAIT row) when a probe they need is off or missed a hit.
+ * The matrix as RFC 9293 draws it (tcpfsm_tw_machine(),
+ * tcpfsm_rsk_machine()): "-" in the cells timewait sockets change (the
+ * CLOSE, FIN_WAIT2 and TIME_WAIT columns, the TIME_WAIT row) when a probe
+ * they need is off or missed a hit, and so in those request sockets
+ * change (LISTEN -> SYN_RECV, SYN_RECV -> CLOSE).
  */
+static bool tcpfsm_machine_exact(const struct tcpfsm_snapshot *snap,
+				 int o, int n)
+{
+	if (o == TCP_TIME_WAIT || n == TCP_CLOSE || n == TCP_FIN_WAIT2 ||
+	    n == TCP_TIME_WAIT) {
+		if (!snap->tw_counting || !tcpfsm_tw_exits_counting() ||
+		    !tcpfsm_tw_from_counting())
+			return false;
+	}
+	if ((o == TCP_LISTEN && n == TCP_SYN_RECV) ||
+	    (o == TCP_SYN_RECV && n == TCP_CLOSE))
+		return snap->rsk_counting;
+	return true;
+}
+
 static int tcpfsm_machine_show(struct seq_file *seq, void *v)
 {
 	u64 (*m)[TCPFSM_NR_STATES];
 	struct tcpfsm_snapshot *snap;
-	bool exact;
 	int o, n;
 
 	snap = tcpfsm_snapshot(seq_file_single_net(seq));
@@ -221,8 +237,7 @@ static int tcpfsm_machine_show(struct seq_file *seq, void *v)
 		return -ENOMEM;
 	}
 	tcpfsm_tw_machine(snap, m);
-	exact = snap->tw_counting && tcpfsm_tw_exits_counting() &&
-		tcpfsm_tw_from_counting();
+	tcpfsm_rsk_machine(snap, m);
 
 	seq_printf(seq, "%-12s", "old/new");
 	for (n = TCP_ESTABLISHED; n <= TCP_CLOSING; n++)
@@ -231,9 +246,7 @@ static int tcpfsm_machine_show(struct seq_file *seq, void *v)
 	for (o = TCP_ESTABLISHED; o <= TCP_CLOSING; o++) {
 		seq_printf(seq, "%-12s", tcpfsm_state_name(o));
 		for (n = TCP_ESTABLISHED; n <= TCP_CLOSING; n++)
-			tcpfsm_put_num(seq, exact ||
-				       (o != TCP_TIME_WAIT && n != TCP_CLOSE &&
-					n != TCP_FIN_WAIT2 && n != TCP_TIME_WAIT),
+			tcpfsm_put_num(seq, tcpfsm_machine_exact(snap, o, n),
 				       m[tcpfsm_idx(o)][tcpfsm_idx(n)]);
 		seq_putc(seq, '\n');
 	}

@@ -56,6 +56,7 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
+#include "events.h"
 #include "reqsk.h"
 #include "track.h"
 
@@ -79,18 +80,50 @@ static struct tcpfsm_pcpu __percpu *tcpfsm_rsk_stats(const struct net *net)
  * struct tcpfsm_rsk_call - what a kretprobe's entry tells its return
  * @net: the netns of the listener, alive until the return (the caller
  *	holds the request, which holds the listener)
+ * @req: the request socket, held by the caller until the return
  * @how: for __inet_csk_reqsk_queue_drop(): the counter to increment
  */
 struct tcpfsm_rsk_call {
 	struct net *net;
+	struct request_sock *req;
 	int how;
 };
 
+/*
+ * The time since @req's first SYN-ACK, in ns, or TCPFSM_DWELL_UNKNOWN if
+ * none was ever built (no memory). snt_synack is tcp_clock_us(), which is
+ * ktime_get(), whose seqcount a kprobe handler (int3, NMI-like for lockdep)
+ * must not take: the NMI-safe read of the same clock, CLOCK_MONOTONIC.
+ */
+static u64 tcpfsm_rsk_since_synack(const struct request_sock *req)
+{
+	u64 sent = READ_ONCE(tcp_rsk(req)->snt_synack), now;
+
+	if (!sent)
+		return TCPFSM_DWELL_UNKNOWN;
+	now = div_u64(tcpfsm_kprobe_now(), NSEC_PER_USEC);
+	return now > sent ? (now - sent) * NSEC_PER_USEC : 0;
+}
+
+/* The event of @req's step, for the subscribers that asked (rsk-events). */
+static void tcpfsm_rsk_event(const struct request_sock *req, struct net *net,
+			     struct tcpfsm_pcpu __percpu *stats, int old,
+			     int new, u64 ns)
+{
+	const struct tcpfsm_dwell d = { .now = 0, .ns = ns };
+
+	if (tcpfsm_events_rsk_wanted(net, tcpfsm_pernet(net)))
+		tcpfsm_event_record_rsk(req, net, stats, old, new, &d);
+}
+
 enum { TCPFSM_RSK_EXPIRED, TCPFSM_RSK_ORPHANED, TCPFSM_RSK_DROPPED };
 
-/* inet_csk_reqsk_queue_hash_add(sk, req, timeout): TCP listeners only */
-static int tcpfsm_rsk_hash_entry(struct kretprobe_instance *ri,
-				 struct pt_regs *regs)
+/*
+ * The entry of a function whose first argument is the listener: TCP ones
+ * only (1: no return probe), their netns noted.
+ */
+static int tcpfsm_rsk_listener_entry(struct kretprobe_instance *ri,
+				     struct pt_regs *regs)
 {
 	struct tcpfsm_rsk_call *c = (void *)ri->data;
 	struct sock *sk = (void *)tcpfsm_rsk_arg(regs, 0);
@@ -98,6 +131,18 @@ static int tcpfsm_rsk_hash_entry(struct kretprobe_instance *ri,
 	if (sk->sk_protocol != IPPROTO_TCP)
 		return 1;
 	c->net = sock_net(sk);
+	return 0;
+}
+
+/* inet_csk_reqsk_queue_hash_add(sk, req, timeout) */
+static int tcpfsm_rsk_hash_entry(struct kretprobe_instance *ri,
+				 struct pt_regs *regs)
+{
+	struct tcpfsm_rsk_call *c = (void *)ri->data;
+
+	if (tcpfsm_rsk_listener_entry(ri, regs))
+		return 1;
+	c->req = (void *)tcpfsm_rsk_arg(regs, 1);
 	return 0;
 }
 
@@ -111,8 +156,11 @@ static int tcpfsm_rsk_hash_ret(struct kretprobe_instance *ri,
 	if (!(regs_return_value(regs) & 0xff))
 		return 0;
 	stats = tcpfsm_rsk_stats(c->net);
-	if (stats)
-		this_cpu_inc(stats->rsk.created);
+	if (!stats)
+		return 0;
+	this_cpu_inc(stats->rsk.created);
+	tcpfsm_rsk_event(c->req, c->net, stats, TCP_LISTEN, TCP_NEW_SYN_RECV,
+			 TCPFSM_DWELL_UNKNOWN);
 	return 0;
 }
 
@@ -121,29 +169,24 @@ static int tcpfsm_rsk_complete_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sock *child = (void *)tcpfsm_rsk_arg(regs, 1);
 	struct request_sock *req = (void *)tcpfsm_rsk_arg(regs, 2);
+	struct net *net = sock_net(child);
 	struct tcpfsm_pcpu __percpu *stats;
-	u64 sent, now;
+	u64 ns;
 
 	if (!(tcpfsm_rsk_arg(regs, 3) & 0xff) ||
 	    child->sk_protocol != IPPROTO_TCP)
 		return 0;
-	stats = tcpfsm_rsk_stats(sock_net(child));
+	stats = tcpfsm_rsk_stats(net);
 	if (!stats)
 		return 0;
 	this_cpu_inc(stats->rsk.completed);
-	sent = READ_ONCE(tcp_rsk(req)->snt_synack);
-	/*
-	 * tcp_clock_us() is ktime_get(), whose seqcount a kprobe handler
-	 * (int3, NMI-like for lockdep) must not take: the NMI-safe read of
-	 * the same clock, CLOCK_MONOTONIC.
-	 */
-	now = div_u64(ktime_get_mono_fast_ns(), NSEC_PER_USEC);
+	ns = tcpfsm_rsk_since_synack(req);
 	/* no SYN-ACK was ever built (no memory): not timed */
-	if (!sent)
-		return 0;
-	now = now > sent ? (now - sent) * NSEC_PER_USEC : 0;
-	this_cpu_inc(stats->rsk.syn_ack[tcpfsm_dwell_bucket(now)]);
-	this_cpu_add(stats->rsk.syn_ack_sum_ns, now);
+	if (ns != TCPFSM_DWELL_UNKNOWN) {
+		this_cpu_inc(stats->rsk.syn_ack[tcpfsm_dwell_bucket(ns)]);
+		this_cpu_add(stats->rsk.syn_ack_sum_ns, ns);
+	}
+	tcpfsm_rsk_event(req, net, stats, TCP_NEW_SYN_RECV, TCP_SYN_RECV, ns);
 	return 0;
 }
 
@@ -154,9 +197,9 @@ static int tcpfsm_rsk_drop_entry(struct kretprobe_instance *ri,
 	struct tcpfsm_rsk_call *c = (void *)ri->data;
 	struct sock *sk = (void *)tcpfsm_rsk_arg(regs, 0);
 
-	if (sk->sk_protocol != IPPROTO_TCP)
+	if (tcpfsm_rsk_listener_entry(ri, regs))
 		return 1;
-	c->net = sock_net(sk);
+	c->req = (void *)tcpfsm_rsk_arg(regs, 1);
 	if (!(tcpfsm_rsk_arg(regs, 2) & 0xff))
 		c->how = TCPFSM_RSK_DROPPED;
 	else if (inet_sk_state_load(sk) != TCP_LISTEN)
@@ -183,22 +226,12 @@ static int tcpfsm_rsk_drop_ret(struct kretprobe_instance *ri,
 		this_cpu_inc(stats->rsk.orphaned);
 	else
 		this_cpu_inc(stats->rsk.dropped);
+	tcpfsm_rsk_event(c->req, c->net, stats, TCP_NEW_SYN_RECV, TCP_CLOSE,
+			 tcpfsm_rsk_since_synack(c->req));
 	return 0;
 }
 
 /* tcp_get_cookie_sock(sk, skb, req, dst, ...): @sk the listener */
-static int tcpfsm_rsk_cookie_entry(struct kretprobe_instance *ri,
-				   struct pt_regs *regs)
-{
-	struct tcpfsm_rsk_call *c = (void *)ri->data;
-	struct sock *sk = (void *)tcpfsm_rsk_arg(regs, 0);
-
-	if (sk->sk_protocol != IPPROTO_TCP)
-		return 1;
-	c->net = sock_net(sk);
-	return 0;
-}
-
 static int tcpfsm_rsk_cookie_ret(struct kretprobe_instance *ri,
 				 struct pt_regs *regs)
 {
@@ -229,7 +262,7 @@ static struct kretprobe tcpfsm_rsk_rp_drop = {
 
 static struct kretprobe tcpfsm_rsk_rp_cookie = {
 	.kp.symbol_name	= "tcp_get_cookie_sock",
-	.entry_handler	= tcpfsm_rsk_cookie_entry,
+	.entry_handler	= tcpfsm_rsk_listener_entry,
 	.handler	= tcpfsm_rsk_cookie_ret,
 	.data_size	= sizeof(struct tcpfsm_rsk_call),
 };
@@ -384,4 +417,36 @@ void tcpfsm_rsk_figures(const struct tcpfsm_snapshot *snap,
 	for (b = 0; b < TCPFSM_NR_BUCKETS; b++)
 		f->samples += rsk->syn_ack[b];
 	f->sum_ns = rsk->syn_ack_sum_ns;
+}
+
+/**
+ * tcpfsm_rsk_machine() - the request sockets' steps in the RFC 9293 view
+ * @snap: a snapshot of the netns
+ * @m: the matrix of tcpfsm_tw_machine(), [old][new], changed in place
+ *
+ * RFC 9293's SYN-RECEIVED is, for a server, the request socket (which ss
+ * lists as SYN-RECV); the kernel's TCP_SYN_RECV full socket is its child,
+ * made by the final ACK, whose clone reports LISTEN -> SYN_RECV. So a
+ * request socket created is LISTEN -> SYN_RECV, the child of a completed
+ * one is not a second such step, and one that ended without a child is
+ * SYN_RECV -> CLOSE. What remains of the kernel's LISTEN -> SYN_RECV are
+ * the children made without a request socket in the hash (SYN cookies,
+ * TCP Fast Open) and those that lost the race to the hash. Exact where
+ * the request-socket probes count (tcpfsm_rsk_counting()).
+ */
+void tcpfsm_rsk_machine(const struct tcpfsm_snapshot *snap,
+			u64 m[TCPFSM_NR_STATES][TCPFSM_NR_STATES])
+{
+	const struct tcpfsm_rsk_pcpu *rsk = &snap->sum.rsk;
+	u64 *to_syn_recv = &m[tcpfsm_idx(TCP_LISTEN)][tcpfsm_idx(TCP_SYN_RECV)];
+
+	/*
+	 * A child is counted just before its request's completion, but a
+	 * snapshot reading another CPU's counters while it takes both may
+	 * see the completion alone: never below zero.
+	 */
+	*to_syn_recv += rsk->created;
+	*to_syn_recv -= min(*to_syn_recv, rsk->completed);
+	m[tcpfsm_idx(TCP_SYN_RECV)][tcpfsm_idx(TCP_CLOSE)] +=
+		rsk->expired + rsk->orphaned + rsk->dropped;
 }

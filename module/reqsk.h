@@ -31,5 +31,7 @@ bool tcpfsm_rsk_cookies_counting(void);
 s64 tcpfsm_rsk_flow(const struct tcpfsm_rsk_pcpu *rsk);
 void tcpfsm_rsk_figures(const struct tcpfsm_snapshot *snap,
 			struct tcpfsm_rsk_figures *f);
+void tcpfsm_rsk_machine(const struct tcpfsm_snapshot *snap,
+			u64 m[TCPFSM_NR_STATES][TCPFSM_NR_STATES]);
 
 #endif /* _TCPFSM_REQSK_H */

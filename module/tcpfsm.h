@@ -144,6 +144,8 @@ struct tcpfsm_pcpu {
  * @ev_nr_subs: their number; the probe records events while it is not 0
  * @ev_nr_tw_subs: of those, the ones that asked for the events of timewait
  *	sockets (timewait.c records them while it is not 0)
+ * @ev_nr_rsk_subs: of those, the ones that asked for the events of request
+ *	sockets (reqsk.c records them while it is not 0)
  * @track: the table of this netns's tracked sockets
  * @tw_created_base: timewait sockets the netns had created before load
  * @tw_base: per substate, offsets of the timewait gauges (see seed.c)
@@ -171,6 +173,7 @@ struct tcpfsm_net {
 	struct list_head ev_subs;
 	unsigned int ev_nr_subs;
 	unsigned int ev_nr_tw_subs;
+	unsigned int ev_nr_rsk_subs;
 	struct tcpfsm_table track;
 	u64 tw_created_base;
 	s64 tw_base[TCPFSM_NR_TW];

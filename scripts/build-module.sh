@@ -24,5 +24,5 @@ done
 mkdir -p "$src/include/uapi/linux"
 cp -u "$top/include/uapi/linux/tcpfsm.h" "$src/include/uapi/linux/"
 kdir=$("$top/scripts/kpath.sh" "$kver" build)
-make -s -C "$kdir" M="$src" W=1 "$@" modules >&2
+make -s -C "$kdir" M="$src" W=1 TCPFSM_WERROR=1 "$@" modules >&2
 echo "$src/tcpfsm.ko"

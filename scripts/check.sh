@@ -83,6 +83,7 @@ if [ "$unit_rc" != 0 ] || [ -z "${line:-}" ]; then
 	echo "not ok - userspace unit tests (make test exit $unit_rc)"
 	failed=$((failed + 1))
 fi
+while read -r l; do echo "$l"; case $l in "ok - "*) passed=$((passed + 1)) ;; "not ok - "*) failed=$((failed + 1)) ;; esac; done < <(scripts/package-test.sh) # the packages, DKMS, a guest per Debian kernel: a test per check
 
 # The guests: the debug kernel's first (the longest), then Debian's in
 # order, at most TCPFSM_VM_JOBS at a time.

@@ -8,7 +8,9 @@
 # It is cached outside the tree, in
 #   ${TCPFSM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tcpfsm}/debug-KEY
 # where KEY hashes the config fragment and linux-source-6.12's package
-# version: a changed fragment or source builds a new one, an unchanged one
+# version (the package is unpacked in the same cache, scripts/debian.sh;
+# the key depends on its version, not on where it is): a changed fragment
+# or source builds a new one, an unchanged one
 # costs nothing. The entry holds bzImage (what QEMU boots) and build/ (the
 # configured and built tree with Module.symvers: the KDIR an external module
 # is built against; objects and sources are deleted, headers kept). It is
@@ -22,13 +24,15 @@ set -euo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
 fragment=$here/debug-kernel.config
-tarball=/usr/src/linux-source-6.12.tar.xz
 cache=${TCPFSM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tcpfsm}
 
-srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) || {
-	echo "debug-kernel.sh: linux-source-6.12 is not installed (run scripts/deps.sh)" >&2
+# Debian's linux-source-6.12, unpacked in the cache (scripts/debian.sh)
+srcentry=$("$here/debian.sh" pkg linux-source-6.12) || {
+	echo "debug-kernel.sh: no linux-source-6.12 in the cache (run scripts/deps.sh)" >&2
 	exit 1
 }
+srcver=$("$here/debian.sh" version linux-source-6.12)
+tarball=$srcentry/usr/src/linux-source-6.12.tar.xz
 key=$({ cat "$fragment"; echo "linux-source-6.12 $srcver"; } | sha256sum | cut -c1-16)
 entry=$cache/debug-$key
 localversion=$(sed -n 's/^CONFIG_LOCALVERSION="\(.*\)"$/\1/p' "$fragment")

@@ -5,7 +5,8 @@
 # over 9p). Mounts what a system needs, mounts the host's output directory
 # (tag "out", writable) at /run/out, runs /run/out/cmd there, records its
 # exit status and powers off. See scripts/vm.sh.
-export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+# tcpfsm_modroot, tcpfsm_path: see scripts/vm.sh
+export PATH=/run/tcpfsm/bin${tcpfsm_path:+:$tcpfsm_path}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TERM=dumb LC_ALL=C
 
 mount -t proc proc /proc
@@ -32,7 +33,17 @@ rmdir /dev/.project
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t bpf bpf /sys/fs/bpf 2>/dev/null
-mkdir -p /run/out /run/netns
+mkdir -p /run/out /run/netns /run/tcpfsm/bin
+# The kernel's modules are not in the host's /lib/modules but in the
+# project's cache, ROOT/lib/modules/KVER: modprobe, whether run by a test or
+# by the kernel (request_module: veth, nf_tables...), is a wrapper that
+# looks there. Empty ROOT: a kernel with everything built in.
+if [ -n "${tcpfsm_modroot:-}" ]; then
+	printf '#!/bin/sh\nexec /sbin/modprobe -d \047%s\047 "$@"\n' "$tcpfsm_modroot" \
+		>/run/tcpfsm/bin/modprobe
+	chmod 755 /run/tcpfsm/bin/modprobe
+	echo /run/tcpfsm/bin/modprobe >/proc/sys/kernel/modprobe
+fi
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 out /run/out
 
 hostname tcpfsm-vm

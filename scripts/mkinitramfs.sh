@@ -3,8 +3,9 @@
 #
 # Build the guest's initramfs for kernel KVER: a static busybox, the modules
 # needed to mount the host's root filesystem over virtio-9p (decompressed,
-# in load order; none when the kernel has them built in, as the debug kernel
-# does), and scripts/initramfs-init as /init.
+# in load order, from the kernel's tree in the project's cache,
+# scripts/kpath.sh; none when the kernel has them built in, as the debug
+# kernel does), and scripts/initramfs-init as /init.
 #
 # usage: scripts/mkinitramfs.sh KVER OUTPUT
 set -euo pipefail
@@ -21,10 +22,12 @@ cp "$here/initramfs-init" "$tmp/init"
 chmod 755 "$tmp/init"
 
 config=$("$here/kpath.sh" "$kver" config)
+modroot=$("$here/kpath.sh" "$kver" modroot)
 : >"$tmp/modules/order"
 for m in virtio_pci:VIRTIO_PCI 9pnet_virtio:NET_9P_VIRTIO 9p:9P_FS; do
 	grep -qx "CONFIG_${m#*:}=y" "$config" ||
-		modprobe -S "$kver" --show-depends "${m%%:*}"
+		modprobe -d "${modroot:?no modules for $kver}" -S "$kver" \
+			--show-depends "${m%%:*}"
 done |
 	awk '$1 == "insmod" && !seen[$2]++ { print $2 }' |
 	while read -r ko; do

@@ -9,14 +9,14 @@ set -euo pipefail
 top=$(dirname "$(dirname "$(readlink -f "$0")")")
 cd "$top"
 dest=$top/build/ksft
-tarball=/usr/src/linux-source-6.12.tar.xz
+tarball=$(scripts/debian.sh pkg linux-source-6.12)/usr/src/linux-source-6.12.tar.xz
 src=$dest/linux-source-6.12
-if [ ! -f "$src/scripts/.extracted" ] || [ "$tarball" -nt "$src/scripts/.extracted" ]; then
+if [ "$(cat "$src/scripts/.extracted" 2>/dev/null)" != "$tarball" ]; then
 	mkdir -p "$dest"
 	tar -C "$dest" -xJf "$tarball" linux-source-6.12/scripts/checkpatch.pl \
 		linux-source-6.12/scripts/spelling.txt \
 		linux-source-6.12/scripts/const_structs.checkpatch
-	touch "$src/scripts/.extracted"
+	echo "$tarball" >"$src/scripts/.extracted"
 fi
 
 rc=0

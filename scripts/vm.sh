@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Boot kernel KVER (Debian's, or the project's debug kernel: scripts/kpath.sh
-# finds it) in QEMU (TCG) with the host's root filesystem shared read-only,
+# Boot kernel KVER (Debian's, unpacked in the project's cache, or the
+# project's debug kernel: scripts/kpath.sh finds them) in QEMU (TCG) with
+# the host's root filesystem shared read-only,
 # run COMMAND (a shell command line) in the project directory as root, power
 # off. The guest's console goes to OUTDIR/console; OUTDIR is writable from
 # the guest at /run/out. Exits with the command's status, or 124 if the
@@ -47,6 +48,11 @@ rm -f "$outdir/exit-status" "$outdir/console"
 printf '%s\n' "$cmd" >"$outdir/cmd"
 
 image=$("$here/kpath.sh" "$kver" image)
+# the kernel's modules are in the project's cache (ROOT/lib/modules/KVER,
+# not the host's /lib/modules): the guest's modprobe is pointed there
+modroot=$("$here/kpath.sh" "$kver" modroot)
+# and promtool (of Debian's prometheus, unpacked there too) is on its PATH
+promdir=$("$here/debian.sh" pkg prometheus 2>/dev/null)/usr/bin || promdir=
 initrd=$top/build/$kver/initramfs.gz
 if [ ! -f "$initrd" ] || [ "$here/initramfs-init" -nt "$initrd" ] ||
    [ "$here/mkinitramfs.sh" -nt "$initrd" ] || [ "$image" -nt "$initrd" ]; then
@@ -69,7 +75,7 @@ timeout --foreground -k 10 "$timeout" \
 	qemu-system-x86_64 -accel tcg,thread=single -cpu max -m "$mem" \
 	-smp "${TCPFSM_VM_CPUS:-2}" -nographic -no-reboot -nic none \
 	-kernel "$image" -initrd "$initrd" \
-	-append "console=ttyS0 quiet loglevel=5 panic=-1 oops=panic no_timer_check $args ${TCPFSM_VM_APPEND:-} tcpfsm_dir=$top" \
+	-append "console=ttyS0 quiet loglevel=5 panic=-1 oops=panic no_timer_check $args ${TCPFSM_VM_APPEND:-} tcpfsm_dir=$top tcpfsm_modroot=$modroot tcpfsm_path=$promdir" \
 	-fsdev local,id=root,path=/,readonly=on,security_model=none,multidevs=remap \
 	-device virtio-9p-pci,fsdev=root,mount_tag=root \
 	-fsdev local,id=out,path="$outdir",security_model=none \

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The netlink spec is the contract (Documentation/netlink/specs/tcpfsm.yaml).
-# This runs the kernel's own YNL tools from Debian's linux-source-6.12:
+# This runs the kernel's own YNL tools from Debian's linux-source-6.12
+# (unpacked in the project's cache by scripts/debian.sh):
 #
 #   scripts/ynl.sh gen     regenerate include/uapi/linux/tcpfsm.h,
 #                          module/genl.h (handler prototypes, group ids),
@@ -22,18 +23,18 @@
 set -euo pipefail
 
 top=$(dirname "$(dirname "$(readlink -f "$0")")")
-tarball=/usr/src/linux-source-6.12.tar.xz
+tarball=$("$top/scripts/debian.sh" pkg linux-source-6.12)/usr/src/linux-source-6.12.tar.xz
 dest=$top/build/ksft
 src=$dest/linux-source-6.12
 py=/usr/bin/python3
 
-if [ ! -f "$src/tools/net/ynl/.extracted" ] || [ "$tarball" -nt "$src/tools/net/ynl/.extracted" ]; then
+if [ "$(cat "$src/tools/net/ynl/.extracted" 2>/dev/null)" != "$tarball" ]; then
 	mkdir -p "$dest"
 	tar -C "$dest" -xJf "$tarball" linux-source-6.12/tools/net/ynl \
 		linux-source-6.12/Documentation/netlink/genetlink.yaml \
 		linux-source-6.12/Documentation/netlink/genetlink-c.yaml \
 		linux-source-6.12/Documentation/netlink/genetlink-legacy.yaml
-	touch "$src/tools/net/ynl/.extracted"
+	echo "$tarball" >"$src/tools/net/ynl/.extracted"
 fi
 
 # The generator finds the schema next to the spec and the "kernel root" by

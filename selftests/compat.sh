@@ -16,7 +16,8 @@
 # subscribe (it predates the op): alone it hears nothing from this module,
 # as documented ("A socket that joins without subscribing receives only
 # the events that another subscribed socket of its namespace asks for");
-# beside a subscribed listener it hears every event. The old command
+# beside a subscribed listener it hears every event, and the timewait and
+# request sockets' events that listener asked for. The old command
 # accepted only its own family version, so this module's version must
 # still be the old one's (checked with "genl ctrl get").
 #
@@ -44,7 +45,7 @@ result() { # status description
 
 # /proc/net/tcpfsm (both files) against a command's output, or the matrix
 # alone: "proc" prints the number of transitions in it
-check() { # stats-text|stats-json|events|proc [FILE]
+check() { # stats-text|stats-json|events|proc [FILE [EXTRA]]
 	"$py" - "$@" <<'EOF'
 import json, re, sys
 
@@ -87,11 +88,25 @@ elif mode == "stats-json":
         for col in ("current", "entered", "left"):
             got_states[(s["state"], col)] = s.get(col)
 elif mode == "events":
+    # this command marks a timewait or request socket's events (not in
+    # the matrix); an old command cannot, and hears those that a
+    # subscriber beside it asked for (EXTRA, that subscriber's output):
+    # expected on top
+    def flagged(ev):
+        return ev.get("timewait") or ev.get("request")
     for line in text.split("\n"):
         if line:
             ev = json.loads(line)
+            if flagged(ev):
+                continue
             k = (ev["old"], ev["new"])
             got_trans[k] = got_trans.get(k, 0) + 1
+    if len(sys.argv) > 3:
+        for line in open(sys.argv[3]).read().split("\n"):
+            if line and flagged(json.loads(line)):
+                ev = json.loads(line)
+                k = (ev["old"], ev["new"])
+                nonzero[k] = nonzero.get(k, 0) + 1
     got_states = states
 bad = []
 if {k: v for k, v in got_trans.items() if v} != nonzero:
@@ -178,7 +193,7 @@ in_netns_stats() { # label cmd
 # Run in a netns of its own: CMD -j monitor (beside SUBSCRIBER -j monitor,
 # if given) while a connection comes and goes; HEARS is "all" or "none".
 in_netns_monitor() { # label cmd hears [subscriber]
-	local label=$1 cmd=$2 hears=$3 sub=${4:-} w pid spid="" n i rc wrc
+	local label=$1 cmd=$2 hears=$3 sub=${4:-} w pid spid="" n want i rc wrc
 
 	w=$(mktemp -d)
 	ip link set dev lo up
@@ -196,7 +211,12 @@ in_netns_monitor() { # label cmd hears [subscriber]
 	traffic && n=$(settled)
 	result $? "$label: loopback traffic"
 	for i in $(seq 50); do
-		[ "$(nevents "$w/mon")" -lt "$n" ] || break
+		# the timewait and request sockets' events that the
+		# subscriber asked for, too
+		want=$n
+		[ -z "$sub" ] ||
+			want=$((n + $(grep -c '"timewait":true\|"request":true' "$w/sub")))
+		[ "$(nevents "$w/mon")" -lt "$want" ] || break
 		[ "$hears" = none ] && [ "$i" -ge 5 ] && break
 		sleep 0.2
 	done
@@ -210,7 +230,11 @@ in_netns_monitor() { # label cmd hears [subscriber]
 	[ "$rc" != 0 ] || rc=$wrc
 	[ "$rc" = 0 ] && [ ! -s "$w/err" ]
 	result $? "$label: monitor ran until SIGINT, then exits 0, quiet (exit $rc)"
-	if [ "$hears" = all ]; then
+	[ -z "$spid" ] || wait "$spid"
+	if [ "$hears" = all ] && [ -n "$sub" ]; then
+		check events "$w/mon" "$w/sub"
+		result $? "$label: monitor heard one event per transition of /proc and the subscriber's timewait and request events ($(nevents "$w/mon") of $want)"
+	elif [ "$hears" = all ]; then
 		check events "$w/mon"
 		result $? "$label: monitor heard one event per transition of /proc ($(nevents "$w/mon") of $n)"
 	else
@@ -218,9 +242,11 @@ in_netns_monitor() { # label cmd hears [subscriber]
 		result $? "$label: monitor alone heard none of the $n transitions (it does not subscribe)"
 	fi
 	if [ -n "$sub" ]; then
-		wait "$spid"
 		check events "$w/sub"
 		result $? "$label: the subscribed listener beside it heard them all"
+		[ "$(grep -c '"timewait":true' "$w/sub")" -ge 1 ] &&
+			[ "$(grep -c '"request":true' "$w/sub")" = 2 ]
+		result $? "$label: ... and the client's timewait socket's creation and the request socket's 2 steps, which it asked for"
 	fi
 	sed 's/^/# /' "$w/err"
 	rm -rf "$w"

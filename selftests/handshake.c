@@ -478,6 +478,47 @@ static void log_delta(struct __test_metadata *_metadata, const struct hs *d)
 	       (long long)d->cookies, (long long)d->samples);
 }
 
+/*
+ * /proc/net/tcpfsm/machine, the RFC 9293 view, counts a request socket as
+ * the connection's SYN-RECEIVED: created is LISTEN -> SYN_RECV (its
+ * child's LISTEN -> SYN_RECV is not counted again), an end without a child
+ * SYN_RECV -> CLOSE. Both beside the kernel's transitions, since the same
+ * moment (load or the netns's creation) as handshake's figures.
+ */
+static void check_machine(struct __test_metadata *_metadata)
+{
+	int64_t m[TCPFSM_NR][TCPFSM_NR];
+	struct tcpfsm_matrix t;
+	int64_t to, out;
+	struct hs h;
+
+	ASSERT_EQ(0, tcpfsm_read_machine(m));
+	ASSERT_EQ(0, tcpfsm_read_matrix(&t));
+	ASSERT_EQ(0, hs_read(&h));
+	ASSERT_NE(TCPFSM_ABSENT, m[TCP_LISTEN][TCP_SYN_RECV]);
+	ASSERT_NE(TCPFSM_ABSENT, m[TCP_SYN_RECV][TCP_CLOSE]);
+	to = m[TCP_LISTEN][TCP_SYN_RECV] - (int64_t)t.n[TCP_LISTEN][TCP_SYN_RECV];
+	out = m[TCP_SYN_RECV][TCP_CLOSE] - (int64_t)t.n[TCP_SYN_RECV][TCP_CLOSE];
+	TH_LOG("machine: LISTEN -> SYN_RECV %+lld, SYN_RECV -> CLOSE %+lld beside transitions",
+	       (long long)to, (long long)out);
+	EXPECT_EQ(h.created - h.completed, to);
+	EXPECT_EQ(h.expired + h.orphaned + h.dropped, out);
+}
+
+/* entered - left of SYN_RECV in the machine view */
+static int64_t machine_syn_recv(void)
+{
+	int64_t m[TCPFSM_NR][TCPFSM_NR], n = 0;
+	int x;
+
+	if (tcpfsm_read_machine(m))
+		return TCPFSM_ABSENT;
+	for (x = TCP_ESTABLISHED; x <= TCP_CLOSING; x++)
+		if (x != TCP_SYN_RECV)
+			n += m[x][TCP_SYN_RECV] - m[TCP_SYN_RECV][x];
+	return n;
+}
+
 /* @n connections, accepted and closed */
 static int handshakes(const struct tcpfsm_addr *l, int lfd, int n)
 {
@@ -526,6 +567,7 @@ TEST_F(hs, complete)
 	ASSERT_EQ(0, syn_recv_agree(&cur, &ss, WAIT_MS));
 	EXPECT_EQ(0, cur);
 	EXPECT_EQ(0, hs_nl_agrees());
+	check_machine(_metadata);
 }
 
 /* SYN-ACKs to the raw SYNs' ports dropped as they come in */
@@ -556,6 +598,9 @@ TEST_F_TIMEOUT(hs, pending, 120)
 	ASSERT_EQ(0, ext_read(x1));
 	EXPECT_EQ(0, x1[X_REQQ_FULL_DROP] - self->x0[X_REQQ_FULL_DROP]);
 	EXPECT_EQ(0, x1[X_LISTEN_DROPS] - self->x0[X_LISTEN_DROPS]);
+	/* a netns made after the load: what entered SYN_RECV and stays */
+	EXPECT_EQ(ss, machine_syn_recv());
+	check_machine(_metadata);
 
 	/*
 	 * The listener goes; its requests stay until their timer runs, one
@@ -603,6 +648,8 @@ TEST_F_TIMEOUT(hs, pending, 120)
 	EXPECT_EQ(0, d.current);
 	EXPECT_EQ(0, d.completed + d.expired + d.dropped);
 	EXPECT_EQ(0, hs_nl_agrees());
+	EXPECT_EQ(0, machine_syn_recv());
+	check_machine(_metadata);
 }
 
 TEST_F_TIMEOUT(hs, expire, 120)
@@ -630,6 +677,7 @@ TEST_F_TIMEOUT(hs, expire, 120)
 	ASSERT_EQ(0, syn_recv_agree(&cur, &ss, WAIT_MS));
 	EXPECT_EQ(0, cur);
 	EXPECT_EQ(0, hs_nl_agrees());
+	check_machine(_metadata);
 }
 
 TEST_F(hs, cookies)
@@ -651,6 +699,7 @@ TEST_F(hs, cookies)
 	EXPECT_EQ(N, x1[X_SYNCOOKIES_SENT] - self->x0[X_SYNCOOKIES_SENT]);
 	EXPECT_EQ(0, d.created + d.completed + d.samples + d.current);
 	EXPECT_EQ(0, hs_nl_agrees());
+	check_machine(_metadata);
 }
 
 TEST_F_TIMEOUT(hs, retransmit, 60)
@@ -690,6 +739,90 @@ TEST_F_TIMEOUT(hs, retransmit, 60)
 	EXPECT_EQ(0, hs_nl_agrees());
 	close(a);
 	close(c);
+}
+
+/*
+ * The events of request sockets: a subscription without rsk-events hears
+ * none (only the children's transitions); with it, each request's steps,
+ * flagged, under the listener's port: its creation (LISTEN ->
+ * NEW_SYN_RECV, no time), its completion (NEW_SYN_RECV -> SYN_RECV, the
+ * time the histogram took: their sum is its sum) and its end without a
+ * child (NEW_SYN_RECV -> CLOSE, at least the 1 s to the SYN-ACK's
+ * retransmission), no ino, sequence numbers shared with the kernel's
+ * transitions, without gaps.
+ */
+TEST_F_TIMEOUT(hs, events, 90)
+{
+	int64_t n[TCPFSM_NR][TCPFSM_NR] = { { 0 } }, sum = 0, t;
+	uint16_t port = tcpfsm_port(&self->l);
+	int i, other = 0;
+	struct nl_evl *l;
+	struct hs d, d0;
+
+	l = calloc(1, sizeof(*l));
+	ASSERT_NE(NULL, l);
+	ASSERT_EQ(0, nl_evl_open(l, NL_EV_TW));
+	ASSERT_EQ(0, handshakes(&self->l, self->lfd, 2));
+	nl_evl_read(l, 300);
+	TH_LOG("without rsk-events: %d events", l->n);
+	ASSERT_LT(0, l->n);
+	for (i = 0; i < l->n; i++)
+		ASSERT_FALSE(l->ev[i].req);
+
+	/* subscribing again asks for them */
+	ASSERT_EQ(0, nl_evl_subscribe(l, NL_EV_TW | NL_EV_RSK));
+	l->n = 0;
+	ASSERT_EQ(0, hs_delta(&self->h0, &d0));
+	ASSERT_EQ(0, handshakes(&self->l, self->lfd, N));
+	/* and NSYN requests whose SYN-ACKs go nowhere, given up at 3 s */
+	ASSERT_EQ(0, sysctl_write("net/ipv4/tcp_synack_retries", "1"));
+	ASSERT_EQ(0, drop_synacks());
+	ASSERT_EQ(0, syn_raw(&self->l, NSYN));
+	t = tcpfsm_now_ms();
+	do {
+		ASSERT_EQ(0, hs_delta(&self->h0, &d));
+		ASSERT_GT(t + WAIT_MS, tcpfsm_now_ms());
+		usleep(100000);
+	} while (d.expired - d0.expired < NSYN);
+	nl_evl_read(l, 500);
+	log_delta(_metadata, &d);
+	ASSERT_EQ(0, l->bad);
+	for (i = 0; i < l->n; i++) {
+		const struct nl_ev *e = &l->ev[i];
+
+		if (!e->req)
+			continue;
+		if (e->sport != port) {
+			other++;
+			continue;
+		}
+		n[e->old][e->new]++;
+		EXPECT_FALSE(e->has_ino);
+		if (e->old == TCP_LISTEN) {
+			EXPECT_FALSE(e->has_dwell);
+		} else {
+			ASSERT_TRUE(e->has_dwell);
+			if (e->new == TCP_SYN_RECV)
+				sum += e->dwell;
+			else
+				EXPECT_LE(1000000000ULL, e->dwell);
+		}
+	}
+	TH_LOG("request events: %lld created, %lld completed, %lld ended; %d of other ports",
+	       (long long)n[TCP_LISTEN][TCP_NEW_SYN_RECV],
+	       (long long)n[TCP_NEW_SYN_RECV][TCP_SYN_RECV],
+	       (long long)n[TCP_NEW_SYN_RECV][TCP_CLOSE], other);
+	EXPECT_EQ(0, other);
+	EXPECT_EQ(N + NSYN, n[TCP_LISTEN][TCP_NEW_SYN_RECV]);
+	EXPECT_EQ(d.created - d0.created, n[TCP_LISTEN][TCP_NEW_SYN_RECV]);
+	EXPECT_EQ(N, n[TCP_NEW_SYN_RECV][TCP_SYN_RECV]);
+	EXPECT_EQ(d.completed - d0.completed, n[TCP_NEW_SYN_RECV][TCP_SYN_RECV]);
+	EXPECT_EQ(d.sum_ns - d0.sum_ns, sum);
+	EXPECT_EQ(NSYN, n[TCP_NEW_SYN_RECV][TCP_CLOSE]);
+	EXPECT_EQ(d.expired - d0.expired, n[TCP_NEW_SYN_RECV][TCP_CLOSE]);
+	EXPECT_EQ(0, nl_evl_gaps(l));
+	mnl_socket_close(l->nl.sk);
+	free(l);
 }
 
 TEST_F_TIMEOUT(hs, seed, 90)
@@ -741,6 +874,7 @@ TEST_F_TIMEOUT(hs, seed, 90)
 	ASSERT_EQ(0, syn_recv_agree(&cur, &ss, WAIT_MS));
 	EXPECT_EQ(NSYN / 2, cur);
 	EXPECT_EQ(0, hs_nl_agrees());
+	check_machine(_metadata);
 }
 
 TEST_HARNESS_MAIN

@@ -6,7 +6,9 @@
  * everything that answers it, and the attributes of a message or nest
  * checked against the spec's tables.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -260,4 +262,102 @@ int nl_nest_attrs(const struct nlattr *nest, const struct tcpfsm_attr_set *set,
 {
 	return spec_attrs(mnl_attr_get_payload(nest),
 			  mnl_attr_get_payload_len(nest), set, tb, multi, data);
+}
+
+/* Subscribe @l's socket to its netns's events, asking for NL_EV_* @flags. */
+int nl_evl_subscribe(struct nl_evl *l, int flags)
+{
+	struct nlmsghdr *nlh;
+	struct answer a;
+	int err;
+
+	nlh = nl_req(&l->nl, l->nl.family, TCPFSM_CMD_EVENTS_SUBSCRIBE,
+		     TCPFSM_FAMILY_VERSION);
+	if (flags & NL_EV_TW)
+		mnl_attr_put(nlh, TCPFSM_A_STATS_TW_EVENTS, 0, NULL);
+	if (flags & NL_EV_RSK)
+		mnl_attr_put(nlh, TCPFSM_A_STATS_RSK_EVENTS, 0, NULL);
+	err = nl_talk(&l->nl, nlh, NULL, NULL, &a);
+	return err ? err : -a.err;
+}
+
+/* A socket that joined the events group and subscribed with @flags. */
+int nl_evl_open(struct nl_evl *l, int flags)
+{
+	struct family f = { 0 };
+	int err;
+
+	memset(l, 0, sizeof(*l));
+	err = nl_open(&l->nl, &f);
+	if (err)
+		return err;
+	if (setsockopt(mnl_socket_get_fd(l->nl.sk), SOL_NETLINK,
+		       NETLINK_ADD_MEMBERSHIP, &l->nl.events,
+		       sizeof(l->nl.events)))
+		return -errno;
+	return nl_evl_subscribe(l, flags);
+}
+
+/* Read what comes until nothing has for @quiet_ms. */
+void nl_evl_read(struct nl_evl *l, int quiet_ms)
+{
+	const struct nlattr *tb[TCPFSM_A_EVENT_MAX + 1];
+	int fd = mnl_socket_get_fd(l->nl.sk), len;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	static char buf[64 * 1024];
+	const struct nlmsghdr *nlh;
+	struct nl_ev *e;
+
+	while (poll(&p, 1, quiet_ms) == 1) {
+		len = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (len < 0) {
+			l->bad++;	/* ENOBUFS: lost events */
+			continue;
+		}
+		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
+			if (l->n == (int)(sizeof(l->ev) / sizeof(l->ev[0])) ||
+			    nl_msg_attrs(nlh, &tcpfsm_event_set, tb, NULL, NULL) ||
+			    !tb[TCPFSM_A_EVENT_OLD_STATE] ||
+			    !tb[TCPFSM_A_EVENT_NEW_STATE] ||
+			    !tb[TCPFSM_A_EVENT_SEQ] || !tb[TCPFSM_A_EVENT_SOURCE]) {
+				l->bad++;
+				continue;
+			}
+			e = &l->ev[l->n++];
+			e->old = mnl_attr_get_u8(tb[TCPFSM_A_EVENT_OLD_STATE]);
+			e->new = mnl_attr_get_u8(tb[TCPFSM_A_EVENT_NEW_STATE]);
+			e->tw = tb[TCPFSM_A_EVENT_TIMEWAIT];
+			e->req = tb[TCPFSM_A_EVENT_REQUEST];
+			e->has_ino = tb[TCPFSM_A_EVENT_INO] ||
+				     tb[TCPFSM_A_EVENT_UID];
+			e->has_dwell = tb[TCPFSM_A_EVENT_OLD_STATE_NS];
+			e->dwell = e->has_dwell ?
+				mnl_attr_get_u64(tb[TCPFSM_A_EVENT_OLD_STATE_NS]) : 0;
+			e->sport = tb[TCPFSM_A_EVENT_SPORT] ?
+				ntohs(mnl_attr_get_u16(tb[TCPFSM_A_EVENT_SPORT])) : 0;
+			e->source = mnl_attr_get_u32(tb[TCPFSM_A_EVENT_SOURCE]);
+			e->seq = mnl_attr_get_u64(tb[TCPFSM_A_EVENT_SEQ]);
+		}
+	}
+}
+
+/*
+ * Gaps in the sequence numbers @l received: one sequence per (netns,
+ * source CPU), whatever kind of socket the events are of.
+ */
+int nl_evl_gaps(const struct nl_evl *l)
+{
+	uint64_t last[64];
+	bool seen[64] = { false };
+	int i, k, gaps = 0;
+
+	for (i = 0; i < l->n; i++) {
+		k = l->ev[i].source % 64;
+		if (seen[k] && l->ev[i].seq != last[k] + 1)
+			gaps++;
+		seen[k] = true;
+		last[k] = l->ev[i].seq;
+	}
+	return gaps;
 }

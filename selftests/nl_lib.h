@@ -71,4 +71,30 @@ int nl_msg_attrs(const struct nlmsghdr *nlh, const struct tcpfsm_attr_set *set,
 int nl_nest_attrs(const struct nlattr *nest, const struct tcpfsm_attr_set *set,
 		  const struct nlattr **tb, nl_multi_cb multi, void *data);
 
+/* A transition event, as a listener of the events group received it. */
+struct nl_ev {
+	uint8_t old, new;
+	bool tw, req;		/* a timewait socket's, a request socket's */
+	bool has_ino, has_dwell;
+	uint16_t sport;
+	uint32_t source;
+	uint64_t seq, dwell;
+};
+
+/* A socket of the events group and the events it received. */
+struct nl_evl {
+	struct nl nl;
+	struct nl_ev ev[1024];
+	int n, bad;		/* bad: malformed, or ENOBUFS (lost) */
+};
+
+/* what events-subscribe asks for beside the kernel's transitions */
+#define NL_EV_TW	1	/* tw-events */
+#define NL_EV_RSK	2	/* rsk-events */
+
+int nl_evl_subscribe(struct nl_evl *l, int flags);
+int nl_evl_open(struct nl_evl *l, int flags);
+void nl_evl_read(struct nl_evl *l, int quiet_ms);
+int nl_evl_gaps(const struct nl_evl *l);
+
 #endif /* _TCPFSM_NL_LIB_H */

@@ -275,6 +275,43 @@ static int read_tw_fin_wait2(int64_t *n)
 	return err;
 }
 
+/*
+ * /proc/net/tcpfsm/machine, the matrix as RFC 9293 draws it, [old][new] by
+ * state number ("-": TCPFSM_ABSENT)
+ */
+int tcpfsm_read_machine(int64_t m[TCPFSM_NR][TCPFSM_NR])
+{
+	char line[1024], name[32], v[32], *p;
+	int row = 0, o, n, k;
+	FILE *fp;
+
+	fp = fopen(TCPFSM_PROC "/machine", "r");
+	if (!fp)
+		return -errno;
+	if (!fgets(line, sizeof(line), fp) || strncmp(line, "old/new ", 8)) {
+		fclose(fp);
+		return -EPROTO;
+	}
+	for (o = TCP_ESTABLISHED; o <= TCP_CLOSING; o++) {
+		if (!fgets(line, sizeof(line), fp) ||
+		    sscanf(line, "%31s%n", name, &k) != 1 ||
+		    strcmp(name, tcpfsm_state_name(o)))
+			break;
+		p = line + k;
+		for (n = TCP_ESTABLISHED; n <= TCP_CLOSING; n++, p += k) {
+			if (sscanf(p, " %31s%n", v, &k) != 1)
+				break;
+			m[o][n] = strcmp(v, "-") ? strtoll(v, NULL, 10) :
+						   TCPFSM_ABSENT;
+		}
+		if (n <= TCP_CLOSING)
+			break;
+		row++;
+	}
+	fclose(fp);
+	return row == TCP_CLOSING ? 0 : -EPROTO;
+}
+
 int tcpfsm_read_states(struct tcpfsm_states *st)
 {
 	static const char path[] = TCPFSM_PROC "/states";

@@ -102,6 +102,7 @@ uint64_t tcpfsm_now_ns(void);	/* CLOCK_MONOTONIC, as the module's times */
 
 int tcpfsm_read_matrix(struct tcpfsm_matrix *m);
 int tcpfsm_read_states(struct tcpfsm_states *s);
+int tcpfsm_read_machine(int64_t m[TCPFSM_NR][TCPFSM_NR]);
 int tcpfsm_snap_read(struct tcpfsm_snap *snap);
 void tcpfsm_snap_zero(struct tcpfsm_snap *snap);
 /* One way things may legitimately go: the cells and gauges it moves. */

@@ -163,40 +163,6 @@ static int read_twhist(struct twhist h[NSUB])
 	return row == NSUB ? 0 : -EPROTO;
 }
 
-/* /proc/net/tcpfsm/machine, [old][new] by state number ("-": ABSENT) */
-static int read_machine(int64_t m[TCPFSM_NR][TCPFSM_NR])
-{
-	char line[1024], name[32], v[32], *p;
-	int row = 0, o, n, k;
-	FILE *fp;
-
-	fp = fopen(TCPFSM_PROC "/machine", "r");
-	if (!fp)
-		return -errno;
-	if (!fgets(line, sizeof(line), fp) || strncmp(line, "old/new ", 8)) {
-		fclose(fp);
-		return -EPROTO;
-	}
-	for (o = TCP_ESTABLISHED; o <= TCP_CLOSING; o++) {
-		if (!fgets(line, sizeof(line), fp) ||
-		    sscanf(line, "%31s%n", name, &k) != 1 ||
-		    strcmp(name, tcpfsm_state_name(o)))
-			break;
-		p = line + k;
-		for (n = TCP_ESTABLISHED; n <= TCP_CLOSING; n++, p += k) {
-			if (sscanf(p, " %31s%n", v, &k) != 1)
-				break;
-			m[o][n] = strcmp(v, "-") ? strtoll(v, NULL, 10) :
-						   TCPFSM_ABSENT;
-		}
-		if (n <= TCP_CLOSING)
-			break;
-		row++;
-	}
-	fclose(fp);
-	return row == TCP_CLOSING ? 0 : -EPROTO;
-}
-
 /* `ss -tan`: sockets per state, timewait sockets in their substate */
 static int ss_states(int n[TCPFSM_NR])
 {
@@ -423,7 +389,7 @@ static int read_view(struct view *v)
 	if (!err)
 		err = read_twhist(v->h);
 	if (!err)
-		err = read_machine(v->m);
+		err = tcpfsm_read_machine(v->m);
 	if (!err)
 		err = tcpfsm_read_states(&v->st);
 	if (!err)
@@ -1059,94 +1025,6 @@ TEST_F_TIMEOUT(timewait, syn_kills, 90)
 }
 
 /* An event of the group, as much as the timewait test looks at. */
-struct twev {
-	uint8_t old, new;
-	bool tw, has_ino, has_dwell;
-	uint16_t sport;
-	uint32_t source;
-	uint64_t seq, dwell;
-};
-
-/* A socket of the events group and the events it received. */
-struct twevl {
-	struct nl nl;
-	struct twev ev[512];
-	int n, bad;
-};
-
-static int twevl_subscribe(struct twevl *l, bool tw_events)
-{
-	struct nlmsghdr *nlh;
-	struct answer a;
-	int err;
-
-	nlh = nl_req(&l->nl, l->nl.family, TCPFSM_CMD_EVENTS_SUBSCRIBE,
-		     TCPFSM_FAMILY_VERSION);
-	if (tw_events)
-		mnl_attr_put(nlh, TCPFSM_A_STATS_TW_EVENTS, 0, NULL);
-	err = nl_talk(&l->nl, nlh, NULL, NULL, &a);
-	return err ? err : -a.err;
-}
-
-static int twevl_open(struct twevl *l, bool tw_events)
-{
-	struct family f = { 0 };
-	int err;
-
-	memset(l, 0, sizeof(*l));
-	err = nl_open(&l->nl, &f);
-	if (err)
-		return err;
-	if (setsockopt(mnl_socket_get_fd(l->nl.sk), SOL_NETLINK,
-		       NETLINK_ADD_MEMBERSHIP, &l->nl.events,
-		       sizeof(l->nl.events)))
-		return -errno;
-	return twevl_subscribe(l, tw_events);
-}
-
-/* Read what came until nothing has for @quiet_ms. */
-static void twevl_read(struct twevl *l, int quiet_ms)
-{
-	const struct nlattr *tb[TCPFSM_A_EVENT_MAX + 1];
-	int fd = mnl_socket_get_fd(l->nl.sk), len;
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	static char buf[64 * 1024];
-	const struct nlmsghdr *nlh;
-	struct twev *e;
-
-	while (poll(&p, 1, quiet_ms) == 1) {
-		len = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-		if (len < 0) {
-			l->bad++;	/* ENOBUFS: lost events */
-			continue;
-		}
-		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, len);
-		     nlh = mnl_nlmsg_next(nlh, &len)) {
-			if (l->n == (int)ARRAY_SIZE(l->ev) ||
-			    nl_msg_attrs(nlh, &tcpfsm_event_set, tb, NULL, NULL) ||
-			    !tb[TCPFSM_A_EVENT_OLD_STATE] ||
-			    !tb[TCPFSM_A_EVENT_NEW_STATE] ||
-			    !tb[TCPFSM_A_EVENT_SEQ] || !tb[TCPFSM_A_EVENT_SOURCE]) {
-				l->bad++;
-				continue;
-			}
-			e = &l->ev[l->n++];
-			e->old = mnl_attr_get_u8(tb[TCPFSM_A_EVENT_OLD_STATE]);
-			e->new = mnl_attr_get_u8(tb[TCPFSM_A_EVENT_NEW_STATE]);
-			e->tw = tb[TCPFSM_A_EVENT_TIMEWAIT];
-			e->has_ino = tb[TCPFSM_A_EVENT_INO] ||
-				     tb[TCPFSM_A_EVENT_UID];
-			e->has_dwell = tb[TCPFSM_A_EVENT_OLD_STATE_NS];
-			e->dwell = e->has_dwell ?
-				mnl_attr_get_u64(tb[TCPFSM_A_EVENT_OLD_STATE_NS]) : 0;
-			e->sport = tb[TCPFSM_A_EVENT_SPORT] ?
-				ntohs(mnl_attr_get_u16(tb[TCPFSM_A_EVENT_SPORT])) : 0;
-			e->source = mnl_attr_get_u32(tb[TCPFSM_A_EVENT_SOURCE]);
-			e->seq = mnl_attr_get_u64(tb[TCPFSM_A_EVENT_SEQ]);
-		}
-	}
-}
-
 /* timewait events from @a to @b, by [old][new], as the figures say */
 static void tw_events_expected(const struct view *a, const struct view *b,
 			       int64_t want[TCPFSM_NR][TCPFSM_NR])
@@ -1177,26 +1055,25 @@ static void tw_events_expected(const struct view *a, const struct view *b,
 TEST_F_TIMEOUT(timewait, events, 90)
 {
 	int64_t want[TCPFSM_NR][TCPFSM_NR], fw2 = 0, n;
-	int c, s, s1, s2, i, o, k, base[64] = { 0 };
-	uint64_t last[64];
+	int c, s, s1, s2, i, o, k;
 	struct view v0, v;
 	uint16_t port = 0;
-	struct twevl l;
+	struct nl_evl l;
 	char ch;
 
-	ASSERT_EQ(0, twevl_open(&l, false));
+	ASSERT_EQ(0, nl_evl_open(&l, 0));
 	/* without tw-events: the kernel's transitions only */
 	ASSERT_EQ(0, pair(self, &c, &s));
 	ASSERT_EQ(0, close_first(c, s));
 	ASSERT_EQ(0, settled_view(&v0));
-	twevl_read(&l, 300);
+	nl_evl_read(&l, 300);
 	TH_LOG("without tw-events: %d events", l.n);
 	ASSERT_LT(0, l.n);
 	for (i = 0; i < l.n; i++)
 		ASSERT_FALSE(l.ev[i].tw);
 
 	/* subscribing again asks for them */
-	ASSERT_EQ(0, twevl_subscribe(&l, true));
+	ASSERT_EQ(0, nl_evl_subscribe(&l, NL_EV_TW));
 	l.n = 0;
 	ASSERT_EQ(0, read_view(&v0));
 	/* an orphan gets its peer's FIN; another data: a reset */
@@ -1214,7 +1091,7 @@ TEST_F_TIMEOUT(timewait, events, 90)
 	ASSERT_EQ(0, tcpfsm_recv(s, &ch, 1));
 	ASSERT_EQ(0, close(s));
 	ASSERT_EQ(0, settled_view(&v));
-	twevl_read(&l, 500);
+	nl_evl_read(&l, 500);
 	check_view(_metadata, &v);
 	close(s2);
 
@@ -1250,13 +1127,7 @@ TEST_F_TIMEOUT(timewait, events, 90)
 		}
 	ASSERT_EQ(0, n);
 	/* one sequence per (netns, CPU), timewait events included */
-	for (i = 0; i < l.n; i++) {
-		k = l.ev[i].source % 64;
-		if (base[k])
-			EXPECT_EQ(last[k] + 1, l.ev[i].seq);
-		base[k] = 1;
-		last[k] = l.ev[i].seq;
-	}
+	EXPECT_EQ(0, nl_evl_gaps(&l));
 	mnl_socket_close(l.nl.sk);
 }
 
@@ -1273,10 +1144,10 @@ TEST_F_TIMEOUT(timewait, fin_timeout_time, 90)
 	int64_t fw2 = 0, t0, t2, deadline, b[NB] = { 0 };
 	int s1, s2, i, k, late = 0, n = 0;
 	struct view v0, v;
-	struct twevl l;
+	struct nl_evl l;
 
 	ASSERT_EQ(0, set_sysctl("tcp_fin_timeout", "2"));
-	ASSERT_EQ(0, twevl_open(&l, true));
+	ASSERT_EQ(0, nl_evl_open(&l, NL_EV_TW));
 	ASSERT_EQ(0, read_view(&v0));
 	t0 = tcpfsm_now_ns();
 	ASSERT_EQ(0, tw_orphan(self, &fw2, &s1));
@@ -1288,7 +1159,7 @@ TEST_F_TIMEOUT(timewait, fin_timeout_time, 90)
 	} while (v.f[FW2].cur && tcpfsm_now_ms() < deadline);
 	t2 = tcpfsm_now_ns();
 	ASSERT_EQ(0, settled_view(&v));
-	twevl_read(&l, 300);
+	nl_evl_read(&l, 300);
 	check_view(_metadata, &v);
 	ASSERT_EQ(2, v.f[FW2].timer);
 	ASSERT_EQ(0, v.f[FW2].left);

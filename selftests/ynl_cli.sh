@@ -9,9 +9,12 @@
 # (cli.py has no way to wait for notifications) subscribes to "events" and
 # must decode the transition-ntf messages of one more connection, socket by
 # socket. With TCPFSM_CMD (the tcpfsm command, as run_guest.sh exports it),
-# "tcpfsm -j diagram" must give each edge between full sockets its cell
-# of /proc/net/tcpfsm/transitions, and the timewait edges their sums of
-# /proc/net/tcpfsm/timewait. The CLI knows the family from the spec alone: nothing here
+# "tcpfsm -j diagram" must give each pair of states the cell of
+# /proc/net/tcpfsm/machine (its edges, full and orphan, summed; with a
+# module before it, each edge between full sockets its cell of
+# /proc/net/tcpfsm/transitions), and the timewait edges their sums of
+# /proc/net/tcpfsm/timewait; "tcpfsm -j monitor" must hear the timewait
+# sockets' events of a connection. The CLI knows the family from the spec alone: nothing here
 # depends on the kernel's version.
 #
 # Needs root, tcpfsm loaded, python3 with yaml and jsonschema, and the
@@ -232,10 +235,14 @@ EOF
 		[ "$rc" = 1 ] || break
 		read_proc "$work/dg.before" || break
 		cat /proc/net/tcpfsm/timewait >>"$work/dg.before" 2>/dev/null
+		cat /proc/net/tcpfsm/machine >"$work/machine" 2>/dev/null
 		"$TCPFSM_CMD" -j diagram >"$work/diagram.json" \
 			2>"$work/diagram.err" || break
 		read_proc "$work/dg.after" || break
 		cat /proc/net/tcpfsm/timewait >>"$work/dg.after" 2>/dev/null
+		# (cmp takes /proc's size 0 for a difference: a copy)
+		cat /proc/net/tcpfsm/machine >"$work/machine.after" 2>/dev/null
+		cmp -s "$work/machine" "$work/machine.after" || continue
 		if cmp -s "$work/dg.before" "$work/dg.after"; then
 			rc=0
 			break
@@ -243,8 +250,8 @@ EOF
 	done
 	[ "$rc" = 0 ] || sed 's/^/# /' "$work/diagram.err"
 	if [ "$rc" = 0 ]; then
-		$py - "$work/diagram.json" "$work/dg.after" <<'EOF'
-import json, sys
+		$py - "$work/diagram.json" "$work/dg.after" "$work/machine" <<'EOF'
+import json, os, sys
 
 trans, states, tw, table = {}, {}, {}, None
 for line in open(sys.argv[2]):
@@ -255,6 +262,18 @@ for line in open(sys.argv[2]):
     for col, v in zip(cols, f[1:]):
         v = None if v == "-" else int(v)
         {"old/new": trans, "state": states, "substate": tw}[table][(f[0], col)] = v
+
+# /proc/net/tcpfsm/machine (a module with created-from): the matrix as the
+# RFC draws it, X -> CLOSE less the sockets handed to timewait sockets
+machine = {}
+if os.path.getsize(sys.argv[3]) if os.path.exists(sys.argv[3]) else 0:
+    for line in open(sys.argv[3]):
+        f = line.split()
+        if f[0] == "old/new":
+            cols = f[1:]
+            continue
+        for col, v in zip(cols, f[1:]):
+            machine[(f[0], col)] = None if v == "-" else int(v)
 
 def tw_sum(sub, *cols):
     vals = [tw.get((sub, c)) for c in cols]
@@ -268,14 +287,29 @@ for e in d["edges"]:
     if k in edges:
         bad.append(f"edge {k} twice")
     edges[k] = e["count"]
-    if e.get("via") is None and "TIME_WAIT" not in k and e["count"] is not None \
-            and trans.get(k[:2]) != e["count"]:
+    if not machine and e.get("via") is None and "TIME_WAIT" not in k and \
+            e["count"] is not None and trans.get(k[:2]) != e["count"]:
         bad.append(f"{k}: diagram {e['count']}, /proc {trans.get(k[:2])}")
-# every transition between two states that happened is an edge (the cells
-# split by timewait sockets null, until the module says how)
-for (o, n), c in trans.items():
-    if o != n and c and (o, n, None) not in edges:
-        bad.append(f"{o} -> {n} ({c}) missing")
+if machine:
+    # each pair of states: its edges (full and orphan) sum to the cell of
+    # machine, none null where machine has a figure
+    sums = {}
+    for (o, n, via), c in edges.items():
+        if (o, n) in sums and sums[(o, n)] is None:
+            continue
+        sums[(o, n)] = None if c is None else sums.get((o, n), 0) + c
+    for k, v in sums.items():
+        if machine.get(k) is not None and machine[k] != v:
+            bad.append(f"{k}: diagram {v}, /proc/net/tcpfsm/machine {machine[k]}")
+    for (o, n), c in machine.items():
+        if o != n and c and (o, n) not in sums:
+            bad.append(f"{o} -> {n} ({c}) of machine missing")
+else:
+    # every transition between two states that happened is an edge (the
+    # cells split by timewait sockets null: the module does not say how)
+    for (o, n), c in trans.items():
+        if o != n and c and (o, n, None) not in edges:
+            bad.append(f"{o} -> {n} ({c}) missing")
 want = {
     ("TIME_WAIT", "CLOSE", None): tw_sum("TIME_WAIT", "timer", "reused", "killed"),
     ("FIN_WAIT2", "TIME_WAIT", "orphan"): tw_sum("TIME_WAIT", "entered"),
@@ -298,6 +332,8 @@ if edges.get(("CLOSE", "SYN_SENT", None)) != 6 or \
         d["states"]["CLOSE_WAIT"]["current"] != 1 or \
         (tw and (edges[("FIN_WAIT2", "TIME_WAIT", "orphan")] or 0) < 2):
     bad.append(f"the traffic is not in the diagram: {d}")
+if machine and None in machine.values():
+    print("# /proc/net/tcpfsm/machine has -: a timewait probe is off")
 print("# diagram:", " ".join(f"{k[0]}->{k[1]}{'(' + k[2] + ')' if k[2] else ''}={v}"
                              for k, v in edges.items() if v))
 for b in bad:
@@ -306,9 +342,88 @@ sys.exit(1 if bad else 0)
 EOF
 		rc=$?
 	fi
-	result "$rc" "tcpfsm -j diagram: its edges equal /proc/net/tcpfsm"
+	result "$rc" "tcpfsm -j diagram: its edges equal /proc/net/tcpfsm (machine)"
+
+	# tcpfsm -j monitor hears the timewait sockets' events (tw-events):
+	# a half-closed client (full FIN_WAIT2) gets the peer's FIN: a
+	# timewait socket is created, FIN_WAIT2 -> TIME_WAIT, timewait; its
+	# end comes 60 s later. An orphan whose peer never closes ends after
+	# tcp_fin_timeout, 2 s here: FIN_WAIT2 -> CLOSE, timewait.
+	rc=0
+	fin_timeout=$(sysctl -n net.ipv4.tcp_fin_timeout)
+	sysctl -qw net.ipv4.tcp_fin_timeout=2 || rc=1
+	"$TCPFSM_CMD" -j monitor >"$work/mon.json" 2>"$work/mon.err" &
+	mon=$!
+	sleep 1
+	[ "$rc" = 0 ] && $py - "$work/ports" <<'EOF' || rc=1
+import socket, sys, time
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen(2)
+c = socket.create_connection(l.getsockname(), timeout=5)
+s, _ = l.accept()
+c.shutdown(socket.SHUT_WR)
+s.settimeout(5)
+assert s.recv(1) == b""
+time.sleep(0.3)
+s.close()
+time.sleep(0.3)
+full = c.getsockname()[1]
+c.close()
+o = socket.create_connection(l.getsockname(), timeout=5)
+s2, _ = l.accept()
+orphan = o.getsockname()[1]
+o.close()
+time.sleep(6)   # tcp_fin_timeout 2 s, the timer's slack, a slow guest
+s2.close()
+l.close()
+open(sys.argv[1], "w").write(f"{full} {orphan}\n")
+EOF
+	sleep 1
+	kill "$mon" 2>/dev/null
+	wait "$mon" 2>/dev/null
+	sysctl -qw net.ipv4.tcp_fin_timeout="$fin_timeout"
+	if [ "$rc" = 0 ]; then
+		$py - "$work/mon.json" "$work/ports" <<'EOF'
+import json, sys
+full, orphan = map(int, open(sys.argv[2]).read().split())
+evs = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+evs = [e for e in evs if "old" in e]
+bad = []
+for e in evs:
+    if e.get("timewait", True) is not True:
+        bad.append(f"timewait not true where present: {e}")
+    if e.get("timewait") and ("ino" in e or "uid" in e):
+        bad.append(f"a timewait event with ino or uid: {e}")
+def find(port, old, new, tw):
+    return [e for e in evs if e["sport"] == port and e["old"] == old and
+            e["new"] == new and bool(e.get("timewait")) == tw]
+created = find(full, "FIN_WAIT2", "TIME_WAIT", True)
+closed = find(full, "FIN_WAIT2", "CLOSE", False)
+if len(created) != 1 or len(closed) != 1:
+    bad.append(f"port {full}: FIN_WAIT2 -> TIME_WAIT timewait {len(created)}, "
+               f"FIN_WAIT2 -> CLOSE of the full socket {len(closed)}, want 1 and 1")
+elif created[0]["time_ns"] > closed[0]["time_ns"]:
+    bad.append("the creation after the full socket's close")
+if find(full, "TIME_WAIT", "CLOSE", True):
+    bad.append(f"port {full}: TIME_WAIT -> CLOSE before 60 s")
+end = find(orphan, "FIN_WAIT2", "CLOSE", True)
+if len(end) != 1:
+    bad.append(f"port {orphan}: the orphan's FIN_WAIT2 -> CLOSE timewait: {len(end)}")
+elif not 1.5e9 <= end[0].get("old_state_ns", 2e9) <= 6e9:
+    bad.append(f"the orphan's time in FIN_WAIT2: {end[0].get('old_state_ns')} ns")
+tws = [e for e in evs if e.get("timewait")]
+print("# timewait events:", " ".join(f"{e['sport']}:{e['old']}->{e['new']}" for e in tws))
+for b in bad:
+    print("#", b)
+sys.exit(1 if bad else 0)
+EOF
+		rc=$?
+	fi
+	[ "$rc" = 0 ] || sed 's/^/# monitor: /' "$work/mon.err"
+	result "$rc" "tcpfsm -j monitor hears the timewait sockets' events"
 else
-	echo "# TCPFSM_CMD is not set: tcpfsm -j diagram is not checked"
+	echo "# TCPFSM_CMD is not set: tcpfsm -j diagram and monitor are not checked"
 fi
 
 # state-get: LISTEN's line

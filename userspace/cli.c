@@ -562,7 +562,9 @@ static int parse_hist(struct cli_args *a, int argc, char **argv, FILE *err)
 		state = parse_state_name(argv[i], err);
 		if (state < 0)
 			return -1;
-		if (!tcpfsm_state_has_dwell(state)) {
+		/* TIME_WAIT: the timewait sockets' */
+		if (!tcpfsm_state_has_dwell(state) &&
+		    state != TCPFSM_STATE_TIME_WAIT) {
 			fprintf(err, "tcpfsm: hist: %s has no time in state; the states that have one:",
 				tcpfsm_state_name(state));
 			dwell_states(err);

@@ -35,6 +35,8 @@ enum term_kind {
 	TERM_TRANS,		/* trans[a][b] */
 	TERM_TW,		/* tw[a].fig[b]: substate a, attribute b */
 	TERM_CURRENT,		/* state[a].current */
+	TERM_FROM,		/* tw[a].from[b]: created in substate a from b */
+	TERM_OPT_FROM,		/* the same, 0 if the module does not send it */
 	TERM_NOT_SENT,		/* a figure the module does not send */
 };
 
@@ -54,6 +56,13 @@ struct term {
 #define MINUS_TW(_sub, _f) \
 			{ TERM_TW, TCPFSM_STATE_##_sub, \
 			  TCPFSM_A_TIMEWAIT_STATS_##_f, -1 }
+#define FROM(_sub, _x)	{ TERM_FROM, TCPFSM_STATE_##_sub, TCPFSM_STATE_##_x, 1 }
+#define MINUS_FROM(_sub, _x) \
+			{ TERM_FROM, TCPFSM_STATE_##_sub, TCPFSM_STATE_##_x, -1 }
+#define OPT_FROM(_sub, _x) \
+			{ TERM_OPT_FROM, TCPFSM_STATE_##_sub, TCPFSM_STATE_##_x, 1 }
+#define MINUS_OPT_FROM(_sub, _x) \
+			{ TERM_OPT_FROM, TCPFSM_STATE_##_sub, TCPFSM_STATE_##_x, -1 }
 #define CURRENT(_s)	{ TERM_CURRENT, TCPFSM_STATE_##_s, 0, 1 }
 #define NOT_SENT	{ TERM_NOT_SENT, 0, 0, 1 }
 
@@ -93,7 +102,9 @@ static const struct dg_state {
  * The edges, in the order of the JSON array. A full socket that becomes a
  * timewait socket goes to CLOSE in the matrix (tcp_time_wait() then
  * tcp_done()): the edges into TIME_WAIT, and the orphans' FIN_WAIT2 (a
- * timewait socket in substate FIN_WAIT2), come from the timewait figures.
+ * timewait socket in substate FIN_WAIT2), come from the timewait figures,
+ * created-from taking them out of X -> CLOSE, as /proc/net/tcpfsm/machine
+ * (tcpfsm_tw_machine() of the module) does: the edges sum to its cells.
  * via "orphan": that timewait socket in FIN_WAIT2. id 0: not drawn.
  */
 static const struct dg_edge {
@@ -113,15 +124,19 @@ static const struct dg_edge {
 	{ TCPFSM_STATE_SYN_RECV, TCPFSM_STATE_FIN_WAIT1, NULL, 'i', { TRANS(SYN_RECV, FIN_WAIT1) } },
 	{ TCPFSM_STATE_ESTABLISHED, TCPFSM_STATE_FIN_WAIT1, NULL, 'j', { TRANS(ESTABLISHED, FIN_WAIT1) } },
 	{ TCPFSM_STATE_ESTABLISHED, TCPFSM_STATE_CLOSE_WAIT, NULL, 'k', { TRANS(ESTABLISHED, CLOSE_WAIT) } },
-	{ TCPFSM_STATE_FIN_WAIT1, TCPFSM_STATE_FIN_WAIT2, NULL, 'l', { TRANS(FIN_WAIT1, FIN_WAIT2) } },
+	{ TCPFSM_STATE_FIN_WAIT1, TCPFSM_STATE_FIN_WAIT2, NULL, 'l',
+	  { TRANS(FIN_WAIT1, FIN_WAIT2), OPT_FROM(FIN_WAIT2, FIN_WAIT1) } },
 	{ TCPFSM_STATE_FIN_WAIT1, TCPFSM_STATE_CLOSING, NULL, 'm', { TRANS(FIN_WAIT1, CLOSING) } },
 	/* timewait sockets created from FIN_WAIT1 */
-	{ TCPFSM_STATE_FIN_WAIT1, TCPFSM_STATE_TIME_WAIT, NULL, 'n', { NOT_SENT } },
+	{ TCPFSM_STATE_FIN_WAIT1, TCPFSM_STATE_TIME_WAIT, NULL, 'n',
+	  { TRANS(FIN_WAIT1, TIME_WAIT), FROM(TIME_WAIT, FIN_WAIT1) } },
 	/* created in TIME_WAIT from a full FIN_WAIT2 */
-	{ TCPFSM_STATE_FIN_WAIT2, TCPFSM_STATE_TIME_WAIT, NULL, 'o', { NOT_SENT } },
+	{ TCPFSM_STATE_FIN_WAIT2, TCPFSM_STATE_TIME_WAIT, NULL, 'o',
+	  { TRANS(FIN_WAIT2, TIME_WAIT), FROM(TIME_WAIT, FIN_WAIT2) } },
 	{ TCPFSM_STATE_FIN_WAIT2, TCPFSM_STATE_TIME_WAIT, "orphan", 'p', { TW(TIME_WAIT, ENTERED) } },
 	/* created from CLOSING */
-	{ TCPFSM_STATE_CLOSING, TCPFSM_STATE_TIME_WAIT, NULL, 'q', { NOT_SENT } },
+	{ TCPFSM_STATE_CLOSING, TCPFSM_STATE_TIME_WAIT, NULL, 'q',
+	  { TRANS(CLOSING, TIME_WAIT), FROM(TIME_WAIT, CLOSING) } },
 	{ TCPFSM_STATE_TIME_WAIT, TCPFSM_STATE_CLOSE, NULL, 'r',
 	  { TW(TIME_WAIT, TIMER), TW(TIME_WAIT, REUSED), TW(TIME_WAIT, KILLED) } },
 	{ TCPFSM_STATE_CLOSE_WAIT, TCPFSM_STATE_LAST_ACK, NULL, 's', { TRANS(CLOSE_WAIT, LAST_ACK) } },
@@ -130,9 +145,11 @@ static const struct dg_edge {
 	  { TW(FIN_WAIT2, TIMER), TW(FIN_WAIT2, REUSED), TW(FIN_WAIT2, KILLED) } },
 	/* full sockets closed otherwise than into a timewait socket */
 	{ TCPFSM_STATE_FIN_WAIT2, TCPFSM_STATE_CLOSE, NULL, 0,
-	  { TRANS(FIN_WAIT2, CLOSE), MINUS_TW(FIN_WAIT2, CREATED), NOT_SENT } },
+	  { TRANS(FIN_WAIT2, CLOSE), MINUS_FROM(FIN_WAIT2, FIN_WAIT2),
+	    MINUS_FROM(TIME_WAIT, FIN_WAIT2) } },
 	{ TCPFSM_STATE_CLOSING, TCPFSM_STATE_CLOSE, NULL, 0,
-	  { TRANS(CLOSING, CLOSE), NOT_SENT } },
+	  { TRANS(CLOSING, CLOSE), MINUS_FROM(TIME_WAIT, CLOSING),
+	    MINUS_OPT_FROM(FIN_WAIT2, CLOSING) } },
 };
 
 static const char *const dg_template[] = {
@@ -214,6 +231,16 @@ static struct tcpfsm_dg_value dg_sum(const struct tcpfsm_stats *st,
 				return (struct tcpfsm_dg_value){ 0 };
 			v = (int64_t)st->tw[t->a].fig[t->b];
 			break;
+		case TERM_FROM:
+		case TERM_OPT_FROM:
+			if (!(st->tw[t->a].from_seen & BIT(t->b))) {
+				if (t->kind == TERM_FROM)
+					return (struct tcpfsm_dg_value){ 0 };
+				v = 0;
+				break;
+			}
+			v = (int64_t)st->tw[t->a].from[t->b];
+			break;
 		case TERM_CURRENT:
 			if (!st->state[t->a].present ||
 			    !st->state[t->a].has_current)
@@ -293,10 +320,14 @@ struct tcpfsm_dg_value tcpfsm_diagram_edge(const struct tcpfsm_stats *st,
 static struct tcpfsm_dg_value dg_median(const struct tcpfsm_stats *st,
 					const struct dg_state *s)
 {
+	/* TIME_WAIT: the timewait sockets' time in the substate */
+	const struct tcpfsm_dwell *d = s->state == TCPFSM_STATE_TIME_WAIT ?
+		&st->tw[TCPFSM_STATE_TIME_WAIT].dwell : &st->dwell[s->med];
 	struct tcpfsm_dg_value r = { 0 };
 	uint64_t ns;
 
-	if (s->med && tcpfsm_dwell_median(&st->dwell[s->med], &ns)) {
+	if ((s->med || s->state == TCPFSM_STATE_TIME_WAIT) &&
+	    tcpfsm_dwell_median(d, &ns)) {
 		r.present = true;
 		r.v = (int64_t)ns;
 	}
@@ -451,6 +482,30 @@ static void print_edge(unsigned int from, unsigned int to, const char *via,
 	close_json_object();
 }
 
+/*
+ * A cell of the matrix as /proc/net/tcpfsm/machine has it: the full
+ * sockets' X -> CLOSE that timewait sockets took over are X -> TIME_WAIT
+ * (or X -> FIN_WAIT2) there. Unchanged where the module sends no
+ * created-from.
+ */
+static int64_t machine_cell(const struct tcpfsm_stats *st, unsigned int old,
+			    unsigned int new)
+{
+	static const unsigned int subs[] = {
+		TCPFSM_STATE_FIN_WAIT2, TCPFSM_STATE_TIME_WAIT,
+	};
+	int64_t v = (int64_t)st->trans[old][new];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(subs); i++) {
+		if (new == TCPFSM_STATE_CLOSE)
+			v -= (int64_t)st->tw[subs[i]].from[old];
+		else if (new == subs[i] && old != new)
+			v += (int64_t)st->tw[subs[i]].from[old];
+	}
+	return v;
+}
+
 /* The edges not drawn, and every other transition that happened */
 static void print_edges(const struct tcpfsm_stats *st, bool json)
 {
@@ -465,12 +520,12 @@ static void print_edges(const struct tcpfsm_stats *st, bool json)
 				   dg_sum(st, dg_edges[i].terms));
 	for (old = 1; old <= TCPFSM_NR_STATES; old++) {
 		for (new = 1; new <= TCPFSM_NR_STATES; new++) {
-			if (old == new || !st->trans[old][new] ||
+			if (old == new || !machine_cell(st, old, new) ||
 			    cell_in_edges(old, new))
 				continue;
 			print_edge(old, new, NULL, (struct tcpfsm_dg_value){
 				   .present = true,
-				   .v = (int64_t)st->trans[old][new] });
+				   .v = machine_cell(st, old, new) });
 		}
 	}
 	close_json_array(PRINT_JSON, NULL);

@@ -140,13 +140,23 @@ static void print_buckets(const struct tcpfsm_dwell *d)
 	close_json_array(PRINT_JSON, NULL);
 }
 
-/* STATE: N samples, avg X, and its rows; an object in JSON */
-static void print_state_hist(unsigned int state, const struct tcpfsm_dwell *d)
+/*
+ * STATE: N samples, avg X, and its rows; an object in JSON. @tw: the
+ * timewait sockets' substate: "TIME_WAIT (timewait):", "FIN_WAIT2
+ * (orphan):", "timewait":true in JSON.
+ */
+static void print_state_hist(unsigned int state, const struct tcpfsm_dwell *d,
+			     bool tw)
 {
 	char avg[32];
 
 	open_json_object(NULL);
-	print_string(PRINT_ANY, "state", "%s:", tcpfsm_state_name(state));
+	print_string(PRINT_ANY, "state", "%s", tcpfsm_state_name(state));
+	if (tw) {
+		print_bool(PRINT_JSON, "timewait", NULL, true);
+		print_fp(" (%s)", state == TCPFSM_STATE_TIME_WAIT ? "timewait" : "orphan");
+	}
+	print_fp(":");
 	print_u64(PRINT_ANY, "samples", " %" PRIu64 " samples", d->samples);
 	print_u64(PRINT_JSON, "sum_ns", NULL, d->sum_ns);
 	if (d->samples) {
@@ -168,7 +178,9 @@ static void print_state_hist(unsigned int state, const struct tcpfsm_dwell *d)
  *
  * Text: per state "STATE: N samples, avg X" and its bcc-style rows, a
  * blank line between states; "(no samples)" if no state has any. JSON: an
- * array of one object per state.
+ * array of one object per state. Then the timewait sockets' time in their
+ * substate, where the module sends it: FIN_WAIT2 of orphans (shown with
+ * FIN_WAIT2) and TIME_WAIT, "timewait":true in JSON.
  */
 void tcpfsm_print_hist(FILE *f, enum tcpfsm_fmt fmt,
 		       const struct tcpfsm_stats *st, uint32_t states)
@@ -182,7 +194,16 @@ void tcpfsm_print_hist(FILE *f, enum tcpfsm_fmt fmt,
 			continue;
 		if (shown++)
 			print_fp("\n");
-		print_state_hist(i, &st->dwell[i]);
+		print_state_hist(i, &st->dwell[i], false);
+	}
+	for (i = TCPFSM_STATE_FIN_WAIT2; i <= TCPFSM_STATE_TIME_WAIT; i++) {
+		const struct tcpfsm_dwell *d = &st->tw[i].dwell;
+
+		if (!d->present || (states ? !(states & BIT(i)) : !d->samples))
+			continue;
+		if (shown++)
+			print_fp("\n");
+		print_state_hist(i, d, true);
 	}
 	close_json_array(PRINT_JSON, NULL);
 	if (!shown)

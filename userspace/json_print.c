@@ -211,6 +211,24 @@ PRINT_NUMBER(print_s64, int64_t, "%" PRId64)
 #undef PRINT_NUMBER
 
 /**
+ * print_bool() - true or false in JSON, @value through @fmt in text
+ * @t: where
+ * @key: its key in JSON, or NULL in an array
+ * @fmt: its format in text: "%s" of "true" or "false"
+ * @value: the boolean
+ */
+void print_bool(enum output_type t, const char *key, const char *fmt,
+		bool value)
+{
+	if (json_ctx(t)) {
+		jw_key(key);
+		fputs(value ? "true" : "false", jw.f);
+	} else if (fp_ctx(t)) {
+		fprintf(jw.f, fmt, value ? "true" : "false");
+	}
+}
+
+/**
  * print_null() - null in JSON, @value through @fmt in text
  * @t: where
  * @key: its key in JSON, or NULL in an array

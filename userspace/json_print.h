@@ -52,6 +52,8 @@ void print_u64(enum output_type t, const char *key, const char *fmt,
 	       uint64_t value);
 void print_s64(enum output_type t, const char *key, const char *fmt,
 	       int64_t value);
+void print_bool(enum output_type t, const char *key, const char *fmt,
+		bool value);
 void print_null(enum output_type t, const char *key, const char *fmt,
 		const char *value);
 __attribute__((format(printf, 1, 2)))

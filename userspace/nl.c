@@ -1367,8 +1367,13 @@ int tcpfsm_nl_get_timewait(struct tcpfsm_nl *nl, uint32_t limit,
 	return 0;
 }
 
-/* TCPFSM_CMD_EVENTS_SUBSCRIBE, for the events of the socket's netns */
-static int nl_subscribe(struct tcpfsm_nl *nl, struct tcpfsm_err *e)
+/*
+ * TCPFSM_CMD_EVENTS_SUBSCRIBE, for the events of the socket's netns, with
+ * the flag tw-events (the timewait sockets' events too) if @flags > 0 and
+ * rsk-events (the request sockets') if @flags > 1
+ */
+static int nl_subscribe_req(struct tcpfsm_nl *nl, int flags,
+			    struct tcpfsm_err *e)
 {
 	char req[TCPFSM_NL_REQSIZE] = { 0 };
 	struct reply_ctx c = { .type = nl->family.id, .e = e, .ack_only = true };
@@ -1376,7 +1381,32 @@ static int nl_subscribe(struct tcpfsm_nl *nl, struct tcpfsm_err *e)
 
 	nlh = genl_request(nl, req, nl->family.id, TCPFSM_CMD_EVENTS_SUBSCRIBE,
 			   TCPFSM_FAMILY_VERSION);
-	if (nl_talk(nl, nlh, &c) == 0)
+	if (flags > 0)
+		mnl_attr_put(nlh, TCPFSM_A_STATS_TW_EVENTS, 0, NULL);
+	if (flags > 1)
+		mnl_attr_put(nlh, TCPFSM_A_STATS_RSK_EVENTS, 0, NULL);
+	return nl_talk(nl, nlh, &c);
+}
+
+/*
+ * Subscribe, asking for the timewait and the request sockets' events. A
+ * module before tw-events has no policy for the op and ignores the flags
+ * (its events are the kernel's transitions only); one that rejects a flag
+ * as unknown (EINVAL) is asked again with fewer.
+ */
+static int nl_subscribe(struct tcpfsm_nl *nl, struct tcpfsm_err *e)
+{
+	int flags = 2, ret;
+
+	for (;;) {
+		ret = nl_subscribe_req(nl, flags, e);
+		if (ret == 0 || flags == 0 || e->kind != TCPFSM_ERR_KERNEL ||
+		    e->code != EINVAL)
+			break;
+		err_init(e, "monitor");
+		flags--;
+	}
+	if (ret == 0)
 		return 0;
 	/* a module before the op: joining the group was enough */
 	if (e->kind == TCPFSM_ERR_KERNEL && e->code == EOPNOTSUPP) {
@@ -1399,8 +1429,9 @@ static int nl_subscribe(struct tcpfsm_nl *nl, struct tcpfsm_err *e)
  * module then counts what it could not deliver as events-lost-rcvbuf,
  * where it would otherwise take the full buffer for nobody listening.
  * Then the socket subscribes to the events of its netns
- * (TCPFSM_CMD_EVENTS_SUBSCRIBE), without which the module records none; a
- * module older than that op sends them to every member of the group.
+ * (TCPFSM_CMD_EVENTS_SUBSCRIBE, with tw-events: the timewait sockets'
+ * events too), without which the module records none; a module older than
+ * that op sends them to every member of the group.
  *
  * Return: 0, or -1.
  */
@@ -1463,7 +1494,7 @@ void tcpfsm_err_print(FILE *f, const struct tcpfsm_err *e)
 	case TCPFSM_ERR_NONE:
 		return;
 	case TCPFSM_ERR_NOFAMILY:
-		fputs("tcpfsm: the tcpfsm netlink family is not registered: is the tcpfsm module loaded? (insmod tcpfsm.ko)\n",
+		fputs("tcpfsm: the tcpfsm netlink family is not registered: is the tcpfsm module loaded? (modprobe tcpfsm)\n",
 		      f);
 		return;
 	case TCPFSM_ERR_VERSION:

@@ -398,7 +398,10 @@ static void new_monitor_line(FILE *f, enum tcpfsm_fmt fmt)
  *
  * Text: seconds.microseconds of CLOCK_MONOTONIC, the family, the local
  * and the remote end, OLD -> NEW, the time in OLD in milliseconds ("-" if
- * unknown), then ino, uid and cookie if known.
+ * unknown), "tw" for a timewait socket's event, "req" for a request
+ * socket's, then ino, uid and cookie if known. JSON has "timewait":true
+ * for a timewait socket's event, "request":true for a request socket's,
+ * neither key otherwise (as before them).
  */
 void tcpfsm_print_event(FILE *f, enum tcpfsm_fmt fmt,
 			const struct tcpfsm_event *ev)
@@ -420,6 +423,10 @@ void tcpfsm_print_event(FILE *f, enum tcpfsm_fmt fmt,
 	} else {
 		print_fp(" -");
 	}
+	if (event_has(ev, TCPFSM_A_EVENT_TIMEWAIT))
+		print_bool(PRINT_ANY, "timewait", " tw", true);
+	if (event_has(ev, TCPFSM_A_EVENT_REQUEST))
+		print_bool(PRINT_ANY, "request", " req", true);
 	/* the cookie is last in text */
 	if (event_has(ev, TCPFSM_A_EVENT_COOKIE))
 		print_u64(PRINT_JSON, "cookie", NULL, ev->cookie);

@@ -87,6 +87,7 @@ static const struct tcpfsm_attr_spec stats_attrs[TCPFSM_A_STATS_MAX + 1] = {
 	[TCPFSM_A_STATS_TIMEWAIT_SUBSTATE] = { MNL_TYPE_NESTED, "timewait-substate", .multi = true, .nest = &tcpfsm_timewait_stats_set },
 	[TCPFSM_A_STATS_TW_EVENTS] = { MNL_TYPE_FLAG, "tw-events" },
 	[TCPFSM_A_STATS_HANDSHAKE] = { MNL_TYPE_NESTED, "handshake", .nest = &tcpfsm_handshake_stats_set },
+	[TCPFSM_A_STATS_RSK_EVENTS] = { MNL_TYPE_FLAG, "rsk-events" },
 };
 
 const struct tcpfsm_attr_set tcpfsm_stats_set = {
@@ -137,6 +138,7 @@ static const struct tcpfsm_attr_spec event_attrs[TCPFSM_A_EVENT_MAX + 1] = {
 	[TCPFSM_A_EVENT_SEQ] = { MNL_TYPE_U64, "seq" },
 	[TCPFSM_A_EVENT_OLD_STATE_NS] = { MNL_TYPE_U64, "old-state-ns" },
 	[TCPFSM_A_EVENT_TIMEWAIT] = { MNL_TYPE_FLAG, "timewait" },
+	[TCPFSM_A_EVENT_REQUEST] = { MNL_TYPE_FLAG, "request" },
 };
 
 const struct tcpfsm_attr_set tcpfsm_event_set = {

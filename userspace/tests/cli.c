@@ -420,6 +420,9 @@ TEST(hist_closewait_top)
 	p = parse("hist", "LISTEN", NULL);
 	parsed_err(_metadata, p, "tcpfsm: hist: LISTEN has no time in state; the states that have one: ESTABLISHED SYN_SENT SYN_RECV FIN_WAIT1 FIN_WAIT2 CLOSE_WAIT LAST_ACK CLOSING",
 		  "hist LISTEN");
+	p = parse("hist", "time-wait", NULL);
+	ok_parse(_metadata, p, "hist", p.a.states == BIT(TCPFSM_STATE_TIME_WAIT),
+		 "hist time-wait: the timewait sockets'");
 	p = parse("hist", "bogus", NULL);
 	parsed_err(_metadata, p, "tcpfsm: unknown state \"bogus\"", "hist bogus");
 	p = parse("hist", "-j", NULL);

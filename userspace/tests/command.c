@@ -203,7 +203,7 @@ TEST_F(command, lines)
 TEST_F(command, module)
 {
 	static const char nofamily[] =
-		"tcpfsm: the tcpfsm netlink family is not registered: is the tcpfsm module loaded? (insmod tcpfsm.ko)\n";
+		"tcpfsm: the tcpfsm netlink family is not registered: is the tcpfsm module loaded? (modprobe tcpfsm)\n";
 	const char *bin = self->bin;
 	struct run r;
 

@@ -400,6 +400,65 @@ TEST(median)
 }
 
 /*
+ * With created-from, the edges into TIME_WAIT are drawn, and the full
+ * sockets' X -> CLOSE that timewait sockets took over are out of X -> CLOSE,
+ * as /proc/net/tcpfsm/machine has them
+ */
+TEST(edges_created_from)
+{
+	struct tcpfsm_stats *st = parse_scenario(_metadata, WITH_TW);
+	struct tcpfsm_tw_stats *tw = &st->tw[S(TIME_WAIT)];
+	struct tcpfsm_tw_stats *fw2 = &st->tw[S(FIN_WAIT2)];
+	char *s;
+
+	/* TIME_WAIT created 4: 1 from FIN_WAIT1, 2 from FIN_WAIT2, 1 from CLOSING */
+	tw->from_seen = fw2->from_seen = 0xffe;	/* ESTABLISHED..CLOSING */
+	tw->from[S(FIN_WAIT1)] = 1;
+	tw->from[S(FIN_WAIT2)] = 2;
+	tw->from[S(CLOSING)] = 1;
+	fw2->from[S(FIN_WAIT2)] = 3;	/* FIN_WAIT2 created 3, orphans */
+	CHECK(edge_is(st, S(FIN_WAIT1), S(TIME_WAIT), NULL, 1),
+	      "created-from: FIN_WAIT1 -> TIME_WAIT");
+	CHECK(edge_is(st, S(FIN_WAIT2), S(TIME_WAIT), NULL, 2),
+	      "created-from: FIN_WAIT2 -> TIME_WAIT of full sockets");
+	CHECK(edge_is(st, S(CLOSING), S(TIME_WAIT), NULL, 1),
+	      "created-from: CLOSING -> TIME_WAIT");
+	CHECK(edge_is(st, S(FIN_WAIT2), S(CLOSE), NULL, 6 - 3 - 2),
+	      "created-from: FIN_WAIT2 -> CLOSE of full sockets, the others out");
+	CHECK(edge_is(st, S(CLOSING), S(CLOSE), NULL, 0),
+	      "created-from: CLOSING -> CLOSE, the one into TIME_WAIT out");
+	CHECK(edge_is(st, S(FIN_WAIT1), S(FIN_WAIT2), NULL, 6),
+	      "created-from: FIN_WAIT1 -> FIN_WAIT2, none created from FIN_WAIT1");
+	fw2->from_seen = 0;
+	CHECK(edge_is(st, S(FIN_WAIT1), S(FIN_WAIT2), NULL, 6) &&
+	      edge_is(st, S(FIN_WAIT2), S(CLOSE), NULL, -1),
+	      "created-from of FIN_WAIT2 not sent: what needs it is -");
+	fw2->from_seen = 0xffe;
+
+	/* an edge not drawn, from the matrix the same way */
+	st->trans[S(FIN_WAIT1)][S(CLOSE)] = 5;
+	tw->from[S(FIN_WAIT1)] = 5;
+	tw->from[S(FIN_WAIT2)] = 0;
+	tw->from[S(CLOSING)] = 0;
+	s = render(TCPFSM_FMT_JSON, st, print_diagram);
+	CHECK(!strstr(s, "{\"from\":\"FIN_WAIT1\",\"to\":\"CLOSE\""),
+	      "created-from: FIN_WAIT1 -> CLOSE all into TIME_WAIT: not listed");
+	CHECK(strstr(s, "{\"from\":\"FIN_WAIT1\",\"to\":\"TIME_WAIT\",\"count\":5}") != NULL,
+	      "created-from: FIN_WAIT1 -> TIME_WAIT 5 in -j");
+	free(s);
+
+	/* the median of TIME_WAIT: the timewait sockets' histogram */
+	tw->dwell.present = true;
+	tw->dwell.samples = 2;
+	tw->dwell.bucket[26] = 2;	/* [2^25, 2^26) us: about 33-67 s */
+	s = render(TCPFSM_FMT_TEXT, st, print_diagram);
+	CHECK(strstr(s, "|   TIME_WAIT   |") != NULL && strstr(s, "50s") != NULL,
+	      "created-from: the median of TIME_WAIT drawn (%s)", s);
+	free(s);
+	free(st);
+}
+
+/*
  * A timewait-substate nest with its histogram and created-from nests (the
  * multi-attr ones): parsed into dwell and from[], a state this command
  * does not know skipped

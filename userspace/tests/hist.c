@@ -93,6 +93,31 @@ TEST(histograms)
 	      strstr(s, "\n4294967296 -> 8589934591 : 18446744073709551615 |****************************************|\n"),
 	      "hist: ns average, the widest numbers of the 10-digit layout, no overflow");
 	free(s);
+
+	/* the timewait sockets': after the full sockets', marked */
+	memset(&st, 0, sizeof(st));
+	st.tw[TCPFSM_STATE_TIME_WAIT].dwell.present = true;
+	st.tw[TCPFSM_STATE_TIME_WAIT].dwell.samples = 1;
+	st.tw[TCPFSM_STATE_TIME_WAIT].dwell.sum_ns = 60000000000ULL;
+	st.tw[TCPFSM_STATE_TIME_WAIT].dwell.bucket[26] = 1;
+	st.tw[TCPFSM_STATE_FIN_WAIT2].dwell.present = true;
+	st.dwell[TCPFSM_STATE_FIN_WAIT2].present = true;
+	s = render_hist(TCPFSM_FMT_TEXT, &st, 0);
+	CHECK(starts_with(s, "TIME_WAIT (timewait): 1 samples, avg 60.000 s\n"),
+	      "hist: the timewait sockets' TIME_WAIT, marked; no orphan samples, not shown");
+	free(s);
+	s = render_hist(TCPFSM_FMT_JSON, &st, BIT(TCPFSM_STATE_FIN_WAIT2) |
+			BIT(TCPFSM_STATE_TIME_WAIT));
+	CHECK_STR(s, "[{\"state\":\"FIN_WAIT2\",\"samples\":0,\"sum_ns\":0,\"buckets\":[]},"
+		     "{\"state\":\"FIN_WAIT2\",\"timewait\":true,\"samples\":0,\"sum_ns\":0,\"buckets\":[]},"
+		     "{\"state\":\"TIME_WAIT\",\"timewait\":true,\"samples\":1,\"sum_ns\":60000000000,\"buckets\":["
+		     "{\"index\":26,\"low_us\":33554432,\"high_us\":67108864,\"count\":1}]}]\n",
+		  "hist: JSON, FIN_WAIT2 of full sockets and of orphans, TIME_WAIT");
+	free(s);
+	s = render_hist(TCPFSM_FMT_TEXT, &st, BIT(TCPFSM_STATE_FIN_WAIT2));
+	CHECK(starts_with(s, "FIN_WAIT2: 0 samples\n\nFIN_WAIT2 (orphan): 0 samples\n"),
+	      "hist FIN_WAIT2: the full sockets', then the orphans'");
+	free(s);
 }
 
 TEST_HARNESS_MAIN

@@ -553,7 +553,7 @@ TEST(err_print)
 		const char *want;
 	} cases[] = {
 		{ { .kind = TCPFSM_ERR_NOFAMILY, .code = ENOENT, .what = "x" },
-		  "tcpfsm: the tcpfsm netlink family is not registered: is the tcpfsm module loaded? (insmod tcpfsm.ko)\n" },
+		  "tcpfsm: the tcpfsm netlink family is not registered: is the tcpfsm module loaded? (modprobe tcpfsm)\n" },
 		{ { .kind = TCPFSM_ERR_KERNEL, .code = EPERM, .what = "reading the statistics" },
 		  "tcpfsm: reading the statistics needs CAP_NET_ADMIN: Operation not permitted\n" },
 		{ { .kind = TCPFSM_ERR_SYS, .code = EACCES, .what = "reading" },

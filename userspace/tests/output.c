@@ -260,6 +260,45 @@ TEST(event)
 		  "output: an event with a cookie only, the longest address");
 	free(s);
 
+	/* a timewait socket's creation: no ino, no uid, the flag */
+	sample_event4(&ev);
+	ev.old_state = TCPFSM_STATE_FIN_WAIT1;
+	ev.new_state = TCPFSM_STATE_TIME_WAIT;
+	ev.present &= ~(BIT(TCPFSM_A_EVENT_INO) | BIT(TCPFSM_A_EVENT_UID));
+	ev.present |= BIT(TCPFSM_A_EVENT_TIMEWAIT);
+	tcpfsm_print_event(cap_open(&cap), TCPFSM_FMT_TEXT, &ev);
+	s = cap_close(&cap);
+	CHECK_STR(s, "1234.567890 ipv4 127.0.0.1:43210 10.1.2.3:8080 FIN_WAIT1 -> TIME_WAIT 52.345ms tw cookie 4097\n",
+		  "output: a timewait socket's event, text: tw");
+	free(s);
+	tcpfsm_print_event(cap_open(&cap), TCPFSM_FMT_JSON, &ev);
+	s = cap_close(&cap);
+	CHECK_STR(s, "{\"time_ns\":1234567890123,\"family\":\"ipv4\",\"saddr\":\"127.0.0.1\",\"sport\":43210,"
+		     "\"daddr\":\"10.1.2.3\",\"dport\":8080,\"old\":\"FIN_WAIT1\",\"new\":\"TIME_WAIT\","
+		     "\"old_state_ns\":52345678,\"timewait\":true,\"cookie\":4097,\"source\":3,\"seq\":17}\n",
+		  "output: a timewait socket's event, JSON: timewait true");
+	free(s);
+
+	/* a request socket's completion: no ino, uid or cookie, the flag */
+	sample_event4(&ev);
+	ev.old_state = TCPFSM_STATE_NEW_SYN_RECV;
+	ev.new_state = TCPFSM_STATE_SYN_RECV;
+	ev.present &= ~(BIT(TCPFSM_A_EVENT_INO) | BIT(TCPFSM_A_EVENT_UID) |
+			BIT(TCPFSM_A_EVENT_COOKIE));
+	ev.present |= BIT(TCPFSM_A_EVENT_REQUEST);
+	tcpfsm_print_event(cap_open(&cap), TCPFSM_FMT_TEXT, &ev);
+	s = cap_close(&cap);
+	CHECK_STR(s, "1234.567890 ipv4 127.0.0.1:43210 10.1.2.3:8080 NEW_SYN_RECV -> SYN_RECV 52.345ms req\n",
+		  "output: a request socket's event, text: req");
+	free(s);
+	tcpfsm_print_event(cap_open(&cap), TCPFSM_FMT_JSON, &ev);
+	s = cap_close(&cap);
+	CHECK_STR(s, "{\"time_ns\":1234567890123,\"family\":\"ipv4\",\"saddr\":\"127.0.0.1\",\"sport\":43210,"
+		     "\"daddr\":\"10.1.2.3\",\"dport\":8080,\"old\":\"NEW_SYN_RECV\",\"new\":\"SYN_RECV\","
+		     "\"old_state_ns\":52345678,\"request\":true,\"source\":3,\"seq\":17}\n",
+		  "output: a request socket's event, JSON: request true");
+	free(s);
+
 	tcpfsm_print_lost(cap_open(&cap), TCPFSM_FMT_JSON, 5, 2);
 	s = cap_close(&cap);
 	CHECK_STR(s, "{\"lost\":5,\"source\":2}\n", "output: a loss, JSON");

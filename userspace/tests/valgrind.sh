@@ -107,7 +107,7 @@ fail() {
 # (the output is compared without its last newline)
 usage='Usage: tcpfsm [OPTIONS] COMMAND [ARGS]
        tcpfsm COMMAND help'
-nofamily='tcpfsm: the tcpfsm netlink family is not registered: is the tcpfsm module loaded? (insmod tcpfsm.ko)'
+nofamily='tcpfsm: the tcpfsm netlink family is not registered: is the tcpfsm module loaded? (modprobe tcpfsm)'
 badstate='tcpfsm: unknown state "FIN-WAIT-3"
 valid states: ESTABLISHED SYN_SENT'
 badduration='--older-than: invalid duration'
