@@ -22,6 +22,11 @@ mapfile -t kernels < <(scripts/kernels.sh)
 debug=$(scripts/debug-kernel.sh kver)
 ksft=$(scripts/ksft.sh "$top/build/ksft")
 make -s -C selftests KSFT="$ksft" OUTPUT="$top/build/selftests"
+# installed as a kernel tester installs them: the guests run
+# build/kselftest/run_kselftest.sh (selftests/run_guest.sh)
+rm -rf "$top/build/kselftest"
+make -s -C selftests KSFT="$ksft" OUTPUT="$top/build/selftests" install \
+	INSTALL_PATH="$top/build/kselftest"
 make -s -C userspace OUTPUT="$top/build/userspace"
 
 passed=0 failed=0 skipped=0
@@ -90,6 +95,71 @@ done
 for k in "${kernels[@]}"; do
 	[ "$k" = "$debug" ] || queue+=("$k")
 done
+# The tally of a guest's TAP (selftests/run_guest.sh): kselftest's runner
+# gives each test one line "ok N selftests: tcpfsm: NAME" (or "not ok",
+# "# SKIP"), after the test's own TAP, nested with "# ". A harness test
+# counts its cases as its "# Totals:" line does (pass and xfail pass;
+# fail, xpass and error fail; skips apart), plus one failure if the runner
+# says it failed (an exit status, a timeout) where no case did; a test
+# without one (a crash, a plain script) counts once, by its line. The
+# runner's own checks ("ok - NAME") count once each; a test of the plan
+# ("1..N") without a line fails. Prints a line per test, then "P F S".
+tally_tap() { # TAP
+	awk '
+	function flush() {
+		if (pending != "")
+			print pending
+		pending = ""
+	}
+	function test_done(line,    bad, skip, n, p, f, s, why) {
+		flush()
+		bad = line ~ /^not ok/
+		skip = !bad && line ~ /# SKIP/
+		n = line
+		sub(/^(not )?ok [0-9]+ selftests: tcpfsm: /, "", n)
+		sub(/ .*/, "", n)
+		sub(/\.sh$/, "", n)
+		why = ""
+		if (totals != "") {
+			split(totals, t, " ")
+			p = t[1] + t[3]; f = t[2] + t[4] + t[6]; s = t[5]
+			if (bad && f == 0) {
+				f = 1
+				why = " (no case failed, but: " line ")"
+			}
+		} else {
+			p = !bad && !skip; f = bad; s = skip
+		}
+		pending = sprintf("# %s: %d passed, %d failed, %d skipped%s",
+				  n, p, f, s, why)
+		P += p; F += f; S += s; results++
+		totals = ""
+	}
+	/^1\.\.[0-9]+$/ { plan += substr($0, 4) }
+	/^# selftests: tcpfsm: / { flush(); totals = "" }
+	/^# # Totals: pass:/ {
+		totals = $0
+		gsub(/[^0-9]+/, " ", totals)
+		sub(/^ /, "", totals)
+	}
+	/^(not )?ok [0-9]+ selftests: tcpfsm: / { test_done($0) }
+	/^# [^ ]+ took [0-9]+ s$/ && pending != "" {
+		pending = pending ", " $4 " s"
+		flush()
+	}
+	/^ok - / { P++ }
+	/^not ok - / { F++ }
+	END {
+		flush()
+		if (results < plan) {
+			printf "not ok - %d of the %d tests of the plan never finished\n",
+				plan - results, plan
+			F += plan - results
+		}
+		print P, F, S
+	}' "$1"
+}
+
 declare -A vm_rc
 declare -A vm_pid
 start_guest() {
@@ -97,7 +167,7 @@ start_guest() {
 	rm -rf "$out"
 	mkdir -p "$out"
 	scripts/vm.sh "$k" "$out" \
-		"bash selftests/run_guest.sh ${ko[$k]} build/selftests /run/out/results" \
+		"bash selftests/run_guest.sh ${ko[$k]} build/kselftest /run/out/tap" \
 		>"$out/host.log" 2>&1 &
 	vm_pid[$!]=$k
 	echo "# guest $k started ($(date -u +%T))"
@@ -134,8 +204,13 @@ for k in "${kernels[@]}"; do
 	grep -av '^\[ *[0-9]*\.[0-9]*\]\|^SeaBIOS\|^Booting from' "$out/console" | tr -d '\r' || true
 	cat "$out/host.log"
 	p=0 f=0 s=0
-	if [ -f "$out/results" ]; then
-		read -r p f s <"$out/results"
+	if [ -s "$out/tap" ]; then
+		tally_tap "$out/tap" >"$out/tally"
+		sed '$d' "$out/tally"
+		read -r p f s < <(tail -n 1 "$out/tally")
+	else
+		echo "not ok - guest $k wrote no TAP"
+		f=1
 	fi
 	if [ "$rc" != 0 ] && [ "$rc" != 1 ]; then
 		# the guest hung or died: vm.sh printed the console tail

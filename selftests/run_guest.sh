@@ -1,88 +1,86 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run every tcpfsm selftest in the running kernel (the test guest, as
-# root). Prints TAP as it goes and writes "PASSED FAILED SKIPPED" to
-# RESULTS. The module must not be loaded when this starts.
+# make check's driver in the test guest (the running kernel, as root): runs
+# the installed suite (make -C selftests install INSTALL_PATH=DIR) with
+# kselftest's runner, DIR/run_kselftest.sh, as a kernel tester would, with
+# TCPFSM_KO=MODULE.ko, the command as make check builds it (TCPFSM_CMD)
+# and the project's tree (TCPFSM_TOP). Around it, the checks of a test bed:
+# the module not loaded at the start nor at the end, the kernel log, and
+# kmemleak on a kernel that has it. faults runs last, by itself (see
+# below). Prints the runner's TAP as it goes, with "# NAME took N s" after
+# each test, and copies it with the checks' "ok - NAME" lines to TAP, which
+# scripts/check.sh tallies on the host. Not a test itself: not installed.
 #
-# usage: run_guest.sh MODULE.ko BINDIR RESULTS
+# usage: run_guest.sh MODULE.ko INSTALL_PATH TAP
 set -u
 
-ko=$(readlink -f "${1:?usage: run_guest.sh MODULE.ko BINDIR RESULTS}")
-bindir=${2:?usage: run_guest.sh MODULE.ko BINDIR RESULTS}
-results=${3:?usage: run_guest.sh MODULE.ko BINDIR RESULTS}
-# a test binary's time limit: a hang, not a slow kernel; the debug kernel
-# (lockdep, KASAN, kmemleak) under TCG on a busy host takes up to 13 min
-# for races
-if [ -e /proc/lockdep ]; then
-	timeout=${TCPFSM_TEST_TIMEOUT:-1200}
-else
-	timeout=${TCPFSM_TEST_TIMEOUT:-600}
-fi
-passed=0 failed=0 skipped=0
-export TCPFSM_KO=$ko
+usage="usage: run_guest.sh MODULE.ko INSTALL_PATH TAP"
+ko=$(readlink -f "${1:?$usage}")
+inst=$(readlink -f "${2:?$usage}")
+tap=${3:?$usage}
 here=$(dirname "$(readlink -f "$0")")
+top=$(dirname "$here")
+: >"$tap"
 
-# a check of this runner's own, counted as one test
+export TCPFSM_KO=$ko TCPFSM_TOP=$top
+# the command, as make check builds it, for dwell's owner and Prometheus
+# checks, races' monitors and ynl_cli.sh's diagram
+if [ -x "$top/build/userspace/tcpfsm" ]; then
+	export TCPFSM_CMD=$top/build/userspace/tcpfsm
+fi
+
+# a test's time limit: a hang, not a slow kernel. The suite's settings
+# file says 600 s; the debug kernel (lockdep, KASAN, kmemleak) under TCG
+# on a busy host takes up to 13 min for races: 1200 there.
+# TCPFSM_TEST_TIMEOUT overrides both.
+opts=()
+if [ -n "${TCPFSM_TEST_TIMEOUT:-}" ]; then
+	opts=(--override-timeout "$TCPFSM_TEST_TIMEOUT")
+elif [ -e /proc/lockdep ]; then
+	opts=(--override-timeout 1200)
+fi
+
+# a check of this driver's own, counted as one test
 check() {
 	local name=$1
 	shift
 	if "$@"; then
 		echo "ok - $name"
-		passed=$((passed + 1))
 	else
 		echo "not ok - $name"
-		failed=$((failed + 1))
-	fi
+	fi | tee -a "$tap"
 }
 
-# a kselftest_harness binary (or COMMAND, which prints such a line): its
-# "# Totals:" line counts; no line, one failure
-run_harness() { # name [command...]
-	local name=$1 log totals p f s xf xp e start
-	shift
-	[ $# -gt 0 ] || set -- "$bindir/$name"
-	log=$(mktemp)
-	echo "# running $name"
-	start=$SECONDS
-	timeout -k 10 "$timeout" "$@" 2>&1 | tee "$log"
-	echo "# $name took $((SECONDS - start)) s"
-	totals=$(grep '^# Totals:' "$log" | tail -n 1)
-	if [ -z "$totals" ]; then
-		echo "not ok - $name did not finish (crash or timeout)"
-		failed=$((failed + 1))
-	else
-		# shellcheck disable=SC2046
-		set -- $(echo "$totals" | sed -E 's/.*pass:([0-9]+) fail:([0-9]+) xfail:([0-9]+) xpass:([0-9]+) skip:([0-9]+) error:([0-9]+).*/\1 \2 \3 \4 \5 \6/')
-		p=$1 f=$2 xf=$3 xp=$4 s=$5 e=$6
-		passed=$((passed + p + xf))
-		failed=$((failed + f + xp + e))
-		skipped=$((skipped + s))
-	fi
-	rm -f "$log"
+# run_kselftest.sh with ARGS; after each test's result, its time
+ksft() {
+	"$inst/run_kselftest.sh" "${opts[@]}" "$@" 2>&1 | {
+		local line name start=$SECONDS
+
+		while IFS= read -r line; do
+			printf '%s\n' "$line"
+			case $line in
+			"# selftests: tcpfsm: "*)
+				start=$SECONDS
+				;;
+			"ok "*" selftests: tcpfsm: "*|"not ok "*" selftests: tcpfsm: "*)
+				name=${line#* selftests: tcpfsm: }
+				name=${name%% *}
+				echo "# ${name%.sh} took $((SECONDS - start)) s"
+				;;
+			esac
+		done
+	} | tee -a "$tap"
 }
 
-# a TEST_PROGS script: exit 0 passes, 4 (KSFT_SKIP) skips, else it fails
-run_script() {
-	local rc=0 start=$SECONDS
-	echo "# running $1"
-	timeout -k 10 "$timeout" bash "$here/$1" || rc=$?
-	echo "# $1 took $((SECONDS - start)) s"
-	case $rc in
-	0) echo "ok - $1"; passed=$((passed + 1)) ;;
-	4) echo "ok - $1 # SKIP"; skipped=$((skipped + 1)) ;;
-	*) echo "not ok - $1 (exit $rc)"; failed=$((failed + 1)) ;;
-	esac
-}
-
-no_proc_dir() { [ ! -e /proc/net/tcpfsm ]; }
+unloaded() { [ ! -e /sys/module/tcpfsm ] && [ ! -e /proc/net/tcpfsm ]; }
 # every report scripts/kernel-reports.sh knows (lockdep, KASAN, RCU, ...)
 kernel_log_clean() {
-	! dmesg | bash "$here/../scripts/kernel-reports.sh" >&2
+	! dmesg | bash "$top/scripts/kernel-reports.sh" >&2
 }
 
 # kmemleak, on a kernel that has it (the debug kernel): forget what was
-# allocated before the first insmod; after the last rmmod, two scans (an
+# allocated before the first load; after the last unload, two scans (an
 # object is reported once a second scan finds it unreferenced and
 # unchanged) must find nothing.
 kmemleak=/sys/kernel/debug/kmemleak
@@ -95,33 +93,19 @@ kmemleak_clean() {
 	return 1
 }
 
-echo "# kernel $(uname -r), module $ko"
-check "module not loaded at start" no_proc_dir
+echo "# kernel $(uname -r), module $ko, tests $inst"
+check "module not loaded at start" unloaded
 if [ -w "$kmemleak" ]; then
 	check "kmemleak cleared" sh -c "echo clear >$kmemleak"
 fi
-check "insmod tcpfsm.ko" insmod "$ko"
-run_harness transitions
-run_harness netlink
-run_harness fuzz
-run_harness events
-# the command, as make check builds it, for dwell's owner and Prometheus checks
-if [ -x "$here/../build/userspace/tcpfsm" ]; then
-	TCPFSM_CMD=$(readlink -f "$here/../build/userspace/tcpfsm")
-	export TCPFSM_CMD
-fi
-run_harness dwell
-run_harness timewait
-run_harness handshake
-run_harness floods
-run_script ynl_cli.sh
-check "rmmod tcpfsm" rmmod tcpfsm
-check "no /proc/net/tcpfsm after rmmod" no_proc_dir
-run_harness lifecycle
-run_harness races
-# the previous release's command and module against this one's, both ways
-# (scripts/build-old.sh built them on the host)
-run_harness compat bash "$here/compat.sh"
+# every test of the list but faults, in its order: each loads and unloads
+# the module (see selftests/with_module.sh)
+args=()
+while read -r t; do
+	[ "$t" = tcpfsm:faults.sh ] || args+=(--test "$t")
+done <"$inst/kselftest-list.txt"
+ksft "${args[@]}"
+check "module not loaded, no /proc/net/tcpfsm after the tests" unloaded
 check "kernel log free of WARNING, BUG, Oops, lockdep, KASAN, RCU, lockup, ODEBUG and kmemleak reports" kernel_log_clean
 # allocation failures, where the kernel can inject them (the debug kernel):
 # after the log check, as the reports (stack dumps) of the failures it
@@ -129,11 +113,8 @@ check "kernel log free of WARNING, BUG, Oops, lockdep, KASAN, RCU, lockup, ODEBU
 # console (which check.sh scans) gets errors only meanwhile
 printk=$(cut -f1 /proc/sys/kernel/printk)
 echo 3 >/proc/sys/kernel/printk
-run_harness faults
+ksft --test tcpfsm:faults.sh
 echo "$printk" >/proc/sys/kernel/printk
 if [ -w "$kmemleak" ]; then
 	check "kmemleak finds no leak after the last rmmod" kmemleak_clean
 fi
-
-echo "$passed $failed $skipped" >"$results"
-echo "# $(uname -r): $passed passed, $failed failed, $skipped skipped"
