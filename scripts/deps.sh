@@ -8,8 +8,9 @@
 #   runs: QEMU, busybox for the guest's initramfs, cpio, kmod, xz, gcc and
 #   make, sparse, iproute2, nftables, libmnl and pkg-config (the command),
 #   Python's yaml and jsonschema (YNL), flex, bison, bc and libelf (the
-#   debug kernel, scripts/debug-kernel.sh), valgrind, and what builds and
-#   checks the packages (debhelper, dh-dkms, dkms, lintian);
+#   debug kernel, scripts/debug-kernel.sh), valgrind, rsync (kselftest's
+#   install), and what builds and checks the packages (debhelper, dh-dkms,
+#   dkms, lintian);
 # - not installed, but fetched with apt-get download and unpacked with
 #   dpkg -x into the project's cache (scripts/debian.sh): the test kernels
 #   (6.1, the newest 6.12 and its PREEMPT_RT build) with their headers,
@@ -27,7 +28,7 @@ here=$(dirname "$(readlink -f "$0")")
 
 base_pkgs="qemu-system-x86 busybox-static cpio kmod xz-utils gcc gcc-12 make
 	sparse iproute2 nftables libmnl-dev pkg-config python3-yaml
-	python3-jsonschema flex bison bc libelf-dev valgrind
+	python3-jsonschema flex bison bc libelf-dev valgrind rsync
 	debhelper dh-dkms dkms lintian"
 
 # make bench: the tools tcpfsm is compared with, and curl to scrape
