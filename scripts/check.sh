@@ -83,10 +83,10 @@ if [ "$unit_rc" != 0 ] || [ -z "${line:-}" ]; then
 	echo "not ok - userspace unit tests (make test exit $unit_rc)"
 	failed=$((failed + 1))
 fi
-while read -r l; do echo "$l"; case $l in "ok - "*) passed=$((passed + 1)) ;; "not ok - "*) failed=$((failed + 1)) ;; esac; done < <(scripts/package-test.sh) # the packages, DKMS, a guest per Debian kernel: a test per check
-
 # The guests: the debug kernel's first (the longest), then Debian's in
-# order, at most TCPFSM_VM_JOBS at a time.
+# order, then the packages' test (scripts/package-test.sh: the packages
+# built, DKMS, a guest per Debian kernel; the slot the debug kernel
+# frees), at most TCPFSM_VM_JOBS at a time.
 jobs=${TCPFSM_VM_JOBS:-$(nproc)}
 queue=()
 for k in "${kernels[@]}"; do
@@ -95,6 +95,7 @@ done
 for k in "${kernels[@]}"; do
 	[ "$k" = "$debug" ] || queue+=("$k")
 done
+queue+=(packages)
 # The tally of a guest's TAP (selftests/run_guest.sh): kselftest's runner
 # gives each test one line "ok N selftests: tcpfsm: NAME" (or "not ok",
 # "# SKIP"), after the test's own TAP, nested with "# ". A harness test
@@ -166,6 +167,12 @@ start_guest() {
 	local k=$1 out=$top/build/vm/$1
 	rm -rf "$out"
 	mkdir -p "$out"
+	if [ "$k" = packages ]; then
+		scripts/package-test.sh >"$out/log" 2>&1 &
+		vm_pid[$!]=$k
+		echo "# the packages' test started ($(date -u +%T))"
+		return
+	fi
 	scripts/vm.sh "$k" "$out" \
 		"bash selftests/run_guest.sh ${ko[$k]} build/kselftest /run/out/tap" \
 		>"$out/host.log" 2>&1 &
@@ -174,7 +181,7 @@ start_guest() {
 }
 running=0
 for k in "${queue[@]}"; do
-	[ -n "${ko[$k]:-}" ] || continue
+	[ "$k" = packages ] || [ -n "${ko[$k]:-}" ] || continue
 	if [ "$running" -ge "$jobs" ]; then
 		rc=0
 		wait -n -p done_pid "${!vm_pid[@]}" || rc=$?
@@ -232,6 +239,24 @@ for k in "${kernels[@]}"; do
 	failed=$((failed + f))
 	skipped=$((skipped + s))
 done
+
+# the packages' test: a test per check it printed
+echo "=== packages ==="
+p=0 f=0
+while read -r l; do
+	echo "$l"
+	case $l in
+	"ok - "*) p=$((p + 1)) ;;
+	"not ok - "*) f=$((f + 1)) ;;
+	esac
+done <"$top/build/vm/packages/log"
+if [ "${vm_rc[packages]:-1}" != 0 ] && [ "$f" = 0 ]; then
+	echo "not ok - scripts/package-test.sh exit ${vm_rc[packages]:-none}"
+	f=1
+fi
+echo "# packages: $p passed, $f failed"
+passed=$((passed + p))
+failed=$((failed + f))
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
