@@ -68,12 +68,12 @@ static unsigned long tcpfsm_rsk_arg(struct pt_regs *regs, unsigned int n)
 	return regs_get_kernel_argument(regs, n);
 }
 
-/* The counters of a netns, or NULL (netns going away). */
-static struct tcpfsm_pcpu __percpu *tcpfsm_rsk_stats(const struct net *net)
+/* The counters of a netns, or NULL (netns going away); its state in *@tn. */
+static struct tcpfsm_pcpu __percpu *tcpfsm_rsk_stats(const struct net *net,
+						     struct tcpfsm_net **tn)
 {
-	struct tcpfsm_net *tn = tcpfsm_pernet(net);
-
-	return likely(tn) ? READ_ONCE(tn->probe_stats) : NULL;
+	*tn = tcpfsm_pernet(net);
+	return likely(*tn) ? READ_ONCE((*tn)->probe_stats) : NULL;
 }
 
 /**
@@ -105,15 +105,17 @@ static u64 tcpfsm_rsk_since_synack(const struct request_sock *req)
 	return now > sent ? (now - sent) * NSEC_PER_USEC : 0;
 }
 
-/* The event of @req's step, for the subscribers that asked (rsk-events). */
+/*
+ * The event of @req's step, @ns its time in @old; the caller checked that
+ * a subscriber asked (tcpfsm_events_rsk_wanted()), before any clock read.
+ */
 static void tcpfsm_rsk_event(const struct request_sock *req, struct net *net,
 			     struct tcpfsm_pcpu __percpu *stats, int old,
 			     int new, u64 ns)
 {
 	const struct tcpfsm_dwell d = { .now = 0, .ns = ns };
 
-	if (tcpfsm_events_rsk_wanted(net, tcpfsm_pernet(net)))
-		tcpfsm_event_record_rsk(req, net, stats, old, new, &d);
+	tcpfsm_event_record_rsk(req, net, stats, old, new, &d);
 }
 
 enum { TCPFSM_RSK_EXPIRED, TCPFSM_RSK_ORPHANED, TCPFSM_RSK_DROPPED };
@@ -151,16 +153,18 @@ static int tcpfsm_rsk_hash_ret(struct kretprobe_instance *ri,
 {
 	struct tcpfsm_rsk_call *c = (void *)ri->data;
 	struct tcpfsm_pcpu __percpu *stats;
+	struct tcpfsm_net *tn;
 
 	/* a bool: only the low byte is defined */
 	if (!(regs_return_value(regs) & 0xff))
 		return 0;
-	stats = tcpfsm_rsk_stats(c->net);
+	stats = tcpfsm_rsk_stats(c->net, &tn);
 	if (!stats)
 		return 0;
 	this_cpu_inc(stats->rsk.created);
-	tcpfsm_rsk_event(c->req, c->net, stats, TCP_LISTEN, TCP_NEW_SYN_RECV,
-			 TCPFSM_DWELL_UNKNOWN);
+	if (tcpfsm_events_rsk_wanted(c->net, tn))
+		tcpfsm_rsk_event(c->req, c->net, stats, TCP_LISTEN,
+				 TCP_NEW_SYN_RECV, TCPFSM_DWELL_UNKNOWN);
 	return 0;
 }
 
@@ -171,12 +175,13 @@ static int tcpfsm_rsk_complete_pre(struct kprobe *p, struct pt_regs *regs)
 	struct request_sock *req = (void *)tcpfsm_rsk_arg(regs, 2);
 	struct net *net = sock_net(child);
 	struct tcpfsm_pcpu __percpu *stats;
+	struct tcpfsm_net *tn;
 	u64 ns;
 
 	if (!(tcpfsm_rsk_arg(regs, 3) & 0xff) ||
 	    child->sk_protocol != IPPROTO_TCP)
 		return 0;
-	stats = tcpfsm_rsk_stats(net);
+	stats = tcpfsm_rsk_stats(net, &tn);
 	if (!stats)
 		return 0;
 	this_cpu_inc(stats->rsk.completed);
@@ -186,7 +191,9 @@ static int tcpfsm_rsk_complete_pre(struct kprobe *p, struct pt_regs *regs)
 		this_cpu_inc(stats->rsk.syn_ack[tcpfsm_dwell_bucket(ns)]);
 		this_cpu_add(stats->rsk.syn_ack_sum_ns, ns);
 	}
-	tcpfsm_rsk_event(req, net, stats, TCP_NEW_SYN_RECV, TCP_SYN_RECV, ns);
+	if (tcpfsm_events_rsk_wanted(net, tn))
+		tcpfsm_rsk_event(req, net, stats, TCP_NEW_SYN_RECV, TCP_SYN_RECV,
+				 ns);
 	return 0;
 }
 
@@ -214,10 +221,11 @@ static int tcpfsm_rsk_drop_ret(struct kretprobe_instance *ri,
 {
 	struct tcpfsm_rsk_call *c = (void *)ri->data;
 	struct tcpfsm_pcpu __percpu *stats;
+	struct tcpfsm_net *tn;
 
 	if (!(regs_return_value(regs) & 0xff))
 		return 0;
-	stats = tcpfsm_rsk_stats(c->net);
+	stats = tcpfsm_rsk_stats(c->net, &tn);
 	if (!stats)
 		return 0;
 	if (c->how == TCPFSM_RSK_EXPIRED)
@@ -226,8 +234,9 @@ static int tcpfsm_rsk_drop_ret(struct kretprobe_instance *ri,
 		this_cpu_inc(stats->rsk.orphaned);
 	else
 		this_cpu_inc(stats->rsk.dropped);
-	tcpfsm_rsk_event(c->req, c->net, stats, TCP_NEW_SYN_RECV, TCP_CLOSE,
-			 tcpfsm_rsk_since_synack(c->req));
+	if (tcpfsm_events_rsk_wanted(c->net, tn))
+		tcpfsm_rsk_event(c->req, c->net, stats, TCP_NEW_SYN_RECV,
+				 TCP_CLOSE, tcpfsm_rsk_since_synack(c->req));
 	return 0;
 }
 
@@ -237,10 +246,11 @@ static int tcpfsm_rsk_cookie_ret(struct kretprobe_instance *ri,
 {
 	struct tcpfsm_rsk_call *c = (void *)ri->data;
 	struct tcpfsm_pcpu __percpu *stats;
+	struct tcpfsm_net *tn;
 
 	if (!regs_return_value(regs))
 		return 0;
-	stats = tcpfsm_rsk_stats(c->net);
+	stats = tcpfsm_rsk_stats(c->net, &tn);
 	if (stats)
 		this_cpu_inc(stats->rsk.cookies);
 	return 0;
