@@ -533,23 +533,38 @@ TEST_F_TIMEOUT(hs, pending, 120)
 	check_machine(_metadata);
 }
 
+/*
+ * NSYN requests to @l whose SYN-ACKs go nowhere, with tcp_synack_retries
+ * 1 (SYN-ACK at 0, again at 1 s, given up at 3 s). Returns how many ms
+ * after the SYNs @base + NSYN had expired since *@h0, the deltas in *@d;
+ * -1 after WAIT_MS or on an error.
+ */
+static int64_t requests_expire(const struct tcpfsm_addr *l,
+			       const struct hs *h0, int64_t base, struct hs *d)
+{
+	int64_t t;
+
+	if (sysctl_write("net/ipv4/tcp_synack_retries", "1") ||
+	    drop_synacks() || tcpfsm_syn_raw(l, RAW_PORT, NSYN))
+		return -1;
+	t = tcpfsm_now_ms();
+	do {
+		if (hs_delta(h0, d) || tcpfsm_now_ms() >= t + WAIT_MS)
+			return -1;
+		usleep(100000);
+	} while (d->expired - base < NSYN);
+	return tcpfsm_now_ms() - t;
+}
+
 TEST_F_TIMEOUT(hs, expire, 120)
 {
 	int64_t cur, t;
 	struct hs d;
 	int ss;
 
-	ASSERT_EQ(0, sysctl_write("net/ipv4/tcp_synack_retries", "1"));
-	ASSERT_EQ(0, drop_synacks());
-	ASSERT_EQ(0, tcpfsm_syn_raw(&self->l, RAW_PORT, NSYN));
-	t = tcpfsm_now_ms();
-	/* SYN-ACK at 0, again at 1 s, given up at 3 s */
-	do {
-		ASSERT_EQ(0, hs_delta(&self->h0, &d));
-		ASSERT_GT(t + WAIT_MS, tcpfsm_now_ms());
-		usleep(100000);
-	} while (d.expired < NSYN);
-	TH_LOG("expired after %lld ms", (long long)(tcpfsm_now_ms() - t));
+	t = requests_expire(&self->l, &self->h0, 0, &d);
+	ASSERT_LE(0, t);
+	TH_LOG("expired after %lld ms", (long long)t);
 	log_delta(_metadata, &d);
 	EXPECT_EQ(NSYN, d.created);
 	EXPECT_EQ(NSYN, d.expired);
@@ -634,7 +649,7 @@ TEST_F_TIMEOUT(hs, retransmit, 60)
  */
 TEST_F_TIMEOUT(hs, events, 90)
 {
-	int64_t n[TCPFSM_NR][TCPFSM_NR] = { { 0 } }, sum = 0, t;
+	int64_t n[TCPFSM_NR][TCPFSM_NR] = { { 0 } }, sum = 0;
 	uint16_t port = tcpfsm_port(&self->l);
 	int i, other = 0;
 	struct nl_evl *l;
@@ -656,15 +671,7 @@ TEST_F_TIMEOUT(hs, events, 90)
 	ASSERT_EQ(0, hs_delta(&self->h0, &d0));
 	ASSERT_EQ(0, handshakes(&self->l, self->lfd, N));
 	/* and NSYN requests whose SYN-ACKs go nowhere, given up at 3 s */
-	ASSERT_EQ(0, sysctl_write("net/ipv4/tcp_synack_retries", "1"));
-	ASSERT_EQ(0, drop_synacks());
-	ASSERT_EQ(0, tcpfsm_syn_raw(&self->l, RAW_PORT, NSYN));
-	t = tcpfsm_now_ms();
-	do {
-		ASSERT_EQ(0, hs_delta(&self->h0, &d));
-		ASSERT_GT(t + WAIT_MS, tcpfsm_now_ms());
-		usleep(100000);
-	} while (d.expired - d0.expired < NSYN);
+	ASSERT_LE(0, requests_expire(&self->l, &self->h0, d0.expired, &d));
 	nl_evl_read(l, 500);
 	log_delta(_metadata, &d);
 	ASSERT_EQ(0, l->bad);
