@@ -221,30 +221,28 @@ fetch() {
 	done <<<"$todo"
 }
 
+# the newest cache entry of package @1 (or, if @2 is given, of @2 when @1
+# has none), or exit with where it should be
+entry() {
+	newest "$1" || { [ -n "${2:-}" ] && newest "$2"; } || {
+		echo "debian.sh: $1 is not in $deb (scripts/deps.sh fetches it)" >&2
+		exit 1
+	}
+}
+
 case ${1:-} in
 fetch) fetch ;;
 kernel)
 	[ -n "${2:-}" ] || usage
-	e=$(newest "linux-$2") || {
-		echo "debian.sh: kernel $2 is not in $deb (scripts/deps.sh fetches it)" >&2
-		exit 1
-	}
-	echo "$e"
+	entry "linux-$2"
 	;;
 pkg)
 	[ -n "${2:-}" ] || usage
-	e=$(newest "$2") || {
-		echo "debian.sh: $2 is not in $deb (scripts/deps.sh fetches it)" >&2
-		exit 1
-	}
-	echo "$e"
+	entry "$2"
 	;;
 version)
 	[ -n "${2:-}" ] || usage
-	e=$(newest "$2" || newest "linux-$2") || {
-		echo "debian.sh: $2 is not in $deb (scripts/deps.sh fetches it)" >&2
-		exit 1
-	}
+	e=$(entry "$2" "linux-$2")
 	echo "${e##*_}"
 	;;
 *) usage ;;
