@@ -468,8 +468,12 @@ EOF
 	# tcpfsm -j monitor hears the timewait sockets' events (tw-events):
 	# a half-closed client (full FIN_WAIT2) gets the peer's FIN: a
 	# timewait socket is created, FIN_WAIT2 -> TIME_WAIT, timewait; its
-	# end comes 60 s later. An orphan whose peer never closes ends after
-	# tcp_fin_timeout, 2 s here: FIN_WAIT2 -> CLOSE, timewait.
+	# end comes 60 s later. A socket closed in FIN_WAIT2 (its FIN sent by
+	# shutdown() and acknowledged) whose peer never closes is a timewait
+	# socket at once and ends after tcp_fin_timeout, 2 s here:
+	# FIN_WAIT2 -> CLOSE, timewait. (Closed in ESTABLISHED instead, it
+	# stays a full socket when the ACK finds it owned by the user, which
+	# loopback makes a matter of timing: tcp_rcv_state_process().)
 	rc=0
 	fin_timeout=$(sysctl -n net.ipv4.tcp_fin_timeout)
 	sysctl -qw net.ipv4.tcp_fin_timeout=2 || rc=1
@@ -494,6 +498,11 @@ c.close()
 o = socket.create_connection(l.getsockname(), timeout=5)
 s2, _ = l.accept()
 orphan = o.getsockname()[1]
+o.shutdown(socket.SHUT_WR)
+for _ in range(50):     # the ACK of its FIN: FIN_WAIT2 (5)
+    if o.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0] == 5:
+        break
+    time.sleep(0.1)
 o.close()
 time.sleep(6)   # tcp_fin_timeout 2 s, the timer's slack, a slow guest
 s2.close()
