@@ -165,7 +165,7 @@ read_cost() {
 	fi
 	out read "$n" established "$(ss -Htn state established | wc -l)"
 	out read "$n" mem_used_mib "$(free -m | awk '/Mem:/ { print $3 }')"
-	prometheus-node-exporter --collector.disable-defaults --collector.tcpstat \
+	"${NODE_EXPORTER:-prometheus-node-exporter}" --collector.disable-defaults --collector.tcpstat \
 		--web.listen-address=127.0.0.1:9100 >/dev/null 2>&1 &
 	local ne=$!
 	# wait for node_exporter (its landing page: no collector runs)

@@ -34,9 +34,14 @@ make -s -C "$kdir" M="$kmod" W=1 modules >&2
 out=$top/build/bench/vm
 rm -rf "$out"
 mkdir -p "$out"
-for v in BENCH_ROUNDS BENCH_SECONDS BENCH_THREADS BENCH_CONNS BENCH_READ_REPS; do
-	[ -z "${!v+set}" ] || printf 'export %s=%q\n' "$v" "${!v}"
-done >"$out/env"
+# node_exporter, unpacked in the cache (scripts/debian.sh), not installed
+node_exporter=$(scripts/debian.sh pkg prometheus-node-exporter)/usr/bin/prometheus-node-exporter
+{
+	for v in BENCH_ROUNDS BENCH_SECONDS BENCH_THREADS BENCH_CONNS BENCH_READ_REPS; do
+		[ -z "${!v+set}" ] || printf 'export %s=%q\n' "$v" "${!v}"
+	done
+	printf 'export NODE_EXPORTER=%q\n' "$node_exporter"
+} >"$out/env"
 
 echo "booting Linux $k in QEMU (TCG); the run takes about 9 minutes..." >&2
 rc=0

@@ -3,7 +3,8 @@
 #
 # The Debian packages the test bed uses without installing them into the
 # host: the test kernels (image, headers with their -common and
-# linux-kbuild), linux-source-6.12 and prometheus (for promtool).
+# linux-kbuild), linux-source-6.12 and prometheus (for promtool); for make
+# bench also prometheus-node-exporter (its package would start a service).
 # `apt-get download` fetches them, `dpkg -x` unpacks them into the
 # project's cache, no maintainer script runs:
 #
@@ -14,6 +15,8 @@
 #   CACHE/debian/linux-source-6.12_VERSION/usr/src/linux-source-6.12.tar.xz
 #   CACHE/debian/prometheus_VERSION/usr/bin/promtool (and its copyright;
 #       the rest of the package is deleted)
+#   CACHE/debian/prometheus-node-exporter_VERSION/usr/bin/
+#       prometheus-node-exporter (the same way; fetch --bench only)
 #
 # where CACHE is ${TCPFSM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tcpfsm}.
 # An entry is named by the package's version: a new version in the archive
@@ -25,8 +28,9 @@
 # host's /boot, /lib/modules or /usr/src. An entry is unpacked in a
 # temporary directory and renamed when complete.
 #
-# usage: debian.sh fetch          download and unpack the newest versions
+# usage: debian.sh fetch [--bench] download and unpack the newest versions
 #                                 the apt lists offer, unless cached
+#                                 (--bench: node_exporter too)
 #        debian.sh kernel KVER    the root of kernel KVER (newest version)
 #        debian.sh pkg PACKAGE    the entry of PACKAGE (linux-source-6.12,
 #                                 prometheus), newest version
@@ -38,7 +42,7 @@ cache=${TCPFSM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tcpfsm}
 deb=$(readlink -m "$cache")/debian
 
 usage() {
-	echo "usage: debian.sh fetch | kernel KVER | pkg PACKAGE | version PACKAGE|KVER" >&2
+	echo "usage: debian.sh fetch [--bench] | kernel KVER | pkg PACKAGE | version PACKAGE|KVER" >&2
 	exit 2
 }
 
@@ -131,14 +135,21 @@ fix_kernel() { # tree final-path
 
 fix_none() { :; }
 
-fix_prometheus() { # only promtool is used
-	local root=$1
-	[ -x "$root/usr/bin/promtool" ] || { echo "debian.sh: no promtool in prometheus" >&2; exit 1; }
+# keep only usr/bin/PROGRAM of package PACKAGE and its copyright
+keep_program() { # root package program
+	local root=$1 pkg=$2 prog=$3
+	[ -x "$root/usr/bin/$prog" ] || { echo "debian.sh: no $prog in $pkg" >&2; exit 1; }
 	find "$root" -mindepth 1 -maxdepth 1 ! -name usr -exec rm -rf {} +
-	find "$root/usr/bin" -mindepth 1 ! -name promtool -delete
+	find "$root/usr/bin" -mindepth 1 ! -name "$prog" -delete
 	find "$root/usr" -mindepth 1 -maxdepth 1 ! -name bin ! -name share -exec rm -rf {} +
 	find "$root/usr/share" -mindepth 1 -maxdepth 1 ! -name doc -exec rm -rf {} +
-	find "$root/usr/share/doc/prometheus" -mindepth 1 -maxdepth 1 ! -name copyright -exec rm -rf {} +
+	find "$root/usr/share/doc/$pkg" -mindepth 1 -maxdepth 1 ! -name copyright -exec rm -rf {} +
+}
+
+fix_prometheus() { keep_program "$1" prometheus promtool; }
+
+fix_node_exporter() {
+	keep_program "$1" prometheus-node-exporter prometheus-node-exporter
 }
 
 # What the cache should hold, one line per entry:
@@ -167,7 +178,9 @@ plan() {
 		$1 == "Depends:" && $2 ~ /^linux-headers-.*-common(-rt)?$|^linux-kbuild-/ { print p, $2 }')
 	pkgs=$({ for k in $kvers; do echo "linux-image-$k linux-headers-$k"; done
 		awk '{ print $2 }' <<<"$deps"
-		echo linux-source-6.12 prometheus; } | tr ' ' '\n' | sort -u)
+		echo linux-source-6.12 prometheus
+		[ -z "$bench" ] || echo prometheus-node-exporter; } |
+		tr ' ' '\n' | sort -u)
 	# PACKAGE VERSION, what apt would install
 	# shellcheck disable=SC2086
 	policy=$(apt-cache policy $pkgs | awk '
@@ -198,6 +211,9 @@ plan() {
 	echo "linux-source-6.12_$v fix_none linux-source-6.12=$v"
 	v=$(ver prometheus)
 	echo "prometheus_$v fix_prometheus prometheus=$v"
+	[ -n "$bench" ] || return 0
+	v=$(ver prometheus-node-exporter)
+	echo "prometheus-node-exporter_$v fix_node_exporter prometheus-node-exporter=$v"
 }
 
 # Nothing to do when the entries of what the apt lists offer are there
@@ -230,8 +246,16 @@ entry() {
 	}
 }
 
+bench=
 case ${1:-} in
-fetch) fetch ;;
+fetch)
+	case ${2:-} in
+	--bench) bench=1 ;;
+	'') ;;
+	*) usage ;;
+	esac
+	fetch
+	;;
 kernel)
 	[ -n "${2:-}" ] || usage
 	entry "linux-$2"

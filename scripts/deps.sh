@@ -15,7 +15,8 @@
 #   dpkg -x into the project's cache (scripts/debian.sh): the test kernels
 #   (6.1, the newest 6.12 and its PREEMPT_RT build) with their headers,
 #   linux-source-6.12 (the kselftest harness, checkpatch, YNL, the debug
-#   kernel) and prometheus's promtool. No kernel lands in the boot menu,
+#   kernel) and prometheus's promtool (make bench: also node_exporter,
+#   whose package would start a service). No kernel lands in the boot menu,
 #   no service starts; rm -rf the cache removes them.
 #
 # Does nothing when all of it is there already.
@@ -32,8 +33,8 @@ base_pkgs="qemu-system-x86 busybox-static cpio kmod xz-utils gcc gcc-12 make
 	debhelper dh-dkms dkms lintian"
 
 # make bench: the tools tcpfsm is compared with, and curl to scrape
-# node_exporter
-bench_pkgs="libbpf-tools bpftrace prometheus-node-exporter curl"
+# node_exporter (which comes from the cache)
+bench_pkgs="libbpf-tools bpftrace curl"
 case ${1:-} in
 --bench) ;;
 '') bench_pkgs='' ;;
@@ -69,7 +70,7 @@ if [ -n "$need" ]; then
 fi
 
 # the kernels, linux-source and promtool, into the cache
-"$here/debian.sh" fetch
+"$here/debian.sh" fetch ${bench_pkgs:+--bench}
 
 # shellcheck disable=SC2086
 need=$(missing $bench_pkgs)
