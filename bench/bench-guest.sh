@@ -16,14 +16,21 @@
 #                                     nokprobes (kprobes=0) and kprobes (1)
 #   read N WHAT MS...                 a command, each repetition
 #   readp N FILE BYTES US...          a file read in the process
+#   stall N base|insmod MS SM US...   cyclictest's longest wait of each
+#                                     CPU in a window (no module loaded
+#                                     in it, or insmod of tcpfsm in it;
+#                                     MS: insmod's own time, SM: the us
+#                                     of stop_machine() in it, by ftrace;
+#                                     - for base or unknown)
 #
 # usage: bench-guest.sh TCPFSM.KO PROBE_BENCH.KO BINDIR TCPFSM_CMD RESULTS
 #
 # BENCH_ROUNDS (3), BENCH_SECONDS (3, per mode and round), BENCH_THREADS
 # (8), BENCH_CONNS ("10000 100000", the open connections of the read
 # test; empty: no read test), BENCH_READ_REPS (3; fewer for a command
-# past BENCH_READ_SECONDS, 8), BENCH_AB_PAIRS (4), BENCH_AB_SECONDS (2)
-# size it.
+# past BENCH_READ_SECONDS, 8), BENCH_AB_PAIRS (4), BENCH_AB_SECONDS (2),
+# BENCH_STALL_REPS (3, windows of each kind per N of BENCH_CONNS) size it.
+# The load test needs cyclictest (rt-tests) and BENCH_CONNS.
 set -u
 
 ko=$(readlink -f "${1:?usage: bench-guest.sh TCPFSM.KO PROBE_BENCH.KO BINDIR TCPFSM_CMD RESULTS}")
@@ -39,6 +46,7 @@ reps=${BENCH_READ_REPS:-3}
 read_secs=${BENCH_READ_SECONDS:-8}
 ab_pairs=${BENCH_AB_PAIRS:-4}
 ab_secs=${BENCH_AB_SECONDS:-2}
+stall_reps=${BENCH_STALL_REPS:-3}
 configs=(baseline counters monitor tcpstates bpftrace nlsink)
 bpftrace_prog='tracepoint:sock:inet_sock_set_state { @[args->oldstate, args->newstate] = count(); }'
 # transitions of one connection (bench/churn.c) and of one listener
@@ -147,8 +155,63 @@ unload
 load
 
 #
-# 2. Reads at scale, in a netns of their own
+# 2. Reads at scale, in a netns of their own; and the load with as many
+#    sockets open
 #
+# One window of cyclictest (a SCHED_FIFO thread on each CPU, woken every
+# ms: its longest wait is the longest time the CPU ran nothing else, as
+# stop_machine() makes every CPU spin with interrupts off): with no module
+# loaded (base), or with tcpfsm's insmod in it (insmod).
+# The kernel's function_graph tracer on stop_machine() alone: its calls'
+# durations, summed by sm_us (- without tracefs).
+trc=/sys/kernel/tracing
+sm_on() {
+	[ -w "$trc/current_tracer" ] || return 1
+	echo stop_machine >"$trc/set_ftrace_filter" &&
+		echo stop_machine >"$trc/set_graph_function" &&
+		echo function_graph >"$trc/current_tracer" && : >"$trc/trace"
+}
+sm_us() {	# (a change of tracer empties the buffer: read it first)
+	echo 0 >"$trc/tracing_on"
+	awk '/stop_machine\(\);/ { for (i = 2; i <= NF; i++) if ($i == "us") { t += $(i - 1); n++ } }
+		END { if (n) printf "%.1f", t; else print "0" }' "$trc/trace"
+	echo nop >"$trc/current_tracer"
+	echo 1 >"$trc/tracing_on"
+	: >"$trc/set_ftrace_filter"
+	: >"$trc/set_graph_function"
+}
+
+stall_window() { # N base|insmod
+	local ct ms=- sm=- t0 t1 max tr=
+	[ "$2" != insmod ] || ! sm_on || tr=1
+	cyclictest -q -m -S -p 95 -i 1000 -D 3 >"$tmp/ct" 2>&1 &
+	ct=$!
+	sleep 1
+	if [ "$2" = insmod ]; then
+		t0=$EPOCHREALTIME
+		insmod "$ko" || log "stall: insmod with $1 connections failed"
+		t1=$EPOCHREALTIME
+		ms=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) * 1000 }')
+	fi
+	wait "$ct"
+	[ -z "$tr" ] || sm=$(sm_us)
+	max=$(awk '/^T:/ { for (i = 1; i < NF; i++) if ($i == "Max:") printf " %s", $(i + 1) }' "$tmp/ct")
+	[ -n "$max" ] || { log "stall: cyclictest printed nothing: $(head -c 200 "$tmp/ct")"; return 1; }
+	out stall "$1" "$2" "$ms" "$sm$max"
+	[ "$2" != insmod ] || rmmod tcpfsm
+}
+
+load_stall() { # N: with tcpfsm loaded, and left loaded
+	local i
+	command -v cyclictest >/dev/null || { log "no cyclictest (rt-tests): load not measured"; return 0; }
+	rmmod tcpfsm || return 1
+	for i in $(seq "$stall_reps"); do
+		stall_window "$1" base
+		stall_window "$1" insmod
+	done
+	[ -e /sys/module/tcpfsm ] || insmod "$ko"
+}
+
 read_cost() {
 	local n=$1 t0 t1 ms what cmd hold=
 	ip link set lo up
@@ -205,6 +268,7 @@ read_cost() {
 	done
 	kill "$ne"
 	wait "$ne" 2>/dev/null
+	load_stall "$n"
 	if [ -n "$hold" ]; then
 		kill "$hold"
 		wait "$hold"
@@ -216,9 +280,9 @@ if [ -n "$conns" ]; then
 	for n in 0 $conns; do
 		log "reads with $n connections"
 		# its own netns: no TIME_WAIT of another part, freed at exit
-		unshare -n bash -c "$(declare -f read_cost out log); \
+		unshare -n bash -c "$(declare -f read_cost sm_on sm_us stall_window load_stall out log); \
 			results=$results bindir=$bindir tcpfsm=$tcpfsm tmp=$tmp reps=$reps \
-			read_secs=$read_secs \
+			read_secs=$read_secs ko=$ko stall_reps=$stall_reps trc=$trc \
 			read_cost $n" || log "read cost with $n connections failed"
 	done
 fi

@@ -37,7 +37,8 @@ mkdir -p "$out"
 # node_exporter, unpacked in the cache (scripts/debian.sh), not installed
 node_exporter=$(scripts/debian.sh pkg prometheus-node-exporter)/usr/bin/prometheus-node-exporter
 {
-	for v in BENCH_ROUNDS BENCH_SECONDS BENCH_THREADS BENCH_CONNS BENCH_READ_REPS; do
+	for v in BENCH_ROUNDS BENCH_SECONDS BENCH_THREADS BENCH_CONNS BENCH_READ_REPS \
+		BENCH_READ_SECONDS BENCH_AB_PAIRS BENCH_AB_SECONDS BENCH_STALL_REPS; do
 		[ -z "${!v+set}" ] || printf 'export %s=%q\n' "$v" "${!v}"
 	done
 	printf 'export NODE_EXPORTER=%q\n' "$node_exporter"

@@ -32,9 +32,9 @@ base_pkgs="qemu-system-x86 busybox-static cpio kmod xz-utils gcc gcc-12 make
 	python3-jsonschema flex bison bc libelf-dev valgrind rsync
 	debhelper dh-dkms dkms lintian"
 
-# make bench: the tools tcpfsm is compared with, and curl to scrape
-# node_exporter (which comes from the cache)
-bench_pkgs="libbpf-tools bpftrace curl"
+# make bench: the tools tcpfsm is compared with, curl to scrape
+# node_exporter (which comes from the cache), cyclictest for the load
+bench_pkgs="libbpf-tools bpftrace curl rt-tests"
 case ${1:-} in
 --bench) ;;
 '') bench_pkgs='' ;;
