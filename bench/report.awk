@@ -95,6 +95,12 @@ $1 == "read" || $1 == "readp" {
 		bytes[n, $3] = $4
 	}
 }
+$1 == "mem" && $3 == "info" { meminfo[$2, $4] = $5 }
+$1 == "mem" && $3 != "info" {
+	# mem without|with STAGE PERCPU_KB SUNRECLAIM_KB VMALLOC_KB
+	mem_pc[$2, $3] = $4; mem_sl[$2, $3] = $5; mem_vm[$2, $3] = $6
+	mem_seen[$2, $3] = 1
+}
 $1 == "stall" {
 	# stall N base|insmod MS SM US...: the longest wait of any CPU, per window
 	m = 0
@@ -368,6 +374,41 @@ END {
 				sprintf("%d [%d, %d]", median(vi, ki), minof(vi, ki), maxof(vi, ki)), \
 				vs[1] == "-" ? "-" : sprintf("%.0f [%.0f, %.0f]", median(vs, ki), minof(vs, ki), maxof(vs, ki)), \
 				sprintf("%.1f [%.1f, %.1f]", median(vm, ki), minof(vm, ki), maxof(vm, ki))
+		}
+	}
+	if ((("without", "netns") in mem_seen) && (("with", "netns") in mem_seen)) {
+		nsn = meminfo["with", "netns"]; cpus = meminfo["with", "cpus"]
+		printf "\nMemory, from /proc/meminfo and /proc/vmallocinfo, two boots (without and with\n"
+		printf "tcpfsm), %d network namespaces added, %d CPUs; kB, or bytes where said\n", nsn, cpus
+		printf "%-46s %12s %12s %12s\n", "", "Percpu", "SUnreclaim", "vmalloc"
+		printf "%-46s %12s %12s %12s\n", "tcpfsm at load (kB)", \
+			mem_pc["with", "load"] - mem_pc["with", "boot"], \
+			mem_sl["with", "load"] - mem_sl["with", "boot"], \
+			mem_vm["with", "load"] - mem_vm["with", "boot"]
+		for (m = 1; m <= 2; m++) {
+			w = m == 1 ? "without" : "with"
+			st = m == 1 ? "boot" : "load"
+			dpc[w] = mem_pc[w, "netns"] - mem_pc[w, st]
+			dsl[w] = mem_sl[w, "netns"] - mem_sl[w, st]
+			dvm[w] = mem_vm[w, "netns"] - mem_vm[w, st]
+			printf "%-46s %12s %12s %12s\n", sprintf("%d netns, %s tcpfsm (kB)", nsn, w), \
+				dpc[w], dsl[w], dvm[w]
+		}
+		printf "%-46s %12.0f %12.0f %12.0f\n", "tcpfsm per netns (bytes; Percpu: per CPU)", \
+			(dpc["with"] - dpc["without"]) * 1024 / nsn / cpus, \
+			(dsl["with"] - dsl["without"]) * 1024 / nsn, \
+			(dvm["with"] - dvm["without"]) * 1024 / nsn
+		printf "%-46s %12.0f %12s %12s\n", "the kernel's own per netns (bytes per CPU)", \
+			dpc["without"] * 1024 / nsn / cpus, "", ""
+		if (("with", "monitor") in mem_seen) {
+			printf "%-46s %12s %12s %12s\n", "while tcpfsm monitor listens (kB)", \
+				mem_pc["with", "monitor"] - mem_pc["with", "netns"], \
+				mem_sl["with", "monitor"] - mem_sl["with", "netns"], \
+				mem_vm["with", "monitor"] - mem_vm["with", "netns"]
+			printf "%-46s %12s %12s %12s\n", "after it exited (kB)", \
+				mem_pc["with", "after"] - mem_pc["with", "netns"], \
+				mem_sl["with", "after"] - mem_sl["with", "netns"], \
+				mem_vm["with", "after"] - mem_vm["with", "netns"]
 		}
 	}
 }

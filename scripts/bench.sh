@@ -44,6 +44,17 @@ node_exporter=$(scripts/debian.sh pkg prometheus-node-exporter)/usr/bin/promethe
 	printf 'export NODE_EXPORTER=%q\n' "$node_exporter"
 } >"$out/env"
 
+# memory: two short boots of their own, without and with tcpfsm
+mem=$top/build/bench/mem
+rm -rf "$mem"
+for m in without with; do
+	echo "booting Linux $k in QEMU (TCG): memory, $m tcpfsm..." >&2
+	TCPFSM_VM_MEM=${BENCH_VM_MEM:-3072} TCPFSM_VM_CPUS=${BENCH_VM_CPUS:-2} \
+		scripts/vm.sh "$k" "$mem/$m" \
+		"bash bench/mem-guest.sh $m $ko build/userspace/tcpfsm /run/out/mem ${BENCH_NETNS:-300}" ||
+		echo "bench.sh: the memory guest ($m) exited $?; see $mem/$m/console" >&2
+done
+
 echo "booting Linux $k in QEMU (TCG); the run takes about 9 minutes..." >&2
 rc=0
 TCPFSM_VM_MEM=${BENCH_VM_MEM:-3072} TCPFSM_VM_CPUS=${BENCH_VM_CPUS:-2} \
@@ -55,6 +66,10 @@ if [ ! -s "$out/results" ]; then
 	echo "bench.sh: the guest wrote no results (exit $rc)" >&2
 	exit 1
 fi
-awk -f bench/report.awk "$out/results" | tee build/bench/result.txt
+memres=()
+for m in "$mem"/*/mem; do
+	[ ! -f "$m" ] || memres+=("$m")
+done
+awk -f bench/report.awk "$out/results" "${memres[@]}" | tee build/bench/result.txt
 [ "$rc" = 0 ] || echo "bench.sh: the guest script exited $rc; see $out/console" >&2
 exit "$rc"
