@@ -70,6 +70,7 @@ static const struct genl_ops tcpfsm_nl_ops[] = {
 		.cmd	= TCPFSM_CMD_NETNS_GET,
 		.dumpit	= tcpfsm_nl_netns_get_dumpit,
 		.start	= tcpfsm_nl_netns_get_start,
+		.flags	= GENL_ADMIN_PERM,
 	},
 };
 

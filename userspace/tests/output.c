@@ -433,7 +433,7 @@ TEST(stats_netns)
 	ASSERT_NE(NULL, f);
 	fprintf(f, "[{\"netns\":{\"inode\":4026531840,\"cookie\":1,\"names\":[],\"pid\":1},%s,"
 		"{\"netns\":{\"inode\":4026532301,\"cookie\":7,\"names\":[\"blue\",\"pod-a\"]},%s]\n",
-		strndupa(sample_json + 1, strlen(sample_json) - 3),
+		strndupa(sample_json + 1, strlen(sample_json) - 2),
 		strndupa(sample_json + 1, strlen(sample_json) - 2));
 	fclose(f);
 	CHECK_STR(s, want, "output: -j -A stats: an array, \"netns\" first in each object");
