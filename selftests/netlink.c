@@ -1250,11 +1250,16 @@ TEST_F(allns, admin_only)
 	nsdump_free(&d);
 }
 
+#define NS_NAME	"tcpfsm-allns-test"
+
 /*
  * The command: `tcpfsm -j stats all -A` (TCPFSM_CMD) against the same
  * oracle, each namespace's /proc read from inside it; flattened by python3
- * to "INODE s STATE CURRENT ENTERED LEFT" and "INODE t OLD NEW COUNT"
- * lines ("-" for what is absent). And -o prometheus -A passes promtool.
+ * to "INODE n NAMES PID", "INODE s STATE CURRENT ENTERED LEFT" and "INODE
+ * t OLD NEW COUNT" lines ("-" for what is absent): the namespace the test
+ * is in, named by ip netns attach, has that name and the test's pid; the
+ * others, which only the test's files hold, neither. And -o prometheus -A
+ * passes promtool, labelled by that name.
  */
 TEST_F(allns, command_json)
 {
@@ -1263,7 +1268,7 @@ TEST_F(allns, command_json)
 		"for ns in json.load(open(sys.argv[1])):\n"
 		"    i = ns['netns']['inode']\n"
 		"    assert isinstance(ns['netns']['cookie'], int)\n"
-		"    assert isinstance(ns['netns']['names'], list)\n"
+		"    print(i, 'n', ','.join(ns['netns']['names']) or '-', ns['netns'].get('pid', '-'))\n"
 		"    for s in ns['states']:\n"
 		"        print(i, 's', s['state'], *(s.get(k, '-') for k in ('current', 'entered', 'left')))\n"
 		"    for t in ns['transitions']:\n"
@@ -1272,6 +1277,9 @@ TEST_F(allns, command_json)
 	char out[] = "/tmp/tcpfsm-allns.XXXXXX", py[] = "/tmp/tcpfsm-allns-py.XXXXXX";
 	char flat[64], line[256], kind[4], f1[32], f2[32], f3[32], f4[32];
 	int fd, k, seen[ALLNS_WORK] = { 0 }, ntrans[ALLNS_WORK] = { 0 };
+	char want_id[128], got_id[128];
+	int seen_id[ALLNS_WORK] = { 0 };
+	bool named;
 	struct tcpfsm_snap snap[ALLNS_WORK];
 	uint32_t ino[ALLNS_WORK];
 	unsigned int i;
@@ -1290,6 +1298,11 @@ TEST_F(allns, command_json)
 	ASSERT_EQ((ssize_t)strlen(flatten), write(fd, flatten, strlen(flatten)));
 	close(fd);
 	snprintf(flat, sizeof(flat), "%s.flat", out);
+	/* the last namespace, ours, gets a name, as ip netns add gives */
+	tcpfsm_sh("ip netns delete " NS_NAME);
+	named = !tcpfsm_sh("ip netns attach " NS_NAME " %d", getpid());
+	if (!named)
+		TH_LOG("ip netns attach failed: no name to label by");
 	ASSERT_EQ(0, tcpfsm_sh("%s -j stats all -A > %s", cmd, out));
 	ASSERT_EQ(0, tcpfsm_sh("python3 %s %s > %s", py, out, flat));
 	for (k = 0; k < ALLNS_WORK; k++) {
@@ -1306,7 +1319,16 @@ TEST_F(allns, command_json)
 			;
 		if (k == ALLNS_WORK)
 			continue;	/* a namespace of the system's */
-		if (!strcmp(kind, "s")) {
+		if (!strcmp(kind, "n")) {
+			/* the last is ours and has a name; the others neither */
+			snprintf(want_id, sizeof(want_id), "%s %d",
+				 named ? NS_NAME : "-", getpid());
+			snprintf(got_id, sizeof(got_id), "%s %s", f1, f2);
+			if (k != ALLNS_WORK - 1)
+				snprintf(want_id, sizeof(want_id), "- -");
+			EXPECT_STREQ(want_id, got_id);
+			seen_id[k]++;
+		} else if (!strcmp(kind, "s")) {
 			int s, j;
 			const char *got[3] = { f2, f3, f4 };
 			int64_t want[3];
@@ -1344,6 +1366,7 @@ TEST_F(allns, command_json)
 	}
 	fclose(f);
 	for (k = 0; k < ALLNS_WORK; k++) {
+		EXPECT_EQ(1, seen_id[k]) TH_LOG("netns %d", k);
 		EXPECT_EQ(TCP_NEW_SYN_RECV, seen[k]) TH_LOG("netns %d", k);
 		EXPECT_EQ(TCP_CLOSING * TCP_CLOSING, ntrans[k]);
 	}
@@ -1352,9 +1375,16 @@ TEST_F(allns, command_json)
 	} else {
 		ASSERT_EQ(0, tcpfsm_sh("%s -o prometheus stats -A > %s", cmd, out));
 		EXPECT_EQ(0, tcpfsm_sh("promtool check metrics < %s", out));
-		EXPECT_EQ(0, tcpfsm_sh("grep -q '^tcpfsm_sockets{netns=\"pid:%d\",state=\"listen\"} %d$' %s",
-				       getpid(), ALLNS_WORK, out));
+		if (named) {
+			EXPECT_EQ(0, tcpfsm_sh("grep -q '^tcpfsm_sockets{netns=\"" NS_NAME "\",state=\"listen\"} %d$' %s",
+					       ALLNS_WORK, out));
+		} else {
+			EXPECT_EQ(0, tcpfsm_sh("grep -q '^tcpfsm_sockets{netns=\"pid:%d\",state=\"listen\"} %d$' %s",
+					       getpid(), ALLNS_WORK, out));
+		}
 	}
+	if (named)
+		tcpfsm_sh("ip netns delete " NS_NAME);
 	unlink(out);
 	unlink(py);
 	unlink(flat);
