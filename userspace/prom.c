@@ -18,6 +18,11 @@
  * a state (state, old, new, substate) are the kernel's names in lower
  * case, as node_tcp_connection_states{state="close_wait"} has them; and a
  * tcpfsm_build_info{version} series of value 1 comes first.
+ *
+ * With -A, several namespaces: the same series, each with netns="LABEL"
+ * as its first label, a family's samples together (each namespace's
+ * output is written apart, then merged family by family), build_info
+ * once, without it.
  */
 #include <ctype.h>
 #include <inttypes.h>
@@ -355,7 +360,7 @@ struct prom_block {
 	const char *next;	/* the next block, or the end */
 };
 
-/* The block of @text that starts at @at ("# HELP" or the end); false at the end */
+/* The block that starts at @at, a "# HELP" line; false at the end */
 static bool prom_block_at(const char *at, struct prom_block *b)
 {
 	const char *line;
