@@ -1255,7 +1255,7 @@ TEST_F(allns, admin_only)
 /*
  * The command: `tcpfsm -j stats all -A` (TCPFSM_CMD) against the same
  * oracle, each namespace's /proc read from inside it; flattened by python3
- * to "INODE n NAMES PID", "INODE s STATE CURRENT ENTERED LEFT" and "INODE
+ * to "INODE n NAMES PID -", "INODE s STATE CURRENT ENTERED LEFT" and "INODE
  * t OLD NEW COUNT" lines ("-" for what is absent): the namespace the test
  * is in, named by ip netns attach, has that name and the test's pid; the
  * others, which only the test's files hold, neither. And -o prometheus -A
@@ -1268,7 +1268,7 @@ TEST_F(allns, command_json)
 		"for ns in json.load(open(sys.argv[1])):\n"
 		"    i = ns['netns']['inode']\n"
 		"    assert isinstance(ns['netns']['cookie'], int)\n"
-		"    print(i, 'n', ','.join(ns['netns']['names']) or '-', ns['netns'].get('pid', '-'))\n"
+		"    print(i, 'n', ','.join(ns['netns']['names']) or '-', ns['netns'].get('pid', '-'), '-')\n"
 		"    for s in ns['states']:\n"
 		"        print(i, 's', s['state'], *(s.get(k, '-') for k in ('current', 'entered', 'left')))\n"
 		"    for t in ns['transitions']:\n"
