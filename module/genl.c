@@ -66,6 +66,12 @@ static const struct genl_ops tcpfsm_nl_ops[] = {
 		.cmd	= TCPFSM_CMD_EVENTS_UNSUBSCRIBE,
 		.doit	= tcpfsm_nl_events_unsubscribe_doit,
 	},
+	{
+		.cmd	= TCPFSM_CMD_NETNS_GET,
+		.dumpit	= tcpfsm_nl_netns_get_dumpit,
+		.start	= tcpfsm_nl_netns_get_start,
+		.flags	= GENL_ADMIN_PERM,
+	},
 };
 
 static const struct genl_multicast_group tcpfsm_nl_mcgrps[] = {

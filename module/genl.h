@@ -11,6 +11,8 @@
 
 #include <uapi/linux/tcpfsm.h>
 
+int tcpfsm_nl_netns_get_start(struct netlink_callback *cb);
+
 int tcpfsm_nl_get_doit(struct sk_buff *skb, struct genl_info *info);
 int tcpfsm_nl_state_get_doit(struct sk_buff *skb, struct genl_info *info);
 int tcpfsm_nl_closewait_get_dumpit(struct sk_buff *skb,
@@ -20,6 +22,8 @@ int tcpfsm_nl_events_subscribe_doit(struct sk_buff *skb,
 				    struct genl_info *info);
 int tcpfsm_nl_events_unsubscribe_doit(struct sk_buff *skb,
 				      struct genl_info *info);
+int tcpfsm_nl_netns_get_dumpit(struct sk_buff *skb,
+			       struct netlink_callback *cb);
 
 enum {
 	TCPFSM_NLGRP_EVENTS,

@@ -9,7 +9,8 @@ the admin-perm flag of multicast groups. This script loads the
 generator as a module and renders with its own parser and its own policy,
 multicast-group and family printers; only the ops table is written here,
 in the struct genl_ops form every supported kernel takes (per-op policy,
-as the generator's "per-op" mode does), and admin-perm groups get
+as the generator's "per-op" mode does; a dump's pre and post hooks as
+.start and .done), and admin-perm groups get
 GENL_MCAST_CAP_NET_ADMIN. scripts/ynl.sh gen writes the file; ynl.sh check
 writes it again and compares the two byte for byte.
 
@@ -38,6 +39,7 @@ def print_ops(gen, family, cw):
         cw.block_start()
         members = [('cmd', op.enum_name)]
         request = None
+        hooks = []
         for op_mode in ['do', 'dump']:
             if op_mode not in op:
                 continue
@@ -45,11 +47,18 @@ def print_ops(gen, family, cw):
             members.append((op_mode + 'it', name))
             if 'request' in op[op_mode]:
                 request = op[op_mode]['request']['attributes']
+            for when, member in [('pre', 'start'), ('post', 'done')]:
+                if when not in op[op_mode]:
+                    continue
+                if op_mode == 'do':     # genl_ops has them per family only
+                    raise SystemExit(f'{op_name}: do {when} needs split ops')
+                hooks.append((member, gen.c_lower(op[op_mode][when])))
         if request:
             struct = gen.Struct(family, op['attribute-set'], type_list=request)
             members.append(('policy',
                             gen.c_lower(f'{family.ident_name}-{op_name}-nl-policy')))
             members.append(('maxattr', struct.attr_max_val.enum_name))
+        members += hooks
         if 'flags' in op:
             members.append(('flags', ' | '.join(
                 gen.c_upper('genl-' + x) for x in op['flags'])))

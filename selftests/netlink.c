@@ -21,7 +21,10 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <dirent.h>
+#include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -783,6 +786,608 @@ TEST_F(malformed, refused)
 	ASSERT_EQ(0, get_vs_proc(_metadata, &after, &self->snap));
 	ASSERT_EQ(0, tcpfsm_snap_read(&snap));
 	ASSERT_EQ(0, get_vs_proc(_metadata, &after, &snap));
+}
+
+/*
+ * netns-get: get's figures for every namespace, in one dump. Each
+ * namespace's message must equal what its own /proc/net/tcpfsm shows, read
+ * from inside it (setns); every namespace appears once, also while some
+ * come and go; only an admin of the initial user namespace may ask; and
+ * the command's JSON (tcpfsm -j stats -A) says the same.
+ */
+
+#define ALLNS_WORK	3	/* namespaces with traffic: 1, 2, 3 workloads */
+#define ALLNS_MANY	20	/* idle ones, for a dump of several parts */
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE	71
+#endif
+
+/* The messages of a netns-get dump, in their order */
+struct nsdump {
+	struct reply *r;
+	uint32_t *ino;
+	uint64_t *cookie;
+	int n, size;
+	int bad;		/* without identity, another cmd, malformed */
+	/* run once, at the first message (the rest of the dump is to come) */
+	void (*first)(void *arg);
+	void *arg;
+};
+
+static int parse_ns(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[TCPFSM_A_STATS_MAX + 1];
+	struct nsdump *d = data;
+
+	if (d->n == d->size) {
+		d->size = d->size ? 2 * d->size : 16;
+		d->r = realloc(d->r, d->size * sizeof(*d->r));
+		d->ino = realloc(d->ino, d->size * sizeof(*d->ino));
+		d->cookie = realloc(d->cookie, d->size * sizeof(*d->cookie));
+		if (!d->r || !d->ino || !d->cookie)
+			return MNL_CB_ERROR;
+	}
+	reply_init(&d->r[d->n]);
+	parse_reply(nlh, &d->r[d->n]);
+	d->bad += d->r[d->n].bad + (d->r[d->n].cmd != TCPFSM_CMD_NETNS_GET);
+	memset(tb, 0, sizeof(tb));
+	nl_msg_attrs(nlh, &tcpfsm_stats_set, tb, NULL, NULL);
+	if (!tb[TCPFSM_A_STATS_NETNS_INO] || !tb[TCPFSM_A_STATS_NETNS_COOKIE]) {
+		d->bad++;
+		return MNL_CB_OK;
+	}
+	d->ino[d->n] = mnl_attr_get_u32(tb[TCPFSM_A_STATS_NETNS_INO]);
+	d->cookie[d->n] = mnl_attr_get_u64(tb[TCPFSM_A_STATS_NETNS_COOKIE]);
+	if (!d->n && d->first)
+		d->first(d->arg);
+	d->n++;
+	return MNL_CB_OK;
+}
+
+static int nl_netns_dump(struct nl *nl, struct nsdump *d, struct answer *a)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = nl_req(nl, nl->family, TCPFSM_CMD_NETNS_GET,
+		     TCPFSM_FAMILY_VERSION);
+	nlh->nlmsg_flags |= NLM_F_DUMP;
+	return nl_talk(nl, nlh, parse_ns, d, a);
+}
+
+static void nsdump_free(struct nsdump *d)
+{
+	free(d->r);
+	free(d->ino);
+	free(d->cookie);
+	memset(d, 0, sizeof(*d));
+}
+
+/* The messages of namespace inode @ino: how many, the last in *@i */
+static int nsdump_count(const struct nsdump *d, uint32_t ino, int *i)
+{
+	int k, n = 0;
+
+	for (k = 0; k < d->n; k++)
+		if (d->ino[k] == ino) {
+			n++;
+			*i = k;
+		}
+	return n;
+}
+
+static uint32_t fd_ns_ino(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) ? 0 : (uint32_t)st.st_ino;
+}
+
+/* SO_NETNS_COOKIE of a socket of the caller's namespace, 0 if none */
+static uint64_t own_netns_cookie(void)
+{
+	uint64_t cookie = 0;
+	socklen_t len = sizeof(cookie);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return 0;
+	if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len))
+		cookie = 0;
+	close(fd);
+	return cookie;
+}
+
+FIXTURE(allns) {
+	struct nl nl;
+	struct tcpfsm_snap snap;
+	int fd[ALLNS_WORK];
+	uint64_t cookie[ALLNS_WORK];
+};
+
+FIXTURE_SETUP(allns)
+{
+	int k;
+
+	for (k = 0; k < ALLNS_WORK; k++)
+		self->fd[k] = -1;
+	if (!nl_setup(_metadata, &self->nl, &self->snap))
+		SKIP(return, "tcpfsm is not loaded");
+}
+
+FIXTURE_TEARDOWN(allns)
+{
+	int k;
+
+	for (k = 0; k < ALLNS_WORK; k++)
+		if (self->fd[k] >= 0)
+			close(self->fd[k]);
+	if (self->nl.sk)
+		mnl_socket_close(self->nl.sk);
+}
+
+/* ALLNS_WORK new namespaces, k + 1 workloads in the k-th; left in the last */
+static void allns_traffic(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(allns) *self)
+{
+	struct tcpfsm_snap snap;
+	int k, i;
+
+	for (k = 0; k < ALLNS_WORK; k++) {
+		ASSERT_EQ(0, tcpfsm_netns_new());
+		self->fd[k] = tcpfsm_netns_open();
+		ASSERT_LE(0, self->fd[k]);
+		self->cookie[k] = own_netns_cookie();
+		tcpfsm_snap_zero(&snap);
+		for (i = 0; i <= k; i++)
+			workload(_metadata, &snap);
+	}
+}
+
+/* Each namespace's message against its own /proc, read from inside it */
+static void allns_vs_proc(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(allns) *self, const struct nsdump *d)
+{
+	struct tcpfsm_snap snap;
+	int k, i = -1;
+
+	for (k = 0; k < ALLNS_WORK; k++) {
+		ASSERT_EQ(1, nsdump_count(d, fd_ns_ino(self->fd[k]), &i));
+		ASSERT_EQ(0, setns(self->fd[k], CLONE_NEWNET));
+		ASSERT_EQ(0, tcpfsm_snap_read(&snap));
+		EXPECT_EQ(0, get_vs_proc(_metadata, &d->r[i], &snap))
+			TH_LOG("namespace %d (inode %u)", k, d->ino[i]);
+		/* k + 1 workloads: its own figures, not another's */
+		EXPECT_EQ(8 * (k + 1), d->r[i].s.entered[TCP_ESTABLISHED]);
+		EXPECT_EQ(k + 1, d->r[i].s.cur[TCP_LISTEN]);
+		if (self->cookie[k])	/* SO_NETNS_COOKIE: 5.14 and later */
+			EXPECT_EQ(self->cookie[k], d->cookie[i]);
+	}
+}
+
+TEST_F(allns, counters_per_netns)
+{
+	struct nsdump d = { 0 };
+	struct answer a;
+
+	allns_traffic(_metadata, self);
+	ASSERT_EQ(0, nl_netns_dump(&self->nl, &d, &a));
+	ASSERT_EQ(0, a.err) TH_LOG("refused: %s (%s)", strerror(a.err), a.msg);
+	ASSERT_EQ(0, d.bad);
+	ASSERT_EQ(d.n, a.nreplies);
+	allns_vs_proc(_metadata, self, &d);
+	nsdump_free(&d);
+}
+
+/* Add the inode of @path to @ino (@n of them), once. */
+static void ino_add(const char *path, uint32_t *ino, int *n, int max)
+{
+	struct stat st;
+	int i;
+
+	if (stat(path, &st))
+		return;
+	for (i = 0; i < *n; i++)
+		if (ino[i] == st.st_ino)
+			return;
+	if (*n < max)
+		ino[(*n)++] = st.st_ino;
+}
+
+/* The namespaces open files of /proc/@pid hold (net:[INODE]) */
+static void netns_fds(const char *pid, uint32_t *ino, int *n, int max)
+{
+	char path[300], fpath[600], link[64];
+	unsigned int i;
+	struct dirent *e;
+	ssize_t len;
+	DIR *d;
+	int k;
+
+	snprintf(path, sizeof(path), "/proc/%s/fd", pid);
+	d = opendir(path);
+	while (d && (e = readdir(d))) {
+		snprintf(fpath, sizeof(fpath), "%s/%s", path, e->d_name);
+		len = readlink(fpath, link, sizeof(link) - 1);
+		if (len <= 0)
+			continue;
+		link[len] = 0;
+		if (sscanf(link, "net:[%u]", &i) != 1)
+			continue;
+		for (k = 0; k < *n && ino[k] != i; k++)
+			;
+		if (k == *n && *n < max)
+			ino[(*n)++] = i;
+	}
+	if (d)
+		closedir(d);
+}
+
+/* Every namespace a task is in or holds open, or /run/netns holds */
+static int netns_known(uint32_t *ino, int max)
+{
+	char path[300], tpath[600];
+	struct dirent *p, *t;
+	DIR *proc, *task;
+	int n = 0;
+
+	proc = opendir("/proc");
+	while (proc && (p = readdir(proc))) {
+		if (p->d_name[0] < '0' || p->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/task", p->d_name);
+		task = opendir(path);
+		while (task && (t = readdir(task))) {
+			snprintf(tpath, sizeof(tpath), "%s/%s/ns/net", path,
+				 t->d_name);
+			if (t->d_name[0] != '.')
+				ino_add(tpath, ino, &n, max);
+		}
+		if (task)
+			closedir(task);
+		netns_fds(p->d_name, ino, &n, max);
+	}
+	if (proc)
+		closedir(proc);
+	proc = opendir("/run/netns");
+	while (proc && (p = readdir(proc))) {
+		snprintf(path, sizeof(path), "/run/netns/%s", p->d_name);
+		if (p->d_name[0] != '.')
+			ino_add(path, ino, &n, max);
+	}
+	if (proc)
+		closedir(proc);
+	return n;
+}
+
+/*
+ * Every namespace once, in the order of their cookies, over a dump of
+ * several parts (ALLNS_MANY more namespaces; a message is 5 KiB or more).
+ */
+TEST_F(allns, every_netns_once)
+{
+	static uint32_t known[4096];
+	int fds[ALLNS_MANY], k, n, i = -1;
+	struct nsdump d = { 0 };
+	struct answer a;
+
+	allns_traffic(_metadata, self);
+	for (k = 0; k < ALLNS_MANY; k++) {
+		ASSERT_EQ(0, tcpfsm_netns_new());
+		fds[k] = tcpfsm_netns_open();
+		ASSERT_LE(0, fds[k]);
+	}
+	ASSERT_EQ(0, nl_netns_dump(&self->nl, &d, &a));
+	ASSERT_EQ(0, a.err) TH_LOG("refused: %s (%s)", strerror(a.err), a.msg);
+	ASSERT_EQ(0, d.bad);
+	n = netns_known(known, ARRAY_SIZE(known));
+	TH_LOG("%d namespaces dumped, %d held by a task, a file or /run/netns",
+	       d.n, n);
+	ASSERT_LE(ALLNS_WORK + ALLNS_MANY + 1, n);
+	for (k = 0; k < n; k++)
+		EXPECT_EQ(1, nsdump_count(&d, known[k], &i))
+			TH_LOG("inode %u", known[k]);
+	for (k = 1; k < d.n; k++)
+		EXPECT_LT(d.cookie[k - 1], d.cookie[k]);
+	for (k = 0; k < d.n; k++)
+		EXPECT_EQ(1, nsdump_count(&d, d.ino[k], &i));
+	allns_vs_proc(_metadata, self, &d);
+	for (k = 0; k < ALLNS_MANY; k++)
+		close(fds[k]);
+	nsdump_free(&d);
+}
+
+/* What the dump's first message does: namespaces go and come meanwhile */
+struct churn {
+	int *fds, nfds;		/* closed: each one's last reference */
+	int made;		/* new namespaces, each held by the next */
+	int hold[4];
+};
+
+static void churn_first(void *arg)
+{
+	struct churn *c = arg;
+	int k;
+
+	for (k = 0; k < c->nfds; k++) {
+		close(c->fds[k]);
+		c->fds[k] = -1;
+	}
+	for (k = 0; k < (int)ARRAY_SIZE(c->hold); k++) {
+		if (unshare(CLONE_NEWNET))
+			break;
+		c->hold[k] = tcpfsm_netns_open();
+		c->made++;
+	}
+}
+
+/*
+ * Namespaces that go away during the dump (their last reference closed
+ * after its first part) and new ones: each of the others exactly once,
+ * those that went at most once, cookies in order, and a clean end.
+ */
+TEST_F(allns, netns_come_and_go)
+{
+	int fds[ALLNS_MANY], kept[ALLNS_MANY];
+	uint32_t gone[ALLNS_MANY / 2];
+	struct churn c = { .fds = fds, .nfds = ALLNS_MANY / 2 };
+	struct nsdump d = { .first = churn_first, .arg = &c };
+	struct answer a;
+	int k, i = -1;
+
+	for (k = 0; k < ALLNS_MANY; k++) {
+		ASSERT_EQ(0, tcpfsm_netns_new());
+		fds[k] = tcpfsm_netns_open();
+		ASSERT_LE(0, fds[k]);
+	}
+	/* every other one goes: gone early in the order and late */
+	for (k = 0; k < ALLNS_MANY; k++) {
+		if (k % 2) {
+			kept[k / 2] = fds[k];
+		} else {
+			gone[k / 2] = fd_ns_ino(fds[k]);
+			fds[k / 2] = fds[k];
+		}
+	}
+	ASSERT_EQ(0, nl_netns_dump(&self->nl, &d, &a));
+	ASSERT_EQ(0, a.err) TH_LOG("refused: %s (%s)", strerror(a.err), a.msg);
+	ASSERT_EQ(0, d.bad);
+	ASSERT_EQ((int)ARRAY_SIZE(c.hold), c.made);
+	for (k = 1; k < d.n; k++)
+		EXPECT_LT(d.cookie[k - 1], d.cookie[k]);
+	for (k = 0; k < ALLNS_MANY / 2; k++) {
+		EXPECT_EQ(1, nsdump_count(&d, fd_ns_ino(kept[k]), &i));
+		EXPECT_GE(1, nsdump_count(&d, gone[k], &i));
+	}
+	for (k = 0; k < d.n; k++)
+		EXPECT_EQ(1, nsdump_count(&d, d.ino[k], &i));
+	for (k = 0; k < ALLNS_MANY / 2; k++)
+		close(kept[k]);
+	for (k = 0; k < c.made; k++)
+		close(c.hold[k]);
+	nsdump_free(&d);
+}
+
+/* What a caller without CAP_NET_ADMIN in the initial user ns got */
+struct allns_unpriv {
+	int err;		/* the dump's errno, EPROTO if none came */
+	int nreplies;
+};
+
+/* @tenant: root of a user namespace of its own, else just uid 65534 */
+static void allns_unpriv_child(int wfd, bool tenant)
+{
+	struct allns_unpriv u = { EPROTO, 0 };
+	struct family f = { 0 };
+	struct nsdump d = { 0 };
+	struct answer a;
+	struct nl nl;
+
+	if (tenant) {
+		if (tcpfsm_tenant())
+			_exit(TCPFSM_TENANT_NOUSERNS);
+	} else if (setgid(65534) || setuid(65534)) {
+		_exit(1);
+	}
+	if (nl_open(&nl, &f))
+		_exit(2);
+	if (!nl_netns_dump(&nl, &d, &a)) {
+		u.err = a.err;
+		u.nreplies = a.nreplies;
+	}
+	_exit(write(wfd, &u, sizeof(u)) == sizeof(u) ? 0 : 3);
+}
+
+static int allns_unpriv(struct allns_unpriv *u, bool tenant)
+{
+	int pfd[2], status;
+	pid_t pid;
+
+	if (pipe(pfd))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		close(pfd[0]);
+		allns_unpriv_child(pfd[1], tenant);
+	}
+	close(pfd[1]);
+	if (read(pfd[0], u, sizeof(*u)) != sizeof(*u))
+		u->err = -1;
+	close(pfd[0]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * EPERM (GENL_ADMIN_PERM: no extack message) for uid 65534 and for root
+ * of a user namespace of its own (CAP_NET_ADMIN there, over its own
+ * namespaces, is not enough: the dump shows every namespace), before any
+ * message of the dump; root gets the dump.
+ */
+TEST_F(allns, admin_only)
+{
+	struct nsdump d = { 0 };
+	struct allns_unpriv u;
+	struct answer a;
+	int ret;
+
+	ASSERT_EQ(0, allns_unpriv(&u, false));
+	EXPECT_EQ(EPERM, u.err);
+	EXPECT_EQ(0, u.nreplies);
+	ret = allns_unpriv(&u, true);
+	if (ret == TCPFSM_TENANT_NOUSERNS) {
+		TH_LOG("no unprivileged user namespace: the tenant not tried");
+	} else {
+		ASSERT_EQ(0, ret);
+		EXPECT_EQ(EPERM, u.err);
+		EXPECT_EQ(0, u.nreplies);
+	}
+	ASSERT_EQ(0, nl_netns_dump(&self->nl, &d, &a));
+	EXPECT_EQ(0, a.err);
+	EXPECT_LE(2, d.n);	/* init_net and the test's */
+	nsdump_free(&d);
+}
+
+#define NS_NAME	"tcpfsm-allns-test"
+
+/*
+ * The command: `tcpfsm -j stats all -A` (TCPFSM_CMD) against the same
+ * oracle, each namespace's /proc read from inside it; flattened by python3
+ * to "INODE n NAMES PID -", "INODE s STATE CURRENT ENTERED LEFT" and "INODE
+ * t OLD NEW COUNT" lines ("-" for what is absent): the namespace the test
+ * is in, named by ip netns attach, has that name and the test's pid; the
+ * others, which only the test's files hold, neither. And -o prometheus -A
+ * passes promtool, labelled by that name.
+ */
+TEST_F(allns, command_json)
+{
+	static const char flatten[] =
+		"import json, sys\n"
+		"for ns in json.load(open(sys.argv[1])):\n"
+		"    i = ns['netns']['inode']\n"
+		"    assert isinstance(ns['netns']['cookie'], int)\n"
+		"    print(i, 'n', ','.join(ns['netns']['names']) or '-', ns['netns'].get('pid', '-'), '-')\n"
+		"    for s in ns['states']:\n"
+		"        print(i, 's', s['state'], *(s.get(k, '-') for k in ('current', 'entered', 'left')))\n"
+		"    for t in ns['transitions']:\n"
+		"        print(i, 't', t['old'], t['new'], t['count'])\n";
+	const char *cmd = getenv("TCPFSM_CMD");
+	char out[] = "/tmp/tcpfsm-allns.XXXXXX", py[] = "/tmp/tcpfsm-allns-py.XXXXXX";
+	char flat[64], line[256], kind[4], f1[32], f2[32], f3[32], f4[32];
+	int fd, k, seen[ALLNS_WORK] = { 0 }, ntrans[ALLNS_WORK] = { 0 };
+	char want_id[128], got_id[128];
+	int seen_id[ALLNS_WORK] = { 0 };
+	bool named;
+	struct tcpfsm_snap snap[ALLNS_WORK];
+	uint32_t ino[ALLNS_WORK];
+	unsigned int i;
+	FILE *f;
+
+	if (!cmd)
+		SKIP(return, "TCPFSM_CMD is not set (path of the tcpfsm command)");
+	if (tcpfsm_sh("command -v python3"))
+		SKIP(return, "no python3 to read the JSON");
+	allns_traffic(_metadata, self);
+	fd = mkstemp(out);
+	ASSERT_LE(0, fd);
+	close(fd);
+	fd = mkstemp(py);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)strlen(flatten), write(fd, flatten, strlen(flatten)));
+	close(fd);
+	snprintf(flat, sizeof(flat), "%s.flat", out);
+	/* the last namespace, ours, gets a name, as ip netns add gives */
+	tcpfsm_sh("ip netns delete " NS_NAME);
+	named = !tcpfsm_sh("ip netns attach " NS_NAME " %d", getpid());
+	if (!named)
+		TH_LOG("ip netns attach failed: no name to label by");
+	ASSERT_EQ(0, tcpfsm_sh("%s -j stats all -A > %s", cmd, out));
+	ASSERT_EQ(0, tcpfsm_sh("python3 %s %s > %s", py, out, flat));
+	for (k = 0; k < ALLNS_WORK; k++) {
+		ino[k] = fd_ns_ino(self->fd[k]);
+		ASSERT_EQ(0, setns(self->fd[k], CLONE_NEWNET));
+		ASSERT_EQ(0, tcpfsm_snap_read(&snap[k]));
+	}
+	f = fopen(flat, "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f)) {
+		ASSERT_LE(5, sscanf(line, "%u %3s %31s %31s %31s %31s", &i,
+				    kind, f1, f2, f3, f4)) TH_LOG("%s", line);
+		for (k = 0; k < ALLNS_WORK && ino[k] != i; k++)
+			;
+		if (k == ALLNS_WORK)
+			continue;	/* a namespace of the system's */
+		if (!strcmp(kind, "n")) {
+			/* the last is ours and has a name; the others neither */
+			snprintf(want_id, sizeof(want_id), "%s %d",
+				 named ? NS_NAME : "-", getpid());
+			snprintf(got_id, sizeof(got_id), "%s %s", f1, f2);
+			if (k != ALLNS_WORK - 1)
+				snprintf(want_id, sizeof(want_id), "- -");
+			EXPECT_STREQ(want_id, got_id);
+			seen_id[k]++;
+		} else if (!strcmp(kind, "s")) {
+			int s, j;
+			const char *got[3] = { f2, f3, f4 };
+			int64_t want[3];
+
+			for (s = TCP_ESTABLISHED; s <= TCP_NEW_SYN_RECV; s++)
+				if (!strcmp(f1, tcpfsm_state_name(s)))
+					break;
+			ASSERT_GE(TCP_NEW_SYN_RECV, s) TH_LOG("%s", line);
+			want[0] = snap[k].s.cur[s];
+			want[1] = snap[k].s.entered[s];
+			want[2] = snap[k].s.left[s];
+			seen[k]++;
+			for (j = 0; j < 3; j++) {
+				char buf[24];
+
+				EXPECT_STREQ(fig(want[j], buf, sizeof(buf)),
+					     strcmp(got[j], "-") ? got[j] : "absent")
+					TH_LOG("netns %d: %s", k, line);
+			}
+		} else {
+			int o, n;
+
+			for (o = TCP_ESTABLISHED; o <= TCP_CLOSING; o++)
+				if (!strcmp(f1, tcpfsm_state_name(o)))
+					break;
+			for (n = TCP_ESTABLISHED; n <= TCP_CLOSING; n++)
+				if (!strcmp(f2, tcpfsm_state_name(n)))
+					break;
+			ASSERT_GE(TCP_CLOSING, o) TH_LOG("%s", line);
+			ASSERT_GE(TCP_CLOSING, n) TH_LOG("%s", line);
+			EXPECT_EQ(snap[k].m.n[o][n], strtoull(f3, NULL, 10))
+				TH_LOG("netns %d: %s", k, line);
+			ntrans[k]++;
+		}
+	}
+	fclose(f);
+	for (k = 0; k < ALLNS_WORK; k++) {
+		EXPECT_EQ(1, seen_id[k]) TH_LOG("netns %d", k);
+		EXPECT_EQ(TCP_NEW_SYN_RECV, seen[k]) TH_LOG("netns %d", k);
+		EXPECT_EQ(TCP_CLOSING * TCP_CLOSING, ntrans[k]);
+	}
+	if (tcpfsm_sh("command -v promtool")) {
+		TH_LOG("no promtool: -o prometheus -A not checked");
+	} else {
+		ASSERT_EQ(0, tcpfsm_sh("%s -o prometheus stats -A > %s", cmd, out));
+		EXPECT_EQ(0, tcpfsm_sh("promtool check metrics < %s", out));
+		if (named) {
+			EXPECT_EQ(0, tcpfsm_sh("grep -q '^tcpfsm_sockets{netns=\"" NS_NAME "\",state=\"listen\"} %d$' %s",
+					       ALLNS_WORK, out));
+		} else {
+			EXPECT_EQ(0, tcpfsm_sh("grep -q '^tcpfsm_sockets{netns=\"pid:%d\",state=\"listen\"} %d$' %s",
+					       getpid(), ALLNS_WORK, out));
+		}
+	}
+	if (named)
+		tcpfsm_sh("ip netns delete " NS_NAME);
+	unlink(out);
+	unlink(py);
+	unlink(flat);
 }
 
 TEST_HARNESS_MAIN

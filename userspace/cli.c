@@ -43,7 +43,7 @@ static const struct cli_command commands[] = {
 		.alias = "show",
 		.id = CLI_CMD_STATS,
 		.opts = JSON_OPTS,
-		.args = "[all] [nohist]",
+		.args = "[all] [nohist] [-A]",
 		.summary = "per-state figures, transitions, event counters",
 		.details =
 "For every TCP state: the sockets in it now (current), the transitions\n"
@@ -67,7 +67,15 @@ static const struct cli_command commands[] = {
 "node_exporter's textfile collector: state labels in lower case, as\n"
 "node_exporter's (state=\"close_wait\"), and tcpfsm_build_info{version}.\n"
 "nohist (--no-histograms) leaves the histograms out (336 of about 500\n"
-"series); text and JSON have none. -o json is -j, -o text the default.\n",
+"series); text and JSON have none. -o json is -j, -o text the default.\n"
+"\n"
+"-A (--all-netns), before or after stats: the same for every network\n"
+"namespace of the system (CAP_NET_ADMIN in the initial user namespace),\n"
+"each labelled by its ip netns name, else \"pid:PID\" (its lowest pid),\n"
+"else \"ino:INODE\": in text a line \"netns LABEL (inode, cookie...)\"\n"
+"before each; in JSON an array of objects with \"netns\": {\"inode\",\n"
+"\"cookie\", \"names\", \"pid\"}; in Prometheus a label netns=\"LABEL\" on\n"
+"every series but tcpfsm_build_info.\n",
 		.parse = parse_stats,
 	},
 	{
@@ -272,6 +280,8 @@ void cli_usage(FILE *f, const struct cli_command *cmd)
 	      "  -t, --timestamp    the wall-clock time of each event (monitor)\n"
 	      "  -n, --netns NETNS  run in network namespace NETNS (ip netns),\n"
 	      "                     as ip -n: /run/netns/NETNS; needs root\n"
+	      "  -A, --all-netns    every network namespace (stats only), each\n"
+	      "                     labelled; needs root\n"
 	      "  -h, --help         this text\n"
 	      "  -V, --version      the version of tcpfsm\n", f);
 }
@@ -378,6 +388,10 @@ static int parse_stats(struct cli_args *a, int argc, char **argv, FILE *err)
 		if (!strcmp(argv[i], "nohist") ||
 		    !strcmp(argv[i], "--no-histograms")) {
 			a->nohist = true;
+			continue;
+		}
+		if (!strcmp(argv[i], "-A") || !strcmp(argv[i], "--all-netns")) {
+			a->all_netns = true;
 			continue;
 		}
 		n = output_arg(a, argv[i], i + 1 < argc ? argv[i + 1] : NULL,
@@ -723,6 +737,7 @@ int cli_parse(struct cli_args *a, int argc, char **argv, FILE *err)
 		{ "output",	required_argument, NULL, 'o' },
 		{ "timestamp",	no_argument,	NULL,	't' },
 		{ "netns",	required_argument, NULL, 'n' },
+		{ "all-netns",	no_argument,	NULL,	'A' },
 		{ NULL,		0,		NULL,	0 }
 	};
 	int opt, i, cur;
@@ -733,7 +748,7 @@ int cli_parse(struct cli_args *a, int argc, char **argv, FILE *err)
 	/* "+": options end at the command, as with ip */
 	for (;;) {
 		cur = optind ? optind : 1;	/* the argument getopt reads */
-		opt = getopt_long(argc, argv, "+jphVo:tn:", long_opts, NULL);
+		opt = getopt_long(argc, argv, "+jphVo:tn:A", long_opts, NULL);
 		if (opt == -1)
 			break;
 		switch (opt) {
@@ -755,6 +770,9 @@ int cli_parse(struct cli_args *a, int argc, char **argv, FILE *err)
 			break;
 		case 't':
 			a->timestamp = true;
+			break;
+		case 'A':
+			a->all_netns = true;
 			break;
 		case 'n':
 			if (!tcpfsm_netns_name_ok(optarg)) {
@@ -807,6 +825,16 @@ int cli_parse(struct cli_args *a, int argc, char **argv, FILE *err)
 	    a->cmd->id != CLI_CMD_STATS) {
 		fprintf(err, "tcpfsm: %s: -o prometheus is for stats only\n",
 			a->cmd->name);
+		return -1;
+	}
+	if (a->all_netns && a->action == CLI_RUN &&
+	    a->cmd->id != CLI_CMD_STATS) {
+		fprintf(err, "tcpfsm: %s: -A is for stats only\n",
+			a->cmd->name);
+		return -1;
+	}
+	if (a->all_netns && a->netns) {
+		fprintf(err, "tcpfsm: -A shows every network namespace: not with -n\n");
 		return -1;
 	}
 	if (a->timestamp && a->action == CLI_RUN &&

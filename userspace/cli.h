@@ -68,6 +68,7 @@ struct cli_args {
 	unsigned int state;		/* state NAME */
 	bool timestamp;			/* -t: monitor's wall-clock time */
 	const char *netns;		/* -n NETNS, or NULL */
+	bool all_netns;			/* -A: stats of every netns */
 	struct tcpfsm_filter filter;	/* monitor FILTERS */
 	bool full;			/* monitor full: no tw or req events */
 	uint32_t states;		/* hist STATE...: BIT(state) */

@@ -516,6 +516,12 @@ static int stats_attr_cb(const struct nlattr *attr, void *data)
 	case TCPFSM_A_STATS_HANDSHAKE:
 		ret = parse_hs(attr, st, c->e);
 		break;
+	case TCPFSM_A_STATS_NETNS_INO:
+		st->netns_ino = mnl_attr_get_u32(attr);
+		break;
+	case TCPFSM_A_STATS_NETNS_COOKIE:
+		st->netns_cookie = mnl_attr_get_u64(attr);
+		break;
 	default:	/* a figure of figures.c, unknown, or of requests only */
 		fig = tcpfsm_figure_of(type);
 		if (!fig)
@@ -1314,6 +1320,82 @@ static void admin_hint(struct tcpfsm_err *e, const char *what)
 	if (e->kind == TCPFSM_ERR_KERNEL && (e->code == EPERM || e->code == EACCES))
 		snprintf(e->detail, sizeof(e->detail),
 			 "%s: run it as root", what);
+}
+
+/* A namespace of netns-get: its identity, and what get must have */
+static int parse_netns_cb(const struct nlmsghdr *nlh, void *arg,
+			  struct tcpfsm_err *e)
+{
+	struct tcpfsm_netns_stats *l = arg;
+	struct tcpfsm_stats *v, *st;
+
+	if (l->n == l->size) {
+		size_t size = l->size ? 2 * l->size : 8;
+
+		v = realloc(l->v, size * sizeof(*v));
+		if (!v)
+			return sys_err(e, ENOMEM);
+		l->v = v;
+		l->size = size;
+	}
+	st = &l->v[l->n];
+	memset(st, 0, sizeof(*st));
+	if (tcpfsm_parse_stats(nlh, st, e) < 0)
+		return -1;
+	if (!(st->present & BIT(TCPFSM_A_STATS_NETNS_INO)))
+		return set_err(e, TCPFSM_ERR_MISSING, 0, "netns-ino");
+	if (!(st->present & BIT(TCPFSM_A_STATS_NETNS_COOKIE)))
+		return set_err(e, TCPFSM_ERR_MISSING, 0, "netns-cookie");
+	if (tcpfsm_stats_check(st, e) < 0)
+		return -1;
+	l->n++;
+	return 0;
+}
+
+/**
+ * tcpfsm_netns_stats_free() - free the replies of tcpfsm_nl_get_netns()
+ * @l: the replies
+ */
+void tcpfsm_netns_stats_free(struct tcpfsm_netns_stats *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/**
+ * tcpfsm_nl_get_netns() - TCPFSM_CMD_NETNS_GET: everything, every netns
+ * @nl: an open socket
+ * @l: a reply per namespace, each with netns_ino and netns_cookie, in the
+ *	kernel's order; tcpfsm_netns_stats_free() them, on error too
+ * @e: what went wrong, on error; EPERM (TCPFSM_ERR_KERNEL) without
+ *	CAP_NET_ADMIN in the initial user namespace, EOPNOTSUPP from a
+ *	module that predates the op
+ *
+ * Return: 0, or -1.
+ */
+int tcpfsm_nl_get_netns(struct tcpfsm_nl *nl, struct tcpfsm_netns_stats *l,
+			struct tcpfsm_err *e)
+{
+	char req[TCPFSM_NL_REQSIZE] = { 0 };
+	struct reply_ctx c = {
+		.type = nl->family.id, .parse = parse_netns_cb, .arg = l,
+		.e = e, .dump = true,
+	};
+	struct nlmsghdr *nlh;
+
+	err_init(e, "reading the statistics of every network namespace");
+	memset(l, 0, sizeof(*l));
+	nlh = genl_request(nl, req, nl->family.id, TCPFSM_CMD_NETNS_GET,
+			   TCPFSM_FAMILY_VERSION);
+	nlh->nlmsg_flags |= NLM_F_DUMP;
+	if (nl_talk(nl, nlh, &c) < 0) {
+		admin_hint(e, "it shows every namespace");
+		if (e->kind == TCPFSM_ERR_KERNEL && e->code == EOPNOTSUPP)
+			snprintf(e->detail, sizeof(e->detail),
+				 "the module predates netns-get");
+		return -1;
+	}
+	return 0;
 }
 
 static int parse_socket_cb(const struct nlmsghdr *nlh, void *arg,

@@ -90,8 +90,19 @@ struct tcpfsm_stats {
 	/* by substate: [TCPFSM_STATE_FIN_WAIT2] and [TCPFSM_STATE_TIME_WAIT] */
 	struct tcpfsm_tw_stats tw[TCPFSM_NR_STATES + 1];
 	struct tcpfsm_hs_stats hs;	/* the handshake nest */
+	/* in a reply of TCPFSM_CMD_NETNS_GET: the namespace's identity */
+	uint32_t netns_ino;
+	uint64_t netns_cookie;
 	uint32_t present;	/* bit TCPFSM_A_STATS_x: attribute seen */
 };
+
+/* The replies of TCPFSM_CMD_NETNS_GET: one a namespace, in cookie order */
+struct tcpfsm_netns_stats {
+	struct tcpfsm_stats *v;
+	size_t n, size;
+};
+
+void tcpfsm_netns_stats_free(struct tcpfsm_netns_stats *l);
 
 /*
  * A TCPFSM_CMD_TRANSITION_NTF: one transition of one socket. Addresses in
@@ -205,6 +216,8 @@ int tcpfsm_nl_get_stats(struct tcpfsm_nl *nl, struct tcpfsm_stats *st,
 			struct tcpfsm_err *e);
 int tcpfsm_nl_get_state(struct tcpfsm_nl *nl, unsigned int state,
 			struct tcpfsm_stats *st, struct tcpfsm_err *e);
+int tcpfsm_nl_get_netns(struct tcpfsm_nl *nl, struct tcpfsm_netns_stats *l,
+			struct tcpfsm_err *e);
 int tcpfsm_nl_get_closewait(struct tcpfsm_nl *nl, const uint64_t *min_age_ns,
 			    struct tcpfsm_sockets *socks, struct tcpfsm_err *e);
 int tcpfsm_nl_get_timewait(struct tcpfsm_nl *nl, uint32_t limit,

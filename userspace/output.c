@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 
 #include "figures.h"
+#include "netns.h"
 #include "output.h"
 #include "states.h"
 #include "util.h"
@@ -249,6 +250,23 @@ static void print_handshake(const struct tcpfsm_stats *st)
 	close_json_object();
 }
 
+/* What stats shows of one namespace, in the object of its JSON */
+static void print_stats_body(const struct tcpfsm_stats *st, bool all)
+{
+	unsigned int i;
+
+	print_state_header();
+	open_json_array(PRINT_JSON, "states");
+	for (i = 1; i <= TCPFSM_NR_STATES; i++)
+		if (st->state[i].present)
+			print_state_row(i, &st->state[i]);
+	close_json_array(PRINT_JSON, NULL);
+	print_transitions(st, all);
+	print_tw_substates(st);
+	print_handshake(st);
+	print_figures(st);
+}
+
 /**
  * tcpfsm_print_stats() - show a reply of TCPFSM_CMD_GET
  * @f: where
@@ -260,21 +278,70 @@ static void print_handshake(const struct tcpfsm_stats *st)
 void tcpfsm_print_stats(FILE *f, enum tcpfsm_fmt fmt,
 			const struct tcpfsm_stats *st, bool all)
 {
-	unsigned int i;
-
 	new_json_obj(f, fmt);
 	open_json_object(NULL);
-	print_state_header();
-	open_json_array(PRINT_JSON, "states");
-	for (i = 1; i <= TCPFSM_NR_STATES; i++)
-		if (st->state[i].present)
-			print_state_row(i, &st->state[i]);
-	close_json_array(PRINT_JSON, NULL);
-	print_transitions(st, all);
-	print_tw_substates(st);
-	print_handshake(st);
-	print_figures(st);
+	print_stats_body(st, all);
 	close_json_object();
+	delete_json_obj();
+}
+
+/* In text, a line before its figures; in JSON, "netns": {...} */
+static void print_netns_id(const struct tcpfsm_netns_id *id)
+{
+	char label[TCPFSM_NETNS_LABEL_LEN];
+	size_t i;
+
+	print_fp("netns %s", tcpfsm_netns_label(id, label, sizeof(label)));
+	open_json_object("netns");
+	print_u64(PRINT_ANY, "inode", " (inode %" PRIu64, id->ino);
+	print_u64(PRINT_ANY, "cookie", ", cookie %" PRIu64, id->cookie);
+	if (id->nnames > 1)
+		print_fp(", names");
+	open_json_array(PRINT_JSON, "names");
+	for (i = 0; i < id->nnames; i++)
+		if (is_json_context())
+			print_string(PRINT_JSON, NULL, NULL, id->names[i]);
+		else if (id->nnames > 1)
+			print_fp("%s%s", i ? "," : " ", id->names[i]);
+	close_json_array(PRINT_JSON, NULL);
+	if (id->pid)
+		print_s64(PRINT_ANY, "pid", ", pid %" PRId64, id->pid);
+	print_fp(")\n");
+	close_json_object();
+}
+
+/**
+ * tcpfsm_print_stats_netns() - the figures of several namespaces (-A)
+ * @f: where
+ * @fmt: how
+ * @st: a reply of TCPFSM_CMD_NETNS_GET per namespace
+ * @ids: what each is known by (@ids[i] for @st[i])
+ * @n: how many
+ * @all: as tcpfsm_print_stats()
+ *
+ * Text: for each, a line "netns LABEL (inode N, cookie N[, names A,B][,
+ * pid N])" and what tcpfsm_print_stats() shows, a blank line between
+ * them. JSON: an array of the objects of tcpfsm_print_stats(), each with
+ * "netns": {"inode", "cookie", "names": [...], "pid" if one is in it}.
+ */
+void tcpfsm_print_stats_netns(FILE *f, enum tcpfsm_fmt fmt,
+			      const struct tcpfsm_stats *st,
+			      const struct tcpfsm_netns_id *ids, size_t n,
+			      bool all)
+{
+	size_t i;
+
+	new_json_obj(f, fmt);
+	open_json_array(PRINT_JSON, NULL);
+	for (i = 0; i < n; i++) {
+		if (i)
+			print_fp("\n");
+		open_json_object(NULL);
+		print_netns_id(&ids[i]);
+		print_stats_body(&st[i], all);
+		close_json_object();
+	}
+	close_json_array(PRINT_JSON, NULL);
 	delete_json_obj();
 }
 

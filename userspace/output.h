@@ -27,6 +27,11 @@ char *tcpfsm_duration_str(uint64_t ns, char *buf, size_t len);
 
 void tcpfsm_print_stats(FILE *f, enum tcpfsm_fmt fmt,
 			const struct tcpfsm_stats *st, bool all);
+struct tcpfsm_netns_id;
+void tcpfsm_print_stats_netns(FILE *f, enum tcpfsm_fmt fmt,
+			      const struct tcpfsm_stats *st,
+			      const struct tcpfsm_netns_id *ids, size_t n,
+			      bool all);
 void tcpfsm_print_state(FILE *f, enum tcpfsm_fmt fmt,
 			const struct tcpfsm_stats *st, unsigned int state);
 

@@ -18,9 +18,16 @@
  * a state (state, old, new, substate) are the kernel's names in lower
  * case, as node_tcp_connection_states{state="close_wait"} has them; and a
  * tcpfsm_build_info{version} series of value 1 comes first.
+ *
+ * With -A, several namespaces: the same series, each with netns="LABEL"
+ * as its first label, a family's samples together (each namespace's
+ * output is written apart, then merged family by family), build_info
+ * once, without it.
  */
 #include <ctype.h>
 #include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "figures.h"
@@ -29,10 +36,14 @@
 #include "states.h"
 #include "util.h"
 
-/* The writer: the family of the last sample, whose header is out */
+/*
+ * The writer: the family of the last sample, whose header is out; @base,
+ * labels every sample has first (netns="..." with -A), or "".
+ */
 struct prom {
 	FILE *f;
 	const char *last;
+	const char *base;
 };
 
 /* name="value", after a comma if @buf is not empty; escaped: \ " newline */
@@ -65,8 +76,10 @@ static void prom_sample(struct prom *p, const struct tcpfsm_metric *fam,
 			fam->help, fam->name, fam->type);
 		p->last = fam->name;
 	}
-	fprintf(p->f, "%s%s%s%s%s %s\n", fam->name, suffix, *labels ? "{" : "",
-		labels, *labels ? "}" : "", value);
+	fprintf(p->f, "%s%s%s%s%s%s%s %s\n", fam->name, suffix,
+		*p->base || *labels ? "{" : "", p->base,
+		*p->base && *labels ? "," : "", labels,
+		*p->base || *labels ? "}" : "", value);
 }
 
 static void prom_u64(struct prom *p, const struct tcpfsm_metric *fam,
@@ -272,6 +285,35 @@ static void prom_scalars(struct prom *p, const struct tcpfsm_stats *st)
 	}
 }
 
+/* The build_info series: the command's, not of a namespace */
+static void prom_build_info(struct prom *p)
+{
+	char labels[64] = "";
+
+	label_add(labels, sizeof(labels), "version", TCPFSM_VERSION);
+	prom_u64(p, &build_info, labels, 1);
+}
+
+/* Every family but build_info, of one reply */
+static void prom_figures(struct prom *p, const struct tcpfsm_stats *st,
+			 unsigned int flags)
+{
+	char labels[64] = "";
+	unsigned int i;
+
+	prom_states(p, st);
+	prom_transitions(p, st);
+	for (i = 1; i <= TCPFSM_NR_STATES; i++) {
+		if (!st->dwell[i].present || (flags & TCPFSM_PROM_NO_HIST))
+			continue;
+		state_label(labels, sizeof(labels), i);
+		prom_histogram(p, &tcpfsm_metric_duration, labels, &st->dwell[i]);
+	}
+	prom_scalars(p, st);
+	prom_tw(p, st);
+	prom_hs(p, st, flags);
+}
+
 /**
  * tcpfsm_print_prometheus_flags() - a GET reply in the Prometheus text format
  * @f: where
@@ -293,23 +335,10 @@ static void prom_scalars(struct prom *p, const struct tcpfsm_stats *st)
 void tcpfsm_print_prometheus_flags(FILE *f, const struct tcpfsm_stats *st,
 				   unsigned int flags)
 {
-	struct prom p = { .f = f };
-	char labels[64] = "";
-	unsigned int i;
+	struct prom p = { .f = f, .base = "" };
 
-	label_add(labels, sizeof(labels), "version", TCPFSM_VERSION);
-	prom_u64(&p, &build_info, labels, 1);
-	prom_states(&p, st);
-	prom_transitions(&p, st);
-	for (i = 1; i <= TCPFSM_NR_STATES; i++) {
-		if (!st->dwell[i].present || (flags & TCPFSM_PROM_NO_HIST))
-			continue;
-		state_label(labels, sizeof(labels), i);
-		prom_histogram(&p, &tcpfsm_metric_duration, labels, &st->dwell[i]);
-	}
-	prom_scalars(&p, st);
-	prom_tw(&p, st);
-	prom_hs(&p, st, flags);
+	prom_build_info(&p);
+	prom_figures(&p, st, flags);
 }
 
 /**
@@ -320,4 +349,121 @@ void tcpfsm_print_prometheus_flags(FILE *f, const struct tcpfsm_stats *st,
 void tcpfsm_print_prometheus(FILE *f, const struct tcpfsm_stats *st)
 {
 	tcpfsm_print_prometheus_flags(f, st, 0);
+}
+
+/* A family of the output of a namespace: "# HELP NAME ...", then its lines */
+struct prom_block {
+	const char *name;	/* in the text, up to the space */
+	size_t name_len;
+	const char *samples;	/* after "# HELP" and "# TYPE" */
+	size_t samples_len;
+	const char *next;	/* the next block, or the end */
+};
+
+/* The block that starts at @at, a "# HELP" line; false at the end */
+static bool prom_block_at(const char *at, struct prom_block *b)
+{
+	const char *line;
+
+	if (strncmp(at, "# HELP ", 7))
+		return false;
+	b->name = at + 7;
+	b->name_len = strcspn(b->name, " \n");
+	line = strchr(at, '\n');			/* # TYPE */
+	line = line ? strchr(line + 1, '\n') : NULL;	/* the samples */
+	b->samples = line ? line + 1 : at + strlen(at);
+	for (line = b->samples; *line && strncmp(line, "# HELP ", 7);) {
+		line = strchr(line, '\n');
+		line = line ? line + 1 : b->samples + strlen(b->samples);
+	}
+	b->samples_len = line - b->samples;
+	b->next = line;
+	return true;
+}
+
+/* The block of family @name in @text; false if it has none */
+static bool prom_block_find(const char *text, const char *name, size_t len,
+			    struct prom_block *b)
+{
+	const char *at = text;
+
+	while (prom_block_at(at, b)) {
+		if (b->name_len == len && !strncmp(b->name, name, len))
+			return true;
+		at = b->next;
+	}
+	return false;
+}
+
+/**
+ * tcpfsm_print_prometheus_netns() - several namespaces' replies (-A)
+ * @f: where
+ * @st: the replies
+ * @labels: the value of the label netns of each (tcpfsm_netns_label())
+ * @n: how many
+ * @flags: as tcpfsm_print_prometheus_flags()
+ *
+ * The series of tcpfsm_print_prometheus_flags(), each with netns="LABEL"
+ * as its first label, but tcpfsm_build_info's, once. The text format
+ * wants the samples of a family together, after its one HELP and TYPE:
+ * each namespace is written apart, then the families are put together,
+ * in the order they come in, the namespaces in the order of @st.
+ *
+ * Return: 0, or -1 (errno set) if memory ran out.
+ */
+int tcpfsm_print_prometheus_netns(FILE *f, const struct tcpfsm_stats *st,
+				  const char *const *labels, size_t n,
+				  unsigned int flags)
+{
+	struct prom p = { .f = f, .base = "" };
+	struct prom_block b, o;
+	char base[TCPFSM_PROM_BASE_LEN];
+	const char *at;
+	char **text;
+	size_t i, j, len;
+	int ret = -1;
+	FILE *m;
+
+	text = calloc(n ? n : 1, sizeof(*text));
+	if (!text)
+		return -1;
+	for (i = 0; i < n; i++) {
+		m = open_memstream(&text[i], &len);
+		if (!m)
+			goto out;
+		base[0] = 0;
+		label_add(base, sizeof(base), "netns", labels[i]);
+		p.f = m;
+		p.base = base;
+		p.last = NULL;
+		prom_figures(&p, &st[i], flags);
+		if (fclose(m))
+			goto out;
+	}
+	p.f = f;
+	p.base = "";
+	p.last = NULL;
+	prom_build_info(&p);
+	/* each family once: where it first comes, with every namespace's */
+	for (i = 0; i < n; i++) {
+		for (at = text[i]; prom_block_at(at, &b); at = b.next) {
+			for (j = 0; j < i; j++)
+				if (prom_block_find(text[j], b.name,
+						    b.name_len, &o))
+					break;
+			if (j < i)
+				continue;	/* written with namespace j's */
+			fwrite(b.name - 7, 1, b.samples - (b.name - 7), f);
+			for (j = i; j < n; j++)
+				if (prom_block_find(text[j], b.name,
+						    b.name_len, &o))
+					fwrite(o.samples, 1, o.samples_len, f);
+		}
+	}
+	ret = 0;
+out:
+	for (i = 0; i < n; i++)
+		free(text[i]);
+	free(text);
+	return ret;
 }

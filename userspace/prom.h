@@ -6,6 +6,7 @@
 #ifndef TCPFSM_PROM_H
 #define TCPFSM_PROM_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "nl.h"
@@ -20,5 +21,12 @@
 void tcpfsm_print_prometheus(FILE *f, const struct tcpfsm_stats *st);
 void tcpfsm_print_prometheus_flags(FILE *f, const struct tcpfsm_stats *st,
 				   unsigned int flags);
+
+/* netns="LABEL" (escaped): the room for the label netns of -A */
+#define TCPFSM_PROM_BASE_LEN	(2 * 256 + 16)
+
+int tcpfsm_print_prometheus_netns(FILE *f, const struct tcpfsm_stats *st,
+				  const char *const *labels, size_t n,
+				  unsigned int flags);
 
 #endif /* TCPFSM_PROM_H */

@@ -88,6 +88,8 @@ static const struct tcpfsm_attr_spec stats_attrs[TCPFSM_A_STATS_MAX + 1] = {
 	[TCPFSM_A_STATS_TW_EVENTS] = { MNL_TYPE_FLAG, "tw-events" },
 	[TCPFSM_A_STATS_HANDSHAKE] = { MNL_TYPE_NESTED, "handshake", .nest = &tcpfsm_handshake_stats_set },
 	[TCPFSM_A_STATS_RSK_EVENTS] = { MNL_TYPE_FLAG, "rsk-events" },
+	[TCPFSM_A_STATS_NETNS_INO] = { MNL_TYPE_U32, "netns-ino" },
+	[TCPFSM_A_STATS_NETNS_COOKIE] = { MNL_TYPE_U64, "netns-cookie" },
 };
 
 const struct tcpfsm_attr_set tcpfsm_stats_set = {

@@ -3,7 +3,7 @@
  * tcpfsm: show the TCP state-machine counters of the tcpfsm kernel module,
  * read over its generic netlink family.
  *
- *	tcpfsm [-n NETNS] [-j [-p]] stats [all] [nohist] [-o prometheus]
+ *	tcpfsm [-n NETNS | -A] [-j [-p]] stats [all] [nohist] [-o prometheus]
  *	tcpfsm [-j [-p]] state NAME
  *	tcpfsm [-j] [-t] monitor [FILTERS]
  *	tcpfsm [-j [-p]] hist [STATE...]
@@ -119,6 +119,81 @@ static int run(const struct cli_args *a)
 	}
 out:
 	free(st);
+	return ret;
+}
+
+/* The output of stats -A, of @l, each namespace labelled as @ids says */
+static int print_all_netns(const struct cli_args *a,
+			   const struct tcpfsm_netns_stats *l,
+			   const struct tcpfsm_netns_id *ids)
+{
+	char (*label)[TCPFSM_NETNS_LABEL_LEN];
+	const char **labels;
+	size_t i;
+	int ret;
+
+	if (!a->prometheus) {
+		tcpfsm_print_stats_netns(stdout, fmt_of(a), l->v, ids, l->n,
+					 a->all);
+		return 0;
+	}
+	label = calloc(l->n + 1, sizeof(*label));
+	labels = calloc(l->n + 1, sizeof(*labels));
+	ret = label && labels ? 0 : -1;
+	for (i = 0; !ret && i < l->n; i++)
+		labels[i] = tcpfsm_netns_label(&ids[i], label[i],
+					       sizeof(label[i]));
+	if (!ret)
+		ret = tcpfsm_print_prometheus_netns(stdout, l->v, labels, l->n,
+						    a->nohist ?
+						    TCPFSM_PROM_NO_HIST : 0);
+	free(labels);
+	free(label);
+	if (ret < 0) {
+		fprintf(stderr, "tcpfsm: %s\n", strerror(ENOMEM));
+		return TCPFSM_EXIT_FAIL;
+	}
+	return 0;
+}
+
+/* tcpfsm stats -A: the figures of every network namespace */
+static int all_netns(const struct cli_args *a)
+{
+	struct tcpfsm_netns_stats l = { 0 };
+	struct tcpfsm_netns_id *ids;
+	struct tcpfsm_nl nl;
+	struct tcpfsm_err e;
+	size_t i;
+	int ret;
+
+	ret = tcpfsm_nl_open(&nl, &e);
+	if (!ret) {
+		ret = tcpfsm_nl_get_netns(&nl, &l, &e);
+		tcpfsm_nl_close(&nl);
+	}
+	if (ret < 0) {
+		tcpfsm_netns_stats_free(&l);
+		return fail(&e);
+	}
+	ids = calloc(l.n + 1, sizeof(*ids));
+	if (!ids) {
+		tcpfsm_netns_stats_free(&l);
+		fprintf(stderr, "tcpfsm: %s\n", strerror(ENOMEM));
+		return TCPFSM_EXIT_FAIL;
+	}
+	for (i = 0; i < l.n; i++) {
+		ids[i].ino = l.v[i].netns_ino;
+		ids[i].cookie = l.v[i].netns_cookie;
+	}
+	if (tcpfsm_netns_find(TCPFSM_NETNS_RUN_DIR, TCPFSM_NETNS_PROC, ids,
+			      l.n) < 0)
+		fprintf(stderr, "tcpfsm: stats: some namespaces are labelled by their inode only: reading %s and %s: %s\n",
+			TCPFSM_NETNS_RUN_DIR, TCPFSM_NETNS_PROC,
+			strerror(errno));
+	ret = print_all_netns(a, &l, ids);
+	tcpfsm_netns_ids_free(ids, l.n);
+	free(ids);
+	tcpfsm_netns_stats_free(&l);
 	return ret;
 }
 
@@ -299,6 +374,8 @@ int main(int argc, char **argv)
 		case CLI_CMD_HELP:	/* parse_help() asks for CLI_HELP */
 			break;
 		case CLI_CMD_STATS:
+			ret = a.all_netns ? all_netns(&a) : run(&a);
+			break;
 		case CLI_CMD_STATE:
 		case CLI_CMD_HIST:
 		case CLI_CMD_DIAGRAM:

@@ -182,18 +182,19 @@ TEST(help)
 	cli_usage(cap_open(&cap), NULL);
 	s = cap_close(&cap);
 	CHECK(starts_with(s, "Usage: tcpfsm [OPTIONS] COMMAND [ARGS]\n") &&
-	      strstr(s, "\n  stats [all] [nohist]\n") && strstr(s, "(alias show)") &&
+	      strstr(s, "\n  stats [all] [nohist] [-A]\n") && strstr(s, "(alias show)") &&
 	      strstr(s, "\n  state NAME  ") && strstr(s, "\n  help [COMMAND]  ") &&
 	      strstr(s, "-j, --json") && strstr(s, "-p, --pretty") &&
 	      strstr(s, "-h, --help") && strstr(s, "-V, --version") &&
-	      strstr(s, "-t, --timestamp") && strstr(s, "-n, --netns NETNS"),
+	      strstr(s, "-t, --timestamp") && strstr(s, "-n, --netns NETNS") &&
+	      strstr(s, "-A, --all-netns"),
 	      "usage: tcpfsm's lists every command and option");
 	free(s);
 
 	cli_usage(cap_open(&cap), cli_lookup("show"));
 	s = cap_close(&cap);
-	CHECK(starts_with(s, "Usage: tcpfsm [-j [-p]] stats [all] [nohist]\n"
-			     "       tcpfsm [-j [-p]] show [all] [nohist]\n\n"),
+	CHECK(starts_with(s, "Usage: tcpfsm [-j [-p]] stats [all] [nohist] [-A]\n"
+			     "       tcpfsm [-j [-p]] show [all] [nohist] [-A]\n\n"),
 	      "usage: of stats, with its alias");
 	free(s);
 
@@ -618,6 +619,42 @@ TEST(netns)
 	parsed_err(_metadata, parse("-n", "..", "stats", NULL),
 		   "tcpfsm: -n: invalid network namespace name \"..\" (a name of ip netns list)",
 		   "-n ..");
+}
+
+/* -A, --all-netns: stats only, before or after it, not with -n */
+TEST(all_netns)
+{
+	struct parsed p;
+
+	p = parse("-A", "stats", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "stats", "-A stats");
+	CHECK(p.a.all_netns && !p.a.netns, "cli: -A stats");
+	p = parse("-j", "--all-netns", "show", "all", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "stats", "-j --all-netns show all");
+	CHECK(p.a.all_netns && p.a.json && p.a.all, "cli: -j --all-netns show all");
+	p = parse("stats", "--all-netns", "-o", "prometheus", "nohist", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "stats", "stats --all-netns -o prometheus nohist");
+	CHECK(p.a.all_netns && p.a.prometheus && p.a.nohist,
+	      "cli: stats --all-netns -o prometheus nohist");
+	p = parse("-jA", "stats", "-A", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "stats", "-jA stats -A");
+	CHECK(p.a.all_netns && p.a.json, "cli: -jA stats -A");
+	p = parse("stats", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "stats", "stats");
+	CHECK(!p.a.all_netns, "cli: no -A: the caller's namespace only");
+	parsed_err(_metadata, parse("-A", "state", "estab", NULL),
+		   "tcpfsm: state: -A is for stats only", "-A state estab");
+	parsed_err(_metadata, parse("--all-netns", "top", NULL),
+		   "tcpfsm: top: -A is for stats only", "--all-netns top");
+	parsed_err(_metadata, parse("-A", "-n", "blue", "stats", NULL),
+		   "tcpfsm: -A shows every network namespace: not with -n",
+		   "-A -n blue stats");
+	parsed_err(_metadata, parse("state", "estab", "-A", NULL),
+		   "tcpfsm: state: unknown argument \"-A\" (options go before the command)",
+		   "state estab -A");
+	p = parse("-A", "help", "stats", NULL);
+	CHECK(p.ret == 0 && p.a.action == CLI_HELP, "cli: -A help stats: the usage");
+	free(p.err);
 }
 
 TEST_HARNESS_MAIN

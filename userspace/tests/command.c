@@ -127,7 +127,7 @@ TEST_F(command, help)
 	check_run(_metadata, &r, 0, "Usage: tcpfsm [OPTIONS] COMMAND [ARGS]\n", NULL,
 		  "help: usage on stdout, exit 0");
 	r = run_cmd(bin, NULL, "stats", "help", NULL);
-	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j [-p]] stats [all] [nohist]\n", NULL,
+	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j [-p]] stats [all] [nohist] [-A]\n", NULL,
 		  "stats help");
 	r = run_cmd(bin, NULL, "-j", "state", "--help", NULL);
 	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j [-p]] state NAME\n", NULL,
@@ -204,7 +204,7 @@ TEST_F(command, lines)
 		  "tcpfsm: network namespace \"tcpfsm-no-such-netns\" does not exist (no /run/netns/tcpfsm-no-such-netns: see ip netns list)\n",
 		  "-n NETNS that does not exist: a runtime failure, exit 1");
 	r = run_cmd(bin, NULL, "-n", "tcpfsm-no-such-netns", "stats", "help", NULL);
-	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j [-p]] stats [all] [nohist]\n", NULL,
+	check_run(_metadata, &r, 0, "Usage: tcpfsm [-j [-p]] stats [all] [nohist] [-A]\n", NULL,
 		  "-n NETNS stats help: the usage, the namespace not entered");
 	r = run_cmd(bin, "/dev/full", "help", NULL);
 	check_run(_metadata, &r, TCPFSM_EXIT_FAIL, NULL, "tcpfsm: writing the output: No space left on device\n",

@@ -200,4 +200,90 @@ TEST(enter)
 	      WEXITSTATUS(status));
 }
 
+/* @dir/@name, a file; its inode */
+static ino_t touch(const char *dir, const char *name)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return ns_ino(path);
+}
+
+/* @dir/@name, another name of the file @dir/@to */
+static int alias(const char *dir, const char *to, const char *name)
+{
+	char from[256], path[256];
+
+	snprintf(from, sizeof(from), "%s/%s", dir, to);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return link(from, path);
+}
+
+/*
+ * -A's labels, on a /run/netns and a /proc of the test's own (hard links
+ * for bind mounts: a namespace is an inode): names are the run dir's
+ * files of a namespace's inode, sorted; pid the lowest of the processes
+ * in it, entries that are not a pid skipped; "name", "pid:N", "ino:N".
+ */
+TEST(labels)
+{
+	static const char * const dirs[] = {
+		"proc", "proc/self", "proc/self/ns", "proc/12", "proc/12/ns",
+		"proc/7", "proc/7/ns", "proc/30", "proc/30/ns", "proc/x1",
+		"proc/x1/ns", "run",
+	};
+	char dir[] = "/tmp/tcpfsm-netns.XXXXXX", run[64], proc[64], p[128];
+	char label[TCPFSM_NETNS_LABEL_LEN];
+	struct tcpfsm_netns_id ids[3] = { 0 };
+	unsigned int i;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, dirs[i]);
+		ASSERT_EQ(0, mkdir(p, 0700));
+	}
+	snprintf(run, sizeof(run), "%s/run", dir);
+	snprintf(proc, sizeof(proc), "%s/proc", dir);
+	/* a: pids 12 and 7, named red and blue; b: pid 30 */
+	ids[0].ino = touch(dir, "proc/12/ns/net");
+	ids[1].ino = touch(dir, "proc/30/ns/net");
+	ids[2].ino = 4026531999U;	/* held by nothing the test made */
+	ASSERT_NE(0, touch(dir, "proc/self/ns/net"));
+	ASSERT_EQ(0, alias(dir, "proc/12/ns/net", "proc/7/ns/net"));
+	ASSERT_EQ(0, alias(dir, "proc/12/ns/net", "proc/x1/ns/net"));
+	ASSERT_EQ(0, alias(dir, "proc/12/ns/net", "run/red"));
+	ASSERT_EQ(0, alias(dir, "proc/12/ns/net", "run/blue"));
+	ASSERT_NE(0, touch(dir, "run/plain"));	/* no namespace of ours */
+
+	CHECK(tcpfsm_netns_find(run, proc, ids, 3) == 0, "netns: find: 0");
+	CHECK(ids[0].nnames == 2 && !strcmp(ids[0].names[0], "blue") &&
+	      !strcmp(ids[0].names[1], "red") && ids[0].pid == 7,
+	      "netns: a: named blue and red, sorted; lowest pid 7");
+	CHECK(!strcmp(tcpfsm_netns_label(&ids[0], label, sizeof(label)), "blue"),
+	      "netns: a: labelled by its first name");
+	CHECK(!ids[1].nnames && ids[1].pid == 30 &&
+	      !strcmp(tcpfsm_netns_label(&ids[1], label, sizeof(label)), "pid:30"),
+	      "netns: b: pid:30");
+	CHECK(!ids[2].nnames && !ids[2].pid &&
+	      !strcmp(tcpfsm_netns_label(&ids[2], label, sizeof(label)), "ino:4026531999"),
+	      "netns: held by nothing seen: ino:INODE");
+	tcpfsm_netns_ids_free(ids, 3);
+	CHECK(!ids[0].names && !ids[0].nnames, "netns: freed");
+
+	/* no run dir (no ip netns yet): pids only; no /proc: -1 */
+	CHECK(tcpfsm_netns_find("/nonexistent-tcpfsm", proc, ids, 3) == 0 &&
+	      !ids[0].nnames && ids[0].pid == 7, "netns: no run dir: pids");
+	tcpfsm_netns_ids_free(ids, 3);
+	CHECK(tcpfsm_netns_find(run, "/nonexistent-tcpfsm", ids, 3) == -1,
+	      "netns: no /proc: -1");
+	tcpfsm_netns_ids_free(ids, 3);
+	snprintf(p, sizeof(p), "rm -rf %s", dir);
+	CHECK(system(p) == 0, "netns: cleaned up");
+}
+
 TEST_HARNESS_MAIN

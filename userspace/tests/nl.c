@@ -1261,4 +1261,38 @@ TEST(timewait)
 		  "attribute port of port-count", "malformed: a u16 port of 4 bytes");
 }
 
+/* A message of NETNS_GET: get's figures and the namespace's identity */
+TEST(netns)
+{
+	static char buf[MSG_SIZE];
+	struct tcpfsm_stats want, got;
+	struct tcpfsm_err e = { 0 };
+	struct nlmsghdr *nlh;
+	int ret;
+
+	sample_stats(&want);
+	nlh = put_stats(buf, &want, OMIT_NONE);
+	mnl_attr_put_u32(nlh, TCPFSM_A_STATS_NETNS_INO, 4026532301U);
+	mnl_attr_put_u64(nlh, TCPFSM_A_STATS_NETNS_COOKIE, 1ULL << 40);
+	memset(&got, 0, sizeof(got));
+	ret = tcpfsm_parse_stats(nlh, &got, &e);
+	CHECK(!ret && got.netns_ino == 4026532301U &&
+	      got.netns_cookie == 1ULL << 40 &&
+	      (got.present & BIT(TCPFSM_A_STATS_NETNS_INO)) &&
+	      (got.present & BIT(TCPFSM_A_STATS_NETNS_COOKIE)),
+	      "parse: netns-ino and netns-cookie");
+	got.present &= ~(BIT(TCPFSM_A_STATS_NETNS_INO) |
+			 BIT(TCPFSM_A_STATS_NETNS_COOKIE));
+	CHECK(stats_equal(&got, &want) && !tcpfsm_stats_check(&got, &e),
+	      "parse: the rest as in a GET reply");
+
+	nlh = put_stats(buf, &want, OMIT_NONE);
+	mnl_attr_put_u64(nlh, TCPFSM_A_STATS_NETNS_INO, 1);
+	memset(&got, 0, sizeof(got));
+	memset(&e, 0, sizeof(e));
+	ret = tcpfsm_parse_stats(nlh, &got, &e);
+	CHECK(ret == -1 && e.kind == TCPFSM_ERR_MALFORMED,
+	      "parse: a netns-ino of 8 bytes is malformed");
+}
+
 TEST_HARNESS_MAIN

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netns.h"
 #include "nl.h"
 #include "output.h"
 #include "states.h"
@@ -388,6 +389,61 @@ TEST(stats_tracking)
 	tcpfsm_print_stats(cap_open(&cap), TCPFSM_FMT_TEXT, &st, false);
 	s = cap_close(&cap);
 	CHECK(s && !strstr(s, "tracking"), "stats: no tracking line from an old module");
+	free(s);
+}
+
+/*
+ * -A: the namespaces one after the other, each with its identity: in text
+ * a line before the usual figures; in JSON an array of the usual objects,
+ * each with "netns" first.
+ */
+TEST(stats_netns)
+{
+	static struct tcpfsm_stats st[2];
+	char *names[] = { "blue", "pod-a" };
+	struct tcpfsm_netns_id ids[2] = {
+		{ .ino = 4026531840U, .cookie = 1, .pid = 1 },
+		{ .ino = 4026532301U, .cookie = 7, .names = names, .nnames = 2 },
+	};
+	struct capture cap;
+	char *s, *want;
+	size_t len;
+	FILE *f;
+
+	sample_stats(&st[0]);
+	sample_stats(&st[1]);
+	tcpfsm_print_stats_netns(cap_open(&cap), TCPFSM_FMT_TEXT, st, ids, 2,
+				 false);
+	s = cap_close(&cap);
+	f = open_memstream(&want, &len);
+	ASSERT_NE(NULL, f);
+	fprintf(f, "netns pid:1 (inode 4026531840, cookie 1, pid 1)\n%s%s\n"
+		"netns blue (inode 4026532301, cookie 7, names blue,pod-a)\n%s%s",
+		sample_states_text, sample_text, sample_states_text,
+		sample_text);
+	fclose(f);
+	CHECK_STR(s, want, "output: -A stats: a line per namespace, its figures");
+	free(want);
+	free(s);
+
+	tcpfsm_print_stats_netns(cap_open(&cap), TCPFSM_FMT_JSON, st, ids, 2,
+				 false);
+	s = cap_close(&cap);
+	f = open_memstream(&want, &len);
+	ASSERT_NE(NULL, f);
+	fprintf(f, "[{\"netns\":{\"inode\":4026531840,\"cookie\":1,\"names\":[],\"pid\":1},%s,"
+		"{\"netns\":{\"inode\":4026532301,\"cookie\":7,\"names\":[\"blue\",\"pod-a\"]},%s]\n",
+		strndupa(sample_json + 1, strlen(sample_json) - 2),
+		strndupa(sample_json + 1, strlen(sample_json) - 2));
+	fclose(f);
+	CHECK_STR(s, want, "output: -j -A stats: an array, \"netns\" first in each object");
+	free(want);
+	free(s);
+
+	tcpfsm_print_stats_netns(cap_open(&cap), TCPFSM_FMT_JSON, st, ids, 0,
+				 false);
+	s = cap_close(&cap);
+	CHECK_STR(s, "[]\n", "output: -j -A stats: no namespace, an empty array");
 	free(s);
 }
 

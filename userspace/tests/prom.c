@@ -316,4 +316,94 @@ TEST(nohist)
 	free(all);
 }
 
+/*
+ * @single (a namespace's output) with netns="@label" as the first label
+ * of each sample: the lines of its samples, without the build info
+ */
+static void with_netns(FILE *f, const char *single, const char *label,
+		       const char *family)
+{
+	const char *line, *end, *brace, *sp;
+
+	for (line = single; *line; line = end) {
+		end = strchr(line, '\n');
+		end = end ? end + 1 : line + strlen(line);
+		if (*line == '#' || !starts_with(line, family) ||
+		    (line[strlen(family)] != '{' && line[strlen(family)] != ' ' &&
+		     line[strlen(family)] != '_'))
+			continue;
+		brace = memchr(line, '{', end - line);
+		sp = memchr(line, ' ', end - line);
+		if (brace && brace < sp)
+			fprintf(f, "%.*snetns=\"%s\",%.*s", (int)(brace + 1 - line),
+				line, label, (int)(end - brace - 1), brace + 1);
+		else
+			fprintf(f, "%.*s{netns=\"%s\"}%.*s", (int)(sp - line), line,
+				label, (int)(end - sp), sp);
+	}
+}
+
+/*
+ * -A: the build info once; every other family once, its HELP and TYPE
+ * once, then the samples of each namespace in turn, each with netns first;
+ * a family only the second namespace has comes where it first comes.
+ */
+TEST(netns)
+{
+	static struct tcpfsm_stats st[2];
+	const char *labels[] = { "blue", "pid:1\"\\" };
+	const char *fam, *next, *at;
+	char *single, *s, *want;
+	struct capture cap;
+	size_t len;
+	FILE *f;
+
+	small_stats(&st[0]);
+	small_stats(&st[1]);
+	st[1].trans[TCPFSM_STATE_SYN_SENT][TCPFSM_STATE_ESTABLISHED] = 5;
+	tcpfsm_print_prometheus(cap_open(&cap), &st[0]);
+	single = cap_close(&cap);
+	CHECK(tcpfsm_print_prometheus_netns(cap_open(&cap), st, labels, 2, 0) == 0,
+	      "prometheus: -A: 0");
+	s = cap_close(&cap);
+	f = open_memstream(&want, &len);
+	ASSERT_NE(NULL, f);
+	fputs(BUILD_INFO, f);
+	/* each family of the single output: its header, then both */
+	for (at = single + strlen(BUILD_INFO); *at; at = next) {
+		char name[128];
+
+		ASSERT_TRUE(starts_with(at, "# HELP "));
+		fam = at + 7;
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(fam, " "), fam);
+		next = strstr(at + 1, "# HELP ");
+		next = next ? next : at + strlen(at);
+		fprintf(f, "%.*s", (int)(strstr(strchr(at, '\n') + 1, "\n") + 1 - at), at);
+		with_netns(f, single, "blue", name);
+		with_netns(f, single, "pid:1\\\"\\\\", name);
+	}
+	fclose(f);
+	/* the second namespace's own figure */
+	ASSERT_NE(NULL, strstr(want, "tcpfsm_transitions_total{netns=\"pid:1\\\"\\\\\",old=\"syn_sent\",new=\"established\"} 0\n"));
+	*strstr(want, "tcpfsm_transitions_total{netns=\"pid:1\\\"\\\\\",old=\"syn_sent\",new=\"established\"} 0\n") = 0;
+	CHECK(starts_with(s, want),
+	      "prometheus: -A: each family once, both namespaces' samples, netns first");
+	CHECK(strstr(s, "tcpfsm_transitions_total{netns=\"pid:1\\\"\\\\\",old=\"syn_sent\",new=\"established\"} 5\n"),
+	      "prometheus: -A: each namespace's own figures");
+	CHECK(count_lines(s, "# TYPE tcpfsm_sockets ") == 1 &&
+	      count_lines(s, "# HELP tcpfsm_transitions_total ") == 1 &&
+	      count_lines(s, "tcpfsm_build_info") == 3,
+	      "prometheus: -A: one header a family, the build info once");
+	CHECK(promtool_ok(s), "prometheus: -A: promtool check metrics passes, if installed");
+	free(want);
+	free(single);
+	free(s);
+
+	CHECK(tcpfsm_print_prometheus_netns(cap_open(&cap), st, labels, 0, 0) == 0,
+	      "prometheus: -A, no namespace: 0");
+	s = cap_close(&cap);
+	CHECK_STR(s, BUILD_INFO, "prometheus: -A, no namespace: the build info");
+	free(s);
+}
+
 TEST_HARNESS_MAIN

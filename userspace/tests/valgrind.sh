@@ -145,6 +145,7 @@ pass 'Usage: tcpfsm [-j] [-t] monitor [full] [FILTERS]' monitor -4 port 80 help
 pass 'Usage: tcpfsm [-j] [-t] monitor [full] [FILTERS]' -t monitor help
 pass 'Usage: tcpfsm [-j [-p]] top [limit N]' -n tcpfsm-no-such-netns top help
 pass 'Usage: tcpfsm [-j [-p]] stats [all] [nohist]' -o prometheus stats nohist help
+pass 'Usage: tcpfsm [-j [-p]] stats [all] [nohist] [-A]' -A stats help
 pass 'Usage: tcpfsm [-j [-p]] hist [STATE...]' hist --help
 pass 'Usage: tcpfsm [-j [-p]] closewait [--older-than DURATION]' closewait help
 pass 'Usage: tcpfsm [-j [-p]] top [limit N]' top limit 5 -h
@@ -229,6 +230,10 @@ wrong 'Option "--netns" needs a NETNS' --netns
 wrong 'tcpfsm: -n: invalid network namespace name "a/b"' -n a/b stats
 wrong 'tcpfsm: -n: invalid network namespace name ""' --netns= stats
 wrong 'tcpfsm: stats: unknown argument "-n" (options go before the command)' stats -n blue
+wrong 'tcpfsm: state: -A is for stats only' -A state estab
+wrong 'tcpfsm: monitor: -A is for stats only' --all-netns monitor
+wrong 'tcpfsm: -A shows every network namespace: not with -n' -A -n blue stats
+wrong 'tcpfsm: hist: unknown argument "-A" (options go before the command)' hist -A
 fail 'tcpfsm: network namespace "tcpfsm-no-such-netns" does not exist' -n tcpfsm-no-such-netns stats
 fail 'tcpfsm: network namespace "tcpfsm-no-such-netns" does not exist' --netns tcpfsm-no-such-netns -j -t monitor
 fail 'tcpfsm: network namespace "tcpfsm-no-such-netns" does not exist' -n tcpfsm-no-such-netns closewait
@@ -285,6 +290,12 @@ else
 	absent diagram
 	absent -j diagram
 	absent -j -p diagram
+	absent -A stats
+	absent --all-netns show all
+	absent -j -p -A stats
+	absent -j stats --all-netns
+	absent -o prometheus stats -A nohist
+	absent -A -o prometheus stats
 	absent -o json diagram
 fi
 
