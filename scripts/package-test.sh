@@ -290,6 +290,16 @@ textfile() {
 	[ "$(ls -A /run/prom)" = tcpfsm.prom ]
 }
 check "tcpfsm-textfile writes tcpfsm.prom (0644, no temporary file left)" textfile
+# /etc/default/tcpfsm's TCPFSM_STATS_ARGS=-A: every netns, labelled
+textfile_all() {
+	ip netns add pkgtest || return 1
+	TCPFSM_STATS_ARGS=-A TCPFSM=$cmd "$cmdroot/usr/libexec/tcpfsm/tcpfsm-textfile" /run/prom &&
+	grep -q '^tcpfsm_sockets{netns="pkgtest",state="listen"} ' /run/prom/tcpfsm.prom
+	local rc=$?
+	ip netns del pkgtest
+	return $rc
+}
+check "tcpfsm-textfile with TCPFSM_STATS_ARGS=-A labels each netns" textfile_all
 # the module gone for good (modules_disabled: no reload on demand)
 check "rmmod tcpfsm" rmmod tcpfsm
 echo 1 >/proc/sys/kernel/modules_disabled
@@ -309,8 +319,8 @@ EOF
 	printf '%s\n' "$results"
 	passed=$((passed + $(grep -c '^ok - ' <<<"$results")))
 	failed=$((failed + $(grep -c '^not ok - ' <<<"$results")))
-	tally "$k: guest ran all 10 checks (vm.sh exit $rc)" \
-		test "$(grep -c 'ok - ' <<<"$results")" = 10
+	tally "$k: guest ran all 11 checks (vm.sh exit $rc)" \
+		test "$(grep -c 'ok - ' <<<"$results")" = 11
 	tally "$k: console free of kernel reports" \
 		eval '! scripts/kernel-reports.sh "$out/console"'
 done
