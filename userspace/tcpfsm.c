@@ -225,7 +225,8 @@ static int monitor_loop(struct tcpfsm_nl *nl, int sfd, struct tcpfsm_monitor *m)
 			}
 			tcpfsm_monitor_overflow(m);
 		}
-		if (ferror(m->out))
+		/* the lines of a datagram, with one write */
+		if (fflush(m->out) || ferror(m->out))
 			return -1;	/* main() says so */
 	}
 }
@@ -251,8 +252,11 @@ static int monitor(const struct cli_args *a)
 		tcpfsm_nl_close(&nl);
 		return TCPFSM_EXIT_FAIL;
 	}
-	/* each line as soon as it is complete */
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	/*
+	 * Each datagram's lines at once, when it is read (monitor_loop()):
+	 * a write per line would cost more than the rest of the monitor.
+	 */
+	setvbuf(stdout, NULL, _IOFBF, TCPFSM_MONITOR_OUTBUF);
 	tcpfsm_monitor_init(&m, stdout, stderr, fmt, &a->filter);
 	if (a->timestamp && tcpfsm_monitor_wall(&m) < 0) {
 		fprintf(stderr, "tcpfsm: monitor: reading the clocks: %s\n",
