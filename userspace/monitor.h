@@ -43,8 +43,8 @@ struct tcpfsm_seqs {
 };
 
 /*
- * The output buffer of the monitor, written out once per datagram read:
- * more than the lines of the largest datagram (64 KiB of events)
+ * The output buffer of the monitor, written out after each burst of
+ * datagrams read (or when full)
  */
 #define TCPFSM_MONITOR_OUTBUF	(256 << 10)
 
