@@ -8,9 +8,9 @@
  * arms this CPU's sender, which batches the ring's events into multicast
  * messages per network namespace from process context, as
  * net/core/drop_monitor.c does. The sender runs a tick after the first
- * event it has not sent, or at once when its ring is a quarter full: a
- * burst makes few wakeups and full messages of up to 8 KiB (the buffer
- * the kernel asks netlink readers to have at least).
+ * event it has not sent, or at once when its ring is an eighth full:
+ * few wakeups, and full messages of up to 8 KiB (the buffer the kernel
+ * asks netlink readers to have at least).
  *
  * The rings exist only while a socket of some netns is subscribed: the
  * first subscription allocates them (or fails with ENOMEM), the end of
@@ -338,19 +338,22 @@ static struct tcpfsm_ev *tcpfsm_ev_reserve(struct tcpfsm_pcpu __percpu *stats,
 }
 
 /*
- * Arm this CPU's sender: a tick from now, so that the events of a burst
- * go in few, full messages with one wakeup; at once when the ring has
- * just reached a quarter of its slots (the producer passes every fill
- * level on its way up), so that a fast burst does not fill it. High
- * priority: a starved sender is a full ring, lost events.
+ * Arm this CPU's sender: a tick from now, so that the events of a trickle
+ * go in few, full messages with one wakeup; at once from an eighth of the
+ * ring on, so that a burst does not fill it. Not only at the crossing: a
+ * softirq's event can step over it, and a timer waits behind ksoftirqd
+ * when the machine is busy with packets. High priority: a starved sender
+ * is a full ring, lost events.
  */
 static void tcpfsm_ev_wake(struct tcpfsm_evbuf *b)
 {
-	if (READ_ONCE(b->head) - READ_ONCE(b->tail) == tcpfsm_ev_ring.val / 4)
-		mod_delayed_work_on(b->cpu, system_highpri_wq, &b->work, 0);
-	else
+	if (READ_ONCE(b->head) - READ_ONCE(b->tail) < tcpfsm_ev_ring.val / 8)
 		queue_delayed_work_on(b->cpu, system_highpri_wq, &b->work,
 				      TCPFSM_EV_DELAY);
+	else if (timer_pending(&b->work.timer))	/* armed for later: now */
+		mod_delayed_work_on(b->cpu, system_highpri_wq, &b->work, 0);
+	else
+		queue_delayed_work_on(b->cpu, system_highpri_wq, &b->work, 0);
 }
 
 static void tcpfsm_ev_kick(struct irq_work *iw)

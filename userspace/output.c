@@ -459,8 +459,10 @@ static inline void ml_char(struct mline *l, char c)
 static void ml_u64(struct mline *l, uint64_t v, unsigned int width)
 {
 	static const char pairs[] =
-		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"0001020304050607080910111213141516171819"
+		"2021222324252627282930313233343536373839"
+		"4041424344454647484950515253545556575859"
+		"6061626364656667686970717273747576777879"
 		"8081828384858687888990919293949596979899";
 	char d[24];
 	size_t i = sizeof(d);
@@ -535,11 +537,10 @@ static void ml_string(struct mline *l, const char *key, const char *before,
 static void ml_number(struct mline *l, const char *key, const char *before,
 		      uint64_t v)
 {
-	if (l->json) {
+	if (l->json)
 		ml_key(l, key);
-	} else {
+	else
 		ml_str(l, before);
-	}
 	ml_u64(l, v, 0);
 }
 
