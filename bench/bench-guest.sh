@@ -12,6 +12,9 @@
 #   events CONFIG ROUND EXPECTED COUNTED DELIVERED LOST
 #   lost CONFIG ROUND OVERFLOW NOMEM RCVBUF   tcpfsm's losses by cause
 #   nlsink ROUND EVENTS RECVS
+#   rings WHEN NUMBER BYTES           tcpfsm's event rings (/proc/vmallocinfo):
+#                                     idle (loaded, nobody subscribed),
+#                                     monitor (while it listens), after
 #   ab PAIR MODE CONFIG CONNS SECS    baseline and counters, alternated;
 #                                     nokprobes (kprobes=0) and kprobes (1)
 #   read N WHAT MS...                 a command, each repetition
@@ -70,6 +73,11 @@ out info threads "$threads"
 sysctl -q -w net.ipv4.ip_local_port_range="1024 65000" net.ipv4.tcp_tw_reuse=1
 
 loaded() { [ -e /sys/module/tcpfsm ]; }
+# the event rings that exist: "NUMBER BYTES" (their allocator is named)
+rings() {
+	awk '/ tcpfsm_ev_ring_alloc/ { n++; b += $2 } END { print n + 0, b + 0 }' \
+		/proc/vmallocinfo
+}
 load() { loaded || insmod "$ko"; }
 unload() { ! loaded || rmmod tcpfsm; }
 
@@ -366,6 +374,7 @@ for round in $(seq "$rounds"); do
 			;;
 		counters)
 			load
+			out rings idle "$(rings)"
 			read -r t0 _ <<<"$(tcpfsm_counts)"
 			churn counters "$round"
 			read -r t1 _ <<<"$(tcpfsm_counts)"
@@ -377,10 +386,12 @@ for round in $(seq "$rounds"); do
 			"$tcpfsm" -j monitor >/dev/null &
 			mon=$!
 			sleep 1
+			out rings monitor "$(rings)"
 			churn monitor "$round"
 			sleep 1	# let it drain
 			kill -TERM "$mon"
 			wait "$mon"
+			out rings after "$(rings)"
 			read -r t1 s1 l1 o1 m1 r1 <<<"$(tcpfsm_counts)"
 			# delivered: sent into the monitor's socket, which it read
 			# to the end (it drained for a second before SIGTERM)

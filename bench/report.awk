@@ -75,6 +75,7 @@ $1 == "lost" {
 	lo[$2] += $4; ln[$2] += $5; lr[$2] += $6
 }
 $1 == "nlsink" { sink_ev += $3; sink_recv += $4 }
+$1 == "rings" { rings_n[$2] = $3; rings_b[$2] = $4 }
 $1 == "ab" {
 	# ab PAIR MODE CONFIG CONNS SECS: sum the rates of each pair's windows
 	if ($6 > 0)
@@ -266,6 +267,10 @@ END {
 	if (sink_recv)
 		printf "  the raw reader got %.1f events per recv() (%d events, %d recv calls)\n", \
 			sink_ev / sink_recv, sink_ev, sink_recv
+	if ("monitor" in rings_n)
+		printf "  tcpfsm's event rings (/proc/vmallocinfo): %d (%d bytes) loaded with nobody\n  subscribed, %d (%d bytes) while the monitor listens, %d (%d bytes) after it\n", \
+			rings_n["idle"], rings_b["idle"], rings_n["monitor"], \
+			rings_b["monitor"], rings_n["after"], rings_b["after"]
 	printf "\n"
 
 	if ("probe" in probe) {

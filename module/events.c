@@ -4,10 +4,24 @@
  *
  * The probe never builds or sends a message. While somebody listens, it
  * copies what an event needs into a fixed ring of this CPU (bounded
- * memory: events_ring slots per CPU, 1024 by default, about 104 KiB,
- * allocated at load) and queues this CPU's work, which batches the ring's
- * events into multicast messages per network namespace from process
- * context, as net/core/drop_monitor.c does.
+ * memory: events_ring slots per CPU, 1024 by default, about 104 KiB) and
+ * arms this CPU's sender, which batches the ring's events into multicast
+ * messages per network namespace from process context, as
+ * net/core/drop_monitor.c does. The sender runs a tick after the first
+ * event it has not sent, or at once when its ring is an eighth full:
+ * few wakeups, and full messages of up to 8 KiB (the buffer the kernel
+ * asks netlink readers to have at least).
+ *
+ * The rings exist only while a socket of some netns is subscribed: the
+ * first subscription allocates them (or fails with ENOMEM), the end of
+ * the last one frees them. They are published with RCU: the probes
+ * (tracepoint and kprobes, preemption disabled) find them with
+ * rcu_dereference_sched() and record nothing without them; before they
+ * are freed, every probe that could have seen them has returned
+ * (synchronize_rcu()), and each CPU's sender has sent what they hold.
+ * The sequence numbers and the loss counters are the netns's (struct
+ * tcpfsm_pcpu), not the rings': they go on across a free and a new
+ * allocation.
  *
  * Every event of a netns gets a sequence number per (netns, CPU), taken
  * with the ring slot, so that numbers are in ring order; an event that finds
@@ -30,7 +44,9 @@
 #include <linux/ktime.h>
 #include <linux/netlink.h>
 #include <linux/notifier.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
 #include <net/inet_sock.h>
@@ -61,11 +77,21 @@ struct tcpfsm_evbuf {
 	u32 head;		/* next slot to fill: this CPU, IRQs off */
 	u32 tail;		/* next slot to send: the work, under @lock */
 	struct mutex lock;	/* the consumer side: work and netns exit */
-	struct work_struct work;
+	struct delayed_work work;
 	struct irq_work kick;	/* queues @work for a kprobe's event (NMI) */
 	int cpu;
 	struct tcpfsm_ev ring[];	/* events_ring slots */
 };
+
+/* how long a sender waits for more events, unless its ring fills */
+#define TCPFSM_EV_DELAY		1	/* jiffy */
+
+/*
+ * The size of a message's buffer: 8 KiB with the skb's overhead, as
+ * NLMSG_GOODSIZE is for a page. Netlink readers must have a buffer of
+ * 8 KiB at least (Documentation/userspace-api/netlink/intro.rst).
+ */
+#define TCPFSM_EV_SKB_SIZE	SKB_WITH_OVERHEAD(SZ_8K)
 
 /* slots per CPU: enough for the bursts the sender's worker lags behind */
 static struct tcpfsm_pow2_param tcpfsm_ev_ring = {
@@ -76,8 +102,11 @@ module_param_cb(events_ring, &tcpfsm_pow2_param_ops, &tcpfsm_ev_ring, 0444);
 MODULE_PARM_DESC(events_ring,
 		 "Event slots per CPU (64 to 65536, a power of 2; default 1024, about 104 KiB a CPU)");
 
-/* one per possible CPU, on its node; read-only after load */
-static struct tcpfsm_evbuf **tcpfsm_evbufs;
+/*
+ * The rings, one per possible CPU on its node, while a socket of any netns
+ * is subscribed; else NULL. Written under tcpfsm_ev_subs_lock.
+ */
+static struct tcpfsm_evbuf *__rcu *tcpfsm_evbufs;
 
 /* A socket subscribed to the events of its netns. */
 struct tcpfsm_ev_sub {
@@ -87,8 +116,13 @@ struct tcpfsm_ev_sub {
 	bool request;	/* also the events of request sockets */
 };
 
-/* the subscriptions of every netns: process context only */
+/* the subscriptions of every netns, and the rings: process context only */
 static DEFINE_MUTEX(tcpfsm_ev_subs_lock);
+/* the subscriptions of every netns: the rings exist while it is not 0 */
+static unsigned int tcpfsm_ev_nr_subs_all;
+
+static int tcpfsm_ev_rings_get(void);
+static void tcpfsm_ev_rings_put(void);
 
 static struct tcpfsm_ev_sub *tcpfsm_ev_sub_find(struct tcpfsm_net *tn,
 						u32 portid)
@@ -124,6 +158,7 @@ static void tcpfsm_ev_sub_del(struct tcpfsm_net *tn, struct tcpfsm_ev_sub *s)
 	list_del(&s->node);
 	kfree(s);
 	WRITE_ONCE(tn->ev_nr_subs, tn->ev_nr_subs - 1);
+	tcpfsm_ev_nr_subs_all--;
 }
 
 /* End the subscription of socket @portid of @tn's netns, if it has one. */
@@ -133,8 +168,10 @@ static void tcpfsm_ev_unsubscribe(struct tcpfsm_net *tn, u32 portid)
 
 	mutex_lock(&tcpfsm_ev_subs_lock);
 	s = tcpfsm_ev_sub_find(tn, portid);
-	if (s)
+	if (s) {
 		tcpfsm_ev_sub_del(tn, s);
+		tcpfsm_ev_rings_put();
+	}
 	mutex_unlock(&tcpfsm_ev_subs_lock);
 }
 
@@ -142,6 +179,8 @@ static void tcpfsm_ev_unsubscribe(struct tcpfsm_net *tn, u32 portid)
  * tcpfsm_nl_events_subscribe_doit() - TCPFSM_CMD_EVENTS_SUBSCRIBE
  * @skb: the request
  * @info: its header; the subscription is the sender's socket's
+ *
+ * The first subscription of all allocates the event rings.
  *
  * Return: 0, -EPERM without CAP_NET_ADMIN over the netns, or -ENOMEM.
  */
@@ -169,8 +208,18 @@ int tcpfsm_nl_events_subscribe_doit(struct sk_buff *skb,
 		err = -ENOMEM;
 		goto out;
 	}
+	/* the rings before the probe may record for this netns */
+	err = tcpfsm_ev_rings_get();
+	if (err) {
+		kfree(s);
+		s = NULL;
+		NL_SET_ERR_MSG(info->extack,
+			       "no memory for the event rings (events_ring slots per CPU)");
+		goto out;
+	}
 	s->portid = info->snd_portid;
 	list_add(&s->node, &tn->ev_subs);
+	tcpfsm_ev_nr_subs_all++;
 	WRITE_ONCE(tn->ev_nr_subs, tn->ev_nr_subs + 1);
 out:
 	/* subscribing again says again which events are wanted */
@@ -251,6 +300,7 @@ void tcpfsm_events_init_net(struct tcpfsm_net *tn)
 static struct tcpfsm_ev *tcpfsm_ev_reserve(struct tcpfsm_pcpu __percpu *stats,
 					   struct tcpfsm_evbuf **bp)
 {
+	struct tcpfsm_evbuf **r;
 	struct tcpfsm_evbuf *b;
 	struct tcpfsm_ev *ev;
 	unsigned long flags;
@@ -259,7 +309,17 @@ static struct tcpfsm_ev *tcpfsm_ev_reserve(struct tcpfsm_pcpu __percpu *stats,
 
 	/* a softirq may fire the tracepoint in the middle of this */
 	local_irq_save(flags);
-	b = tcpfsm_evbufs[smp_processor_id()];
+	/*
+	 * The caller runs with preemption disabled: the rings stay until it
+	 * returns (tcpfsm_ev_rings_put()). None: the last subscription just
+	 * ended, and the event is nobody's (no number taken).
+	 */
+	r = rcu_dereference_sched(tcpfsm_evbufs);
+	if (unlikely(!r)) {
+		local_irq_restore(flags);
+		return NULL;
+	}
+	b = r[smp_processor_id()];
 	seq = __this_cpu_inc_return(stats->ev_seq);
 	h = b->head;
 	/* pairs with the release of tail: the consumer is done with the slot */
@@ -277,11 +337,28 @@ static struct tcpfsm_ev *tcpfsm_ev_reserve(struct tcpfsm_pcpu __percpu *stats,
 	return ev;
 }
 
+/*
+ * Arm this CPU's sender: a tick from now, so that the events of a trickle
+ * go in few, full messages with one wakeup; at once from an eighth of the
+ * ring on, so that a burst does not fill it. Not only at the crossing: a
+ * softirq's event can step over it, and a timer waits behind ksoftirqd
+ * when the machine is busy with packets. High priority: a starved sender
+ * is a full ring, lost events.
+ */
+static void tcpfsm_ev_wake(struct tcpfsm_evbuf *b)
+{
+	if (READ_ONCE(b->head) - READ_ONCE(b->tail) < tcpfsm_ev_ring.val / 8)
+		queue_delayed_work_on(b->cpu, system_highpri_wq, &b->work,
+				      TCPFSM_EV_DELAY);
+	else if (timer_pending(&b->work.timer))	/* armed for later: now */
+		mod_delayed_work_on(b->cpu, system_highpri_wq, &b->work, 0);
+	else
+		queue_delayed_work_on(b->cpu, system_highpri_wq, &b->work, 0);
+}
+
 static void tcpfsm_ev_kick(struct irq_work *iw)
 {
-	struct tcpfsm_evbuf *b = container_of(iw, struct tcpfsm_evbuf, kick);
-
-	queue_work_on(b->cpu, system_highpri_wq, &b->work);
+	tcpfsm_ev_wake(container_of(iw, struct tcpfsm_evbuf, kick));
 }
 
 static void tcpfsm_ev_commit(struct tcpfsm_evbuf *b, struct tcpfsm_ev *ev)
@@ -290,14 +367,14 @@ static void tcpfsm_ev_commit(struct tcpfsm_evbuf *b, struct tcpfsm_ev *ev)
 	smp_store_release(&ev->ready, 1);
 	/*
 	 * A kprobe placed by an int3 runs as an NMI, which must not take the
-	 * workqueue's locks: an irq_work (this CPU's, NMI-safe) queues it.
+	 * workqueue's or the timers' locks: an irq_work (this CPU's,
+	 * NMI-safe) arms the sender.
 	 */
 	if (in_nmi()) {
 		irq_work_queue(&b->kick);
 		return;
 	}
-	/* high priority: a starved sender is a full ring, lost events */
-	queue_work_on(b->cpu, system_highpri_wq, &b->work);
+	tcpfsm_ev_wake(b);
 }
 
 /**
@@ -491,6 +568,16 @@ static void tcpfsm_event_send(struct net *net, struct sk_buff *skb,
 	}
 }
 
+/* A message buffer of 8 KiB, else of a page */
+static struct sk_buff *tcpfsm_event_skb(void)
+{
+	struct sk_buff *skb;
+
+	skb = alloc_skb(TCPFSM_EV_SKB_SIZE,
+			GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
+	return skb ?: genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+}
+
 /* Send every committed event of @b, batched per netns. */
 static void tcpfsm_event_drain(struct tcpfsm_evbuf *b)
 {
@@ -513,7 +600,7 @@ static void tcpfsm_event_drain(struct tcpfsm_evbuf *b)
 			if (!skb) {
 				net = ev->net;
 				n = 0;
-				skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+				skb = tcpfsm_event_skb();
 				if (!skb) {
 					this_cpu_inc(tcpfsm_pernet(net)->stats->ev_lost_nomem);
 					break;
@@ -542,31 +629,110 @@ static void tcpfsm_event_drain(struct tcpfsm_evbuf *b)
 
 static void tcpfsm_event_work(struct work_struct *work)
 {
-	tcpfsm_event_drain(container_of(work, struct tcpfsm_evbuf, work));
+	tcpfsm_event_drain(container_of(to_delayed_work(work),
+					struct tcpfsm_evbuf, work));
 }
 
-/**
- * tcpfsm_events_exit_net() - forget the subscriptions and queued events of
- * a dying netns (or of every netns, at unload)
- * @net: the netns; the probe no longer records events for it and every
- *	probe that did has returned
- */
-void tcpfsm_events_exit_net(struct net *net)
+/* Send what @b still holds, once no probe can fill it any more. */
+static void tcpfsm_ev_ring_flush(struct tcpfsm_evbuf *b)
 {
-	struct tcpfsm_net *tn = tcpfsm_pernet(net);
-	struct tcpfsm_ev_sub *s, *tmp;
+	irq_work_sync(&b->kick);
+	cancel_delayed_work_sync(&b->work);
+	tcpfsm_event_drain(b);
+}
+
+/* The rings: NULL if nobody subscribes. */
+static struct tcpfsm_evbuf **tcpfsm_ev_rings(void)
+{
+	return rcu_dereference_protected(tcpfsm_evbufs,
+					 lockdep_is_held(&tcpfsm_ev_subs_lock));
+}
+
+/* Free @r, which no probe can reach any more, and what it holds. */
+static void tcpfsm_ev_rings_free(struct tcpfsm_evbuf **r)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		vfree(r[cpu]);
+	kfree(r);
+}
+
+/*
+ * The ring of @cpu, on its node. Not inlined: /proc/vmallocinfo names it
+ * as the caller of each ring's area, which the selftests count.
+ */
+static noinline struct tcpfsm_evbuf *tcpfsm_ev_ring_alloc(int cpu)
+{
+	struct tcpfsm_evbuf *b;
+
+	b = vzalloc_node(struct_size(b, ring, tcpfsm_ev_ring.val),
+			 cpu_to_node(cpu));
+	if (!b)
+		return NULL;
+	b->cpu = cpu;
+	mutex_init(&b->lock);
+	INIT_DELAYED_WORK(&b->work, tcpfsm_event_work);
+	init_irq_work(&b->kick, tcpfsm_ev_kick);
+	return b;
+}
+
+/*
+ * A subscription begins: allocate and publish the rings unless they
+ * exist. Under tcpfsm_ev_subs_lock. 0 or -ENOMEM.
+ */
+static int tcpfsm_ev_rings_get(void)
+{
+	struct tcpfsm_evbuf **r;
+	int cpu;
+
+	if (tcpfsm_ev_rings())
+		return 0;
+	r = kcalloc(nr_cpu_ids, sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		r[cpu] = tcpfsm_ev_ring_alloc(cpu);
+		if (!r[cpu]) {
+			tcpfsm_ev_rings_free(r);
+			return -ENOMEM;
+		}
+	}
+	/* initialised before a probe can see them */
+	rcu_assign_pointer(tcpfsm_evbufs, r);
+	return 0;
+}
+
+/*
+ * A subscription ended: once the last one has, unpublish the rings, wait
+ * for every probe that may have found them, send what they hold and free
+ * them. Under tcpfsm_ev_subs_lock.
+ */
+static void tcpfsm_ev_rings_put(void)
+{
+	struct tcpfsm_evbuf **r = tcpfsm_ev_rings();
+	int cpu;
+
+	if (tcpfsm_ev_nr_subs_all || !r)
+		return;
+	RCU_INIT_POINTER(tcpfsm_evbufs, NULL);
+	/* the probes run with preemption disabled: an RCU read side */
+	synchronize_rcu();
+	for_each_possible_cpu(cpu)
+		tcpfsm_ev_ring_flush(r[cpu]);
+	tcpfsm_ev_rings_free(r);
+}
+
+/* Forget the queued events of @net, which is going away. */
+static void tcpfsm_ev_forget_net(struct tcpfsm_evbuf **r, struct net *net)
+{
 	struct tcpfsm_evbuf *b;
 	struct tcpfsm_ev *ev;
 	int cpu;
 	u32 i;
 
-	mutex_lock(&tcpfsm_ev_subs_lock);
-	list_for_each_entry_safe(s, tmp, &tn->ev_subs, node)
-		tcpfsm_ev_sub_del(tn, s);
-	mutex_unlock(&tcpfsm_ev_subs_lock);
-
 	for_each_possible_cpu(cpu) {
-		b = tcpfsm_evbufs[cpu];
+		b = r[cpu];
 		mutex_lock(&b->lock);
 		/* committed slots only: a reserved one is another netns's */
 		for (i = b->tail; i != READ_ONCE(b->head); i++) {
@@ -580,62 +746,68 @@ void tcpfsm_events_exit_net(struct net *net)
 }
 
 /**
- * tcpfsm_events_init() - allocate the per-CPU event rings
+ * tcpfsm_events_exit_net() - forget the subscriptions and queued events of
+ * a dying netns (or of every netns, at unload)
+ * @net: the netns; the probe no longer records events for it and every
+ *	probe that did has returned
  *
- * Return: 0 or -ENOMEM.
+ * The end of the last subscription of all frees the rings.
+ */
+void tcpfsm_events_exit_net(struct net *net)
+{
+	struct tcpfsm_net *tn = tcpfsm_pernet(net);
+	struct tcpfsm_ev_sub *s, *tmp;
+	struct tcpfsm_evbuf **r;
+
+	mutex_lock(&tcpfsm_ev_subs_lock);
+	list_for_each_entry_safe(s, tmp, &tn->ev_subs, node)
+		tcpfsm_ev_sub_del(tn, s);
+	r = tcpfsm_ev_rings();
+	if (r)
+		tcpfsm_ev_forget_net(r, net);
+	/* then the rings may go, with nothing of @net left to send */
+	tcpfsm_ev_rings_put();
+	mutex_unlock(&tcpfsm_ev_subs_lock);
+}
+
+/**
+ * tcpfsm_events_init() - the event stream at load: no ring until the
+ * first subscription
+ *
+ * Return: 0.
  */
 int tcpfsm_events_init(void)
 {
-	struct tcpfsm_evbuf *b;
-	int cpu;
-
-	tcpfsm_evbufs = kcalloc(nr_cpu_ids, sizeof(*tcpfsm_evbufs), GFP_KERNEL);
-	if (!tcpfsm_evbufs)
-		return -ENOMEM;
-	for_each_possible_cpu(cpu) {
-		b = kvzalloc_node(struct_size(b, ring, tcpfsm_ev_ring.val),
-				  GFP_KERNEL, cpu_to_node(cpu));
-		if (!b) {
-			tcpfsm_events_fini();
-			return -ENOMEM;
-		}
-		tcpfsm_evbufs[cpu] = b;
-		b->cpu = cpu;
-		mutex_init(&b->lock);
-		INIT_WORK(&b->work, tcpfsm_event_work);
-		init_irq_work(&b->kick, tcpfsm_ev_kick);
-	}
 	return 0;
 }
 
 /**
  * tcpfsm_events_flush() - send what the rings still hold
  *
- * Called once the probe is detached and synchronised: nothing is queued
+ * Called once the probes are detached and synchronised: nothing is queued
  * any more.
  */
 void tcpfsm_events_flush(void)
 {
-	struct tcpfsm_evbuf *b;
+	struct tcpfsm_evbuf **r;
 	int cpu;
 
-	for_each_possible_cpu(cpu) {
-		b = tcpfsm_evbufs[cpu];
-		irq_work_sync(&b->kick);
-		cancel_work_sync(&b->work);
-		tcpfsm_event_drain(b);
-	}
+	mutex_lock(&tcpfsm_ev_subs_lock);
+	r = tcpfsm_ev_rings();
+	if (r)
+		for_each_possible_cpu(cpu)
+			tcpfsm_ev_ring_flush(r[cpu]);
+	mutex_unlock(&tcpfsm_ev_subs_lock);
 }
 
 /**
- * tcpfsm_events_fini() - free the rings, after tcpfsm_events_flush()
+ * tcpfsm_events_fini() - at unload, after every netns's state is gone
+ *
+ * The subscriptions went with their netns (tcpfsm_events_exit_net()),
+ * the last one with the rings.
  */
 void tcpfsm_events_fini(void)
 {
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		kvfree(tcpfsm_evbufs[cpu]);
-	kfree(tcpfsm_evbufs);
-	tcpfsm_evbufs = NULL;
+	WARN_ON_ONCE(tcpfsm_ev_nr_subs_all ||
+		     rcu_access_pointer(tcpfsm_evbufs));
 }

@@ -974,7 +974,7 @@ TEST_F_TIMEOUT(tenant, costs_others_nothing, 180)
  *     counters can only be a lower bound of what was lost.
  *
  * The module's memory is bounded by construction (events_ring slots per
- * CPU, allocated at load); what shows it here is that the events it could
+ * CPU, allocated at the first subscription); what shows it here is that the events it could
  * not deliver were dropped and counted, not queued: lost > 0 with the
  * counters, and the listener saw ENOBUFS (netlink_overrun()).
  */
@@ -1199,6 +1199,237 @@ TEST_F_TIMEOUT(burst, loss_accounting, 300)
 	free(got);
 	free(mark_seq);
 	free(mark_port);
+}
+
+/*
+ * rings: the per-CPU event rings exist only while somebody subscribes.
+ *
+ * module/events.c allocates one ring per possible CPU, each with
+ * vzalloc_node() from tcpfsm_ev_ring_alloc(), at the first subscription
+ * of any netns, and frees them all at the end of the last one
+ * (events-unsubscribe, or the socket's release: NETLINK_URELEASE). The
+ * oracle is the kernel's list of vmalloc areas, /proc/vmallocinfo, which
+ * names the caller of each: its lines from tcpfsm_ev_ring_alloc are the
+ * rings that exist.
+ */
+
+/* The rings in /proc/vmallocinfo: their number, and their bytes in @bytes */
+static int rings_now(int64_t *bytes)
+{
+	FILE *f = fopen("/proc/vmallocinfo", "re");
+	char line[512];
+	long size;
+	int n = 0;
+
+	if (!f)
+		return -errno;
+	if (bytes)
+		*bytes = 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, " tcpfsm_ev_ring_alloc"))
+			continue;
+		n++;
+		/* 0xSTART-0xEND SIZE CALLER ... */
+		if (bytes && sscanf(line, "%*s %ld", &size) == 1)
+			*bytes += size;
+	}
+	fclose(f);
+	return n;
+}
+
+/* The possible CPUs, from /sys/devices/system/cpu/possible ("0-1"), or -1 */
+static int possible_cpus(void)
+{
+	FILE *f = fopen("/sys/devices/system/cpu/possible", "re");
+	int a, b, n = 0;
+	char sep;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%d", &a) == 1) {
+		b = a;
+		if (fscanf(f, "%c", &sep) == 1 && sep == '-' &&
+		    fscanf(f, "%d%c", &b, &sep) < 1)
+			break;
+		n += b - a + 1;
+		if (sep != ',')
+			break;
+	}
+	fclose(f);
+	return n ?: -1;
+}
+
+/* The module parameter events_ring: slots per ring, or -1 */
+static long param_events_ring(void)
+{
+	FILE *f = fopen("/sys/module/tcpfsm/parameters/events_ring", "re");
+	long v = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+FIXTURE(rings) {
+	struct evl a, b;
+	int ncpu;
+	int ns_a, ns_b;
+};
+
+FIXTURE_SETUP(rings)
+{
+	int n;
+
+	self->ns_a = -1;
+	self->ns_b = -1;
+	if (!events_setup(_metadata))
+		SKIP(return, "tcpfsm is not loaded");
+	n = rings_now(NULL);
+	if (n == -EACCES || n == -ENOENT)
+		SKIP(return, "/proc/vmallocinfo cannot be read");
+	ASSERT_LE(0, n);
+	/* the suite runs one test at a time: nobody else subscribes */
+	if (n)
+		SKIP(return, "another program subscribes to the events (%d rings)",
+		     n);
+	self->ncpu = possible_cpus();
+	ASSERT_LT(0, self->ncpu);
+	self->ns_a = tcpfsm_netns_open();
+	ASSERT_LE(0, self->ns_a);
+}
+
+FIXTURE_TEARDOWN(rings)
+{
+	evl_close(&self->a);
+	evl_close(&self->b);
+	if (self->ns_a >= 0)
+		close(self->ns_a);
+	if (self->ns_b >= 0)
+		close(self->ns_b);
+}
+
+/*
+ * Nothing at load, one ring per possible CPU from the first subscription
+ * to the end of the last, whichever way it ends; two netns share them.
+ */
+TEST_F_TIMEOUT(rings, lifetime, 120)
+{
+	int64_t bytes, slots;
+
+	/* a member of the group that has not subscribed: no ring */
+	ASSERT_EQ(0, evl_open(&self->a, BIG_RCVBUF, false));
+	ASSERT_EQ(self->ncpu, rings_now(&bytes));
+	slots = param_events_ring();
+	TH_LOG("%d rings, %lld bytes in all, %lld slots each", self->ncpu,
+	       (long long)bytes, (long long)slots);
+	/* 100 bytes a slot at least (struct tcpfsm_ev), per possible CPU */
+	if (slots > 0)
+		ASSERT_LE(slots * 100 * self->ncpu, bytes);
+
+	/* events-unsubscribe of the only subscriber: freed */
+	ASSERT_EQ(0, evl_subscribe(&self->a.nl, TCPFSM_CMD_EVENTS_UNSUBSCRIBE));
+	ASSERT_EQ(0, rings_now(NULL));
+	/* unsubscribing twice changes nothing */
+	ASSERT_EQ(0, evl_subscribe(&self->a.nl, TCPFSM_CMD_EVENTS_UNSUBSCRIBE));
+	ASSERT_EQ(0, rings_now(NULL));
+	ASSERT_EQ(0, evl_subscribe(&self->a.nl, TCPFSM_CMD_EVENTS_SUBSCRIBE));
+	ASSERT_EQ(self->ncpu, rings_now(NULL));
+	/* subscribing twice allocates nothing more */
+	ASSERT_EQ(0, evl_subscribe(&self->a.nl, TCPFSM_CMD_EVENTS_SUBSCRIBE));
+	ASSERT_EQ(self->ncpu, rings_now(NULL));
+
+	/* a second netns subscribes: the same rings */
+	ASSERT_EQ(0, tcpfsm_netns_new());
+	self->ns_b = tcpfsm_netns_open();
+	ASSERT_LE(0, self->ns_b);
+	ASSERT_EQ(0, evl_open(&self->b, BIG_RCVBUF, false));
+	ASSERT_EQ(self->ncpu, rings_now(NULL));
+	/* A's socket released (NETLINK_URELEASE): B still subscribes */
+	evl_close(&self->a);
+	ASSERT_EQ(self->ncpu, rings_now(NULL));
+	/* then B's: the last subscription ended */
+	evl_close(&self->b);
+	ASSERT_EQ(0, rings_now(NULL));
+}
+
+/*
+ * Subscriptions that come and go, with traffic: every event still arrives,
+ * numbered without a gap across the rings' free and new allocation (the
+ * numbers are the netns's: nothing is recorded, and no number taken,
+ * between two subscriptions), events-sent counts them all, and nothing is
+ * left allocated after the last round.
+ */
+#define CHURN_ROUNDS	30
+
+TEST_F_TIMEOUT(rings, churn, 300)
+{
+	int ncpu = get_nprocs_conf(), round, bad = 0;
+	int64_t t0, n, got = 0, vm0, vm1;
+	struct counters c0, c1;
+	uint64_t *last;
+	struct nl req;
+	struct family f = { 0 };
+	size_t i;
+
+	last = calloc(ncpu, sizeof(*last));
+	ASSERT_NE(NULL, last);
+	ASSERT_EQ(0, nl_open(&req, &f));
+	ASSERT_EQ(0, get_counters(&req, &c0));
+	vm0 = tcpfsm_meminfo_kb("VmallocUsed");
+	for (round = 0; round < CHURN_ROUNDS; round++) {
+		t0 = proc_total();
+		ASSERT_LE(0, t0);
+		ASSERT_EQ(0, evl_open(&self->a, BIG_RCVBUF, false));
+		ASSERT_EQ(self->ncpu, rings_now(NULL));
+		ASSERT_EQ(0, tcpfsm_one_connection());
+		n = proc_settled() - t0;
+		ASSERT_LT(0, n);
+		ASSERT_EQ(0, evl_collect(&self->a, n, QUIET_MS));
+		ASSERT_EQ(0, self->a.bad);
+		ASSERT_EQ(n, (int64_t)self->a.n);
+		for (i = 0; i < self->a.n; i++) {
+			const struct ev *e = &self->a.ev[i];
+
+			if (e->source >= (uint32_t)ncpu ||
+			    e->seq != last[e->source] + 1) {
+				ksft_print_msg("round %d event %zu: seq %llu from CPU %u after %llu\n",
+					       round, i,
+					       (unsigned long long)e->seq,
+					       e->source,
+					       (unsigned long long)(e->source < (uint32_t)ncpu ?
+								    last[e->source] : 0));
+				bad++;
+				continue;
+			}
+			last[e->source] = e->seq;
+		}
+		got += self->a.n;
+		/* half the rounds end with unsubscribe, half with close */
+		if (round & 1)
+			ASSERT_EQ(0, evl_subscribe(&self->a.nl,
+						   TCPFSM_CMD_EVENTS_UNSUBSCRIBE));
+		evl_close(&self->a);
+		ASSERT_EQ(0, rings_now(NULL));
+		/* unsubscribed: counted, not recorded */
+		ASSERT_EQ(0, tcpfsm_one_connection());
+		ASSERT_LT(0, proc_settled());
+	}
+	ASSERT_EQ(0, bad);
+	ASSERT_EQ(0, get_counters(&req, &c1));
+	mnl_socket_close(req.sk);
+	free(last);
+	vm1 = tcpfsm_meminfo_kb("VmallocUsed");
+	TH_LOG("%d rounds: %lld events, VmallocUsed %+lld kB", CHURN_ROUNDS,
+	       (long long)got, (long long)(vm1 - vm0));
+	ASSERT_EQ(c0.v[SENT] + got, c1.v[SENT]);
+	ASSERT_EQ(c0.v[OVERFLOW], c1.v[OVERFLOW]);
+	ASSERT_EQ(c0.v[NOMEM], c1.v[NOMEM]);
+	ASSERT_EQ(c0.v[RCVBUF], c1.v[RCVBUF]);
+	ASSERT_EQ(c0.v[UNHEARD], c1.v[UNHEARD]);
+	ASSERT_EQ(0, rings_now(NULL));
 }
 
 TEST_HARNESS_MAIN

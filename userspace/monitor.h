@@ -42,6 +42,12 @@ struct tcpfsm_seqs {
 	uint64_t lost;		/* in all */
 };
 
+/*
+ * The output buffer of the monitor, written out after each burst of
+ * datagrams read (or when full)
+ */
+#define TCPFSM_MONITOR_OUTBUF	(256 << 10)
+
 /* 2026-11-30T23:30:01.123456+01:00 and its NUL */
 #define TCPFSM_WALL_TIME_LEN	33
 

@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <stddef.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "figures.h"
@@ -486,10 +487,196 @@ void print_ends(enum output_type t, unsigned int family, const uint8_t *saddr,
 		     tcpfsm_endpoint_str(family, daddr, dport, ep, sizeof(ep)));
 }
 
-/* -j is one compact object a line, even with -p */
-static void new_monitor_line(FILE *f, enum tcpfsm_fmt fmt)
+/*
+ * The lines of the monitor, which may have to keep up with a hundred
+ * thousand events a second: each is built in memory, its text and its
+ * JSON by the same calls, and written with one fwrite(); no printf. The
+ * bytes are those the calls of json_print.h would write (-j is one
+ * compact object a line, even with -p).
+ */
+struct mline {
+	char b[1024];		/* the longest line is about 400 bytes */
+	size_t n;
+	bool json;
+	bool first;		/* no key yet in the object */
+};
+
+/* a byte loop: the pieces are a few bytes, shorter than a call */
+static inline void ml_raw(struct mline *l, const char *s, size_t len)
 {
-	new_json_obj(f, fmt == TCPFSM_FMT_TEXT ? fmt : TCPFSM_FMT_JSON);
+	if (len > sizeof(l->b) - l->n)
+		len = sizeof(l->b) - l->n;
+	while (len--)
+		l->b[l->n++] = *s++;
+}
+
+static inline void ml_str(struct mline *l, const char *s)
+{
+	while (*s && l->n < sizeof(l->b))
+		l->b[l->n++] = *s++;
+}
+
+static inline void ml_char(struct mline *l, char c)
+{
+	if (l->n < sizeof(l->b))
+		l->b[l->n++] = c;
+}
+
+/* @v in decimal, at least @width digits (zeros before); two at a time */
+static void ml_u64(struct mline *l, uint64_t v, unsigned int width)
+{
+	static const char pairs[] =
+		"0001020304050607080910111213141516171819"
+		"2021222324252627282930313233343536373839"
+		"4041424344454647484950515253545556575859"
+		"6061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	char d[24];
+	size_t i = sizeof(d);
+
+	while (v >= 100) {
+		i -= 2;
+		memcpy(d + i, pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		i -= 2;
+		memcpy(d + i, pairs + 2 * v, 2);
+	} else {
+		d[--i] = '0' + v;
+	}
+	while (sizeof(d) - i < width)
+		d[--i] = '0';
+	ml_raw(l, d + i, sizeof(d) - i);
+}
+
+static void ml_start(struct mline *l, enum tcpfsm_fmt fmt)
+{
+	l->n = 0;
+	l->json = fmt != TCPFSM_FMT_TEXT;
+	l->first = true;
+	if (l->json)
+		ml_char(l, '{');
+}
+
+/* "key": in JSON, after a comma unless first; keys need no escape */
+static void ml_key(struct mline *l, const char *key)
+{
+	if (!l->first)
+		ml_char(l, ',');
+	l->first = false;
+	ml_char(l, '"');
+	ml_str(l, key);
+	ml_char(l, '"');
+	ml_char(l, ':');
+}
+
+/* JSON only: "key":value */
+static void ml_json_u64(struct mline *l, const char *key, uint64_t v)
+{
+	if (!l->json)
+		return;
+	ml_key(l, key);
+	ml_u64(l, v, 0);
+}
+
+/*
+ * JSON: "key":"value"; text: @before, value, @after. The values of the
+ * monitor's lines (names of states and families, addresses, the wall
+ * time) have nothing to escape.
+ */
+static void ml_string(struct mline *l, const char *key, const char *before,
+		      const char *value, const char *after)
+{
+	if (l->json) {
+		ml_key(l, key);
+		ml_char(l, '"');
+		ml_str(l, value);
+		ml_char(l, '"');
+		return;
+	}
+	ml_str(l, before);
+	ml_str(l, value);
+	ml_str(l, after);
+}
+
+/* JSON: "key":value; text: @before, value */
+static void ml_number(struct mline *l, const char *key, const char *before,
+		      uint64_t v)
+{
+	if (l->json)
+		ml_key(l, key);
+	else
+		ml_str(l, before);
+	ml_u64(l, v, 0);
+}
+
+/* JSON: "key":true; text: @text */
+static void ml_true(struct mline *l, const char *key, const char *text)
+{
+	if (l->json) {
+		ml_key(l, key);
+		ml_str(l, "true");
+	} else {
+		ml_str(l, text);
+	}
+}
+
+/* The end of the line, written */
+static void ml_write(struct mline *l, FILE *f)
+{
+	if (l->json)
+		ml_char(l, '}');
+	ml_char(l, '\n');
+	fwrite(l->b, 1, l->n, f);
+}
+
+/*
+ * An address as tcpfsm_addr_str() writes it; IPv4 without inet_ntop(),
+ * whose sprintf() would cost more than the rest of the line.
+ */
+static void ml_addr(struct mline *l, unsigned int family, const uint8_t *addr)
+{
+	char a[INET6_ADDRSTRLEN];
+	unsigned int i;
+
+	if (family != AF_INET) {
+		ml_str(l, tcpfsm_addr_str(family, addr, a, sizeof(a)));
+		return;
+	}
+	for (i = 0; i < 4; i++) {
+		if (i)
+			ml_char(l, '.');
+		ml_u64(l, addr[i], 0);
+	}
+}
+
+/* The end @addr, @port: "key":"ADDR","pkey":PORT, or ADDR:PORT, [ADDR]:PORT */
+static void ml_end(struct mline *l, const char *key, const char *pkey,
+		   unsigned int family, const uint8_t *addr, uint16_t port)
+{
+	bool v6 = family == AF_INET6;
+
+	if (l->json) {
+		ml_key(l, key);
+		ml_char(l, '"');
+		ml_addr(l, family, addr);
+		ml_char(l, '"');
+		ml_key(l, pkey);
+	} else {
+		ml_str(l, v6 ? " [" : " ");
+		ml_addr(l, family, addr);
+		ml_str(l, v6 ? "]:" : ":");
+	}
+	ml_u64(l, port, 0);
+}
+
+/* As print_ends(PRINT_ANY, ...) */
+static void ml_ends(struct mline *l, const struct tcpfsm_event *ev)
+{
+	ml_string(l, "family", " ", tcpfsm_family_name(ev->family), "");
+	ml_end(l, "saddr", "sport", ev->family, ev->saddr, ev->sport);
+	ml_end(l, "daddr", "dport", ev->family, ev->daddr, ev->dport);
 }
 
 /**
@@ -524,43 +711,52 @@ void tcpfsm_print_event(FILE *f, enum tcpfsm_fmt fmt,
 void tcpfsm_print_event_at(FILE *f, enum tcpfsm_fmt fmt,
 			   const struct tcpfsm_event *ev, const char *wall)
 {
-	new_monitor_line(f, fmt);
-	open_json_object(NULL);
+	struct mline l;
+
+	ml_start(&l, fmt);
 	if (wall)
-		print_string(PRINT_ANY, "wall_time", "%s ", wall);
-	print_u64(PRINT_JSON, "time_ns", NULL, ev->time_ns);
-	print_fp("%" PRIu64 ".%06" PRIu64, ev->time_ns / 1000000000,
-		 ev->time_ns % 1000000000 / 1000);
-	print_ends(PRINT_ANY, ev->family, ev->saddr, ev->sport, ev->daddr,
-		   ev->dport);
-	print_string(PRINT_ANY, "old", " %s ->", tcpfsm_state_name(ev->old_state));
-	print_string(PRINT_ANY, "new", " %s", tcpfsm_state_name(ev->new_state));
-	if (event_has(ev, TCPFSM_A_EVENT_OLD_STATE_NS)) {
-		print_u64(PRINT_JSON, "old_state_ns", NULL, ev->old_state_ns);
-		print_fp(" %" PRIu64 ".%03" PRIu64 "ms",
-			 ev->old_state_ns / 1000000,
-			 ev->old_state_ns / 1000 % 1000);
+		ml_string(&l, "wall_time", "", wall, " ");
+	if (l.json) {
+		ml_json_u64(&l, "time_ns", ev->time_ns);
 	} else {
-		print_fp(" -");
+		ml_u64(&l, ev->time_ns / 1000000000, 0);
+		ml_char(&l, '.');
+		ml_u64(&l, ev->time_ns % 1000000000 / 1000, 6);
+	}
+	ml_ends(&l, ev);
+	ml_string(&l, "old", " ", tcpfsm_state_name(ev->old_state), " ->");
+	ml_string(&l, "new", " ", tcpfsm_state_name(ev->new_state), "");
+	if (event_has(ev, TCPFSM_A_EVENT_OLD_STATE_NS)) {
+		if (l.json) {
+			ml_json_u64(&l, "old_state_ns", ev->old_state_ns);
+		} else {
+			ml_char(&l, ' ');
+			ml_u64(&l, ev->old_state_ns / 1000000, 0);
+			ml_char(&l, '.');
+			ml_u64(&l, ev->old_state_ns / 1000 % 1000, 3);
+			ml_str(&l, "ms");
+		}
+	} else if (!l.json) {
+		ml_str(&l, " -");
 	}
 	if (event_has(ev, TCPFSM_A_EVENT_TIMEWAIT))
-		print_bool(PRINT_ANY, "timewait", " tw", true);
+		ml_true(&l, "timewait", " tw");
 	if (event_has(ev, TCPFSM_A_EVENT_REQUEST))
-		print_bool(PRINT_ANY, "request", " req", true);
+		ml_true(&l, "request", " req");
 	/* the cookie is last in text */
 	if (event_has(ev, TCPFSM_A_EVENT_COOKIE))
-		print_u64(PRINT_JSON, "cookie", NULL, ev->cookie);
+		ml_json_u64(&l, "cookie", ev->cookie);
 	if (event_has(ev, TCPFSM_A_EVENT_INO))
-		print_u64(PRINT_ANY, "ino", " ino %" PRIu64, ev->ino);
+		ml_number(&l, "ino", " ino ", ev->ino);
 	if (event_has(ev, TCPFSM_A_EVENT_UID))
-		print_u64(PRINT_ANY, "uid", " uid %" PRIu64, ev->uid);
-	if (event_has(ev, TCPFSM_A_EVENT_COOKIE))
-		print_u64(PRINT_FP, NULL, " cookie %" PRIu64, ev->cookie);
-	print_u64(PRINT_JSON, "source", NULL, ev->source);
-	print_u64(PRINT_JSON, "seq", NULL, ev->seq);
-	print_fp("\n");
-	close_json_object();
-	delete_json_obj();
+		ml_number(&l, "uid", " uid ", ev->uid);
+	if (event_has(ev, TCPFSM_A_EVENT_COOKIE) && !l.json) {
+		ml_str(&l, " cookie ");
+		ml_u64(&l, ev->cookie, 0);
+	}
+	ml_json_u64(&l, "source", ev->source);
+	ml_json_u64(&l, "seq", ev->seq);
+	ml_write(&l, f);
 }
 
 /**
@@ -573,12 +769,16 @@ void tcpfsm_print_event_at(FILE *f, enum tcpfsm_fmt fmt,
 void tcpfsm_print_lost(FILE *f, enum tcpfsm_fmt fmt, uint64_t lost,
 		       uint32_t source)
 {
-	new_monitor_line(f, fmt);
-	open_json_object(NULL);
-	print_u64(PRINT_ANY, "lost", "LOST %" PRIu64 " events", lost);
-	print_u64(PRINT_ANY, "source", " (source %" PRIu64 ")\n", source);
-	close_json_object();
-	delete_json_obj();
+	struct mline l;
+
+	ml_start(&l, fmt);
+	ml_number(&l, "lost", "LOST ", lost);
+	if (!l.json)
+		ml_str(&l, " events");
+	ml_number(&l, "source", " (source ", source);
+	if (!l.json)
+		ml_char(&l, ')');
+	ml_write(&l, f);
 }
 
 /**
@@ -592,12 +792,17 @@ void tcpfsm_print_lost(FILE *f, enum tcpfsm_fmt fmt, uint64_t lost,
  */
 void tcpfsm_print_overflow(FILE *f, enum tcpfsm_fmt fmt, uint64_t overflows)
 {
-	new_monitor_line(f, fmt);
-	open_json_object(NULL);
-	print_null(PRINT_ANY, "lost", "%s", "lost events: socket buffer overflow\n");
-	print_u64(PRINT_JSON, "overflows", NULL, overflows);
-	close_json_object();
-	delete_json_obj();
+	struct mline l;
+
+	ml_start(&l, fmt);
+	if (l.json) {
+		ml_key(&l, "lost");
+		ml_str(&l, "null");
+	} else {
+		ml_str(&l, "lost events: socket buffer overflow");
+	}
+	ml_json_u64(&l, "overflows", overflows);
+	ml_write(&l, f);
 }
 
 /**

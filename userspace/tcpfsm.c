@@ -18,6 +18,7 @@
  * is absent (the module is not loaded).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -266,6 +267,35 @@ static int signals_fd(void)
 	return signalfd(-1, &mask, SFD_CLOEXEC);
 }
 
+/*
+ * The datagrams read in a row before the signals are looked at again: a
+ * burst is read without a poll() between its datagrams
+ */
+#define MONITOR_BATCH	64
+
+/*
+ * Read what @nl holds, MONITOR_BATCH datagrams at most (its socket does
+ * not block): 0, or -1 on an error (printed)
+ */
+static int monitor_read(struct tcpfsm_nl *nl, struct tcpfsm_monitor *m)
+{
+	struct tcpfsm_err e;
+	int i;
+
+	for (i = 0; i < MONITOR_BATCH; i++) {
+		if (tcpfsm_nl_recv_events(nl, tcpfsm_monitor_cb, m, &e) == 0)
+			continue;
+		if (e.kind == TCPFSM_ERR_SYS && e.code == EAGAIN)
+			break;
+		if (e.kind != TCPFSM_ERR_SYS || e.code != ENOBUFS) {
+			tcpfsm_err_print(stderr, &e);
+			return -1;
+		}
+		tcpfsm_monitor_overflow(m);
+	}
+	return 0;
+}
+
 /* Receive the events of @nl until a signal; -1 on an error (printed) */
 static int monitor_loop(struct tcpfsm_nl *nl, int sfd, struct tcpfsm_monitor *m)
 {
@@ -274,8 +304,11 @@ static int monitor_loop(struct tcpfsm_nl *nl, int sfd, struct tcpfsm_monitor *m)
 		{ .fd = sfd, .events = POLLIN },
 	};
 	struct signalfd_siginfo si;
-	struct tcpfsm_err e;
 
+	if (fcntl(pfd[0].fd, F_SETFL, fcntl(pfd[0].fd, F_GETFL) | O_NONBLOCK) < 0) {
+		fprintf(stderr, "tcpfsm: monitor: fcntl: %s\n", strerror(errno));
+		return -1;
+	}
 	for (;;) {
 		if (poll(pfd, ARRAY_SIZE(pfd), -1) < 0) {
 			if (errno == EINTR)
@@ -292,15 +325,10 @@ static int monitor_loop(struct tcpfsm_nl *nl, int sfd, struct tcpfsm_monitor *m)
 			}
 			return 0;
 		}
-		if (pfd[0].revents &&
-		    tcpfsm_nl_recv_events(nl, tcpfsm_monitor_cb, m, &e) < 0) {
-			if (e.kind != TCPFSM_ERR_SYS || e.code != ENOBUFS) {
-				tcpfsm_err_print(stderr, &e);
-				return -1;
-			}
-			tcpfsm_monitor_overflow(m);
-		}
-		if (ferror(m->out))
+		if (pfd[0].revents && monitor_read(nl, m) < 0)
+			return -1;
+		/* the lines of what was read, with one write */
+		if (fflush(m->out) || ferror(m->out))
 			return -1;	/* main() says so */
 	}
 }
@@ -326,8 +354,11 @@ static int monitor(const struct cli_args *a)
 		tcpfsm_nl_close(&nl);
 		return TCPFSM_EXIT_FAIL;
 	}
-	/* each line as soon as it is complete */
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	/*
+	 * The lines of what was read at once (monitor_loop()): a write per
+	 * line would cost more than the rest of the monitor.
+	 */
+	setvbuf(stdout, NULL, _IOFBF, TCPFSM_MONITOR_OUTBUF);
 	tcpfsm_monitor_init(&m, stdout, stderr, fmt, &a->filter);
 	if (a->timestamp && tcpfsm_monitor_wall(&m) < 0) {
 		fprintf(stderr, "tcpfsm: monitor: reading the clocks: %s\n",

@@ -2,7 +2,7 @@
 /*
  * Unit tests of monitor.c: the events lost, from the gaps in their
  * sequence numbers; the filters; the monitor, which counts the events it
- * filters out for the gaps.
+ * filters out for the gaps; its lines, byte for byte.
  *
  *	monitor [-l] [-t TEST]...
  */
@@ -262,6 +262,51 @@ TEST(wall_time)
 		CHECK(err && !err[0], "monitor -t: nothing on stderr");
 		free(out);
 		free(err);
+	}
+}
+
+/*
+ * The lines of the monitor byte for byte, with what the samples lack: the
+ * wall time, the timewait and request marks, the largest numbers (the
+ * lines as the json_print.h calls wrote them before the lines were built
+ * in memory)
+ */
+TEST(lines)
+{
+	static const char *const want[] = {
+		"2026-11-30T23:30:01.123456+01:00 1234.567890 ipv4 127.0.0.1:43210 10.1.2.3:8080 SYN_SENT -> ESTABLISHED 52.345ms tw cookie 4097\n"
+		"0.000000 ipv6 [::1]:0 [2001:db8::1]:51000 ESTABLISHED -> CLOSE_WAIT - req\n"
+		"LOST 18446744073709551615 events (source 4294967295)\n"
+		"lost events: socket buffer overflow\n",
+		"{\"wall_time\":\"2026-11-30T23:30:01.123456+01:00\",\"time_ns\":1234567890123,\"family\":\"ipv4\",\"saddr\":\"127.0.0.1\",\"sport\":43210,\"daddr\":\"10.1.2.3\",\"dport\":8080,\"old\":\"SYN_SENT\",\"new\":\"ESTABLISHED\",\"old_state_ns\":52345678,\"timewait\":true,\"cookie\":4097,\"source\":3,\"seq\":17}\n"
+		"{\"time_ns\":7,\"family\":\"ipv6\",\"saddr\":\"::1\",\"sport\":0,\"daddr\":\"2001:db8::1\",\"dport\":51000,\"old\":\"ESTABLISHED\",\"new\":\"CLOSE_WAIT\",\"request\":true,\"source\":0,\"seq\":1}\n"
+		"{\"lost\":18446744073709551615,\"source\":4294967295}\n"
+		"{\"lost\":null,\"overflows\":12}\n",
+	};
+	struct tcpfsm_event a, b;
+	size_t len;
+	char *out;
+	FILE *f;
+	int fmt;
+
+	for (fmt = TCPFSM_FMT_TEXT; fmt <= TCPFSM_FMT_JSON; fmt++) {
+		f = open_memstream(&out, &len);
+		ASSERT_NE(NULL, f);
+		sample_event4(&a);
+		a.present |= BIT(TCPFSM_A_EVENT_TIMEWAIT);
+		a.present &= ~(BIT(TCPFSM_A_EVENT_INO) | BIT(TCPFSM_A_EVENT_UID));
+		tcpfsm_print_event_at(f, fmt, &a, "2026-11-30T23:30:01.123456+01:00");
+		sample_event6(&b);
+		b.present |= BIT(TCPFSM_A_EVENT_REQUEST);
+		b.time_ns = 7;
+		b.sport = 0;
+		tcpfsm_print_event(f, fmt, &b);
+		tcpfsm_print_lost(f, fmt, UINT64_MAX, UINT32_MAX);
+		tcpfsm_print_overflow(f, fmt, 12);
+		ASSERT_EQ(0, fclose(f));
+		CHECK_STR(out, want[fmt],
+			  fmt ? "the monitor's lines, JSON" : "the monitor's lines, text");
+		free(out);
 	}
 }
 
