@@ -129,9 +129,8 @@ static struct tcpfsm_bucket *tcpfsm_track_bucket(struct tcpfsm_net *tn,
 						 const void *key, bool kprobe,
 						 struct tcpfsm_dwell *d)
 {
-	/* pairs with tcpfsm_track_init_net(): @bits is set */
+	/* pairs with tcpfsm_track_init_net(): @bits and @hist are set */
 	struct tcpfsm_bucket *table = smp_load_acquire(&tn->track.b);
-	/* and @hist */
 
 	d->ns = TCPFSM_DWELL_UNKNOWN;
 	if (!table) {
