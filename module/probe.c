@@ -4,7 +4,8 @@
  *
  * This runs on every state change of every TCP socket of the machine,
  * from softirq or from process context with preemption disabled. It takes
- * no lock, allocates nothing and writes only this CPU's counters; while
+ * no lock, allocates nothing and writes only this CPU's counters (but for
+ * a pair of states the kernel's TCP never makes, and time in state); while
  * a socket of its netns is subscribed to the events group it also fills a
  * slot of this CPU's event ring (events.c).
  */
@@ -14,6 +15,22 @@
 #include "events.h"
 
 static struct tracepoint *tcpfsm_tp;
+
+/*
+ * One more @old -> @new: this CPU's slot, or the netns's cell for a pair
+ * without one (exact, and rare enough to share).
+ */
+static void tcpfsm_count(struct tcpfsm_net *tn,
+			 struct tcpfsm_pcpu __percpu *stats, int old, int new)
+{
+	unsigned int o = tcpfsm_idx(old), n = tcpfsm_idx(new);
+	unsigned int slot = tcpfsm_trans_slot[o][n];
+
+	if (likely(slot))
+		this_cpu_inc(stats->trans[slot - 1]);
+	else
+		atomic64_inc(&tn->trans_other[o][n]);
+}
 
 static void tcpfsm_probe(void *data, const struct sock *sk,
 			 const int oldstate, const int newstate)
@@ -34,7 +51,7 @@ static void tcpfsm_probe(void *data, const struct sock *sk,
 	if (unlikely(!stats))
 		return;
 	tcpfsm_track(sk, tn, stats, oldstate, newstate, &d);
-	this_cpu_inc(stats->trans[tcpfsm_idx(oldstate)][tcpfsm_idx(newstate)]);
+	tcpfsm_count(tn, stats, oldstate, newstate);
 	if (tcpfsm_events_wanted(sock_net(sk), tn))
 		tcpfsm_event_record(sk, sock_net(sk), stats, oldstate, newstate,
 				    &d);

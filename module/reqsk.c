@@ -188,8 +188,9 @@ static int tcpfsm_rsk_complete_pre(struct kprobe *p, struct pt_regs *regs)
 	ns = tcpfsm_rsk_since_synack(req);
 	/* no SYN-ACK was ever built (no memory): not timed */
 	if (ns != TCPFSM_DWELL_UNKNOWN) {
-		this_cpu_inc(stats->rsk.syn_ack[tcpfsm_dwell_bucket(ns)]);
-		this_cpu_add(stats->rsk.syn_ack_sum_ns, ns);
+		/* once per handshake: per netns, not per CPU */
+		atomic64_inc(&tn->syn_ack[tcpfsm_dwell_bucket(ns)]);
+		atomic64_add(ns, &tn->syn_ack_sum_ns);
 	}
 	if (tcpfsm_events_rsk_wanted(net, tn))
 		tcpfsm_rsk_event(req, net, stats, TCP_NEW_SYN_RECV, TCP_SYN_RECV,
@@ -399,7 +400,7 @@ bool tcpfsm_rsk_cookies_counting(void)
  *
  * Return: created minus every way out.
  */
-s64 tcpfsm_rsk_flow(const struct tcpfsm_rsk_pcpu *rsk)
+s64 tcpfsm_rsk_flow(const struct tcpfsm_rsk_counters *rsk)
 {
 	return rsk->created - rsk->completed - rsk->expired - rsk->orphaned -
 	       rsk->dropped;
@@ -413,7 +414,7 @@ s64 tcpfsm_rsk_flow(const struct tcpfsm_rsk_pcpu *rsk)
 void tcpfsm_rsk_figures(const struct tcpfsm_snapshot *snap,
 			struct tcpfsm_rsk_figures *f)
 {
-	const struct tcpfsm_rsk_pcpu *rsk = &snap->sum.rsk;
+	const struct tcpfsm_rsk_counters *rsk = &snap->sum.rsk;
 	int b;
 
 	f->current_nr = snap->rsk_current;
@@ -447,7 +448,7 @@ void tcpfsm_rsk_figures(const struct tcpfsm_snapshot *snap,
 void tcpfsm_rsk_machine(const struct tcpfsm_snapshot *snap,
 			u64 m[TCPFSM_NR_STATES][TCPFSM_NR_STATES])
 {
-	const struct tcpfsm_rsk_pcpu *rsk = &snap->sum.rsk;
+	const struct tcpfsm_rsk_counters *rsk = &snap->sum.rsk;
 	u64 *to_syn_recv = &m[tcpfsm_idx(TCP_LISTEN)][tcpfsm_idx(TCP_SYN_RECV)];
 
 	/*

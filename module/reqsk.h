@@ -28,7 +28,7 @@ int tcpfsm_rsk_register(void);
 void tcpfsm_rsk_unregister(void);
 bool tcpfsm_rsk_counting(void);
 bool tcpfsm_rsk_cookies_counting(void);
-s64 tcpfsm_rsk_flow(const struct tcpfsm_rsk_pcpu *rsk);
+s64 tcpfsm_rsk_flow(const struct tcpfsm_rsk_counters *rsk);
 void tcpfsm_rsk_figures(const struct tcpfsm_snapshot *snap,
 			struct tcpfsm_rsk_figures *f);
 void tcpfsm_rsk_machine(const struct tcpfsm_snapshot *snap,

@@ -2,9 +2,10 @@
 /*
  * tcpfsm: the per-netns counters, folded on read.
  *
- * The probe only ever increments one cell of a per-CPU matrix. Everything
- * else (entered, left, the number of sockets per state) is derived here
- * when somebody reads, the way the kernel folds its SNMP MIBs.
+ * The probe only ever increments one slot of a per-CPU array, or for a pair
+ * the kernel's TCP does not make, a per-netns cell of the full matrix.
+ * Everything else (entered, left, the number of sockets per state) is
+ * derived here when somebody reads, the way the kernel folds its SNMP MIBs.
  */
 #include <linux/slab.h>
 #include <net/inet_connection_sock.h>
@@ -30,6 +31,51 @@ static const char * const tcpfsm_state_names[] = {
 	[TCP_LISTEN]		= "LISTEN",
 	[TCP_CLOSING]		= "CLOSING",
 	[TCP_NEW_SYN_RECV]	= "NEW_SYN_RECV",
+};
+
+#define TCPFSM_SLOT(old, new, slot)				\
+	[(old) - TCP_ESTABLISHED][(new) - TCP_ESTABLISHED] = (slot) + 1
+
+/* W=1 (-Woverride-init) refuses a pair given twice */
+const u8 tcpfsm_trans_slot[TCPFSM_NR_STATES][TCPFSM_NR_STATES] = {
+	TCPFSM_SLOT(TCP_CLOSE, TCP_SYN_SENT, TCPFSM_SLOT_CLOSE_SYN_SENT),
+	TCPFSM_SLOT(TCP_SYN_SENT, TCP_ESTABLISHED,
+		    TCPFSM_SLOT_SYN_SENT_ESTABLISHED),
+	TCPFSM_SLOT(TCP_CLOSE, TCP_LISTEN, TCPFSM_SLOT_CLOSE_LISTEN),
+	TCPFSM_SLOT(TCP_LISTEN, TCP_SYN_RECV, TCPFSM_SLOT_LISTEN_SYN_RECV),
+	TCPFSM_SLOT(TCP_SYN_RECV, TCP_ESTABLISHED,
+		    TCPFSM_SLOT_SYN_RECV_ESTABLISHED),
+	TCPFSM_SLOT(TCP_SYN_SENT, TCP_SYN_RECV, TCPFSM_SLOT_SYN_SENT_SYN_RECV),
+	TCPFSM_SLOT(TCP_ESTABLISHED, TCP_FIN_WAIT1,
+		    TCPFSM_SLOT_ESTABLISHED_FIN_WAIT1),
+	TCPFSM_SLOT(TCP_FIN_WAIT1, TCP_FIN_WAIT2,
+		    TCPFSM_SLOT_FIN_WAIT1_FIN_WAIT2),
+	TCPFSM_SLOT(TCP_ESTABLISHED, TCP_CLOSE_WAIT,
+		    TCPFSM_SLOT_ESTABLISHED_CLOSE_WAIT),
+	TCPFSM_SLOT(TCP_CLOSE_WAIT, TCP_LAST_ACK,
+		    TCPFSM_SLOT_CLOSE_WAIT_LAST_ACK),
+	TCPFSM_SLOT(TCP_FIN_WAIT1, TCP_CLOSING, TCPFSM_SLOT_FIN_WAIT1_CLOSING),
+	TCPFSM_SLOT(TCP_SYN_RECV, TCP_FIN_WAIT1,
+		    TCPFSM_SLOT_SYN_RECV_FIN_WAIT1),
+	TCPFSM_SLOT(TCP_SYN_RECV, TCP_CLOSE_WAIT,
+		    TCPFSM_SLOT_SYN_RECV_CLOSE_WAIT),
+	TCPFSM_SLOT(TCP_FIN_WAIT1, TCP_FIN_WAIT1,
+		    TCPFSM_SLOT_FIN_WAIT1_FIN_WAIT1),
+	TCPFSM_SLOT(TCP_FIN_WAIT2, TCP_FIN_WAIT2,
+		    TCPFSM_SLOT_FIN_WAIT2_FIN_WAIT2),
+	TCPFSM_SLOT(TCP_LAST_ACK, TCP_LAST_ACK, TCPFSM_SLOT_LAST_ACK_LAST_ACK),
+	TCPFSM_SLOT(TCP_CLOSING, TCP_CLOSING, TCPFSM_SLOT_CLOSING_CLOSING),
+	TCPFSM_SLOT(TCP_ESTABLISHED, TCP_CLOSE, TCPFSM_SLOT_ESTABLISHED_CLOSE),
+	TCPFSM_SLOT(TCP_SYN_SENT, TCP_CLOSE, TCPFSM_SLOT_SYN_SENT_CLOSE),
+	TCPFSM_SLOT(TCP_SYN_RECV, TCP_CLOSE, TCPFSM_SLOT_SYN_RECV_CLOSE),
+	TCPFSM_SLOT(TCP_FIN_WAIT1, TCP_CLOSE, TCPFSM_SLOT_FIN_WAIT1_CLOSE),
+	TCPFSM_SLOT(TCP_FIN_WAIT2, TCP_CLOSE, TCPFSM_SLOT_FIN_WAIT2_CLOSE),
+	TCPFSM_SLOT(TCP_TIME_WAIT, TCP_CLOSE, TCPFSM_SLOT_TIME_WAIT_CLOSE),
+	TCPFSM_SLOT(TCP_CLOSE, TCP_CLOSE, TCPFSM_SLOT_CLOSE_CLOSE),
+	TCPFSM_SLOT(TCP_CLOSE_WAIT, TCP_CLOSE, TCPFSM_SLOT_CLOSE_WAIT_CLOSE),
+	TCPFSM_SLOT(TCP_LAST_ACK, TCP_CLOSE, TCPFSM_SLOT_LAST_ACK_CLOSE),
+	TCPFSM_SLOT(TCP_LISTEN, TCP_CLOSE, TCPFSM_SLOT_LISTEN_CLOSE),
+	TCPFSM_SLOT(TCP_CLOSING, TCP_CLOSE, TCPFSM_SLOT_CLOSING_CLOSE),
 };
 
 /**
@@ -78,6 +124,9 @@ u64 tcpfsm_timewait_created(struct net *net)
  */
 int tcpfsm_stats_init_net(struct net *net, struct tcpfsm_net *tn)
 {
+	/* the probes write at least this much per CPU of every netns */
+	BUILD_BUG_ON(sizeof(struct tcpfsm_pcpu) > 1024);
+	BUILD_BUG_ON(TCPFSM_NR_SLOTS > U8_MAX);
 	tn->tw_created_base = tcpfsm_tw_total(net);
 	tn->stats = alloc_percpu(struct tcpfsm_pcpu);
 	if (!tn->stats)
@@ -96,28 +145,115 @@ void tcpfsm_stats_exit_net(struct tcpfsm_net *tn)
 	tn->stats = NULL;
 }
 
+/* dst[i] += src[i], for @n 64-bit counters */
+static void tcpfsm_add(u64 *dst, const u64 *src, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		dst[i] += READ_ONCE(src[i]);
+}
+
+static void tcpfsm_add_atomic(u64 *dst, const atomic64_t *src, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		dst[i] += atomic64_read(&src[i]);
+}
+
+/* One CPU's timewait counters, field by field. */
+static void tcpfsm_tw_fold(struct tcpfsm_tw_counters *sum,
+			   const struct tcpfsm_tw_pcpu *c)
+{
+	tcpfsm_add(sum->created, c->created, TCPFSM_NR_TW);
+	tcpfsm_add(sum->refused, c->refused, TCPFSM_NR_TW);
+	sum->fin_wait2_to_time_wait += READ_ONCE(c->fin_wait2_to_time_wait);
+	tcpfsm_add(sum->freed, c->freed, TCPFSM_NR_TW);
+	tcpfsm_add(sum->timer, c->timer, TCPFSM_NR_TW);
+	tcpfsm_add(sum->reused, c->reused, TCPFSM_NR_TW);
+	tcpfsm_add(sum->killed, c->killed, TCPFSM_NR_TW);
+	tcpfsm_add(sum->untracked, c->untracked, TCPFSM_NR_TW);
+	tcpfsm_add(&sum->from[0][0], &c->from[0][0],
+		   TCPFSM_NR_TW * TCPFSM_NR_STATES);
+}
+
+/* One CPU's request-socket counters. */
+static void tcpfsm_rsk_fold(struct tcpfsm_rsk_counters *sum,
+			    const struct tcpfsm_rsk_pcpu *c)
+{
+	sum->created += READ_ONCE(c->created);
+	sum->completed += READ_ONCE(c->completed);
+	sum->expired += READ_ONCE(c->expired);
+	sum->orphaned += READ_ONCE(c->orphaned);
+	sum->dropped += READ_ONCE(c->dropped);
+	sum->cookies += READ_ONCE(c->cookies);
+}
+
+/* A netns's histograms of time in state, folded into @sum. */
+static void tcpfsm_hist_fold(struct tcpfsm_counters *sum,
+			     const struct tcpfsm_hist *h)
+{
+	int i;
+
+	for (i = 0; i < TCPFSM_NR_DWELL; i++) {
+		tcpfsm_add_atomic(sum->dwell[i], h->dwell[i],
+				  TCPFSM_NR_BUCKETS);
+		sum->dwell_sum_ns[i] = atomic64_read(&h->dwell_sum_ns[i]);
+	}
+	for (i = 0; i < TCPFSM_NR_TW; i++) {
+		tcpfsm_add_atomic(sum->tw.dwell[i], h->tw_dwell[i],
+				  TCPFSM_NR_BUCKETS);
+		sum->tw.dwell_sum_ns[i] =
+			atomic64_read(&h->tw_dwell_sum_ns[i]);
+	}
+}
+
 /**
- * tcpfsm_stats_fold() - sum the per-CPU counters of a netns
+ * tcpfsm_stats_fold() - fold the counters of a netns
  * @tn: the netns's state
  * @sum: where the sums go, field by field
  *
- * As the kernel folds its SNMP MIBs: struct tcpfsm_pcpu is 64-bit counters
- * only, summed as an array.
+ * As the kernel folds its SNMP MIBs: the per-CPU counters summed, the
+ * matrix's slots put back in their cells, with the pairs counted per netns
+ * (struct tcpfsm_net's @trans_other) and the per-netns histograms added.
  */
-void tcpfsm_stats_fold(const struct tcpfsm_net *tn, struct tcpfsm_pcpu *sum)
+void tcpfsm_stats_fold(const struct tcpfsm_net *tn,
+		       struct tcpfsm_counters *sum)
 {
-	u64 *dst = (u64 *)sum;
-	const u64 *src;
-	size_t i;
-	int cpu;
+	const struct tcpfsm_hist *hist = tcpfsm_track_hist(tn);
+	const struct tcpfsm_pcpu *src;
+	int cpu, o, n, slot;
 
-	BUILD_BUG_ON(sizeof(*sum) % sizeof(u64));
 	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
-		src = (const u64 *)per_cpu_ptr(tn->stats, cpu);
-		for (i = 0; i < sizeof(*sum) / sizeof(u64); i++)
-			dst[i] += READ_ONCE(src[i]);
+		src = per_cpu_ptr(tn->stats, cpu);
+		for (o = 0; o < TCPFSM_NR_STATES; o++) {
+			for (n = 0; n < TCPFSM_NR_STATES; n++) {
+				slot = tcpfsm_trans_slot[o][n];
+				if (slot)
+					sum->trans[o][n] +=
+						READ_ONCE(src->trans[slot - 1]);
+			}
+		}
+		sum->ev_seq += READ_ONCE(src->ev_seq);
+		sum->ev_sent += READ_ONCE(src->ev_sent);
+		sum->ev_lost_overflow += READ_ONCE(src->ev_lost_overflow);
+		sum->ev_lost_nomem += READ_ONCE(src->ev_lost_nomem);
+		sum->ev_lost_rcvbuf += READ_ONCE(src->ev_lost_rcvbuf);
+		sum->ev_unheard += READ_ONCE(src->ev_unheard);
+		sum->tracked += READ_ONCE(src->tracked);
+		sum->untracked += READ_ONCE(src->untracked);
+		tcpfsm_tw_fold(&sum->tw, &src->tw);
+		tcpfsm_rsk_fold(&sum->rsk, &src->rsk);
 	}
+	for (o = 0; o < TCPFSM_NR_STATES; o++)
+		tcpfsm_add_atomic(sum->trans[o], tn->trans_other[o],
+				  TCPFSM_NR_STATES);
+	tcpfsm_add_atomic(sum->rsk.syn_ack, tn->syn_ack, TCPFSM_NR_BUCKETS);
+	sum->rsk.syn_ack_sum_ns = atomic64_read(&tn->syn_ack_sum_ns);
+	if (hist)	/* time in state on */
+		tcpfsm_hist_fold(sum, hist);
 }
 
 /**

@@ -56,6 +56,56 @@ static inline unsigned int tcpfsm_idx(int state)
 #define TCPFSM_TW_TIME_WAIT	1
 #define TCPFSM_NR_TW		2
 
+/*
+ * The transition matrix, per CPU: one 64-bit slot for each (old, new) pair
+ * the kernel's TCP makes (checked against 6.1 and 6.12: tcp_set_state(),
+ * tcp_close_state(), tcp_done(), tcp_disconnect(), inet_csk_clone_lock(),
+ * inet_csk_listen_start(), inet_ehash_nolisten()): births, the handshake,
+ * the closes, the same-state events of tcp_close_state() and every
+ * X -> CLOSE. Any other pair (a race, another module calling
+ * tcp_set_state() oddly) is counted in struct tcpfsm_net's @trans_other,
+ * so that the folded matrix is exact whatever the kernel does. Each slot
+ * is the slot of one pair of tcpfsm_trans_slot (stats.c), and of one only.
+ */
+enum tcpfsm_slot {
+	/* births, the handshake */
+	TCPFSM_SLOT_CLOSE_SYN_SENT,
+	TCPFSM_SLOT_SYN_SENT_ESTABLISHED,
+	TCPFSM_SLOT_CLOSE_LISTEN,
+	TCPFSM_SLOT_LISTEN_SYN_RECV,
+	TCPFSM_SLOT_SYN_RECV_ESTABLISHED,
+	TCPFSM_SLOT_SYN_SENT_SYN_RECV,
+	/* the closes */
+	TCPFSM_SLOT_ESTABLISHED_FIN_WAIT1,
+	TCPFSM_SLOT_FIN_WAIT1_FIN_WAIT2,
+	TCPFSM_SLOT_ESTABLISHED_CLOSE_WAIT,
+	TCPFSM_SLOT_CLOSE_WAIT_LAST_ACK,
+	TCPFSM_SLOT_FIN_WAIT1_CLOSING,
+	TCPFSM_SLOT_SYN_RECV_FIN_WAIT1,
+	TCPFSM_SLOT_SYN_RECV_CLOSE_WAIT,
+	/* tcp_close_state() in a state it keeps */
+	TCPFSM_SLOT_FIN_WAIT1_FIN_WAIT1,
+	TCPFSM_SLOT_FIN_WAIT2_FIN_WAIT2,
+	TCPFSM_SLOT_LAST_ACK_LAST_ACK,
+	TCPFSM_SLOT_CLOSING_CLOSING,
+	/* every X -> CLOSE */
+	TCPFSM_SLOT_ESTABLISHED_CLOSE,
+	TCPFSM_SLOT_SYN_SENT_CLOSE,
+	TCPFSM_SLOT_SYN_RECV_CLOSE,
+	TCPFSM_SLOT_FIN_WAIT1_CLOSE,
+	TCPFSM_SLOT_FIN_WAIT2_CLOSE,
+	TCPFSM_SLOT_TIME_WAIT_CLOSE,
+	TCPFSM_SLOT_CLOSE_CLOSE,
+	TCPFSM_SLOT_CLOSE_WAIT_CLOSE,
+	TCPFSM_SLOT_LAST_ACK_CLOSE,
+	TCPFSM_SLOT_LISTEN_CLOSE,
+	TCPFSM_SLOT_CLOSING_CLOSE,
+	TCPFSM_NR_SLOTS
+};
+
+/* [old][new]: the slot of a pair, plus 1; 0 for a pair without one */
+extern const u8 tcpfsm_trans_slot[TCPFSM_NR_STATES][TCPFSM_NR_STATES];
+
 /**
  * struct tcpfsm_tw_pcpu - what the timewait probes write, per CPU per netns
  * @created: timewait sockets created, by substate at creation
@@ -67,9 +117,6 @@ static inline unsigned int tcpfsm_idx(int state)
  * @killed: ended early otherwise (reset, new SYN, netns exit), by substate
  * @untracked: created, by substate, when their bucket of the netns's
  *	time-in-state table was full (track.c)
- * @dwell: per substate, a log2 histogram of the time tracked timewait
- *	sockets spent in it (as struct tcpfsm_pcpu's dwell)
- * @dwell_sum_ns: per substate, the sum of those times
  * @from: created, by substate, by the state of the full socket they
  *	replace (that socket's next event is X -> CLOSE)
  */
@@ -82,8 +129,6 @@ struct tcpfsm_tw_pcpu {
 	u64 reused[TCPFSM_NR_TW];
 	u64 killed[TCPFSM_NR_TW];
 	u64 untracked[TCPFSM_NR_TW];
-	u64 dwell[TCPFSM_NR_TW][TCPFSM_NR_BUCKETS];
-	u64 dwell_sum_ns[TCPFSM_NR_TW];
 	u64 from[TCPFSM_NR_TW][TCPFSM_NR_STATES];
 };
 
@@ -95,10 +140,97 @@ struct tcpfsm_tw_pcpu {
  * @orphaned: its timer found its listener closed
  * @dropped: unhashed otherwise (RST, ICMP error, bad ACK, abort)
  * @cookies: handshakes completed by a SYN cookie (no request socket)
+ */
+struct tcpfsm_rsk_pcpu {
+	u64 created;
+	u64 completed;
+	u64 expired;
+	u64 orphaned;
+	u64 dropped;
+	u64 cookies;
+};
+
+/*
+ * What the probes write on every transition: one per CPU per netns, never
+ * shared, at most 1 KiB (stats.c checks). The ev_ counters are those of
+ * the events group (events.c): the sequence number of the last event, and
+ * how events went; tracked and untracked are time in state (track.c). The
+ * histograms of time in state, written once per transition at most and
+ * only with time in state on, are per netns (struct tcpfsm_hist).
+ * 64-bit counters only.
+ */
+struct tcpfsm_pcpu {
+	u64 trans[TCPFSM_NR_SLOTS];
+	u64 ev_seq;
+	u64 ev_sent;
+	u64 ev_lost_overflow;
+	u64 ev_lost_nomem;
+	u64 ev_lost_rcvbuf;
+	u64 ev_unheard;
+	s64 tracked;
+	u64 untracked;
+	struct tcpfsm_tw_pcpu tw;
+	struct tcpfsm_rsk_pcpu rsk;
+};
+
+/**
+ * struct tcpfsm_hist - the histograms of time in state of a netns, shared
+ * by its CPUs, allocated with its time-in-state table (track.c)
+ * @dwell: per state with a histogram, the time tracked sockets spent in it
+ * @dwell_sum_ns: per such state, the sum of those times
+ * @tw_dwell: per timewait substate, the time tracked timewait sockets
+ *	spent in it
+ * @tw_dwell_sum_ns: per substate, the sum of those times
+ */
+struct tcpfsm_hist {
+	atomic64_t dwell[TCPFSM_NR_DWELL][TCPFSM_NR_BUCKETS];
+	atomic64_t dwell_sum_ns[TCPFSM_NR_DWELL];
+	atomic64_t tw_dwell[TCPFSM_NR_TW][TCPFSM_NR_BUCKETS];
+	atomic64_t tw_dwell_sum_ns[TCPFSM_NR_TW];
+};
+
+/**
+ * struct tcpfsm_tw_counters - the timewait counters of a netns, folded
+ * @created: struct tcpfsm_tw_pcpu's, summed; so are the next eight
+ * @refused: see struct tcpfsm_tw_pcpu
+ * @fin_wait2_to_time_wait: see struct tcpfsm_tw_pcpu
+ * @freed: see struct tcpfsm_tw_pcpu
+ * @timer: see struct tcpfsm_tw_pcpu
+ * @reused: see struct tcpfsm_tw_pcpu
+ * @killed: see struct tcpfsm_tw_pcpu
+ * @untracked: see struct tcpfsm_tw_pcpu
+ * @from: see struct tcpfsm_tw_pcpu
+ * @dwell: per substate, a log2 histogram of the time tracked timewait
+ *	sockets spent in it (as struct tcpfsm_counters's dwell)
+ * @dwell_sum_ns: per substate, the sum of those times
+ */
+struct tcpfsm_tw_counters {
+	u64 created[TCPFSM_NR_TW];
+	u64 refused[TCPFSM_NR_TW];
+	u64 fin_wait2_to_time_wait;
+	u64 freed[TCPFSM_NR_TW];
+	u64 timer[TCPFSM_NR_TW];
+	u64 reused[TCPFSM_NR_TW];
+	u64 killed[TCPFSM_NR_TW];
+	u64 untracked[TCPFSM_NR_TW];
+	u64 from[TCPFSM_NR_TW][TCPFSM_NR_STATES];
+	u64 dwell[TCPFSM_NR_TW][TCPFSM_NR_BUCKETS];
+	u64 dwell_sum_ns[TCPFSM_NR_TW];
+};
+
+/**
+ * struct tcpfsm_rsk_counters - the request-socket counters of a netns,
+ * folded
+ * @created: struct tcpfsm_rsk_pcpu's, summed; so are the next five
+ * @completed: see struct tcpfsm_rsk_pcpu
+ * @expired: see struct tcpfsm_rsk_pcpu
+ * @orphaned: see struct tcpfsm_rsk_pcpu
+ * @dropped: see struct tcpfsm_rsk_pcpu
+ * @cookies: see struct tcpfsm_rsk_pcpu
  * @syn_ack: completions by time from the first SYN-ACK, log2 buckets of us
  * @syn_ack_sum_ns: the sum of those times
  */
-struct tcpfsm_rsk_pcpu {
+struct tcpfsm_rsk_counters {
 	u64 created;
 	u64 completed;
 	u64 expired;
@@ -109,13 +241,25 @@ struct tcpfsm_rsk_pcpu {
 	u64 syn_ack_sum_ns;
 };
 
-/*
- * What the probe writes: one per CPU per netns, never shared. The ev_
- * counters are those of the events group (events.c): the sequence number
- * of the last event, and how events went; the rest is time in state
- * (track.c). 64-bit counters only: tcpfsm_stats_fold() sums it as an array.
+/**
+ * struct tcpfsm_counters - every counter of a netns, folded: the per-CPU
+ * ones summed, the per-netns ones read
+ * @trans: transitions, [old][new]
+ * @ev_seq: as struct tcpfsm_pcpu's
+ * @ev_sent: events sent
+ * @ev_lost_overflow: events lost to a full per-CPU ring
+ * @ev_lost_nomem: events lost for want of memory
+ * @ev_lost_rcvbuf: events lost to a full receive buffer
+ * @ev_unheard: events nobody listened to
+ * @dwell: per state with a histogram (track.c), a log2 histogram of the
+ *	time tracked sockets spent in it
+ * @dwell_sum_ns: per such state, the sum of those times
+ * @tracked: sockets in the netns's time-in-state table now
+ * @untracked: sockets born when their bucket of the table was full
+ * @tw: the timewait sockets' counters
+ * @rsk: the request sockets' counters
  */
-struct tcpfsm_pcpu {
+struct tcpfsm_counters {
 	u64 trans[TCPFSM_NR_STATES][TCPFSM_NR_STATES];
 	u64 ev_seq;
 	u64 ev_sent;
@@ -127,13 +271,13 @@ struct tcpfsm_pcpu {
 	u64 dwell_sum_ns[TCPFSM_NR_DWELL];
 	s64 tracked;
 	u64 untracked;
-	struct tcpfsm_tw_pcpu tw;
-	struct tcpfsm_rsk_pcpu rsk;
+	struct tcpfsm_tw_counters tw;
+	struct tcpfsm_rsk_counters rsk;
 };
 
 /**
  * struct tcpfsm_net - per network namespace state
- * @stats: per-CPU transition matrix, valid from .init to .exit
+ * @stats: per-CPU counters (struct tcpfsm_pcpu), valid from .init to .exit
  * @probe_stats: what the probe writes: @stats until .pre_exit, then NULL,
  *	so that the probe never writes to a matrix about to be freed
  * @base: per-state gauge offsets; the number of sockets in state s is
@@ -150,6 +294,11 @@ struct tcpfsm_pcpu {
  * @tw_created_base: timewait sockets the netns had created before load
  * @tw_base: per substate, offsets of the timewait gauges (see seed.c)
  * @rsk_base: offset of the request-socket gauge (see seed.c)
+ * @trans_other: transitions [old][new] of the pairs without a per-CPU slot
+ *	(tcpfsm_trans_slot), exact and rare
+ * @syn_ack: the histogram of struct tcpfsm_rsk_counters, written once per
+ *	completed handshake (reqsk.c)
+ * @syn_ack_sum_ns: the sum of its times
  */
 struct tcpfsm_bucket;
 
@@ -158,9 +307,11 @@ struct tcpfsm_bucket;
  * @b: the buckets, or NULL: time in state off
  * @bits: log2 of the number of buckets
  * @size: sockets it can hold
+ * @hist: the histograms it feeds, allocated with it
  */
 struct tcpfsm_table {
 	struct tcpfsm_bucket *b;
+	struct tcpfsm_hist *hist;
 	unsigned int bits;
 	unsigned int size;
 };
@@ -178,12 +329,15 @@ struct tcpfsm_net {
 	u64 tw_created_base;
 	s64 tw_base[TCPFSM_NR_TW];
 	s64 rsk_base;
+	atomic64_t trans_other[TCPFSM_NR_STATES][TCPFSM_NR_STATES];
+	atomic64_t syn_ack[TCPFSM_NR_BUCKETS];
+	atomic64_t syn_ack_sum_ns;
 };
 
 /**
  * struct tcpfsm_snapshot - a folded, consistent view of one netns
- * @sum: the per-CPU counters summed: transitions [old][new], events,
- *	time in state (tracked is signed: summed as it is, modulo 2^64)
+ * @sum: the counters folded: transitions [old][new], events, time in
+ *	state (tracked is signed: summed as it is, modulo 2^64)
  * @entered: per state, transitions into it from another state
  * @left: per state, transitions out of it to another state
  * @current_nr: per state, sockets in it now (meaningless for CLOSE, which
@@ -199,7 +353,7 @@ struct tcpfsm_net {
  * @rsk_counting: the request-socket probes are attached (reqsk.c)
  */
 struct tcpfsm_snapshot {
-	struct tcpfsm_pcpu sum;
+	struct tcpfsm_counters sum;
 	u64 entered[TCPFSM_NR_STATES];
 	u64 left[TCPFSM_NR_STATES];
 	s64 current_nr[TCPFSM_NR_STATES];
@@ -274,7 +428,8 @@ const char *tcpfsm_state_name(int state);
 
 int tcpfsm_stats_init_net(struct net *net, struct tcpfsm_net *tn);
 void tcpfsm_stats_exit_net(struct tcpfsm_net *tn);
-void tcpfsm_stats_fold(const struct tcpfsm_net *tn, struct tcpfsm_pcpu *sum);
+void tcpfsm_stats_fold(const struct tcpfsm_net *tn,
+		       struct tcpfsm_counters *sum);
 void tcpfsm_flow(u64 trans[TCPFSM_NR_STATES][TCPFSM_NR_STATES],
 		 u64 *entered, u64 *left);
 struct tcpfsm_snapshot *tcpfsm_snapshot(struct net *net);

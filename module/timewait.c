@@ -197,7 +197,7 @@ static int tcpfsm_tw_schedule_pre(struct kprobe *p, struct pt_regs *regs)
 	if (!stats)
 		return 0;
 	this_cpu_inc(stats->tw.fin_wait2_to_time_wait);
-	tcpfsm_track_tw_left(tw, tn, stats, TCPFSM_TW_FIN_WAIT2, false, &d);
+	tcpfsm_track_tw_left(tw, tn, TCPFSM_TW_FIN_WAIT2, false, &d);
 	if (tcpfsm_events_tw_wanted(twsk_net(tw), tn))
 		tcpfsm_event_record_tw(tw, twsk_net(tw), stats, TCP_FIN_WAIT2,
 				       TCP_TIME_WAIT, &d);
@@ -252,7 +252,7 @@ static int tcpfsm_tw_kill_pre(struct kprobe *p, struct pt_regs *regs)
 		this_cpu_inc(stats->tw.timer[sub]);
 	else
 		this_cpu_inc(stats->tw.killed[sub]);
-	tcpfsm_track_tw_left(tw, tn, stats, sub, true, &d);
+	tcpfsm_track_tw_left(tw, tn, sub, true, &d);
 	if (tcpfsm_events_tw_wanted(twsk_net(tw), tn))
 		tcpfsm_event_record_tw(tw, twsk_net(tw), stats,
 				       tcpfsm_tw_state(sub), TCP_CLOSE, &d);
@@ -536,7 +536,7 @@ bool tcpfsm_tw_refused_counting(void)
  * Return: created, plus entered from the other substate, minus left to
  * it, minus freed.
  */
-s64 tcpfsm_tw_flow(const struct tcpfsm_tw_pcpu *tw, int sub)
+s64 tcpfsm_tw_flow(const struct tcpfsm_tw_counters *tw, int sub)
 {
 	s64 n = tw->created[sub] - tw->freed[sub];
 
@@ -554,7 +554,7 @@ s64 tcpfsm_tw_flow(const struct tcpfsm_tw_pcpu *tw, int sub)
 void tcpfsm_tw_figures(const struct tcpfsm_snapshot *snap, int sub,
 		       struct tcpfsm_tw_figures *f)
 {
-	const struct tcpfsm_tw_pcpu *tw = &snap->sum.tw;
+	const struct tcpfsm_tw_counters *tw = &snap->sum.tw;
 	u64 moved = tw->fin_wait2_to_time_wait;
 	int b;
 
@@ -588,7 +588,7 @@ void tcpfsm_tw_figures(const struct tcpfsm_snapshot *snap, int sub,
 void tcpfsm_tw_machine(const struct tcpfsm_snapshot *snap,
 		       u64 m[TCPFSM_NR_STATES][TCPFSM_NR_STATES])
 {
-	const struct tcpfsm_tw_pcpu *tw = &snap->sum.tw;
+	const struct tcpfsm_tw_counters *tw = &snap->sum.tw;
 	const int sub_state[TCPFSM_NR_TW] = {
 		[TCPFSM_TW_FIN_WAIT2] = TCP_FIN_WAIT2,
 		[TCPFSM_TW_TIME_WAIT] = TCP_TIME_WAIT,

@@ -39,7 +39,7 @@ void tcpfsm_tw_machine(const struct tcpfsm_snapshot *snap,
 		       u64 m[TCPFSM_NR_STATES][TCPFSM_NR_STATES]);
 void tcpfsm_tw_figures(const struct tcpfsm_snapshot *snap, int sub,
 		       struct tcpfsm_tw_figures *f);
-s64 tcpfsm_tw_flow(const struct tcpfsm_tw_pcpu *tw, int sub);
+s64 tcpfsm_tw_flow(const struct tcpfsm_tw_counters *tw, int sub);
 int tcpfsm_tw_sub(int substate);
 
 #endif /* _TCPFSM_TIMEWAIT_H */

@@ -5,10 +5,12 @@
  * A fixed table per network namespace, allocated with the netns (or at
  * load), remembers when each tracked TCP socket of the netns entered its
  * current state; the probe turns the time between two of its transitions
- * into a sample of the per-netns, per-CPU log2 histogram of the state it
- * left. The table is keyed by the socket's address: a socket's transitions
- * are serialised by its lock, so only the CPU handling it reads or writes
- * its slot, and a slot is taken with one cmpxchg() and handed back on the
+ * into a sample of the per-netns log2 histogram of the state it left
+ * (struct tcpfsm_hist, allocated with the table: one write per transition
+ * at most, to memory the netns's CPUs share as they share the table). The
+ * table is keyed by the socket's address: a socket's transitions are
+ * serialised by its lock, so only the CPU handling it reads or writes its
+ * slot, and a slot is taken with one cmpxchg() and handed back on the
  * transition to CLOSE, which every TCP socket makes before it is freed. No
  * lock, no allocation: a socket that finds its bucket full at birth is
  * counted as untracked.
@@ -100,15 +102,14 @@ unsigned int tcpfsm_dwell_bucket(u64 ns)
 	return min_t(unsigned int, fls64(us), TCPFSM_NR_BUCKETS - 1);
 }
 
-static void tcpfsm_dwell_add(struct tcpfsm_pcpu __percpu *stats, int state,
-			     u64 ns)
+static void tcpfsm_dwell_add(struct tcpfsm_hist *h, int state, u64 ns)
 {
 	int i = tcpfsm_dwell_idx(state);
 
 	if (i < 0)
 		return;
-	this_cpu_inc(stats->dwell[i][tcpfsm_dwell_bucket(ns)]);
-	this_cpu_add(stats->dwell_sum_ns[i], ns);
+	atomic64_inc(&h->dwell[i][tcpfsm_dwell_bucket(ns)]);
+	atomic64_add(ns, &h->dwell_sum_ns[i]);
 }
 
 /* @sk: a full socket or a timewait socket (timewait.c), by its address */
@@ -128,7 +129,7 @@ static struct tcpfsm_bucket *tcpfsm_track_bucket(struct tcpfsm_net *tn,
 						 const void *key, bool kprobe,
 						 struct tcpfsm_dwell *d)
 {
-	/* pairs with tcpfsm_track_init_net(): @bits is set */
+	/* pairs with tcpfsm_track_init_net(): @bits and @hist are set */
 	struct tcpfsm_bucket *table = smp_load_acquire(&tn->track.b);
 
 	d->ns = TCPFSM_DWELL_UNKNOWN;
@@ -205,7 +206,7 @@ void tcpfsm_track(const struct sock *sk, struct tcpfsm_net *tn,
 	if (old == new)		/* FIN_WAIT2 -> FIN_WAIT2: still in it */
 		return;
 	d->ns = d->now - READ_ONCE(b->since[i]);
-	tcpfsm_dwell_add(stats, old, d->ns);
+	tcpfsm_dwell_add(tn->track.hist, old, d->ns);
 	if (new != TCP_CLOSE) {
 		WRITE_ONCE(b->since[i], d->now);
 		return;
@@ -227,11 +228,10 @@ void tcpfsm_track(const struct sock *sk, struct tcpfsm_net *tn,
  * timer ends it on another (see Documentation/tcpfsm.rst).
  */
 
-static void tcpfsm_tw_dwell_add(struct tcpfsm_pcpu __percpu *stats, int sub,
-				u64 ns)
+static void tcpfsm_tw_dwell_add(struct tcpfsm_hist *h, int sub, u64 ns)
 {
-	this_cpu_inc(stats->tw.dwell[sub][tcpfsm_dwell_bucket(ns)]);
-	this_cpu_add(stats->tw.dwell_sum_ns[sub], ns);
+	atomic64_inc(&h->tw_dwell[sub][tcpfsm_dwell_bucket(ns)]);
+	atomic64_add(ns, &h->tw_dwell_sum_ns[sub]);
 }
 
 /**
@@ -264,14 +264,12 @@ void tcpfsm_track_tw_created(const void *tw, struct tcpfsm_net *tn,
  * context): for the other one, or for good
  * @tw: the timewait socket
  * @tn: its netns, between .init and .pre_exit
- * @stats: its netns's counters
  * @sub: the substate it leaves
  * @end: it ends (inet_twsk_kill()): its slot is handed back
  * @d: filled in: when, and how long it was in @sub if known
  */
-void tcpfsm_track_tw_left(const void *tw, struct tcpfsm_net *tn,
-			  struct tcpfsm_pcpu __percpu *stats, int sub, bool end,
-			  struct tcpfsm_dwell *d)
+void tcpfsm_track_tw_left(const void *tw, struct tcpfsm_net *tn, int sub,
+			  bool end, struct tcpfsm_dwell *d)
 {
 	struct tcpfsm_bucket *b = tcpfsm_track_bucket(tn, tw, true, d);
 	int i;
@@ -282,7 +280,7 @@ void tcpfsm_track_tw_left(const void *tw, struct tcpfsm_net *tn,
 	if (i < 0)
 		return;
 	d->ns = tcpfsm_since(d->now, READ_ONCE(b->since[i]));
-	tcpfsm_tw_dwell_add(stats, sub, d->ns);
+	tcpfsm_tw_dwell_add(tn->track.hist, sub, d->ns);
 	if (!end)
 		WRITE_ONCE(b->since[i], d->now);
 	else	/* free once our last use of the slot is done */
@@ -315,6 +313,18 @@ bool tcpfsm_track_since(const struct sock *sk, u64 *since)
 }
 
 /**
+ * tcpfsm_track_hist() - the histograms of time in state of a netns
+ * @tn: the netns
+ *
+ * Return: them, or NULL if time in state is off there.
+ */
+const struct tcpfsm_hist *tcpfsm_track_hist(const struct tcpfsm_net *tn)
+{
+	/* pairs with tcpfsm_track_init_net(): @hist is set */
+	return smp_load_acquire(&tn->track.b) ? tn->track.hist : NULL;
+}
+
+/**
  * tcpfsm_track_size() - capacity of a netns's table
  * @tn: the netns
  *
@@ -341,16 +351,24 @@ void tcpfsm_track_init_net(struct net *net, struct tcpfsm_net *tn)
 			    tcpfsm_track_netns_sockets.val;
 	unsigned int nbuckets = size / TCPFSM_SLOTS;
 	struct tcpfsm_bucket *b;
+	struct tcpfsm_hist *h;
 
 	if (!nbuckets)
 		return;
+	/* the allocator says so in the kernel log if there is no memory */
+	h = kzalloc(sizeof(*h), GFP_KERNEL_ACCOUNT);
+	if (!h)
+		return;
 	/* a power of 2 of cache lines: no slab rounding */
 	b = kvcalloc(nbuckets, sizeof(*b), GFP_KERNEL_ACCOUNT);
-	if (!b)		/* the allocator says so in the kernel log */
+	if (!b) {
+		kfree(h);
 		return;
+	}
+	tn->track.hist = h;
 	tn->track.bits = ilog2(nbuckets);
 	tn->track.size = size;
-	/* the size before the table: pairs with tcpfsm_track() */
+	/* size and histograms before the table: pairs with tcpfsm_track() */
 	smp_store_release(&tn->track.b, b);
 }
 
@@ -362,4 +380,6 @@ void tcpfsm_track_exit_net(struct tcpfsm_net *tn)
 {
 	kvfree(tn->track.b);
 	tn->track.b = NULL;
+	kfree(tn->track.hist);
+	tn->track.hist = NULL;
 }

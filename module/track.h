@@ -28,10 +28,10 @@ void tcpfsm_track(const struct sock *sk, struct tcpfsm_net *tn,
 void tcpfsm_track_tw_created(const void *tw, struct tcpfsm_net *tn,
 			     struct tcpfsm_pcpu __percpu *stats, int sub,
 			     struct tcpfsm_dwell *d);
-void tcpfsm_track_tw_left(const void *tw, struct tcpfsm_net *tn,
-			  struct tcpfsm_pcpu __percpu *stats, int sub, bool end,
-			  struct tcpfsm_dwell *d);
+void tcpfsm_track_tw_left(const void *tw, struct tcpfsm_net *tn, int sub,
+			  bool end, struct tcpfsm_dwell *d);
 bool tcpfsm_track_since(const struct sock *sk, u64 *since);
+const struct tcpfsm_hist *tcpfsm_track_hist(const struct tcpfsm_net *tn);
 unsigned int tcpfsm_track_size(const struct tcpfsm_net *tn);
 int tcpfsm_dwell_state(int i);
 unsigned int tcpfsm_dwell_bucket(u64 ns);

@@ -1692,7 +1692,7 @@ TEST_F_TIMEOUT(races, cpu_hotplug, 300)
  * with empty slabs given back: /sys/kernel/slab/x/shrink), within these
  * tolerances:
  * - Percpu: a quarter of what the module's counters of NS_CHURN netns would
- *   leave (struct tcpfsm_pcpu, PCPU_BYTES a CPU: 14 MiB with 2 CPUs); seen
+ *   leave (struct tcpfsm_pcpu, PCPU_BYTES a CPU: 2.4 MiB with 2 CPUs); seen
  *   in the TCG guest: +50 to +160 kB on 6.12, +860 kB on 6.1 (the per-CPU
  *   allocator keeps partly used chunks);
  * - SUnreclaim: 2 MiB, the five /proc entries of each netns (about 1 KiB)
@@ -1715,7 +1715,7 @@ TEST_F_TIMEOUT(races, cpu_hotplug, 300)
 #define NS_WARM_DEBUG	10
 #define NS_CHURN	(tcpfsm_debug_kernel() ? NS_CHURN_DEBUG : NS_CHURN_FULL)
 #define NS_WARM		(tcpfsm_debug_kernel() ? NS_WARM_DEBUG : NS_WARM_FULL)
-#define PCPU_BYTES	3656	/* sizeof(struct tcpfsm_pcpu), module/tcpfsm.h */
+#define PCPU_BYTES	632	/* sizeof(struct tcpfsm_pcpu), module/tcpfsm.h */
 #define TOL_SLAB_KB	2048
 #define TOL_VMALLOC_KB	512
 
