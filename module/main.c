@@ -119,7 +119,8 @@ static struct pernet_operations tcpfsm_net_ops = {
 };
 
 /*
- * Init order: the event rings, the per-netns tables of tracked sockets,
+ * Init order: the events' state (the rings wait for the first
+ * subscription, events.c), the per-netns tables of tracked sockets,
  * counters and /proc files (for every existing netns, and from now on for
  * every new one), the notifier that ends the events subscriptions of
  * released netlink sockets, then the netlink family, then the probe and
