@@ -115,9 +115,20 @@ static int kmsg_problems(int fd)
 	size_t i;
 
 	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		const char *msg;
+
 		if (n <= 0)
 			continue;
 		rec[n] = 0;
+		/*
+		 * A report's lines that start with a blank are its details
+		 * (a stack frame such as " ? lockdep_hardirqs_on+0xbe/0x130"
+		 * of an injected failure's dump): the report's own first
+		 * line (BUG:, WARNING:, ...) is what counts.
+		 */
+		msg = strchr(rec, ';');
+		if (msg && msg[1] == ' ')
+			continue;
 		/* the reports of the failures we inject, and the taint */
 		if (strstr(rec, "allocation failure") ||
 		    strstr(rec, "vmalloc error") || strstr(rec, "error: -12") ||
