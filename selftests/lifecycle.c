@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/utsname.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -700,18 +701,35 @@ static void *hold_loop(void *arg)
 	return NULL;
 }
 
-/* Whether the kernel preempts kernel code anywhere (PREEMPT_RT). */
+/*
+ * Whether the kernel preempts kernel code anywhere: PREEMPT_RT, PREEMPT
+ * (the debug kernel), or PREEMPT_DYNAMIC booted or set to "full", as
+ * uname -v and the scheduler's debugfs say (/sys/kernel/realtime is 6.13's).
+ */
 static bool full_preemption(void)
 {
-	char buf[8] = "";
-	int fd = open("/sys/kernel/realtime", O_RDONLY | O_CLOEXEC);
+	char buf[64] = "";
+	struct utsname u;
+	const char *p;
+	int fd;
 
+	if (uname(&u))
+		return false;
+	if (strstr(u.version, "PREEMPT_RT"))
+		return true;
+	p = strstr(u.version, "PREEMPT");
+	if (!p)
+		return false;
+	if (strncmp(p, "PREEMPT_DYNAMIC", strlen("PREEMPT_DYNAMIC")))
+		return true;	/* PREEMPT, built in */
+	/* "none (voluntary) full": the mode in use in parentheses */
+	fd = open("/sys/kernel/debug/sched/preempt", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
 	if (read(fd, buf, sizeof(buf) - 1) < 0)
 		buf[0] = 0;
 	close(fd);
-	return buf[0] == '1';
+	return strstr(buf, "(full)");
 }
 
 /*
