@@ -147,9 +147,11 @@ static int __init tcpfsm_init(void)
 	err = tcpfsm_netlink_register();
 	if (err)
 		goto err_subs_unregister;
+	/* the seed's records, before the first probe can run */
+	tcpfsm_seed_prepare();
 	err = tcpfsm_probe_register();
 	if (err)
-		goto err_unregister_netlink;
+		goto err_seed_abort;
 	if (tcpfsm_kprobes) {
 		err = tcpfsm_tw_register();
 		if (err)
@@ -172,7 +174,8 @@ err_unregister_tw:
 err_unregister_probe:
 	tcpfsm_probe_unregister();
 	tcpfsm_events_flush();
-err_unregister_netlink:
+err_seed_abort:
+	tcpfsm_seed_abort();
 	tcpfsm_netlink_unregister();
 err_subs_unregister:
 	tcpfsm_events_subs_unregister();

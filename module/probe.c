@@ -50,6 +50,9 @@ static void tcpfsm_probe(void *data, const struct sock *sk,
 	stats = likely(tn) ? READ_ONCE(tn->probe_stats) : NULL;
 	if (unlikely(!stats))
 		return;
+	/* only while the load's seed runs (seed.c) */
+	if (unlikely(READ_ONCE(tcpfsm_seeding_on)))
+		tcpfsm_seed_trans(sk, tn, oldstate, newstate);
 	tcpfsm_track(sk, tn, stats, oldstate, newstate, &d);
 	tcpfsm_count(tn, stats, oldstate, newstate);
 	if (tcpfsm_events_wanted(sock_net(sk), tn))

@@ -162,6 +162,8 @@ static int tcpfsm_rsk_hash_ret(struct kretprobe_instance *ri,
 	if (!stats)
 		return 0;
 	this_cpu_inc(stats->rsk.created);
+	if (unlikely(READ_ONCE(tcpfsm_seeding_on)))
+		tcpfsm_seed_rsk(c->req, tn, TCPFSM_SEED_CREATED);
 	if (tcpfsm_events_rsk_wanted(c->net, tn))
 		tcpfsm_rsk_event(c->req, c->net, stats, TCP_LISTEN,
 				 TCP_NEW_SYN_RECV, TCPFSM_DWELL_UNKNOWN);
@@ -185,6 +187,8 @@ static int tcpfsm_rsk_complete_pre(struct kprobe *p, struct pt_regs *regs)
 	if (!stats)
 		return 0;
 	this_cpu_inc(stats->rsk.completed);
+	if (unlikely(READ_ONCE(tcpfsm_seeding_on)))
+		tcpfsm_seed_rsk(req, tn, TCPFSM_SEED_ENDED);
 	ns = tcpfsm_rsk_since_synack(req);
 	/* no SYN-ACK was ever built (no memory): not timed */
 	if (ns != TCPFSM_DWELL_UNKNOWN) {
@@ -229,6 +233,8 @@ static int tcpfsm_rsk_drop_ret(struct kretprobe_instance *ri,
 	stats = tcpfsm_rsk_stats(c->net, &tn);
 	if (!stats)
 		return 0;
+	if (unlikely(READ_ONCE(tcpfsm_seeding_on)))
+		tcpfsm_seed_rsk(c->req, tn, TCPFSM_SEED_ENDED);
 	if (c->how == TCPFSM_RSK_EXPIRED)
 		this_cpu_inc(stats->rsk.expired);
 	else if (c->how == TCPFSM_RSK_ORPHANED)

@@ -1,29 +1,68 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tcpfsm: seeding the per-state gauges with the sockets that existed
- * before the module was loaded.
+ * before the module was loaded, without stopping the machine.
  *
  * The number of sockets in state s is kept as
  *
  *	current[s] = base[s] + entered[s] - left[s]
  *
- * where entered/left come from the transition matrix the probe fills.
- * For a netns created after load, base[] is zero: every socket it will
- * ever have was born (CLOSE -> x, or LISTEN -> SYN_RECV for a child)
- * under the probe's eyes. For the netns that existed at load, base[] must
- * account for the sockets already open. It is computed once, at a moment
- * when no CPU is inside the probe or half-way through a hash-table update:
- * under stop_machine(), after the probe is attached,
+ * where entered/left come from the transition matrix the probe fills
+ * (likewise per timewait substate, and for request sockets, against the
+ * flow their probes count: timewait.c, reqsk.c). For a netns created after
+ * load, base[] is zero: every socket it will ever have is born (CLOSE -> x,
+ * or LISTEN -> SYN_RECV for a child; a timewait or request socket created)
+ * under the probes' eyes. For the netns that existed at load, base[] must
+ * account for the sockets already open, while they keep changing state on
+ * every CPU.
+ *
+ * From before the probes attach until the seed ends, the probes and a walk
+ * of the hash tables classify every socket they meet through a record of
+ * it (keyed by its address and kind, in a table that lives only as long as
+ * the seed), each change of the record a cmpxchg, so that the probes and
+ * the walk agree on one order per socket:
+ *
+ *	born		its birth was seen: everything it does is counted as
+ *			usual, and the walk skips it
+ *	observed(s)	the walk counted it, in state s (base[s] += 1): what
+ *			it does later is counted as usual
+ *	pre(s)		neither yet: what it did is a "pre" transition,
+ *			counted in the netns's seed_pre[] as well as in the
+ *			matrix; s is the state the probe set last, which the
+ *			walk counts if it meets the socket later
+ *	dead		a timewait or request socket that ended (its address
+ *			may be reused by a new one)
+ *
+ * Of the matrix's flow, the "pre" transitions of a socket the walk counts
+ * later take it from its state at load to the state the walk counts; those
+ * of one that dies first, to CLOSE; the rest is the flow of sockets born or
+ * counted. So, with base[s] = (sockets the walk counted in s) - seed_pre[s],
+ *
+ *	current[s] = sockets counted in s + the flow of the others since
+ *
+ * which is the number of sockets in s, at every moment from then on. The
+ * probe of a full socket runs before the state changes (the tracepoint,
+ * then the store, under the socket's lock): if the walk reads a state the
+ * probe has not yet reported, the record is still empty and the walk's
+ * cmpxchg wins, and the probe then counts the change as usual. The
+ * timewait probe of FIN_WAIT2 -> TIME_WAIT runs after the store: if the
+ * walk has counted the new substate already, the probe counts the change
+ * as "pre", which cancels it. The request socket's probes run after the
+ * hash changed, with the same rule for its creation.
+ *
+ * The walk takes one bucket lock at a time, as inet_diag does; nothing
+ * stops. If the record table cannot be allocated or fills up (it is sized
+ * for twice the sockets counted just before), the seed falls back to a
+ * walk under stop_machine(), after the probe is attached:
  *
  *	base[s] = (sockets in state s in the hash tables)
  *		  - (entered[s] - left[s] counted so far),
  *
- * so that from then on current[s] is the table count plus every
- * transition after it. Timewait sockets are seeded the same way, per
- * substate, against the flow their probes count (timewait.c), and request
- * sockets (NEW_SYN_RECV) against theirs (reqsk.c).
- * Documentation/tcpfsm.rst says where this is exact.
+ * Documentation/tcpfsm.rst says where the seed is exact.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/hash.h>
 #include <linux/slab.h>
 #include <linux/stop_machine.h>
 #include <net/inet_hashtables.h>
@@ -35,53 +74,458 @@
 #include "reqsk.h"
 #include "timewait.h"
 
-/* A TCP timewait socket counts in its substate (timewait.c). */
-static void tcpfsm_seed_tw(struct sock *sk)
+/* the kind of socket, in the low bits of a record's key */
+enum { TCPFSM_REC_FULL = 1, TCPFSM_REC_TW, TCPFSM_REC_RSK };
+
+/* a record's value: what we know, in the low 3 bits, and a state above */
+enum {
+	TCPFSM_REC_EMPTY,
+	TCPFSM_REC_BORN,
+	TCPFSM_REC_PRE,
+	TCPFSM_REC_OBSERVED,
+	TCPFSM_REC_DEAD,
+};
+
+#define TCPFSM_REC_KIND(v)	((v) & 7)
+#define TCPFSM_REC_STATE(v)	((int)((v) >> 3))
+#define TCPFSM_REC(kind, state)	((unsigned long)(state) << 3 | (kind))
+#define TCPFSM_REC_PROBES	64	/* slots tried before the table is full */
+
+struct tcpfsm_rec {
+	unsigned long key;
+	unsigned long val;
+};
+
+/**
+ * struct tcpfsm_seeding - the seed in progress
+ * @rec: the records, or NULL: no seed in progress (the probes' test)
+ * @bits: log2 of their number
+ * @full: a record could not be made: the stop_machine() seed decides
+ */
+static struct tcpfsm_seeding {
+	struct tcpfsm_rec *rec;
+	unsigned int bits;
+	bool full;
+} tcpfsm_seeding;
+
+bool tcpfsm_seeding_on __read_mostly;
+
+/* The record of @p, a socket of kind @kind, made if new; NULL if full. */
+static struct tcpfsm_rec *tcpfsm_rec_get(const void *p, unsigned int kind)
 {
-	struct inet_timewait_sock *tw = inet_twsk(sk);
-	struct tcpfsm_net *tn = tcpfsm_pernet(sock_net(sk));
-	int sub = tcpfsm_tw_sub(READ_ONCE(tw->tw_substate));
+	struct tcpfsm_rec *rec = READ_ONCE(tcpfsm_seeding.rec);
+	unsigned long key = (unsigned long)p | kind, k;
+	unsigned int bits = tcpfsm_seeding.bits, i, n;
 
-	if (tn && tn->stats && sub >= 0 &&
-	    tw->tw_dr == &sock_net(sk)->ipv4.tcp_death_row)
-		tn->tw_base[sub]++;
-}
-
-/* A TCP request socket counts in NEW_SYN_RECV (reqsk.c). */
-static void tcpfsm_seed_rsk(struct sock *sk)
-{
-	const struct sock *listener = inet_reqsk(sk)->rsk_listener;
-	struct tcpfsm_net *tn = tcpfsm_pernet(sock_net(sk));
-
-	if (tn && tn->stats && listener &&
-	    listener->sk_protocol == IPPROTO_TCP)
-		tn->rsk_base++;
-}
-
-static void tcpfsm_seed_sock(struct sock *sk)
-{
-	struct tcpfsm_net *tn;
-	int state;
-
-	if (sk->sk_state == TCP_TIME_WAIT) {
-		tcpfsm_seed_tw(sk);
-		return;
+	if (!rec)
+		return NULL;
+	i = hash_long(key, bits);
+	for (n = 0; n < TCPFSM_REC_PROBES; n++) {
+		k = READ_ONCE(rec[i].key);
+		if (!k)
+			k = cmpxchg(&rec[i].key, 0, key) ?: key;
+		if (k == key)
+			return &rec[i];
+		i = (i + 1) & ((1U << bits) - 1);
 	}
-	if (sk->sk_state == TCP_NEW_SYN_RECV) {
-		tcpfsm_seed_rsk(sk);
+	WRITE_ONCE(tcpfsm_seeding.full, true);
+	return NULL;
+}
+
+/* Set @rec from @old to @new; false if somebody changed it first. */
+static bool tcpfsm_rec_set(struct tcpfsm_rec *rec, unsigned long old,
+			   unsigned long new)
+{
+	return cmpxchg(&rec->val, old, new) == old;
+}
+
+/**
+ * tcpfsm_seed_trans() - the probe's part of the seed: @sk, a full TCP
+ * socket of @tn's netns, goes from @old to @new (valid states)
+ * @sk: the socket
+ * @tn: its netns's state
+ * @old: the state it leaves
+ * @new: the state it enters
+ *
+ * Called while tcpfsm_seeding_on, before the state changes.
+ */
+void tcpfsm_seed_trans(const struct sock *sk, struct tcpfsm_net *tn, int old,
+		       int new)
+{
+	struct tcpfsm_rec *rec = tcpfsm_rec_get(sk, TCPFSM_REC_FULL);
+	bool birth = (old == TCP_CLOSE && new != TCP_CLOSE) ||
+		     (old == TCP_LISTEN && new == TCP_SYN_RECV);
+	unsigned long v;
+
+	if (!rec)
+		return;
+	do {
+		v = READ_ONCE(rec->val);
+		switch (TCPFSM_REC_KIND(v)) {
+		case TCPFSM_REC_BORN:
+		case TCPFSM_REC_OBSERVED:
+			return;
+		}
+	} while (!tcpfsm_rec_set(rec, v, birth ?
+				 TCPFSM_REC(TCPFSM_REC_BORN, 0) :
+				 TCPFSM_REC(TCPFSM_REC_PRE, new)));
+	if (!birth && old != new) {
+		atomic64_dec(&tn->seed_pre[tcpfsm_idx(old)]);
+		atomic64_inc(&tn->seed_pre[tcpfsm_idx(new)]);
+	}
+}
+
+/**
+ * tcpfsm_seed_tw() - the timewait probes' part of the seed
+ * @tw: a TCP timewait socket
+ * @tn: its netns's state
+ * @what: TCPFSM_SEED_CREATED (before it is hashed),
+ *	TCPFSM_SEED_TO_TIME_WAIT (its substate is TIME_WAIT now) or
+ *	TCPFSM_SEED_FREED
+ * @sub: its substate index, for TCPFSM_SEED_FREED
+ *
+ * Called while tcpfsm_seeding_on.
+ */
+void tcpfsm_seed_tw(const struct inet_timewait_sock *tw,
+		    struct tcpfsm_net *tn, int what, int sub)
+{
+	struct tcpfsm_rec *rec = tcpfsm_rec_get(tw, TCPFSM_REC_TW);
+	unsigned long v, n;
+	bool pre;
+
+	if (!rec)
+		return;
+	do {
+		v = READ_ONCE(rec->val);
+		pre = false;
+		switch (what) {
+		case TCPFSM_SEED_CREATED:
+			/* a new one: whatever the address was before */
+			n = TCPFSM_REC(TCPFSM_REC_BORN, 0);
+			break;
+		case TCPFSM_SEED_TO_TIME_WAIT:
+			if (TCPFSM_REC_KIND(v) == TCPFSM_REC_BORN)
+				return;
+			if (TCPFSM_REC_KIND(v) == TCPFSM_REC_OBSERVED) {
+				/* the walk counted it in FIN_WAIT2: as usual */
+				if (TCPFSM_REC_STATE(v) == TCPFSM_TW_FIN_WAIT2) {
+					n = TCPFSM_REC(TCPFSM_REC_OBSERVED,
+						       TCPFSM_TW_TIME_WAIT);
+					break;
+				}
+				/* it counted TIME_WAIT already: cancel */
+				pre = true;
+				n = v;
+				break;
+			}
+			pre = true;
+			n = TCPFSM_REC(TCPFSM_REC_PRE, TCPFSM_TW_TIME_WAIT);
+			break;
+		default:	/* TCPFSM_SEED_FREED */
+			pre = TCPFSM_REC_KIND(v) != TCPFSM_REC_BORN &&
+			      TCPFSM_REC_KIND(v) != TCPFSM_REC_OBSERVED;
+			n = TCPFSM_REC(TCPFSM_REC_DEAD, 0);
+			break;
+		}
+	} while (n != v && !tcpfsm_rec_set(rec, v, n));
+	if (!pre)
+		return;
+	if (what == TCPFSM_SEED_TO_TIME_WAIT) {
+		atomic64_dec(&tn->seed_tw_pre[TCPFSM_TW_FIN_WAIT2]);
+		atomic64_inc(&tn->seed_tw_pre[TCPFSM_TW_TIME_WAIT]);
+	} else {
+		atomic64_dec(&tn->seed_tw_pre[sub]);
+	}
+}
+
+/**
+ * tcpfsm_seed_rsk() - the request-socket probes' part of the seed
+ * @req: a TCP request socket
+ * @tn: its netns's state
+ * @what: TCPFSM_SEED_CREATED (just hashed) or TCPFSM_SEED_ENDED (just
+ *	unhashed)
+ *
+ * Called while tcpfsm_seeding_on.
+ */
+void tcpfsm_seed_rsk(const struct request_sock *req, struct tcpfsm_net *tn,
+		     int what)
+{
+	struct tcpfsm_rec *rec = tcpfsm_rec_get(req, TCPFSM_REC_RSK);
+	unsigned long v, n;
+	bool pre;
+
+	if (!rec)
+		return;
+	do {
+		v = READ_ONCE(rec->val);
+		if (what == TCPFSM_SEED_CREATED) {
+			/* the walk found it hashed before this probe ran */
+			pre = TCPFSM_REC_KIND(v) == TCPFSM_REC_OBSERVED;
+			n = pre ? v : TCPFSM_REC(TCPFSM_REC_BORN, 0);
+		} else {
+			pre = TCPFSM_REC_KIND(v) != TCPFSM_REC_BORN &&
+			      TCPFSM_REC_KIND(v) != TCPFSM_REC_OBSERVED;
+			n = TCPFSM_REC(TCPFSM_REC_DEAD, 0);
+		}
+	} while (n != v && !tcpfsm_rec_set(rec, v, n));
+	if (pre)
+		atomic64_add(what == TCPFSM_SEED_CREATED ? 1 : -1,
+			     &tn->seed_rsk_pre);
+}
+
+/*
+ * The walk meets @p, of kind @kind, whose state (a state, or a timewait
+ * substate index; -1 for none) @state() reads: its state, if the walk is
+ * the first to count it, else -1.
+ */
+static int tcpfsm_seed_observe(const void *p, unsigned int kind,
+			       int (*state)(const void *p))
+{
+	struct tcpfsm_rec *rec = tcpfsm_rec_get(p, kind);
+	unsigned long v;
+	int s;
+
+	if (!rec)
+		return -1;
+	for (;;) {
+		v = READ_ONCE(rec->val);
+		switch (TCPFSM_REC_KIND(v)) {
+		case TCPFSM_REC_EMPTY:
+			/* ordered before the cmpxchg, which succeeds first */
+			s = state(p);
+			break;
+		case TCPFSM_REC_PRE:
+			s = TCPFSM_REC_STATE(v);
+			break;
+		default:
+			return -1;
+		}
+		if (tcpfsm_rec_set(rec, v,
+				   TCPFSM_REC(TCPFSM_REC_OBSERVED, s < 0 ? 0 : s)))
+			return s;
+	}
+}
+
+static int tcpfsm_full_state(const void *p)
+{
+	return READ_ONCE(((const struct sock *)p)->sk_state);
+}
+
+static int tcpfsm_tw_substate(const void *p)
+{
+	return tcpfsm_tw_sub(READ_ONCE(((const struct inet_timewait_sock *)p)->tw_substate));
+}
+
+static int tcpfsm_rsk_alive(const void *p)
+{
+	return 0;
+}
+
+/* Under the lock of @sk's bucket: count it, unless somebody has. */
+static void tcpfsm_seed_walk_one(struct sock *sk)
+{
+	struct tcpfsm_net *tn = tcpfsm_pernet(sock_net(sk));
+	const struct sock *listener;
+	int s;
+
+	if (!tn || !tn->stats)
+		return;
+	switch (READ_ONCE(sk->sk_state)) {
+	case TCP_TIME_WAIT:
+		if (inet_twsk(sk)->tw_dr != &sock_net(sk)->ipv4.tcp_death_row)
+			return;
+		s = tcpfsm_seed_observe(sk, TCPFSM_REC_TW, tcpfsm_tw_substate);
+		if (s >= 0)
+			tn->tw_base[s]++;
+		return;
+	case TCP_NEW_SYN_RECV:
+		listener = inet_reqsk(sk)->rsk_listener;
+		if (!listener || listener->sk_protocol != IPPROTO_TCP)
+			return;
+		if (tcpfsm_seed_observe(sk, TCPFSM_REC_RSK, tcpfsm_rsk_alive) >= 0)
+			tn->rsk_base++;
 		return;
 	}
 	if (!sk_fullsock(sk) || sk->sk_protocol != IPPROTO_TCP)
 		return;
-	tn = tcpfsm_pernet(sock_net(sk));
-	if (!tn || !tn->stats)
-		return;
-	state = READ_ONCE(sk->sk_state);
-	if (tcpfsm_state_valid(state))
-		tn->base[tcpfsm_idx(state)]++;
+	s = tcpfsm_seed_observe(sk, TCPFSM_REC_FULL, tcpfsm_full_state);
+	if (tcpfsm_state_valid(s))
+		tn->base[tcpfsm_idx(s)]++;
 }
 
-static void tcpfsm_seed_ehash(struct inet_hashinfo *h)
+/* The established hash @h, a bucket at a time under its lock. */
+static void tcpfsm_seed_walk_ehash(struct inet_hashinfo *h)
+{
+	struct hlist_nulls_node *node;
+	struct sock *sk;
+	u32 i;
+
+	for (i = 0; i <= h->ehash_mask; i++) {
+		/* a socket hashed after the probes attached is born */
+		if (hlist_nulls_empty(&h->ehash[i].chain))
+			goto next;
+		spin_lock_bh(inet_ehash_lockp(h, i));
+		sk_nulls_for_each(sk, node, &h->ehash[i].chain)
+			tcpfsm_seed_walk_one(sk);
+		spin_unlock_bh(inet_ehash_lockp(h, i));
+next:
+		if (!(i & 1023))
+			cond_resched();
+	}
+}
+
+/* The listening hash @h, likewise (inet_diag takes the lock this way). */
+static void tcpfsm_seed_walk_lhash2(struct inet_hashinfo *h)
+{
+	struct inet_listen_hashbucket *ilb;
+	struct hlist_nulls_node *node;
+	struct sock *sk;
+	u32 i;
+
+	for (i = 0; i <= h->lhash2_mask; i++) {
+		ilb = &h->lhash2[i];
+		if (hlist_nulls_empty(&ilb->nulls_head))
+			continue;
+		spin_lock(&ilb->lock);
+		sk_nulls_for_each(sk, node, &ilb->nulls_head)
+			tcpfsm_seed_walk_one(sk);
+		spin_unlock(&ilb->lock);
+		cond_resched();
+	}
+}
+
+/* Sockets in @h's established hash, roughly (a size for the records). */
+static unsigned long tcpfsm_seed_count_ehash(struct inet_hashinfo *h)
+{
+	struct hlist_nulls_node *node;
+	unsigned long n = 0;
+	struct sock *sk;
+	u32 i;
+
+	for (i = 0; i <= h->ehash_mask; i++) {
+		rcu_read_lock();
+		sk_nulls_for_each_rcu(sk, node, &h->ehash[i].chain)
+			n++;
+		rcu_read_unlock();
+		if (!(i & 1023))
+			cond_resched();
+	}
+	return n;
+}
+
+/*
+ * The netns with an established hash of their own
+ * (net.ipv4.tcp_child_ehash_entries), each with a reference; the listening
+ * hash, and the established one of the others, is the shared one.
+ */
+static struct net **tcpfsm_seed_nets(struct inet_hashinfo *shared,
+				     unsigned int *nr)
+{
+	unsigned int n = 0, max = 0;
+	struct net **nets, *net;
+
+	rcu_read_lock();
+	for_each_net_rcu(net)
+		if (net->ipv4.tcp_death_row.hashinfo != shared)
+			max++;
+	rcu_read_unlock();
+	nets = kcalloc(max ?: 1, sizeof(*nets), GFP_KERNEL);
+	if (!nets)
+		return NULL;
+	rcu_read_lock();
+	for_each_net_rcu(net) {
+		if (n == max)
+			break;
+		if (net->ipv4.tcp_death_row.hashinfo != shared &&
+		    maybe_get_net(net))
+			nets[n++] = net;
+	}
+	rcu_read_unlock();
+	*nr = n;
+	return nets;
+}
+
+/**
+ * tcpfsm_seed_prepare() - make the records of the seed, before the probes
+ * attach
+ *
+ * If they cannot be made, tcpfsm_seed() seeds under stop_machine().
+ */
+void tcpfsm_seed_prepare(void)
+{
+	struct inet_hashinfo *shared = init_net.ipv4.tcp_death_row.hashinfo;
+	unsigned long n = 0;
+	unsigned int nr = 0, i;
+	struct net **nets;
+
+	nets = tcpfsm_seed_nets(shared, &nr);
+	n = tcpfsm_seed_count_ehash(shared);
+	for (i = 0; nets && i < nr; i++) {
+		n += tcpfsm_seed_count_ehash(nets[i]->ipv4.tcp_death_row.hashinfo);
+		put_net(nets[i]);
+	}
+	kfree(nets);
+	/* listeners, and what is born meanwhile: at least 16384 */
+	n = roundup_pow_of_two(max(2 * n + 8192, 16384UL));
+	tcpfsm_seeding.bits = ilog2(n);
+	tcpfsm_seeding.full = false;
+	tcpfsm_seeding.rec = kvcalloc(n, sizeof(struct tcpfsm_rec),
+				      GFP_KERNEL);
+	WRITE_ONCE(tcpfsm_seeding_on, !!tcpfsm_seeding.rec);
+}
+
+/* The seed is over; the probes stop looking (no probe runs on return). */
+static void tcpfsm_seed_end(void)
+{
+	WRITE_ONCE(tcpfsm_seeding_on, false);
+	/* the probes run with preemption off: this waits for them */
+	synchronize_rcu();
+	kvfree(tcpfsm_seeding.rec);
+	tcpfsm_seeding.rec = NULL;
+}
+
+/**
+ * tcpfsm_seed_abort() - the load failed after tcpfsm_seed_prepare(), and
+ * the probes are detached
+ */
+void tcpfsm_seed_abort(void)
+{
+	tcpfsm_seed_end();
+}
+
+/*
+ * The fallback, in one step: what the hash tables hold, under
+ * stop_machine(), against the matrix so far.
+ */
+static void tcpfsm_stopped_sock(struct sock *sk)
+{
+	struct tcpfsm_net *tn = tcpfsm_pernet(sock_net(sk));
+	const struct sock *listener;
+	int s;
+
+	if (!tn || !tn->stats)
+		return;
+	switch (sk->sk_state) {
+	case TCP_TIME_WAIT:
+		s = tcpfsm_tw_substate(sk);
+		if (s >= 0 &&
+		    inet_twsk(sk)->tw_dr == &sock_net(sk)->ipv4.tcp_death_row)
+			tn->tw_base[s]++;
+		return;
+	case TCP_NEW_SYN_RECV:
+		listener = inet_reqsk(sk)->rsk_listener;
+		if (listener && listener->sk_protocol == IPPROTO_TCP)
+			tn->rsk_base++;
+		return;
+	}
+	if (!sk_fullsock(sk) || sk->sk_protocol != IPPROTO_TCP)
+		return;
+	s = READ_ONCE(sk->sk_state);
+	if (tcpfsm_state_valid(s))
+		tn->base[tcpfsm_idx(s)]++;
+}
+
+static void tcpfsm_stopped_ehash(struct inet_hashinfo *h)
 {
 	struct hlist_nulls_node *node;
 	struct sock *sk;
@@ -89,18 +533,7 @@ static void tcpfsm_seed_ehash(struct inet_hashinfo *h)
 
 	for (i = 0; i <= h->ehash_mask; i++)
 		sk_nulls_for_each_rcu(sk, node, &h->ehash[i].chain)
-			tcpfsm_seed_sock(sk);
-}
-
-static void tcpfsm_seed_lhash2(struct inet_hashinfo *h)
-{
-	struct hlist_nulls_node *node;
-	struct sock *sk;
-	u32 i;
-
-	for (i = 0; i <= h->lhash2_mask; i++)
-		sk_nulls_for_each_rcu(sk, node, &h->lhash2[i].nulls_head)
-			tcpfsm_seed_sock(sk);
+			tcpfsm_stopped_sock(sk);
 }
 
 /* Runs on one CPU with every other CPU spinning with interrupts off. */
@@ -108,21 +541,21 @@ static int tcpfsm_seed_stopped(void *data)
 {
 	struct inet_hashinfo *shared = init_net.ipv4.tcp_death_row.hashinfo;
 	struct tcpfsm_snapshot *w = data;
+	struct hlist_nulls_node *node;
 	struct tcpfsm_net *tn;
 	struct net *net;
+	struct sock *sk;
+	u32 b;
 	int i;
 
 	rcu_read_lock();
-	/*
-	 * The shared established hash holds the sockets of every netns
-	 * without one of its own (net.ipv4.tcp_child_ehash_entries); the
-	 * listening hash is always the shared one.
-	 */
-	tcpfsm_seed_ehash(shared);
-	tcpfsm_seed_lhash2(shared);
+	tcpfsm_stopped_ehash(shared);
+	for (b = 0; b <= shared->lhash2_mask; b++)
+		sk_nulls_for_each_rcu(sk, node, &shared->lhash2[b].nulls_head)
+			tcpfsm_stopped_sock(sk);
 	for_each_net_rcu(net)
 		if (net->ipv4.tcp_death_row.hashinfo != shared)
-			tcpfsm_seed_ehash(net->ipv4.tcp_death_row.hashinfo);
+			tcpfsm_stopped_ehash(net->ipv4.tcp_death_row.hashinfo);
 
 	for_each_net_rcu(net) {
 		tn = tcpfsm_pernet(net);
@@ -140,15 +573,25 @@ static int tcpfsm_seed_stopped(void *data)
 	return 0;
 }
 
-/**
- * tcpfsm_seed() - account for the sockets open before the module loaded
- *
- * Must be called once, after the probe is attached and before anything
- * reads the gauges (readers wait on tcpfsm_seed_rwsem).
- *
- * Return: 0, or a negative errno.
- */
-int tcpfsm_seed(void)
+/* Every netns's gauges back to what a netns made after load starts with. */
+static void tcpfsm_seed_reset(void)
+{
+	struct tcpfsm_net *tn;
+	struct net *net;
+
+	rcu_read_lock();
+	for_each_net_rcu(net) {
+		tn = tcpfsm_pernet(net);
+		if (!tn)
+			continue;
+		memset(tn->base, 0, sizeof(tn->base));
+		memset(tn->tw_base, 0, sizeof(tn->tw_base));
+		tn->rsk_base = 0;
+	}
+	rcu_read_unlock();
+}
+
+static int tcpfsm_seed_fallback(void)
 {
 	struct tcpfsm_snapshot *w;
 	int err;
@@ -156,9 +599,73 @@ int tcpfsm_seed(void)
 	w = kmalloc(sizeof(*w), GFP_KERNEL);
 	if (!w)
 		return -ENOMEM;
-	down_write(&tcpfsm_seed_rwsem);
+	tcpfsm_seed_reset();
 	err = stop_machine(tcpfsm_seed_stopped, w, NULL);
-	up_write(&tcpfsm_seed_rwsem);
 	kfree(w);
+	return err;
+}
+
+/* base -= what the netns's sockets did before the walk counted them */
+static void tcpfsm_seed_finish(void)
+{
+	struct tcpfsm_net *tn;
+	struct net *net;
+	int i;
+
+	rcu_read_lock();
+	for_each_net_rcu(net) {
+		tn = tcpfsm_pernet(net);
+		if (!tn)
+			continue;
+		for (i = 0; i < TCPFSM_NR_STATES; i++)
+			tn->base[i] -= atomic64_read(&tn->seed_pre[i]);
+		for (i = 0; i < TCPFSM_NR_TW; i++)
+			tn->tw_base[i] -= atomic64_read(&tn->seed_tw_pre[i]);
+		tn->rsk_base -= atomic64_read(&tn->seed_rsk_pre);
+	}
+	rcu_read_unlock();
+}
+
+/**
+ * tcpfsm_seed() - account for the sockets open before the module loaded
+ *
+ * Must be called once, after tcpfsm_seed_prepare() and after the probes
+ * are attached, before anything reads the gauges (readers wait on
+ * tcpfsm_seed_rwsem).
+ *
+ * Return: 0, or a negative errno.
+ */
+int tcpfsm_seed(void)
+{
+	struct inet_hashinfo *shared = init_net.ipv4.tcp_death_row.hashinfo;
+	unsigned int nr = 0, i;
+	struct net **nets;
+	int err = 0;
+
+	down_write(&tcpfsm_seed_rwsem);
+	if (!READ_ONCE(tcpfsm_seeding_on))
+		goto fallback;
+	nets = tcpfsm_seed_nets(shared, &nr);
+	if (!nets) {
+		tcpfsm_seeding.full = true;
+	} else {
+		tcpfsm_seed_walk_lhash2(shared);
+		tcpfsm_seed_walk_ehash(shared);
+		for (i = 0; i < nr; i++) {
+			tcpfsm_seed_walk_ehash(nets[i]->ipv4.tcp_death_row.hashinfo);
+			put_net(nets[i]);
+		}
+		kfree(nets);
+	}
+	tcpfsm_seed_end();
+	if (!READ_ONCE(tcpfsm_seeding.full)) {
+		tcpfsm_seed_finish();
+		goto out;
+	}
+fallback:
+	pr_info("seeding the gauges under stop_machine(): no room to record the sockets\n");
+	err = tcpfsm_seed_fallback();
+out:
+	up_write(&tcpfsm_seed_rwsem);
 	return err;
 }

@@ -294,6 +294,10 @@ struct tcpfsm_counters {
  * @tw_created_base: timewait sockets the netns had created before load
  * @tw_base: per substate, offsets of the timewait gauges (see seed.c)
  * @rsk_base: offset of the request-socket gauge (see seed.c)
+ * @seed_pre: per state, the net flow of the transitions the probe counted
+ *	while the load's seed ran, of sockets it had not yet counted (seed.c)
+ * @seed_tw_pre: likewise per timewait substate
+ * @seed_rsk_pre: likewise of request sockets
  * @trans_other: transitions [old][new] of the pairs without a per-CPU slot
  *	(tcpfsm_trans_slot), exact and rare
  * @syn_ack: the histogram of struct tcpfsm_rsk_counters, written once per
@@ -329,6 +333,9 @@ struct tcpfsm_net {
 	u64 tw_created_base;
 	s64 tw_base[TCPFSM_NR_TW];
 	s64 rsk_base;
+	atomic64_t seed_pre[TCPFSM_NR_STATES];
+	atomic64_t seed_tw_pre[TCPFSM_NR_TW];
+	atomic64_t seed_rsk_pre;
 	atomic64_t trans_other[TCPFSM_NR_STATES][TCPFSM_NR_STATES];
 	atomic64_t syn_ack[TCPFSM_NR_BUCKETS];
 	atomic64_t syn_ack_sum_ns;
@@ -438,7 +445,28 @@ u64 tcpfsm_timewait_created(struct net *net);
 void tcpfsm_state_figures(const struct tcpfsm_snapshot *snap, int state,
 			  struct tcpfsm_figures *f);
 
+/* what a timewait or request socket's probe tells the seed (seed.c) */
+enum {
+	TCPFSM_SEED_CREATED,
+	TCPFSM_SEED_TO_TIME_WAIT,
+	TCPFSM_SEED_FREED,
+	TCPFSM_SEED_ENDED,
+};
+
+struct inet_timewait_sock;
+struct request_sock;
+
+extern bool tcpfsm_seeding_on;
+
+void tcpfsm_seed_prepare(void);
+void tcpfsm_seed_abort(void);
 int tcpfsm_seed(void);
+void tcpfsm_seed_trans(const struct sock *sk, struct tcpfsm_net *tn, int old,
+		       int new);
+void tcpfsm_seed_tw(const struct inet_timewait_sock *tw,
+		    struct tcpfsm_net *tn, int what, int sub);
+void tcpfsm_seed_rsk(const struct request_sock *req, struct tcpfsm_net *tn,
+		     int what);
 
 int tcpfsm_proc_init_net(struct net *net, struct tcpfsm_net *tn);
 void tcpfsm_proc_exit_net(struct net *net, struct tcpfsm_net *tn);

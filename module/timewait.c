@@ -137,6 +137,8 @@ static void tcpfsm_tw_created(const struct inet_timewait_sock *tw,
 		return;
 	if (create) {
 		this_cpu_inc(stats->tw.created[sub]);
+		if (unlikely(READ_ONCE(tcpfsm_seeding_on)))
+			tcpfsm_seed_tw(tw, tn, TCPFSM_SEED_CREATED, sub);
 		/* a slot only while its end hands it back */
 		if (READ_ONCE(tcpfsm_tw_exits_on))
 			tcpfsm_track_tw_created(tw, tn, stats, sub, &d);
@@ -197,6 +199,9 @@ static int tcpfsm_tw_schedule_pre(struct kprobe *p, struct pt_regs *regs)
 	if (!stats)
 		return 0;
 	this_cpu_inc(stats->tw.fin_wait2_to_time_wait);
+	if (unlikely(READ_ONCE(tcpfsm_seeding_on)))
+		tcpfsm_seed_tw(tw, tn, TCPFSM_SEED_TO_TIME_WAIT,
+			       TCPFSM_TW_TIME_WAIT);
 	tcpfsm_track_tw_left(tw, tn, TCPFSM_TW_FIN_WAIT2, false, &d);
 	if (tcpfsm_events_tw_wanted(twsk_net(tw), tn))
 		tcpfsm_event_record_tw(tw, twsk_net(tw), stats, TCP_FIN_WAIT2,
@@ -268,8 +273,11 @@ static int tcpfsm_tw_free_pre(struct kprobe *p, struct pt_regs *regs)
 	struct tcpfsm_net *tn;
 
 	stats = tcpfsm_tw_stats(tw, &tn);
-	if (stats && sub >= 0)
-		this_cpu_inc(stats->tw.freed[sub]);
+	if (!stats || sub < 0)
+		return 0;
+	this_cpu_inc(stats->tw.freed[sub]);
+	if (unlikely(READ_ONCE(tcpfsm_seeding_on)))
+		tcpfsm_seed_tw(tw, tn, TCPFSM_SEED_FREED, sub);
 	return 0;
 }
 

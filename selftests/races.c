@@ -12,7 +12,7 @@
  * middle of it; the unload must succeed (or fail with EBUSY/EAGAIN, then
  * succeed), leave no /proc/net/tcpfsm in the netns of any task, and the
  * kernel log must gain no WARNING, BUG, Oops, lockdep, KASAN or RCU report.
- * 50 rounds; 10 on a debug kernel (lockdep or kmemleak); TCPFSM_ROUNDS=N
+ * 25 rounds; 10 on a debug kernel (lockdep or kmemleak); TCPFSM_ROUNDS=N
  * sets it. Each test also has a time budget, so that the whole stays
  * within about 5 minutes in the test bed's TCG guest, where a round costs
  * about a second (a load and an unload alone take 0.3 to 1 s there): a
@@ -55,7 +55,7 @@
 #include "nl_lib.h"
 #include "tcpfsm_lib.h"
 
-#define ROUNDS		50
+#define ROUNDS		25
 #define ROUNDS_DEBUG	10
 #define ROUNDS_MIN	10
 #define MAX_KIDS	16

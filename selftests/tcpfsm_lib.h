@@ -178,7 +178,8 @@ int tcpfsm_module_refcnt(void);
 /*
  * /dev/kmsg from now on (non-blocking), and the records logged since that
  * show a kernel problem (WARNING, BUG, Oops, lockdep, KASAN, RCU stall...)
- * or an error of tcpfsm: each printed, their number returned, or -errno.
+ * or an error of tcpfsm, or that the seed fell back to stop_machine(): each
+ * printed, their number returned, or -errno.
  */
 int tcpfsm_kmsg_open(void);
 int tcpfsm_kmsg_check(int fd);
