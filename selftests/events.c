@@ -1362,7 +1362,7 @@ TEST_F_TIMEOUT(rings, lifetime, 120)
  * between two subscriptions), events-sent counts them all, and nothing is
  * left allocated after the last round.
  */
-#define CHURN_ROUNDS	30
+#define CHURN_ROUNDS	10
 
 TEST_F_TIMEOUT(rings, churn, 300)
 {

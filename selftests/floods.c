@@ -20,7 +20,7 @@
  *   timewait_created the kernel's TW + TWKilled; then tcp_max_tw_buckets =
  *   TW_LOW: TCPTimeWaitOverflow grows by every further close and the
  *   figures still match sockstat.
- * - closewait: NCW connections (or what CW_BUDGET_MS allows: 60 s, 20 s on
+ * - closewait: NCW connections (or what CW_BUDGET_MS allows: 30 s, 20 s on
  *   the debug kernel, which makes 60 a second) whose client
  *   shut its side down and whose server does not close, dumped by
  *   closewait-get and by `tcpfsm -j closewait` (TCPFSM_CMD): both complete
@@ -81,7 +81,7 @@
 #define TW_LOW		0
 #define NTW_OVER	500
 #define NCW		50000
-#define CW_BUDGET_MS	(tcpfsm_debug_kernel() ? 20000 : 60000)
+#define CW_BUDGET_MS	(tcpfsm_debug_kernel() ? 20000 : 30000)
 #define NLISTEN		4
 #define BATCH		256
 #define WAIT_MS		20000
