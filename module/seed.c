@@ -50,6 +50,11 @@
  * as "pre", which cancels it. The request socket's probes run after the
  * hash changed, with the same rule for its creation.
  *
+ * The probes of timewait and request sockets attach one after the other:
+ * until the last is attached (before the walk starts), one of them may
+ * miss a step of a socket another saw born, so their births count as
+ * "pre" too, and the walk counts the socket in the substate it reads.
+ *
  * The walk takes one bucket lock at a time, as inet_diag does; nothing
  * stops. If the record table cannot be allocated or fills up (it is sized
  * for twice the sockets counted just before), the seed falls back to a
@@ -109,6 +114,13 @@ static struct tcpfsm_seeding {
 } tcpfsm_seeding;
 
 bool tcpfsm_seeding_on __read_mostly;
+/*
+ * Every probe of timewait and request sockets is attached: until then,
+ * one may have missed a step of a socket another one saw born, so births
+ * count as "pre" (the walk has not started: it will count the socket, or
+ * its end will cancel it).
+ */
+static bool tcpfsm_seed_armed;
 
 /* The record of @p, a socket of kind @kind, made if new; NULL if full. */
 static struct tcpfsm_rec *tcpfsm_rec_get(const void *p, unsigned int kind)
@@ -201,7 +213,9 @@ void tcpfsm_seed_tw(const struct inet_timewait_sock *tw,
 		switch (what) {
 		case TCPFSM_SEED_CREATED:
 			/* a new one: whatever the address was before */
-			n = TCPFSM_REC(TCPFSM_REC_BORN, 0);
+			pre = !READ_ONCE(tcpfsm_seed_armed);
+			n = pre ? TCPFSM_REC(TCPFSM_REC_PRE, sub) :
+				  TCPFSM_REC(TCPFSM_REC_BORN, 0);
 			break;
 		case TCPFSM_SEED_TO_TIME_WAIT:
 			if (TCPFSM_REC_KIND(v) == TCPFSM_REC_BORN)
@@ -233,6 +247,8 @@ void tcpfsm_seed_tw(const struct inet_timewait_sock *tw,
 	if (what == TCPFSM_SEED_TO_TIME_WAIT) {
 		atomic64_dec(&tn->seed_tw_pre[TCPFSM_TW_FIN_WAIT2]);
 		atomic64_inc(&tn->seed_tw_pre[TCPFSM_TW_TIME_WAIT]);
+	} else if (what == TCPFSM_SEED_CREATED) {
+		atomic64_inc(&tn->seed_tw_pre[sub]);
 	} else {
 		atomic64_dec(&tn->seed_tw_pre[sub]);
 	}
@@ -261,7 +277,13 @@ void tcpfsm_seed_rsk(const struct request_sock *req, struct tcpfsm_net *tn,
 		if (what == TCPFSM_SEED_CREATED) {
 			/* the walk found it hashed before this probe ran */
 			pre = TCPFSM_REC_KIND(v) == TCPFSM_REC_OBSERVED;
-			n = pre ? v : TCPFSM_REC(TCPFSM_REC_BORN, 0);
+			if (!pre)
+				pre = !READ_ONCE(tcpfsm_seed_armed);
+			if (TCPFSM_REC_KIND(v) == TCPFSM_REC_OBSERVED)
+				n = v;
+			else
+				n = TCPFSM_REC(pre ? TCPFSM_REC_PRE :
+						     TCPFSM_REC_BORN, 0);
 		} else {
 			pre = TCPFSM_REC_KIND(v) != TCPFSM_REC_BORN &&
 			      TCPFSM_REC_KIND(v) != TCPFSM_REC_OBSERVED;
@@ -276,7 +298,10 @@ void tcpfsm_seed_rsk(const struct request_sock *req, struct tcpfsm_net *tn,
 /*
  * The walk meets @p, of kind @kind, whose state (a state, or a timewait
  * substate index; -1 for none) @state() reads: its state, if the walk is
- * the first to count it, else -1.
+ * the first to count it, else -1. A full socket's probe reports a change
+ * before the socket stores it: once its record is "pre", the record's
+ * state is the newer one. The other probes report after the change:
+ * the socket's own is.
  */
 static int tcpfsm_seed_observe(const void *p, unsigned int kind,
 			       int (*state)(const void *p))
@@ -295,7 +320,8 @@ static int tcpfsm_seed_observe(const void *p, unsigned int kind,
 			s = state(p);
 			break;
 		case TCPFSM_REC_PRE:
-			s = TCPFSM_REC_STATE(v);
+			s = kind == TCPFSM_REC_FULL ? TCPFSM_REC_STATE(v) :
+						      state(p);
 			break;
 		default:
 			return -1;
@@ -369,7 +395,7 @@ static void tcpfsm_seed_walk_ehash(struct inet_hashinfo *h)
 			tcpfsm_seed_walk_one(sk);
 		spin_unlock_bh(inet_ehash_lockp(h, i));
 next:
-		if (!(i & 1023))
+		if (!(i & 63))
 			cond_resched();
 	}
 }
@@ -407,7 +433,7 @@ static unsigned long tcpfsm_seed_count_ehash(struct inet_hashinfo *h)
 		sk_nulls_for_each_rcu(sk, node, &h->ehash[i].chain)
 			n++;
 		rcu_read_unlock();
-		if (!(i & 1023))
+		if (!(i & 63))
 			cond_resched();
 	}
 	return n;
@@ -478,6 +504,7 @@ void tcpfsm_seed_prepare(void)
 static void tcpfsm_seed_end(void)
 {
 	WRITE_ONCE(tcpfsm_seeding_on, false);
+	WRITE_ONCE(tcpfsm_seed_armed, false);
 	/* the probes run with preemption off: this waits for them */
 	synchronize_rcu();
 	kvfree(tcpfsm_seeding.rec);
@@ -645,6 +672,9 @@ int tcpfsm_seed(void)
 	down_write(&tcpfsm_seed_rwsem);
 	if (!READ_ONCE(tcpfsm_seeding_on))
 		goto fallback;
+	/* every probe attached; none still classifying as if not, then walk */
+	WRITE_ONCE(tcpfsm_seed_armed, true);
+	synchronize_rcu();
 	nets = tcpfsm_seed_nets(shared, &nr);
 	if (!nets) {
 		tcpfsm_seeding.full = true;

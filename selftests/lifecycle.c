@@ -663,6 +663,69 @@ TEST_F_TIMEOUT(lifecycle, track_fair, 180)
 	ASSERT_EQ(0, tcpfsm_kmsg_check(self->kmsg_fd));
 }
 
+/*
+ * seed_during_churn: the module loads while connections open and close as
+ * fast as they can (client first: timewait sockets, request sockets,
+ * every state of the close in flight, in IPv4 and IPv6), in a netns of its
+ * own each round; once the churn has stopped and only timewait sockets are
+ * left (in TIME_WAIT for 60 s), every gauge, the timewait substates'
+ * included, equals ss. The seed's walk (not its stop_machine() fallback,
+ * kernel log) met them all while the probes counted the same sockets.
+ */
+#define DURING_ROUNDS	3
+
+TEST_F_TIMEOUT(lifecycle, seed_during_churn, 300)
+{
+	struct tcpfsm_ss no_full_socket = { .timewait = -1 };
+	struct churn ch[CHURN_THREADS] = { 0 };
+	struct tcpfsm_states st;
+	struct tcpfsm_ss ss;
+	unsigned long conns;
+	int i, round, tries;
+	atomic_bool stop;
+	int64_t tw;
+
+	for (round = 0; round < DURING_ROUNDS; round++) {
+		ASSERT_EQ(0, tcpfsm_netns_new());
+		atomic_store(&stop, false);
+		for (i = 0; i < CHURN_THREADS; i++) {
+			memset(&ch[i], 0, sizeof(ch[i]));
+			ch[i].family = i % 2 ? AF_INET6 : AF_INET;
+			ch[i].stop = &stop;
+			ASSERT_EQ(0, pthread_create(&ch[i].thread, NULL,
+						    churn_loop, &ch[i]));
+		}
+		usleep(200 * 1000);
+		ASSERT_EQ(0, tcpfsm_module_load(self->ko_fd, ""));
+		usleep(200 * 1000);
+		atomic_store(&stop, true);
+		conns = 0;
+		for (i = 0; i < CHURN_THREADS; i++) {
+			pthread_join(ch[i].thread, NULL);
+			ASSERT_EQ(0, ch[i].err);
+			ASSERT_LT(0UL, ch[i].conns);
+			conns += ch[i].conns;
+		}
+		ASSERT_EQ(0, tcpfsm_ss_wait(&no_full_socket));
+		/* a timewait socket of this round lives 60 s: nothing moves */
+		for (tries = 0; tries < 10; tries++) {
+			ASSERT_EQ(0, tcpfsm_read_states(&st));
+			ASSERT_EQ(0, tcpfsm_ss_read(&ss));
+			if (!tcpfsm_ss_check(&st, &ss))
+				break;
+			usleep(100 * 1000);
+		}
+		ASSERT_EQ(0, tcpfsm_ss_check(&st, &ss));
+		ASSERT_EQ(0, tcpfsm_sockstat_tw(&tw));
+		ASSERT_EQ(tw, st.cur[TCP_TIME_WAIT] + st.tw_fin_wait2);
+		ASSERT_LT(0, tw);
+		TH_LOG("round %d: %lu connections around the load, %lld timewait sockets, all counted",
+		       round, conns, (long long)tw);
+		ASSERT_EQ(0, tcpfsm_module_unload());
+	}
+	ASSERT_EQ(0, tcpfsm_kmsg_check(self->kmsg_fd));
+}
+
 #define HOLD_THREADS	4
 #define HOLD_MAX	400	/* connections a thread opens and keeps */
 #define SEED_ROUNDS	5
