@@ -262,6 +262,22 @@ struct tcpfsm_counters {
 	struct tcpfsm_rsk_counters rsk;
 };
 
+struct tcpfsm_bucket;
+
+/**
+ * struct tcpfsm_table - the tracked sockets of one netns (track.c)
+ * @b: the buckets, or NULL: time in state off
+ * @bits: log2 of the number of buckets
+ * @size: sockets it can hold
+ * @hist: the histograms it feeds, allocated with it
+ */
+struct tcpfsm_table {
+	struct tcpfsm_bucket *b;
+	struct tcpfsm_hist *hist;
+	unsigned int bits;
+	unsigned int size;
+};
+
 /**
  * struct tcpfsm_net - per network namespace state
  * @stats: per-CPU counters (struct tcpfsm_pcpu), valid from .init to .exit
@@ -291,22 +307,6 @@ struct tcpfsm_counters {
  *	completed handshake (reqsk.c)
  * @syn_ack_sum_ns: the sum of its times
  */
-struct tcpfsm_bucket;
-
-/**
- * struct tcpfsm_table - the tracked sockets of one netns (track.c)
- * @b: the buckets, or NULL: time in state off
- * @bits: log2 of the number of buckets
- * @size: sockets it can hold
- * @hist: the histograms it feeds, allocated with it
- */
-struct tcpfsm_table {
-	struct tcpfsm_bucket *b;
-	struct tcpfsm_hist *hist;
-	unsigned int bits;
-	unsigned int size;
-};
-
 struct tcpfsm_net {
 	struct tcpfsm_pcpu __percpu *probe_stats;
 	struct tcpfsm_pcpu __percpu *stats;
