@@ -347,12 +347,12 @@ static int tcpfsm_nl_put_timewait(struct sk_buff *skb,
 	tcpfsm_tw_figures(snap, TCPFSM_TW_FIN_WAIT2, &f);
 	if (tcpfsm_nl_put_tw_sub(skb, TCP_FIN_WAIT2, &f,
 				 snap->sum.tw.dwell[TCPFSM_TW_FIN_WAIT2],
-				 snap->sum.tw.from[TCPFSM_TW_FIN_WAIT2]))
+				 snap->sum.tw.c.from[TCPFSM_TW_FIN_WAIT2]))
 		return -EMSGSIZE;
 	tcpfsm_tw_figures(snap, TCPFSM_TW_TIME_WAIT, &f);
 	return tcpfsm_nl_put_tw_sub(skb, TCP_TIME_WAIT, &f,
 				    snap->sum.tw.dwell[TCPFSM_TW_TIME_WAIT],
-				    snap->sum.tw.from[TCPFSM_TW_TIME_WAIT]);
+				    snap->sum.tw.c.from[TCPFSM_TW_TIME_WAIT]);
 }
 
 static size_t tcpfsm_nl_handshake_size(void)
@@ -371,12 +371,12 @@ static int tcpfsm_nl_put_rsk_figures(struct sk_buff *skb,
 		u64 value;
 		bool exists;
 	} c[] = {
-		{ TCPFSM_A_HANDSHAKE_STATS_CREATED, f->created, true },
-		{ TCPFSM_A_HANDSHAKE_STATS_COMPLETED, f->completed, true },
-		{ TCPFSM_A_HANDSHAKE_STATS_EXPIRED, f->expired, true },
-		{ TCPFSM_A_HANDSHAKE_STATS_ORPHANED, f->orphaned, true },
-		{ TCPFSM_A_HANDSHAKE_STATS_DROPPED, f->dropped, true },
-		{ TCPFSM_A_HANDSHAKE_STATS_COOKIES, f->cookies,
+		{ TCPFSM_A_HANDSHAKE_STATS_CREATED, f->c.created, true },
+		{ TCPFSM_A_HANDSHAKE_STATS_COMPLETED, f->c.completed, true },
+		{ TCPFSM_A_HANDSHAKE_STATS_EXPIRED, f->c.expired, true },
+		{ TCPFSM_A_HANDSHAKE_STATS_ORPHANED, f->c.orphaned, true },
+		{ TCPFSM_A_HANDSHAKE_STATS_DROPPED, f->c.dropped, true },
+		{ TCPFSM_A_HANDSHAKE_STATS_COOKIES, f->c.cookies,
 		  tcpfsm_rsk_cookies_counting() },
 		{ TCPFSM_A_HANDSHAKE_STATS_SAMPLES, f->samples, true },
 		{ TCPFSM_A_HANDSHAKE_STATS_SUM_NS, f->sum_ns, true },

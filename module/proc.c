@@ -119,8 +119,8 @@ static int tcpfsm_counters_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "events_lost_rcvbuf %llu\n", snap->sum.ev_lost_rcvbuf);
 	seq_printf(seq, "events_unheard %llu\n", snap->sum.ev_unheard);
 	seq_printf(seq, "timewait_untracked %llu\n",
-		   snap->sum.tw.untracked[TCPFSM_TW_FIN_WAIT2] +
-		   snap->sum.tw.untracked[TCPFSM_TW_TIME_WAIT]);
+		   snap->sum.tw.c.untracked[TCPFSM_TW_FIN_WAIT2] +
+		   snap->sum.tw.c.untracked[TCPFSM_TW_TIME_WAIT]);
 	kfree(snap);
 	return 0;
 }
@@ -284,12 +284,12 @@ static int tcpfsm_handshake_show(struct seq_file *seq, void *v)
 	cookies = tcpfsm_rsk_cookies_counting();
 	tcpfsm_rsk_figures(snap, &f);
 	tcpfsm_put_named(seq, "current", on, f.current_nr);
-	tcpfsm_put_named(seq, "created", on, f.created);
-	tcpfsm_put_named(seq, "completed", on, f.completed);
-	tcpfsm_put_named(seq, "expired", on, f.expired);
-	tcpfsm_put_named(seq, "orphaned", on, f.orphaned);
-	tcpfsm_put_named(seq, "dropped", on, f.dropped);
-	tcpfsm_put_named(seq, "cookies", cookies, f.cookies);
+	tcpfsm_put_named(seq, "created", on, f.c.created);
+	tcpfsm_put_named(seq, "completed", on, f.c.completed);
+	tcpfsm_put_named(seq, "expired", on, f.c.expired);
+	tcpfsm_put_named(seq, "orphaned", on, f.c.orphaned);
+	tcpfsm_put_named(seq, "dropped", on, f.c.dropped);
+	tcpfsm_put_named(seq, "cookies", cookies, f.c.cookies);
 	tcpfsm_put_named(seq, "syn_to_ack_samples", on, f.samples);
 	tcpfsm_put_named(seq, "syn_to_ack_sum_ns", on, f.sum_ns);
 	/* bucket b: times below 2^b us, and at least 2^(b-1) */

@@ -408,8 +408,10 @@ bool tcpfsm_rsk_cookies_counting(void)
  */
 s64 tcpfsm_rsk_flow(const struct tcpfsm_rsk_counters *rsk)
 {
-	return rsk->created - rsk->completed - rsk->expired - rsk->orphaned -
-	       rsk->dropped;
+	const struct tcpfsm_rsk_pcpu *c = &rsk->c;
+
+	return c->created - c->completed - c->expired - c->orphaned -
+	       c->dropped;
 }
 
 /**
@@ -424,12 +426,7 @@ void tcpfsm_rsk_figures(const struct tcpfsm_snapshot *snap,
 	int b;
 
 	f->current_nr = snap->rsk_current;
-	f->created = rsk->created;
-	f->completed = rsk->completed;
-	f->expired = rsk->expired;
-	f->orphaned = rsk->orphaned;
-	f->dropped = rsk->dropped;
-	f->cookies = rsk->cookies;
+	f->c = rsk->c;
 	f->samples = 0;
 	for (b = 0; b < TCPFSM_NR_BUCKETS; b++)
 		f->samples += rsk->syn_ack[b];
@@ -454,7 +451,7 @@ void tcpfsm_rsk_figures(const struct tcpfsm_snapshot *snap,
 void tcpfsm_rsk_machine(const struct tcpfsm_snapshot *snap,
 			u64 m[TCPFSM_NR_STATES][TCPFSM_NR_STATES])
 {
-	const struct tcpfsm_rsk_counters *rsk = &snap->sum.rsk;
+	const struct tcpfsm_rsk_pcpu *c = &snap->sum.rsk.c;
 	u64 *to_syn_recv = &m[tcpfsm_idx(TCP_LISTEN)][tcpfsm_idx(TCP_SYN_RECV)];
 
 	/*
@@ -462,8 +459,8 @@ void tcpfsm_rsk_machine(const struct tcpfsm_snapshot *snap,
 	 * snapshot reading another CPU's counters while it takes both may
 	 * see the completion alone: never below zero.
 	 */
-	*to_syn_recv += rsk->created;
-	*to_syn_recv -= min(*to_syn_recv, rsk->completed);
+	*to_syn_recv += c->created;
+	*to_syn_recv -= min(*to_syn_recv, c->completed);
 	m[tcpfsm_idx(TCP_SYN_RECV)][tcpfsm_idx(TCP_CLOSE)] +=
-		rsk->expired + rsk->orphaned + rsk->dropped;
+		c->expired + c->orphaned + c->dropped;
 }

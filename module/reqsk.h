@@ -11,15 +11,18 @@
 
 #include "tcpfsm.h"
 
-/* What /proc/net/tcpfsm/handshake shows. */
+/**
+ * struct tcpfsm_rsk_figures - what /proc/net/tcpfsm/handshake and the
+ * handshake nest of netlink show
+ * @c: the request-socket counters, folded (struct tcpfsm_rsk_counters's)
+ * @current_nr: request sockets now, counted by their probes
+ * @samples: handshakes in the histogram of the time from the first SYN-ACK
+ *	to the final ACK
+ * @sum_ns: the sum of those times
+ */
 struct tcpfsm_rsk_figures {
+	struct tcpfsm_rsk_pcpu c;
 	s64 current_nr;
-	u64 created;
-	u64 completed;
-	u64 expired;
-	u64 orphaned;
-	u64 dropped;
-	u64 cookies;
 	u64 samples;
 	u64 sum_ns;
 };

@@ -162,32 +162,15 @@ static void tcpfsm_add_atomic(u64 *dst, const atomic64_t *src, size_t n)
 		dst[i] += atomic64_read(&src[i]);
 }
 
-/* One CPU's timewait counters, field by field. */
-static void tcpfsm_tw_fold(struct tcpfsm_tw_counters *sum,
-			   const struct tcpfsm_tw_pcpu *c)
+/*
+ * One CPU's struct tcpfsm_tw_pcpu or struct tcpfsm_rsk_pcpu, added to
+ * the same struct in @sum: @size bytes of 64-bit counters only (tcpfsm.h
+ * asserts it), summed as an array of u64, so that a counter added to
+ * either struct is folded without a line here.
+ */
+static void tcpfsm_add_counters(void *sum, const void *c, size_t size)
 {
-	tcpfsm_add(sum->created, c->created, TCPFSM_NR_TW);
-	tcpfsm_add(sum->refused, c->refused, TCPFSM_NR_TW);
-	sum->fin_wait2_to_time_wait += READ_ONCE(c->fin_wait2_to_time_wait);
-	tcpfsm_add(sum->freed, c->freed, TCPFSM_NR_TW);
-	tcpfsm_add(sum->timer, c->timer, TCPFSM_NR_TW);
-	tcpfsm_add(sum->reused, c->reused, TCPFSM_NR_TW);
-	tcpfsm_add(sum->killed, c->killed, TCPFSM_NR_TW);
-	tcpfsm_add(sum->untracked, c->untracked, TCPFSM_NR_TW);
-	tcpfsm_add(&sum->from[0][0], &c->from[0][0],
-		   TCPFSM_NR_TW * TCPFSM_NR_STATES);
-}
-
-/* One CPU's request-socket counters. */
-static void tcpfsm_rsk_fold(struct tcpfsm_rsk_counters *sum,
-			    const struct tcpfsm_rsk_pcpu *c)
-{
-	sum->created += READ_ONCE(c->created);
-	sum->completed += READ_ONCE(c->completed);
-	sum->expired += READ_ONCE(c->expired);
-	sum->orphaned += READ_ONCE(c->orphaned);
-	sum->dropped += READ_ONCE(c->dropped);
-	sum->cookies += READ_ONCE(c->cookies);
+	tcpfsm_add(sum, c, size / sizeof(u64));
 }
 
 /* A netns's histograms of time in state, folded into @sum. */
@@ -244,8 +227,8 @@ void tcpfsm_stats_fold(const struct tcpfsm_net *tn,
 		sum->ev_unheard += READ_ONCE(src->ev_unheard);
 		sum->tracked += READ_ONCE(src->tracked);
 		sum->untracked += READ_ONCE(src->untracked);
-		tcpfsm_tw_fold(&sum->tw, &src->tw);
-		tcpfsm_rsk_fold(&sum->rsk, &src->rsk);
+		tcpfsm_add_counters(&sum->tw.c, &src->tw, sizeof(src->tw));
+		tcpfsm_add_counters(&sum->rsk.c, &src->rsk, sizeof(src->rsk));
 	}
 	for (o = 0; o < TCPFSM_NR_STATES; o++)
 		tcpfsm_add_atomic(sum->trans[o], tn->trans_other[o],

@@ -119,6 +119,10 @@ extern const u8 tcpfsm_trans_slot[TCPFSM_NR_STATES][TCPFSM_NR_STATES];
  *	time-in-state table was full (track.c)
  * @from: created, by substate, by the state of the full socket they
  *	replace (that socket's next event is X -> CLOSE)
+ *
+ * 64-bit counters only, nothing else: stats.c folds it as an array of u64
+ * into struct tcpfsm_tw_counters's @c, so that a counter added here is
+ * folded without another line.
  */
 struct tcpfsm_tw_pcpu {
 	u64 created[TCPFSM_NR_TW];
@@ -132,6 +136,8 @@ struct tcpfsm_tw_pcpu {
 	u64 from[TCPFSM_NR_TW][TCPFSM_NR_STATES];
 };
 
+static_assert(sizeof(struct tcpfsm_tw_pcpu) % sizeof(u64) == 0);
+
 /**
  * struct tcpfsm_rsk_pcpu - what the request-socket probes write (reqsk.c)
  * @created: request sockets hashed (a SYN answered by a SYN-ACK)
@@ -140,6 +146,11 @@ struct tcpfsm_tw_pcpu {
  * @orphaned: its timer found its listener closed
  * @dropped: unhashed otherwise (RST, ICMP error, bad ACK, abort)
  * @cookies: handshakes completed by a SYN cookie (no request socket)
+ *
+ * 64-bit counters only, nothing else: stats.c folds it as an array of u64
+ * into struct tcpfsm_rsk_counters's @c, and struct tcpfsm_rsk_figures
+ * (reqsk.h) carries that sum, so that a counter added here is folded
+ * without another line.
  */
 struct tcpfsm_rsk_pcpu {
 	u64 created;
@@ -149,6 +160,8 @@ struct tcpfsm_rsk_pcpu {
 	u64 dropped;
 	u64 cookies;
 };
+
+static_assert(sizeof(struct tcpfsm_rsk_pcpu) % sizeof(u64) == 0);
 
 /*
  * What the probes write on every transition: one per CPU per netns, never
@@ -191,29 +204,13 @@ struct tcpfsm_hist {
 
 /**
  * struct tcpfsm_tw_counters - the timewait counters of a netns, folded
- * @created: struct tcpfsm_tw_pcpu's, summed; so are the next eight
- * @refused: see struct tcpfsm_tw_pcpu
- * @fin_wait2_to_time_wait: see struct tcpfsm_tw_pcpu
- * @freed: see struct tcpfsm_tw_pcpu
- * @timer: see struct tcpfsm_tw_pcpu
- * @reused: see struct tcpfsm_tw_pcpu
- * @killed: see struct tcpfsm_tw_pcpu
- * @untracked: see struct tcpfsm_tw_pcpu
- * @from: see struct tcpfsm_tw_pcpu
+ * @c: struct tcpfsm_tw_pcpu of every CPU, summed
  * @dwell: per substate, a log2 histogram of the time tracked timewait
  *	sockets spent in it (as struct tcpfsm_counters's dwell)
  * @dwell_sum_ns: per substate, the sum of those times
  */
 struct tcpfsm_tw_counters {
-	u64 created[TCPFSM_NR_TW];
-	u64 refused[TCPFSM_NR_TW];
-	u64 fin_wait2_to_time_wait;
-	u64 freed[TCPFSM_NR_TW];
-	u64 timer[TCPFSM_NR_TW];
-	u64 reused[TCPFSM_NR_TW];
-	u64 killed[TCPFSM_NR_TW];
-	u64 untracked[TCPFSM_NR_TW];
-	u64 from[TCPFSM_NR_TW][TCPFSM_NR_STATES];
+	struct tcpfsm_tw_pcpu c;
 	u64 dwell[TCPFSM_NR_TW][TCPFSM_NR_BUCKETS];
 	u64 dwell_sum_ns[TCPFSM_NR_TW];
 };
@@ -221,22 +218,12 @@ struct tcpfsm_tw_counters {
 /**
  * struct tcpfsm_rsk_counters - the request-socket counters of a netns,
  * folded
- * @created: struct tcpfsm_rsk_pcpu's, summed; so are the next five
- * @completed: see struct tcpfsm_rsk_pcpu
- * @expired: see struct tcpfsm_rsk_pcpu
- * @orphaned: see struct tcpfsm_rsk_pcpu
- * @dropped: see struct tcpfsm_rsk_pcpu
- * @cookies: see struct tcpfsm_rsk_pcpu
+ * @c: struct tcpfsm_rsk_pcpu of every CPU, summed
  * @syn_ack: completions by time from the first SYN-ACK, log2 buckets of us
  * @syn_ack_sum_ns: the sum of those times
  */
 struct tcpfsm_rsk_counters {
-	u64 created;
-	u64 completed;
-	u64 expired;
-	u64 orphaned;
-	u64 dropped;
-	u64 cookies;
+	struct tcpfsm_rsk_pcpu c;
 	u64 syn_ack[TCPFSM_NR_BUCKETS];
 	u64 syn_ack_sum_ns;
 };
@@ -275,6 +262,22 @@ struct tcpfsm_counters {
 	struct tcpfsm_rsk_counters rsk;
 };
 
+struct tcpfsm_bucket;
+
+/**
+ * struct tcpfsm_table - the tracked sockets of one netns (track.c)
+ * @b: the buckets, or NULL: time in state off
+ * @bits: log2 of the number of buckets
+ * @size: sockets it can hold
+ * @hist: the histograms it feeds, allocated with it
+ */
+struct tcpfsm_table {
+	struct tcpfsm_bucket *b;
+	struct tcpfsm_hist *hist;
+	unsigned int bits;
+	unsigned int size;
+};
+
 /**
  * struct tcpfsm_net - per network namespace state
  * @stats: per-CPU counters (struct tcpfsm_pcpu), valid from .init to .exit
@@ -304,22 +307,6 @@ struct tcpfsm_counters {
  *	completed handshake (reqsk.c)
  * @syn_ack_sum_ns: the sum of its times
  */
-struct tcpfsm_bucket;
-
-/**
- * struct tcpfsm_table - the tracked sockets of one netns (track.c)
- * @b: the buckets, or NULL: time in state off
- * @bits: log2 of the number of buckets
- * @size: sockets it can hold
- * @hist: the histograms it feeds, allocated with it
- */
-struct tcpfsm_table {
-	struct tcpfsm_bucket *b;
-	struct tcpfsm_hist *hist;
-	unsigned int bits;
-	unsigned int size;
-};
-
 struct tcpfsm_net {
 	struct tcpfsm_pcpu __percpu *probe_stats;
 	struct tcpfsm_pcpu __percpu *stats;

@@ -546,11 +546,11 @@ bool tcpfsm_tw_refused_counting(void)
  */
 s64 tcpfsm_tw_flow(const struct tcpfsm_tw_counters *tw, int sub)
 {
-	s64 n = tw->created[sub] - tw->freed[sub];
+	s64 n = tw->c.created[sub] - tw->c.freed[sub];
 
 	if (sub == TCPFSM_TW_FIN_WAIT2)
-		return n - tw->fin_wait2_to_time_wait;
-	return n + tw->fin_wait2_to_time_wait;
+		return n - tw->c.fin_wait2_to_time_wait;
+	return n + tw->c.fin_wait2_to_time_wait;
 }
 
 /**
@@ -563,22 +563,22 @@ void tcpfsm_tw_figures(const struct tcpfsm_snapshot *snap, int sub,
 		       struct tcpfsm_tw_figures *f)
 {
 	const struct tcpfsm_tw_counters *tw = &snap->sum.tw;
-	u64 moved = tw->fin_wait2_to_time_wait;
+	u64 moved = tw->c.fin_wait2_to_time_wait;
 	int b;
 
 	f->current_nr = snap->tw_current[sub];
-	f->created = tw->created[sub];
-	f->refused = tw->refused[sub];
+	f->created = tw->c.created[sub];
+	f->refused = tw->c.refused[sub];
 	f->entered = sub == TCPFSM_TW_TIME_WAIT ? moved : 0;
 	f->left = sub == TCPFSM_TW_FIN_WAIT2 ? moved : 0;
-	f->timer = tw->timer[sub];
-	f->reused = tw->reused[sub];
-	f->killed = tw->killed[sub];
+	f->timer = tw->c.timer[sub];
+	f->reused = tw->c.reused[sub];
+	f->killed = tw->c.killed[sub];
 	f->samples = 0;
 	for (b = 0; b < TCPFSM_NR_BUCKETS; b++)
 		f->samples += tw->dwell[sub][b];
 	f->sum_ns = tw->dwell_sum_ns[sub];
-	f->untracked = tw->untracked[sub];
+	f->untracked = tw->c.untracked[sub];
 }
 
 /**
@@ -608,13 +608,13 @@ void tcpfsm_tw_machine(const struct tcpfsm_snapshot *snap,
 	for (sub = 0; sub < TCPFSM_NR_TW; sub++) {
 		s = tcpfsm_idx(sub_state[sub]);
 		for (x = 0; x < TCPFSM_NR_STATES; x++) {
-			m[x][closed] -= tw->from[sub][x];
+			m[x][closed] -= tw->c.from[sub][x];
 			if (x != s)
-				m[x][s] += tw->from[sub][x];
+				m[x][s] += tw->c.from[sub][x];
 		}
-		m[s][closed] += tw->timer[sub] + tw->reused[sub] +
-			       tw->killed[sub];
+		m[s][closed] += tw->c.timer[sub] + tw->c.reused[sub] +
+			       tw->c.killed[sub];
 	}
 	m[tcpfsm_idx(TCP_FIN_WAIT2)][tcpfsm_idx(TCP_TIME_WAIT)] +=
-		tw->fin_wait2_to_time_wait;
+		tw->c.fin_wait2_to_time_wait;
 }
