@@ -667,18 +667,18 @@ int tcpfsm_seed(void)
 	struct inet_hashinfo *shared = init_net.ipv4.tcp_death_row.hashinfo;
 	unsigned int nr = 0, i;
 	struct net **nets;
+	bool walked;
 	int err = 0;
 
 	down_write(&tcpfsm_seed_rwsem);
 	if (!READ_ONCE(tcpfsm_seeding_on))
-		goto fallback;
+		goto nomem;
 	/* every probe attached; none still classifying as if not, then walk */
 	WRITE_ONCE(tcpfsm_seed_armed, true);
 	synchronize_rcu();
 	nets = tcpfsm_seed_nets(shared, &nr);
-	if (!nets) {
-		tcpfsm_seeding.full = true;
-	} else {
+	walked = nets;
+	if (nets) {
 		tcpfsm_seed_walk_lhash2(shared);
 		tcpfsm_seed_walk_ehash(shared);
 		for (i = 0; i < nr; i++) {
@@ -688,12 +688,17 @@ int tcpfsm_seed(void)
 		kfree(nets);
 	}
 	tcpfsm_seed_end();
+	if (!walked)
+		goto nomem;
 	if (!READ_ONCE(tcpfsm_seeding.full)) {
 		tcpfsm_seed_finish();
 		goto out;
 	}
-fallback:
-	pr_info("seeding the gauges under stop_machine(): no room to record the sockets\n");
+	pr_info("seeding the gauges under stop_machine(): the records of the sockets filled up\n");
+	goto stop;
+nomem:
+	pr_info("seeding the gauges under stop_machine(): no memory to record the sockets\n");
+stop:
 	err = tcpfsm_seed_fallback();
 out:
 	up_write(&tcpfsm_seed_rwsem);
