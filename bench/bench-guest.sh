@@ -169,7 +169,8 @@ load
 # One window of cyclictest (a SCHED_FIFO thread on each CPU, woken every
 # ms: its longest wait is the longest time the CPU ran nothing else, as
 # stop_machine() makes every CPU spin with interrupts off): with no module
-# loaded (base), or with tcpfsm's insmod in it (insmod).
+# loaded (base), with tcpfsm's insmod in it (insmod), or with the load of a
+# module that does nothing (control: what loading any module costs here).
 # The kernel's function_graph tracer on stop_machine() alone: its calls'
 # durations, summed by sm_us (- without tracefs).
 trc=/sys/kernel/tracing
@@ -200,6 +201,11 @@ stall_window() { # N base|insmod
 		insmod "$ko" || log "stall: insmod with $1 connections failed"
 		t1=$EPOCHREALTIME
 		ms=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) * 1000 }')
+	elif [ "$2" = control ]; then
+		t0=$EPOCHREALTIME
+		modprobe dummy numdummies=0 || log "stall: modprobe dummy failed"
+		t1=$EPOCHREALTIME
+		ms=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) * 1000 }')
 	fi
 	wait "$ct"
 	[ -z "$tr" ] || sm=$(sm_us)
@@ -207,6 +213,7 @@ stall_window() { # N base|insmod
 	[ -n "$max" ] || { log "stall: cyclictest printed nothing: $(head -c 200 "$tmp/ct")"; return 1; }
 	out stall "$1" "$2" "$ms" "$sm$max"
 	[ "$2" != insmod ] || rmmod tcpfsm
+	[ "$2" != control ] || rmmod dummy
 }
 
 load_stall() { # N: with tcpfsm loaded, and left loaded
@@ -216,6 +223,9 @@ load_stall() { # N: with tcpfsm loaded, and left loaded
 	for i in $(seq "$stall_reps"); do
 		stall_window "$1" base
 		stall_window "$1" insmod
+		# the control: loading a module that does nothing (the kernel's
+		# dummy netdevice driver, no device), which the loader alone costs
+		! modinfo dummy >/dev/null 2>&1 || stall_window "$1" control
 	done
 	[ -e /sys/module/tcpfsm ] || insmod "$ko"
 }

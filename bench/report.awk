@@ -114,6 +114,8 @@ $1 == "stall" {
 		stms[$2, k] = $4
 		stsm[$2, k] = $5
 	}
+	if ($3 == "control")
+		stcm[$2, k] = $4
 	if (!($2 in st_seen)) {
 		st_seen[$2] = 1
 		stns[++nst] = $2
@@ -364,21 +366,24 @@ END {
 		printf "\nLoad: insmod tcpfsm with N open connections (2 N established sockets);\n"
 		printf "cyclictest (SCHED_FIFO, 1 ms period, each CPU): the longest any CPU waited in a\n"
 		printf "3 s window, us, median [min, max] of the windows; base: no insmod in the window;\n"
-		printf "stop_machine(): its time in insmod, us, by the kernel's function_graph tracer\n"
-		printf "%-20s %-22s %-22s %-22s %s\n", "N open connections", "base", "with insmod", \
-			"stop_machine(), us", "insmod, ms"
+		printf "stop_machine(): its time in insmod, us, by the kernel's function_graph tracer;\n"
+		printf "control: a window with the load of a module that does nothing (dummy, no device)\n"
+		printf "%-20s %-22s %-22s %-22s %-22s %s\n", "N open connections", "base", "with insmod", \
+			"stop_machine(), us", "insmod, ms", "control"
 		for (i = 1; i <= nst; i++) {
 			n = stns[i]
-			kb = stn[n, "base"]; ki = stn[n, "insmod"]
+			kb = stn[n, "base"]; ki = stn[n, "insmod"]; kc = stn[n, "control"]
 			for (j = 1; j <= kb; j++) vb[j] = stw[n, "base", j]
 			for (j = 1; j <= ki; j++) {
 				vi[j] = stw[n, "insmod", j]; vm[j] = stms[n, j]; vs[j] = stsm[n, j]
 			}
-			printf "%-20s %-22s %-22s %-22s %s\n", n, \
+			for (j = 1; j <= kc; j++) vc[j] = stw[n, "control", j]
+			printf "%-20s %-22s %-22s %-22s %-22s %s\n", n, \
 				sprintf("%d [%d, %d]", median(vb, kb), minof(vb, kb), maxof(vb, kb)), \
 				sprintf("%d [%d, %d]", median(vi, ki), minof(vi, ki), maxof(vi, ki)), \
 				vs[1] == "-" ? "-" : sprintf("%.0f [%.0f, %.0f]", median(vs, ki), minof(vs, ki), maxof(vs, ki)), \
-				sprintf("%.1f [%.1f, %.1f]", median(vm, ki), minof(vm, ki), maxof(vm, ki))
+				sprintf("%.1f [%.1f, %.1f]", median(vm, ki), minof(vm, ki), maxof(vm, ki)), \
+				kc ? sprintf("%d [%d, %d]", median(vc, kc), minof(vc, kc), maxof(vc, kc)) : "-"
 		}
 	}
 	if ((("without", "netns") in mem_seen) && (("with", "netns") in mem_seen)) {
