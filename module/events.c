@@ -107,8 +107,6 @@ MODULE_PARM_DESC(events_ring,
  * is subscribed; else NULL. Written under tcpfsm_ev_subs_lock.
  */
 static struct tcpfsm_evbuf *__rcu *tcpfsm_evbufs;
-/* the senders (tcpfsm_ev_wake()) */
-static struct workqueue_struct *tcpfsm_ev_wq;
 
 /* A socket subscribed to the events of its netns. */
 struct tcpfsm_ev_sub {
@@ -345,20 +343,17 @@ static struct tcpfsm_ev *tcpfsm_ev_reserve(struct tcpfsm_pcpu __percpu *stats,
  * ring on, so that a burst does not fill it. Not only at the crossing: a
  * softirq's event can step over it, and a timer waits behind ksoftirqd
  * when the machine is busy with packets. High priority: a starved sender
- * is a full ring, lost events. Unbound: the CPU whose ring it is may be
- * busy with packets in softirq, which no task preempts; another CPU of its
- * node can drain it (the ring's lock and the work item's non-reentrancy
- * keep one sender per ring).
+ * is a full ring, lost events.
  */
 static void tcpfsm_ev_wake(struct tcpfsm_evbuf *b)
 {
 	if (READ_ONCE(b->head) - READ_ONCE(b->tail) < tcpfsm_ev_ring.val / 8)
-		queue_delayed_work_on(b->cpu, tcpfsm_ev_wq, &b->work,
+		queue_delayed_work_on(b->cpu, system_highpri_wq, &b->work,
 				      TCPFSM_EV_DELAY);
 	else if (timer_pending(&b->work.timer))	/* armed for later: now */
-		mod_delayed_work_on(b->cpu, tcpfsm_ev_wq, &b->work, 0);
+		mod_delayed_work_on(b->cpu, system_highpri_wq, &b->work, 0);
 	else
-		queue_delayed_work_on(b->cpu, tcpfsm_ev_wq, &b->work, 0);
+		queue_delayed_work_on(b->cpu, system_highpri_wq, &b->work, 0);
 }
 
 static void tcpfsm_ev_kick(struct irq_work *iw)
@@ -776,16 +771,14 @@ void tcpfsm_events_exit_net(struct net *net)
 }
 
 /**
- * tcpfsm_events_init() - the event stream at load: its senders'
- * workqueue; no ring until the first subscription
+ * tcpfsm_events_init() - the event stream at load: no ring until the
+ * first subscription
  *
- * Return: 0, or -ENOMEM.
+ * Return: 0.
  */
 int tcpfsm_events_init(void)
 {
-	tcpfsm_ev_wq = alloc_workqueue("tcpfsm_events",
-				       WQ_UNBOUND | WQ_HIGHPRI, 0);
-	return tcpfsm_ev_wq ? 0 : -ENOMEM;
+	return 0;
 }
 
 /**
@@ -817,5 +810,4 @@ void tcpfsm_events_fini(void)
 {
 	WARN_ON_ONCE(tcpfsm_ev_nr_subs_all ||
 		     rcu_access_pointer(tcpfsm_evbufs));
-	destroy_workqueue(tcpfsm_ev_wq);
 }
