@@ -347,36 +347,70 @@ static int tcpfsm_rsk_alive(const void *p)
 	return 0;
 }
 
+/* how the seed reads the state of a socket of each kind of record */
+static int (*const tcpfsm_rec_state[])(const void *p) = {
+	[TCPFSM_REC_FULL]	= tcpfsm_full_state,
+	[TCPFSM_REC_TW]		= tcpfsm_tw_substate,
+	[TCPFSM_REC_RSK]	= tcpfsm_rsk_alive,
+};
+
+/*
+ * The kind of record of @sk, found in a TCP hash table: TCPFSM_REC_FULL,
+ * TCPFSM_REC_TW (a TCP timewait socket) or TCPFSM_REC_RSK (a request
+ * socket of a TCP listener); 0 for one the seed does not count. A full
+ * socket never takes either state of the others: a state read as it
+ * changes still says the kind.
+ */
+static unsigned int tcpfsm_seed_kind(const struct sock *sk)
+{
+	const struct sock *listener;
+
+	switch (READ_ONCE(sk->sk_state)) {
+	case TCP_TIME_WAIT:
+		return inet_twsk(sk)->tw_dr == &sock_net(sk)->ipv4.tcp_death_row ?
+		       TCPFSM_REC_TW : 0;
+	case TCP_NEW_SYN_RECV:
+		listener = inet_reqsk(sk)->rsk_listener;
+		return listener && listener->sk_protocol == IPPROTO_TCP ?
+		       TCPFSM_REC_RSK : 0;
+	}
+	return sk_fullsock(sk) && sk->sk_protocol == IPPROTO_TCP ?
+	       TCPFSM_REC_FULL : 0;
+}
+
+/* Count a socket of @kind in state @s (< 0: none) in the base of @tn. */
+static void tcpfsm_seed_base_add(struct tcpfsm_net *tn, unsigned int kind,
+				 int s)
+{
+	switch (kind) {
+	case TCPFSM_REC_FULL:
+		if (tcpfsm_state_valid(s))
+			tn->base[tcpfsm_idx(s)]++;
+		break;
+	case TCPFSM_REC_TW:
+		if (s >= 0)
+			tn->tw_base[s]++;
+		break;
+	case TCPFSM_REC_RSK:
+		if (s >= 0)
+			tn->rsk_base++;
+		break;
+	}
+}
+
 /* Under the lock of @sk's bucket: count it, unless somebody has. */
 static void tcpfsm_seed_walk_one(struct sock *sk)
 {
 	struct tcpfsm_net *tn = tcpfsm_pernet(sock_net(sk));
-	const struct sock *listener;
-	int s;
+	unsigned int kind;
 
 	if (!tn || !tn->stats)
 		return;
-	switch (READ_ONCE(sk->sk_state)) {
-	case TCP_TIME_WAIT:
-		if (inet_twsk(sk)->tw_dr != &sock_net(sk)->ipv4.tcp_death_row)
-			return;
-		s = tcpfsm_seed_observe(sk, TCPFSM_REC_TW, tcpfsm_tw_substate);
-		if (s >= 0)
-			tn->tw_base[s]++;
-		return;
-	case TCP_NEW_SYN_RECV:
-		listener = inet_reqsk(sk)->rsk_listener;
-		if (!listener || listener->sk_protocol != IPPROTO_TCP)
-			return;
-		if (tcpfsm_seed_observe(sk, TCPFSM_REC_RSK, tcpfsm_rsk_alive) >= 0)
-			tn->rsk_base++;
-		return;
-	}
-	if (!sk_fullsock(sk) || sk->sk_protocol != IPPROTO_TCP)
-		return;
-	s = tcpfsm_seed_observe(sk, TCPFSM_REC_FULL, tcpfsm_full_state);
-	if (tcpfsm_state_valid(s))
-		tn->base[tcpfsm_idx(s)]++;
+	kind = tcpfsm_seed_kind(sk);
+	if (kind)
+		tcpfsm_seed_base_add(tn, kind,
+				     tcpfsm_seed_observe(sk, kind,
+							 tcpfsm_rec_state[kind]));
 }
 
 /* The established hash @h, a bucket at a time under its lock. */
@@ -527,29 +561,13 @@ void tcpfsm_seed_abort(void)
 static void tcpfsm_stopped_sock(struct sock *sk)
 {
 	struct tcpfsm_net *tn = tcpfsm_pernet(sock_net(sk));
-	const struct sock *listener;
-	int s;
+	unsigned int kind;
 
 	if (!tn || !tn->stats)
 		return;
-	switch (sk->sk_state) {
-	case TCP_TIME_WAIT:
-		s = tcpfsm_tw_substate(sk);
-		if (s >= 0 &&
-		    inet_twsk(sk)->tw_dr == &sock_net(sk)->ipv4.tcp_death_row)
-			tn->tw_base[s]++;
-		return;
-	case TCP_NEW_SYN_RECV:
-		listener = inet_reqsk(sk)->rsk_listener;
-		if (listener && listener->sk_protocol == IPPROTO_TCP)
-			tn->rsk_base++;
-		return;
-	}
-	if (!sk_fullsock(sk) || sk->sk_protocol != IPPROTO_TCP)
-		return;
-	s = READ_ONCE(sk->sk_state);
-	if (tcpfsm_state_valid(s))
-		tn->base[tcpfsm_idx(s)]++;
+	kind = tcpfsm_seed_kind(sk);
+	if (kind)
+		tcpfsm_seed_base_add(tn, kind, tcpfsm_rec_state[kind](sk));
 }
 
 static void tcpfsm_stopped_ehash(struct inet_hashinfo *h)
