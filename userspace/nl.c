@@ -143,6 +143,17 @@ static int attr_check(const struct nlattr *attr, const struct tcpfsm_attr_set *s
 	if (type > set->max || set->attrs[type].type == MNL_TYPE_UNSPEC)
 		return 0;
 	spec = &set->attrs[type];
+	/*
+	 * An integer of its exact size, or a binary of its fixed length, is
+	 * what mnl_attr_validate() accepts of them: the common case, on the
+	 * monitor's path, without the call
+	 */
+	if (((spec->type >= MNL_TYPE_U8 && spec->type <= MNL_TYPE_U64 &&
+	      !spec->len) ||
+	     (spec->type == MNL_TYPE_BINARY && spec->len)) &&
+	    mnl_attr_get_payload_len(attr) ==
+	    (spec->len ?: 1u << (spec->type - MNL_TYPE_U8)))
+		return type;
 	if ((spec->len ? mnl_attr_validate2(attr, spec->type, spec->len) :
 			 mnl_attr_validate(attr, spec->type)) < 0)
 		return set_err(e, TCPFSM_ERR_MALFORMED, errno,
@@ -164,53 +175,59 @@ static int parse_nested(const struct nlattr *nest, mnl_attr_cb_t cb, void *data,
 typedef int (*multi_cb_t)(const struct nlattr *attr, unsigned int type,
 			  void *arg, struct tcpfsm_err *e);
 
-struct nest_ctx {
-	const struct tcpfsm_attr_set *set;
-	const struct nlattr **tb;	/* set->max + 1 entries */
-	struct tcpfsm_err *e;
-	multi_cb_t multi;		/* for the multi-attr types, if any */
-	void *arg;			/* for multi */
-};
-
-static int nest_attr_cb(const struct nlattr *attr, void *data)
+/*
+ * The attributes of @set in @len bytes at @payload into tb[] (set->max + 1
+ * entries), known types only; those of a multi-attr type go to @multi with
+ * @arg, or are skipped without it (a newer one the caller does not read).
+ * One pass, which also tells a truncated payload from a complete one:
+ * only padding may be left after the last attribute (mnl_attr_parse()
+ * would stop there silently). @nest: the payload is a nest of @set, else
+ * the attributes of a message.
+ */
+static int parse_attrs(const void *payload, size_t len,
+		       const struct tcpfsm_attr_set *set,
+		       const struct nlattr **tb, multi_cb_t multi, void *arg,
+		       bool nest, struct tcpfsm_err *e)
 {
-	struct nest_ctx *c = data;
-	int type = attr_check(attr, c->set, c->e);
-
-	if (type < 0)
-		return MNL_CB_ERROR;
-	/* a multi-attr type the caller does not read (a newer one) is skipped */
-	if (type && c->set->attrs[type].multi && !c->multi)
-		return MNL_CB_OK;
-	if (type && c->set->attrs[type].multi)
-		return c->multi(attr, type, c->arg, c->e) < 0 ? MNL_CB_ERROR :
-								MNL_CB_OK;
-	if (type)
-		c->tb[type] = attr;
-	return MNL_CB_OK;
-}
-
-/* The attributes of a nest of @set into tb[], known ones only */
-static int parse_nest(const struct nlattr *nest, const struct tcpfsm_attr_set *set,
-		      const struct nlattr **tb, struct tcpfsm_err *e)
-{
-	struct nest_ctx c = { .set = set, .tb = tb, .e = e };
+	const struct nlattr *attr;
+	int type;
 
 	memset(tb, 0, (set->max + 1) * sizeof(*tb));
-	return parse_nested(nest, nest_attr_cb, &c, set->name, e) < 0 ? -1 : 0;
+	mnl_attr_for_each_payload(payload, len) {
+		type = attr_check(attr, set, e);
+		if (type < 0)
+			return -1;
+		if (!type)
+			continue;
+		if (!set->attrs[type].multi)
+			tb[type] = attr;
+		else if (multi && multi(attr, type, arg, e) < 0)
+			return -1;
+	}
+	if ((const char *)payload + len - (const char *)attr >=
+	    (ptrdiff_t)sizeof(*attr))
+		return nest ? set_err(e, TCPFSM_ERR_MALFORMED, EBADMSG,
+				      "attribute lengths in a %s nest", set->name) :
+			      set_err(e, TCPFSM_ERR_MALFORMED, EBADMSG,
+				      "attributes of the message");
+	return 0;
 }
 
-/* parse_nest() of a set with multi-attr types, each handed to @multi */
+/* The attributes of a nest of @set into tb[], as parse_attrs() */
 static int parse_nest_multi(const struct nlattr *nest, const struct tcpfsm_attr_set *set,
 			    const struct nlattr **tb, multi_cb_t multi,
 			    void *arg, struct tcpfsm_err *e)
 {
-	struct nest_ctx c = {
-		.set = set, .tb = tb, .e = e, .multi = multi, .arg = arg,
-	};
+	return parse_attrs(mnl_attr_get_payload(nest),
+			   mnl_attr_get_payload_len(nest), set, tb, multi, arg,
+			   true, e);
+}
 
-	memset(tb, 0, (set->max + 1) * sizeof(*tb));
-	return parse_nested(nest, nest_attr_cb, &c, set->name, e) < 0 ? -1 : 0;
+/* parse_nest_multi() of a set without multi-attr types */
+static int parse_nest(const struct nlattr *nest, const struct tcpfsm_attr_set *set,
+		      const struct nlattr **tb, struct tcpfsm_err *e)
+{
+	return parse_nest_multi(nest, set, tb, NULL, NULL, e);
 }
 
 /* The payload of a generic netlink message, after its header */
@@ -228,20 +245,18 @@ static int genl_payload_check(const struct nlmsghdr *nlh, struct tcpfsm_err *e)
 	return 0;
 }
 
-/* The attributes of a message of @set into tb[], as parse_nest_multi() */
+/* The attributes of a message of @set into tb[], as parse_attrs() */
 static int parse_msg_attrs(const struct nlmsghdr *nlh, const struct tcpfsm_attr_set *set,
 			   const struct nlattr **tb, multi_cb_t multi,
 			   void *arg, struct tcpfsm_err *e)
 {
-	struct nest_ctx c = {
-		.set = set, .tb = tb, .e = e, .multi = multi, .arg = arg,
-	};
+	size_t len = mnl_nlmsg_get_payload_len(nlh);
 
-	memset(tb, 0, (set->max + 1) * sizeof(*tb));
-	if (genl_payload_check(nlh, e) < 0 ||
-	    mnl_attr_parse(nlh, GENL_HDRLEN, nest_attr_cb, &c) < 0)
-		return -1;
-	return 0;
+	if (len < GENL_HDRLEN)
+		return set_err(e, TCPFSM_ERR_MALFORMED, EBADMSG,
+			       "generic netlink header");
+	return parse_attrs((const char *)mnl_nlmsg_get_payload(nlh) + GENL_HDRLEN,
+			   len - GENL_HDRLEN, set, tb, multi, arg, false, e);
 }
 
 /*
