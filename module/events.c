@@ -4,10 +4,10 @@
  *
  * The probe never builds or sends a message. While somebody listens, it
  * copies what an event needs into a fixed ring of this CPU (bounded
- * memory: events_ring slots per CPU, 1024 by default, about 104 KiB) and
+ * memory: events_ring slots per CPU, 4096 by default, 456 KiB) and
  * arms this CPU's sender, which batches the ring's events into multicast
  * messages per network namespace from process context, as
- * net/core/drop_monitor.c does. The sender runs a tick after the first
+ * net/core/drop_monitor.c does. The sender runs 10 ms after the first
  * event it has not sent, or at once when its ring is an eighth full:
  * few wakeups, and full messages of up to 8 KiB (the buffer the kernel
  * asks netlink readers to have at least).
@@ -56,7 +56,7 @@
 
 #include "events.h"
 
-#define TCPFSM_EV_RING_DEFAULT	1024
+#define TCPFSM_EV_RING_DEFAULT	4096
 
 struct tcpfsm_ev {
 	struct net *net;	/* NULL: its netns went away, skip it */
@@ -83,8 +83,12 @@ struct tcpfsm_evbuf {
 	struct tcpfsm_ev ring[];	/* events_ring slots */
 };
 
-/* how long a sender waits for more events, unless its ring fills */
-#define TCPFSM_EV_DELAY		1	/* jiffy */
+/*
+ * How long a sender waits for more events, unless its ring fills: the
+ * wakeups of the sender and of the listeners, a hundred a second per CPU
+ * at most while events trickle, against how late a line may appear
+ */
+#define TCPFSM_EV_DELAY		msecs_to_jiffies(10)
 
 /*
  * The size of a message's buffer: 8 KiB with the skb's overhead, as
@@ -100,7 +104,7 @@ static struct tcpfsm_pow2_param tcpfsm_ev_ring = {
 };
 module_param_cb(events_ring, &tcpfsm_pow2_param_ops, &tcpfsm_ev_ring, 0444);
 MODULE_PARM_DESC(events_ring,
-		 "Event slots per CPU (64 to 65536, a power of 2; default 1024, about 104 KiB a CPU)");
+		 "Event slots per CPU (64 to 65536, a power of 2; default 4096, 456 KiB a CPU while somebody listens)");
 
 /*
  * The rings, one per possible CPU on its node, while a socket of any netns
@@ -338,22 +342,30 @@ static struct tcpfsm_ev *tcpfsm_ev_reserve(struct tcpfsm_pcpu __percpu *stats,
 }
 
 /*
- * Arm this CPU's sender: a tick from now, so that the events of a trickle
- * go in few, full messages with one wakeup; at once from an eighth of the
- * ring on, so that a burst does not fill it. Not only at the crossing: a
- * softirq's event can step over it, and a timer waits behind ksoftirqd
- * when the machine is busy with packets. High priority: a starved sender
- * is a full ring, lost events.
+ * Arm this CPU's sender: TCPFSM_EV_DELAY from now, so that the events of
+ * a trickle go in few, full messages with one wakeup; at once from an
+ * eighth of the ring on, so that a burst does not fill it. Not only at the
+ * crossing: a softirq's event can step over it, and a timer waits behind
+ * ksoftirqd when the machine is busy with packets. High priority: a
+ * starved sender is a full ring, lost events.
+ *
+ * Armed already, the common case, it leaves it without the atomic of
+ * queue_delayed_work_on(): the sender is bound to this CPU, where the
+ * caller runs with preemption disabled, so it has either not started (it
+ * clears PENDING before it drains, and finds this event) or it has, and
+ * the bit is clear.
  */
 static void tcpfsm_ev_wake(struct tcpfsm_evbuf *b)
 {
-	if (READ_ONCE(b->head) - READ_ONCE(b->tail) < tcpfsm_ev_ring.val / 8)
-		queue_delayed_work_on(b->cpu, system_highpri_wq, &b->work,
-				      TCPFSM_EV_DELAY);
-	else if (timer_pending(&b->work.timer))	/* armed for later: now */
+	if (READ_ONCE(b->head) - READ_ONCE(b->tail) < tcpfsm_ev_ring.val / 8) {
+		if (!delayed_work_pending(&b->work))
+			queue_delayed_work_on(b->cpu, system_highpri_wq,
+					      &b->work, TCPFSM_EV_DELAY);
+	} else if (timer_pending(&b->work.timer)) {	/* armed for later: now */
 		mod_delayed_work_on(b->cpu, system_highpri_wq, &b->work, 0);
-	else
+	} else {
 		queue_delayed_work_on(b->cpu, system_highpri_wq, &b->work, 0);
+	}
 }
 
 static void tcpfsm_ev_kick(struct irq_work *iw)
