@@ -552,6 +552,22 @@ EOF
 	fi
 	[ "$rc" = 0 ] || sed 's/^/# monitor: /' "$work/mon.err"
 	result "$rc" "tcpfsm -j monitor hears the timewait sockets' events"
+
+	# --rcvbuf: the monitor's socket buffer as ss reports it (skmem rb,
+	# twice what the socket was given), 4 MiB without it
+	"$TCPFSM_CMD" --rcvbuf 16M monitor >/dev/null 2>"$work/rcv.err" &
+	big=$!
+	"$TCPFSM_CMD" monitor >/dev/null 2>&1 &
+	dflt=$!
+	sleep 1
+	ss -f netlink -m -p >"$work/ss" 2>&1
+	kill "$big" "$dflt" 2>/dev/null
+	wait "$big" "$dflt" 2>/dev/null
+	rc=0
+	grep -q "genl:tcpfsm/$big .*rb33554432," "$work/ss" || rc=1
+	grep -q "genl:tcpfsm/$dflt .*rb8388608," "$work/ss" || rc=1
+	[ "$rc" = 0 ] || sed 's/^/# /' "$work/ss" "$work/rcv.err"
+	result "$rc" "tcpfsm --rcvbuf 16M monitor: a buffer of 32 MiB in ss (8 MiB without)"
 else
 	echo "# TCPFSM_CMD is not set: tcpfsm -j diagram and monitor are not checked"
 fi

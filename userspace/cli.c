@@ -107,7 +107,9 @@ static const struct cli_command commands[] = {
 "With -t (--timestamp), each event starts with its local wall-clock time,\n"
 "2026-11-30T23:30:01.123456+01:00 (\"wall_time\" in JSON), to match logs:\n"
 "the monotonic time plus the offset of the wall clock read once at start.\n"
-"Needs CAP_NET_ADMIN: the events carry addresses.\n"
+"Needs CAP_NET_ADMIN: the events carry addresses. Its socket buffer, for\n"
+"the bursts it reads behind, is 4 MiB (the kernel doubles it); --rcvbuf\n"
+"SIZE sets another, 64K to 1G.\n"
 "\n"
 "Besides the kernel's transitions of full sockets, the steps of timewait\n"
 "sockets (marked tw) and of request sockets, a server's half-open\n"
@@ -278,6 +280,8 @@ void cli_usage(FILE *f, const struct cli_command *cmd)
 	      "  -o, --output FORMAT\n"
 	      "                     text, json (-j) or prometheus (stats only)\n"
 	      "  -t, --timestamp    the wall-clock time of each event (monitor)\n"
+	      "      --rcvbuf SIZE  the monitor's socket buffer, 64K to 1G\n"
+	      "                     (default 4M; bytes, or with K, M or G)\n"
 	      "  -n, --netns NETNS  run in network namespace NETNS (ip netns),\n"
 	      "                     as ip -n: /run/netns/NETNS; needs root\n"
 	      "  -A, --all-netns    every network namespace (stats only), each\n"
@@ -420,6 +424,43 @@ static int parse_state_name(const char *s, FILE *err)
 	return -1;
 }
 
+struct cli_unit {
+	const char *name;
+	uint64_t mult;
+};
+
+/*
+ * A whole number and one of @n @units after it, in the first unit's
+ * multiple: 0, or -1 with errno EINVAL (not that) or ERANGE (beyond 2^64)
+ */
+static int parse_with_unit(const char *s, const struct cli_unit *units,
+			   size_t n, uint64_t *out)
+{
+	unsigned long long v;
+	size_t i;
+	char *end;
+
+	if (*s < '0' || *s > '9') {
+		errno = EINVAL;
+		return -1;
+	}
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (strcmp(end, units[i].name))
+			continue;
+		if (__builtin_mul_overflow(v, units[i].mult, out)) {
+			errno = ERANGE;
+			return -1;
+		}
+		return 0;
+	}
+	errno = EINVAL;
+	return -1;
+}
+
 /**
  * cli_parse_duration() - a duration of the command line
  * @s: a whole number and a unit, ms, s, m, h or d: 500ms, 30s, 5m, 2h, 1d;
@@ -431,37 +472,44 @@ static int parse_state_name(const char *s, FILE *err)
  */
 int cli_parse_duration(const char *s, uint64_t *ns)
 {
-	static const struct {
-		const char *unit;
-		uint64_t ns;
-	} units[] = {
+	static const struct cli_unit units[] = {
 		{ "", 1000000000ULL }, { "ms", 1000000ULL },
 		{ "s", 1000000000ULL }, { "m", 60000000000ULL },
 		{ "h", 3600000000000ULL }, { "d", 86400000000000ULL },
 	};
-	unsigned long long v;
-	unsigned int i;
-	char *end;
 
-	if (*s < '0' || *s > '9') {
-		errno = EINVAL;
+	return parse_with_unit(s, units, ARRAY_SIZE(units), ns);
+}
+
+/* the bounds of --rcvbuf */
+#define CLI_RCVBUF_MIN	(64U << 10)
+#define CLI_RCVBUF_MAX	(1U << 30)
+
+/**
+ * cli_parse_size() - a socket buffer size of the command line
+ * @s: a whole number of bytes, or of KiB, MiB or GiB with K, M or G:
+ *	65536, 512K, 16M, 1G
+ * @bytes: the size
+ *
+ * Return: 0, or -1 with errno EINVAL (not a size) or ERANGE (outside 64K
+ * to 1G: the kernel doubles what it is given, in an int).
+ */
+int cli_parse_size(const char *s, unsigned int *bytes)
+{
+	static const struct cli_unit units[] = {
+		{ "", 1 }, { "K", 1ULL << 10 }, { "M", 1ULL << 20 },
+		{ "G", 1ULL << 30 },
+	};
+	uint64_t v;
+
+	if (parse_with_unit(s, units, ARRAY_SIZE(units), &v) < 0)
+		return -1;
+	if (v < CLI_RCVBUF_MIN || v > CLI_RCVBUF_MAX) {
+		errno = ERANGE;
 		return -1;
 	}
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
-		return -1;
-	for (i = 0; i < ARRAY_SIZE(units); i++) {
-		if (strcmp(end, units[i].unit))
-			continue;
-		if (__builtin_mul_overflow(v, units[i].ns, ns)) {
-			errno = ERANGE;
-			return -1;
-		}
-		return 0;
-	}
-	errno = EINVAL;
-	return -1;
+	*bytes = v;
+	return 0;
 }
 
 static int parse_state(struct cli_args *a, int argc, char **argv, FILE *err)
@@ -738,6 +786,8 @@ int cli_parse(struct cli_args *a, int argc, char **argv, FILE *err)
 		{ "timestamp",	no_argument,	NULL,	't' },
 		{ "netns",	required_argument, NULL, 'n' },
 		{ "all-netns",	no_argument,	NULL,	'A' },
+		/* long only, as with the -rcvbuf of ip */
+		{ "rcvbuf",	required_argument, NULL, 'r' },
 		{ NULL,		0,		NULL,	0 }
 	};
 	int opt, i, cur;
@@ -774,6 +824,13 @@ int cli_parse(struct cli_args *a, int argc, char **argv, FILE *err)
 		case 'A':
 			a->all_netns = true;
 			break;
+		case 'r':
+			if (cli_parse_size(optarg, &a->rcvbuf) < 0) {
+				fprintf(err, "tcpfsm: --rcvbuf: invalid size \"%s\" (64K to 1G: bytes, or with K, M or G)\n",
+					optarg);
+				return -1;
+			}
+			break;
 		case 'n':
 			if (!tcpfsm_netns_name_ok(optarg)) {
 				fprintf(err, "tcpfsm: -n: invalid network namespace name \"%s\" (a name of ip netns list)\n",
@@ -785,6 +842,11 @@ int cli_parse(struct cli_args *a, int argc, char **argv, FILE *err)
 		default:
 			if (optopt == 'o') {
 				fprintf(err, "Option \"%s\" needs a FORMAT: text, json or prometheus.\n",
+					argv[cur]);
+				return -1;
+			}
+			if (optopt == 'r' && !strncmp(argv[cur], "--", 2)) {
+				fprintf(err, "Option \"%s\" needs a SIZE: bytes, or with K, M or G.\n",
 					argv[cur]);
 				return -1;
 			}
@@ -840,6 +902,12 @@ int cli_parse(struct cli_args *a, int argc, char **argv, FILE *err)
 	if (a->timestamp && a->action == CLI_RUN &&
 	    a->cmd->id != CLI_CMD_MONITOR) {
 		fprintf(err, "tcpfsm: %s: -t is for monitor only\n",
+			a->cmd->name);
+		return -1;
+	}
+	if (a->rcvbuf && a->action == CLI_RUN &&
+	    a->cmd->id != CLI_CMD_MONITOR) {
+		fprintf(err, "tcpfsm: %s: --rcvbuf is for monitor only\n",
 			a->cmd->name);
 		return -1;
 	}

@@ -67,6 +67,7 @@ struct cli_args {
 	bool nohist;			/* stats nohist */
 	unsigned int state;		/* state NAME */
 	bool timestamp;			/* -t: monitor's wall-clock time */
+	unsigned int rcvbuf;		/* --rcvbuf: monitor's socket buffer, or 0 */
 	const char *netns;		/* -n NETNS, or NULL */
 	bool all_netns;			/* -A: stats of every netns */
 	struct tcpfsm_filter filter;	/* monitor FILTERS */
@@ -82,5 +83,6 @@ int cli_parse(struct cli_args *a, int argc, char **argv, FILE *err);
 void cli_usage(FILE *f, const struct cli_command *cmd);
 void cli_version(FILE *f);
 int cli_parse_duration(const char *s, uint64_t *ns);
+int cli_parse_size(const char *s, unsigned int *bytes);
 
 #endif /* TCPFSM_CLI_H */

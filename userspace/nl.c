@@ -1572,6 +1572,8 @@ static int nl_subscribe(struct tcpfsm_nl *nl, bool full, struct tcpfsm_err *e)
  * @nl: an open socket, of tcpfsm_nl_open()
  * @full: the kernel's transitions only, not the steps of timewait and
  *	request sockets
+ * @rcvbuf: the size of its receive buffer, bytes (the kernel doubles it),
+ *	or 0 for 4 MiB
  * @e: what went wrong, on error: TCPFSM_ERR_NOGROUP if the family has no
  *	such group
  *
@@ -1589,11 +1591,11 @@ static int nl_subscribe(struct tcpfsm_nl *nl, bool full, struct tcpfsm_err *e)
  * Return: 0, or -1.
  */
 int tcpfsm_nl_join_events(struct tcpfsm_nl *nl, bool full,
-			  struct tcpfsm_err *e)
+			  unsigned int rcvbuf, struct tcpfsm_err *e)
 {
 	unsigned int grp = nl->family.mcgrp_events;
 	int fd = mnl_socket_get_fd(nl->sk);
-	int size = TCPFSM_NL_RCVBUF, on = 1;
+	int size = rcvbuf ?: TCPFSM_NL_RCVBUF, on = 1;
 
 	err_init(e, "monitor");
 	if (!grp)

@@ -223,7 +223,7 @@ int tcpfsm_nl_get_closewait(struct tcpfsm_nl *nl, const uint64_t *min_age_ns,
 int tcpfsm_nl_get_timewait(struct tcpfsm_nl *nl, uint32_t limit,
 			   struct tcpfsm_timewait *tw, struct tcpfsm_err *e);
 int tcpfsm_nl_join_events(struct tcpfsm_nl *nl, bool full,
-			  struct tcpfsm_err *e);
+			  unsigned int rcvbuf, struct tcpfsm_err *e);
 int tcpfsm_nl_recv_events(struct tcpfsm_nl *nl, tcpfsm_event_cb cb, void *data,
 			  struct tcpfsm_err *e);
 

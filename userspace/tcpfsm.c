@@ -333,6 +333,23 @@ static int monitor_loop(struct tcpfsm_nl *nl, int sfd, struct tcpfsm_monitor *m)
 	}
 }
 
+/*
+ * Say so if the socket buffer is smaller than --rcvbuf asked: without
+ * CAP_NET_ADMIN over the netns, net.core.rmem_max bounds it. The kernel
+ * reports twice what it was given.
+ */
+static void monitor_rcvbuf_check(struct tcpfsm_nl *nl, unsigned int want)
+{
+	socklen_t len = sizeof(int);
+	int got;
+
+	if (getsockopt(mnl_socket_get_fd(nl->sk), SOL_SOCKET, SO_RCVBUF, &got,
+		       &len) < 0 || got / 2 >= (int)want)
+		return;
+	fprintf(stderr, "tcpfsm: monitor: the socket buffer holds %d bytes, not the %u asked: net.core.rmem_max bounds it without CAP_NET_ADMIN\n",
+		got / 2, want);
+}
+
 /* tcpfsm monitor: the events, until SIGINT or SIGTERM */
 static int monitor(const struct cli_args *a)
 {
@@ -344,10 +361,12 @@ static int monitor(const struct cli_args *a)
 
 	if (tcpfsm_nl_open(&nl, &e) < 0)
 		return fail(&e);
-	if (tcpfsm_nl_join_events(&nl, a->full, &e) < 0) {
+	if (tcpfsm_nl_join_events(&nl, a->full, a->rcvbuf, &e) < 0) {
 		tcpfsm_nl_close(&nl);
 		return fail(&e);
 	}
+	if (a->rcvbuf)
+		monitor_rcvbuf_check(&nl, a->rcvbuf);
 	sfd = signals_fd();
 	if (sfd < 0) {
 		fprintf(stderr, "tcpfsm: monitor: signals: %s\n", strerror(errno));

@@ -187,7 +187,7 @@ TEST(help)
 	      strstr(s, "-j, --json") && strstr(s, "-p, --pretty") &&
 	      strstr(s, "-h, --help") && strstr(s, "-V, --version") &&
 	      strstr(s, "-t, --timestamp") && strstr(s, "-n, --netns NETNS") &&
-	      strstr(s, "-A, --all-netns"),
+	      strstr(s, "-A, --all-netns") && strstr(s, "--rcvbuf SIZE"),
 	      "usage: tcpfsm's lists every command and option");
 	free(s);
 
@@ -565,6 +565,56 @@ TEST(timestamp)
 	parsed_err(_metadata, parse("monitor", "-t", NULL),
 		   "tcpfsm: monitor: unknown argument \"-t\" (options go before the command)",
 		   "monitor -t: options go before the command");
+}
+
+/* --rcvbuf SIZE: the monitor's socket buffer; for monitor only */
+TEST(rcvbuf)
+{
+	static const struct {
+		const char *arg;
+		unsigned int bytes;	/* 0: refused */
+	} sizes[] = {
+		{ "65536", 65536 }, { "64K", 65536 }, { "16M", 16U << 20 },
+		{ "1G", 1U << 30 }, { "1073741824", 1U << 30 },
+		{ "65535", 0 }, { "63K", 0 }, { "1025M", 0 }, { "2G", 0 },
+		{ "0", 0 }, { "-1M", 0 }, { "8X", 0 }, { "8m", 0 }, { "M", 0 },
+		{ "", 0 }, { "99999999999999999999", 0 }, { "17179869184K", 0 },
+	};
+	struct parsed p;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		p = parse("--rcvbuf", sizes[i].arg, "monitor", NULL);
+		if (sizes[i].bytes) {
+			parsed_ok(_metadata, &p, CLI_RUN, "monitor", sizes[i].arg);
+			CHECK(p.a.rcvbuf == sizes[i].bytes, "cli: --rcvbuf %s",
+			      sizes[i].arg);
+		} else {
+			CHECK(p.ret < 0 &&
+			      starts_with(p.err, "tcpfsm: --rcvbuf: invalid size \"") &&
+			      strstr(p.err, "\" (64K to 1G: bytes, or with K, M or G)\n"),
+			      "cli: --rcvbuf %s refused", sizes[i].arg);
+			free(p.err);
+		}
+	}
+	p = parse("-j", "--rcvbuf=32M", "monitor", "full", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "monitor", "-j --rcvbuf=32M monitor full");
+	CHECK(p.a.rcvbuf == 32U << 20 && p.a.full && p.a.json,
+	      "cli: --rcvbuf=32M with -j and full");
+	p = parse("monitor", NULL);
+	parsed_ok(_metadata, &p, CLI_RUN, "monitor", "monitor");
+	CHECK(!p.a.rcvbuf, "cli: monitor: the default buffer");
+	parsed_err(_metadata, parse("--rcvbuf", "8M", "stats", NULL),
+		   "tcpfsm: stats: --rcvbuf is for monitor only", "--rcvbuf stats");
+	parsed_err(_metadata, parse("--rcvbuf", NULL),
+		   "Option \"--rcvbuf\" needs a SIZE: bytes, or with K, M or G.",
+		   "--rcvbuf without a size");
+	parsed_err(_metadata, parse("-r", "8M", "monitor", NULL),
+		   "Option \"-r\" is unknown, try \"tcpfsm help\".",
+		   "-r is not --rcvbuf");
+	parsed_err(_metadata, parse("monitor", "--rcvbuf", "8M", NULL),
+		   "tcpfsm: monitor: unknown argument \"--rcvbuf\" (options go before the command)",
+		   "monitor --rcvbuf: options go before the command");
 }
 
 /* stats nohist, --no-histograms */

@@ -225,6 +225,9 @@ wrong 'tcpfsm: state: unknown argument "nohist"' state estab nohist
 wrong 'tcpfsm: stats: unknown argument "--no-histogram"' -o prometheus stats --no-histogram
 wrong 'tcpfsm: top: -t is for monitor only' --timestamp top
 wrong 'tcpfsm: monitor: unknown argument "-t" (options go before the command)' monitor -t
+wrong 'tcpfsm: stats: --rcvbuf is for monitor only' --rcvbuf 8M stats
+wrong 'tcpfsm: --rcvbuf: invalid size "8X" (64K to 1G: bytes, or with K, M or G)' --rcvbuf 8X monitor
+wrong 'Option "--rcvbuf" needs a SIZE: bytes, or with K, M or G.' --rcvbuf
 wrong 'Option "-n" needs a NETNS: a name of ip netns list.' -n
 wrong 'Option "--netns" needs a NETNS' --netns
 wrong 'tcpfsm: -n: invalid network namespace name "a/b"' -n a/b stats
@@ -271,6 +274,7 @@ else
 	absent -o prometheus stats nohist
 	absent stats all --no-histograms -o prometheus
 	absent -j --timestamp monitor port 22
+	absent --rcvbuf 16M -j monitor full
 	absent monitor -4 sport 22 dport 1024 port 80
 	absent monitor -6 state LISTEN state time-wait
 	absent monitor family inet
