@@ -118,16 +118,24 @@ static int sys_err(struct tcpfsm_err *e, int code)
 /*
  * mnl_attr_parse() and mnl_attr_parse_nested() stop silently at an
  * attribute that overruns its container, as at the end: tell a truncated
- * payload from a complete one. Only padding may be left after the last.
+ * payload from a complete one. A walk of the @len bytes at @payload that
+ * stopped at @attr reached the end if only padding is left after it.
  */
+static bool attrs_end_at(const void *payload, size_t len,
+			 const struct nlattr *attr)
+{
+	return (const char *)payload + len - (const char *)attr <
+	       (ptrdiff_t)sizeof(*attr);
+}
+
+/* Whether the attributes fill the @len bytes at @payload, as above */
 static bool attrs_fit(const void *payload, size_t len)
 {
 	const struct nlattr *attr;
 
 	mnl_attr_for_each_payload(payload, len)
 		;
-	return (const char *)payload + len - (const char *)attr <
-	       (ptrdiff_t)sizeof(*attr);
+	return attrs_end_at(payload, len, attr);
 }
 
 /*
@@ -179,10 +187,9 @@ typedef int (*multi_cb_t)(const struct nlattr *attr, unsigned int type,
  * The attributes of @set in @len bytes at @payload into tb[] (set->max + 1
  * entries), known types only; those of a multi-attr type go to @multi with
  * @arg, or are skipped without it (a newer one the caller does not read).
- * One pass, which also tells a truncated payload from a complete one:
- * only padding may be left after the last attribute (mnl_attr_parse()
- * would stop there silently). @nest: the payload is a nest of @set, else
- * the attributes of a message.
+ * One pass, which also tells a truncated payload from a complete one
+ * (attrs_end_at()). @nest: the payload is a nest of @set, else the
+ * attributes of a message.
  */
 static int parse_attrs(const void *payload, size_t len,
 		       const struct tcpfsm_attr_set *set,
@@ -204,8 +211,7 @@ static int parse_attrs(const void *payload, size_t len,
 		else if (multi && multi(attr, type, arg, e) < 0)
 			return -1;
 	}
-	if ((const char *)payload + len - (const char *)attr >=
-	    (ptrdiff_t)sizeof(*attr))
+	if (!attrs_end_at(payload, len, attr))
 		return nest ? set_err(e, TCPFSM_ERR_MALFORMED, EBADMSG,
 				      "attribute lengths in a %s nest", set->name) :
 			      set_err(e, TCPFSM_ERR_MALFORMED, EBADMSG,
