@@ -6,7 +6,8 @@
 #
 # - installed into the host (apt-get install), only the tools the test bed
 #   runs: QEMU, busybox for the guest's initramfs, cpio, kmod, xz, gcc and
-#   make, sparse, iproute2, nftables, libmnl and pkg-config (the command),
+#   make, pahole (dwarves: the modpost of Debian's 6.12 headers runs it),
+#   sparse, iproute2, nftables, libmnl and pkg-config (the command),
 #   Python's yaml and jsonschema (YNL), flex, bison, bc and libelf (the
 #   debug kernel, scripts/debug-kernel.sh), valgrind, rsync (kselftest's
 #   install), and what builds and checks the packages (debhelper, dh-dkms,
@@ -28,7 +29,7 @@ set -euo pipefail
 here=$(dirname "$(readlink -f "$0")")
 
 base_pkgs="qemu-system-x86 busybox-static cpio kmod xz-utils gcc gcc-12 make
-	sparse iproute2 nftables libmnl-dev pkg-config python3-yaml
+	dwarves sparse iproute2 nftables libmnl-dev pkg-config python3-yaml
 	python3-jsonschema flex bison bc libelf-dev valgrind rsync
 	debhelper dh-dkms dkms lintian"
 
