@@ -55,6 +55,7 @@
 #include <net/sock.h>
 
 #include "events.h"
+#include "nlw.h"
 
 #define TCPFSM_EV_RING_DEFAULT	4096
 
@@ -521,39 +522,57 @@ void tcpfsm_event_record_rsk(const struct request_sock *req,
 				false, net, stats, old, new, d);
 }
 
+/* The most an event takes of a message: the header and every attribute */
+#define TCPFSM_EV_MSG_SIZE						\
+	(nlmsg_total_size(GENL_HDRLEN) + TCPFSM_NL_ENDPOINTS_SIZE +	\
+	 2 * nla_total_size(sizeof(u8)) +	/* old, new */		\
+	 5 * TCPFSM_NLW_U64_SIZE +	/* time, cookie, ino, dwell, seq */ \
+	 2 * nla_total_size(sizeof(u32)) +	/* uid, source */	\
+	 2 * nla_total_size(0))		/* timewait, request */
+
+/*
+ * The message of @ev, sent from @cpu: its attributes written in place
+ * (nlw.h), after one check of the room left. 0, or -EMSGSIZE with nothing
+ * added.
+ */
 static int tcpfsm_event_fill(struct sk_buff *skb, const struct tcpfsm_ev *ev,
 			     int cpu)
 {
+	struct tcpfsm_nlw w;
 	void *hdr;
 
 	hdr = genlmsg_put(skb, 0, 0, &tcpfsm_nl_family, 0,
 			  TCPFSM_CMD_TRANSITION_NTF);
-	if (!hdr)
-		return -EMSGSIZE;
-	if (tcpfsm_nl_put_endpoints(skb, &ev->ep) ||
-	    nla_put_u8(skb, TCPFSM_A_EVENT_OLD_STATE, ev->old) ||
-	    nla_put_u8(skb, TCPFSM_A_EVENT_NEW_STATE, ev->new) ||
-	    nla_put_u64_64bit(skb, TCPFSM_A_EVENT_TIMESTAMP, ev->time_ns,
-			      TCPFSM_A_EVENT_PAD) ||
-	    (ev->cookie &&
-	     nla_put_u64_64bit(skb, TCPFSM_A_EVENT_COOKIE, ev->cookie,
-			       TCPFSM_A_EVENT_PAD)) ||
-	    (ev->ino &&
-	     (nla_put_u64_64bit(skb, TCPFSM_A_EVENT_INO, ev->ino,
-				TCPFSM_A_EVENT_PAD) ||
-	      nla_put_u32(skb, TCPFSM_A_EVENT_UID,
-			  from_kuid_munged(ev->net->user_ns, ev->uid)))) ||
-	    (ev->dwell_ns != TCPFSM_DWELL_UNKNOWN &&
-	     nla_put_u64_64bit(skb, TCPFSM_A_EVENT_OLD_STATE_NS, ev->dwell_ns,
-			       TCPFSM_A_EVENT_PAD)) ||
-	    (ev->timewait && nla_put_flag(skb, TCPFSM_A_EVENT_TIMEWAIT)) ||
-	    (ev->request && nla_put_flag(skb, TCPFSM_A_EVENT_REQUEST)) ||
-	    nla_put_u32(skb, TCPFSM_A_EVENT_SOURCE, cpu) ||
-	    nla_put_u64_64bit(skb, TCPFSM_A_EVENT_SEQ, ev->seq,
-			      TCPFSM_A_EVENT_PAD)) {
-		genlmsg_cancel(skb, hdr);
+	if (!hdr || tcpfsm_nlw_begin(&w, skb, TCPFSM_EV_MSG_SIZE -
+				     nlmsg_total_size(GENL_HDRLEN))) {
+		if (hdr)
+			genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
+	tcpfsm_nlw_endpoints(&w, &ev->ep);
+	tcpfsm_nlw_u8(&w, TCPFSM_A_EVENT_OLD_STATE, ev->old);
+	tcpfsm_nlw_u8(&w, TCPFSM_A_EVENT_NEW_STATE, ev->new);
+	tcpfsm_nlw_u64(&w, TCPFSM_A_EVENT_TIMESTAMP, ev->time_ns,
+		       TCPFSM_A_EVENT_PAD);
+	if (ev->cookie)
+		tcpfsm_nlw_u64(&w, TCPFSM_A_EVENT_COOKIE, ev->cookie,
+			       TCPFSM_A_EVENT_PAD);
+	if (ev->ino) {
+		tcpfsm_nlw_u64(&w, TCPFSM_A_EVENT_INO, ev->ino,
+			       TCPFSM_A_EVENT_PAD);
+		tcpfsm_nlw_u32(&w, TCPFSM_A_EVENT_UID,
+			       from_kuid_munged(ev->net->user_ns, ev->uid));
+	}
+	if (ev->dwell_ns != TCPFSM_DWELL_UNKNOWN)
+		tcpfsm_nlw_u64(&w, TCPFSM_A_EVENT_OLD_STATE_NS, ev->dwell_ns,
+			       TCPFSM_A_EVENT_PAD);
+	if (ev->timewait)
+		tcpfsm_nlw_flag(&w, TCPFSM_A_EVENT_TIMEWAIT);
+	if (ev->request)
+		tcpfsm_nlw_flag(&w, TCPFSM_A_EVENT_REQUEST);
+	tcpfsm_nlw_u32(&w, TCPFSM_A_EVENT_SOURCE, cpu);
+	tcpfsm_nlw_u64(&w, TCPFSM_A_EVENT_SEQ, ev->seq, TCPFSM_A_EVENT_PAD);
+	tcpfsm_nlw_end(&w);
 	genlmsg_end(skb, hdr);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <net/sock.h>
 
 #include "genl.h"
+#include "nlw.h"
 #include "tcpfsm.h"
 #include "reqsk.h"
 #include "timewait.h"
@@ -49,8 +50,29 @@ static_assert((int)TCPFSM_A_EVENT_SPORT == (int)TCPFSM_A_SOCKET_SPORT);
 static_assert((int)TCPFSM_A_EVENT_DPORT == (int)TCPFSM_A_SOCKET_DPORT);
 
 /**
- * tcpfsm_nl_put_endpoints() - family, addresses and ports of an event or a
- * socket message
+ * tcpfsm_nlw_endpoints() - family, addresses and ports of an event or a
+ * socket message, written in place
+ * @w: where, with TCPFSM_NL_ENDPOINTS_SIZE bytes of room
+ * @e: what to write
+ */
+void tcpfsm_nlw_endpoints(struct tcpfsm_nlw *w,
+			  const struct tcpfsm_endpoints *e)
+{
+	tcpfsm_nlw_u16(w, TCPFSM_A_EVENT_FAMILY, e->family);
+	if (e->family == AF_INET) {
+		tcpfsm_nlw_u32(w, TCPFSM_A_EVENT_SADDR4, (__force u32)e->saddr4);
+		tcpfsm_nlw_u32(w, TCPFSM_A_EVENT_DADDR4, (__force u32)e->daddr4);
+	} else if (e->family == AF_INET6) {
+		tcpfsm_nlw_in6(w, TCPFSM_A_EVENT_SADDR6, &e->saddr6);
+		tcpfsm_nlw_in6(w, TCPFSM_A_EVENT_DADDR6, &e->daddr6);
+	}
+	tcpfsm_nlw_u16(w, TCPFSM_A_EVENT_SPORT, (__force u16)e->sport);
+	tcpfsm_nlw_u16(w, TCPFSM_A_EVENT_DPORT, (__force u16)e->dport);
+}
+
+/**
+ * tcpfsm_nl_put_endpoints() - family, addresses and ports of a socket
+ * message
  * @skb: the message
  * @e: what to put
  *
@@ -59,16 +81,12 @@ static_assert((int)TCPFSM_A_EVENT_DPORT == (int)TCPFSM_A_SOCKET_DPORT);
 int tcpfsm_nl_put_endpoints(struct sk_buff *skb,
 			    const struct tcpfsm_endpoints *e)
 {
-	if (nla_put_u16(skb, TCPFSM_A_EVENT_FAMILY, e->family) ||
-	    (e->family == AF_INET &&
-	     (nla_put_in_addr(skb, TCPFSM_A_EVENT_SADDR4, e->saddr4) ||
-	      nla_put_in_addr(skb, TCPFSM_A_EVENT_DADDR4, e->daddr4))) ||
-	    (e->family == AF_INET6 &&
-	     (nla_put_in6_addr(skb, TCPFSM_A_EVENT_SADDR6, &e->saddr6) ||
-	      nla_put_in6_addr(skb, TCPFSM_A_EVENT_DADDR6, &e->daddr6))) ||
-	    nla_put_be16(skb, TCPFSM_A_EVENT_SPORT, e->sport) ||
-	    nla_put_be16(skb, TCPFSM_A_EVENT_DPORT, e->dport))
+	struct tcpfsm_nlw w;
+
+	if (tcpfsm_nlw_begin(&w, skb, TCPFSM_NL_ENDPOINTS_SIZE))
 		return -EMSGSIZE;
+	tcpfsm_nlw_endpoints(&w, e);
+	tcpfsm_nlw_end(&w);
 	return 0;
 }
 

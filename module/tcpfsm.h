@@ -459,6 +459,16 @@ int tcpfsm_proc_init_net(struct net *net, struct tcpfsm_net *tn);
 void tcpfsm_proc_exit_net(struct net *net, struct tcpfsm_net *tn);
 
 void tcpfsm_endpoints_of(const struct sock *sk, struct tcpfsm_endpoints *e);
+
+/* The most tcpfsm_nlw_endpoints() writes: IPv6 */
+#define TCPFSM_NL_ENDPOINTS_SIZE					\
+	(nla_total_size(sizeof(u16)) +					\
+	 2 * nla_total_size(sizeof(struct in6_addr)) +			\
+	 2 * nla_total_size(sizeof(__be16)))
+
+struct tcpfsm_nlw;
+void tcpfsm_nlw_endpoints(struct tcpfsm_nlw *w,
+			  const struct tcpfsm_endpoints *e);
 int tcpfsm_nl_put_endpoints(struct sk_buff *skb,
 			    const struct tcpfsm_endpoints *e);
 int tcpfsm_netlink_register(void);

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tcpfsm: netlink attributes written in place.
+ *
+ * An event's dozen attributes cost the sender more through nla_put_*()
+ * than the rest of its message: each call checks the room left, reserves
+ * it with skb_put(), clears the padding with memset() and copies the value
+ * with memcpy(). Here the caller checks the room once, for the largest a
+ * message part can be (tcpfsm_nlw_begin()), and the attributes are stored
+ * one after the other, inlined: the same bytes as nla_put_*() and
+ * nla_put_64bit() write, padding and alignment attributes included.
+ */
+#ifndef _TCPFSM_NLW_H
+#define _TCPFSM_NLW_H
+
+#include <linux/in6.h>
+#include <linux/skbuff.h>
+#include <linux/string.h>
+#include <linux/types.h>
+#include <net/netlink.h>
+
+/**
+ * struct tcpfsm_nlw - where the next attribute goes
+ * @skb: the message
+ * @p: its tail, not yet put
+ */
+struct tcpfsm_nlw {
+	struct sk_buff *skb;
+	void *p;
+};
+
+/*
+ * Begin writing at @skb's tail, if @room bytes are left there: 0, or
+ * -EMSGSIZE with nothing written.
+ */
+static inline int tcpfsm_nlw_begin(struct tcpfsm_nlw *w, struct sk_buff *skb,
+				   unsigned int room)
+{
+	if (unlikely(skb_tailroom(skb) < room))
+		return -EMSGSIZE;
+	w->skb = skb;
+	w->p = skb_tail_pointer(skb);
+	return 0;
+}
+
+/* Put what was written into the message. */
+static inline void tcpfsm_nlw_end(struct tcpfsm_nlw *w)
+{
+	skb_put(w->skb, w->p - (void *)skb_tail_pointer(w->skb));
+}
+
+/* An attribute of @len bytes, its value and padding cleared: its value */
+static __always_inline void *tcpfsm_nlw_attr(struct tcpfsm_nlw *w, int type,
+					     int len)
+{
+	struct nlattr *nla = w->p;
+
+	nla->nla_len = nla_attr_size(len);
+	nla->nla_type = type;
+	w->p += nla_total_size(len);
+	if (NLA_ALIGN(len) != len)	/* the last word: padding too */
+		memset(nla_data(nla) + (len & ~(NLA_ALIGNTO - 1)), 0,
+		       NLA_ALIGNTO);
+	return nla_data(nla);
+}
+
+static __always_inline void tcpfsm_nlw_flag(struct tcpfsm_nlw *w, int type)
+{
+	tcpfsm_nlw_attr(w, type, 0);
+}
+
+static __always_inline void tcpfsm_nlw_u8(struct tcpfsm_nlw *w, int type,
+					  u8 v)
+{
+	*(u8 *)tcpfsm_nlw_attr(w, type, sizeof(v)) = v;
+}
+
+static __always_inline void tcpfsm_nlw_u16(struct tcpfsm_nlw *w, int type,
+					   u16 v)
+{
+	*(u16 *)tcpfsm_nlw_attr(w, type, sizeof(v)) = v;
+}
+
+static __always_inline void tcpfsm_nlw_u32(struct tcpfsm_nlw *w, int type,
+					   u32 v)
+{
+	*(u32 *)tcpfsm_nlw_attr(w, type, sizeof(v)) = v;
+}
+
+static __always_inline void tcpfsm_nlw_in6(struct tcpfsm_nlw *w, int type,
+					   const struct in6_addr *v)
+{
+	memcpy(tcpfsm_nlw_attr(w, type, sizeof(*v)), v, sizeof(*v));
+}
+
+/*
+ * A u64, 8-byte aligned where unaligned loads are slow, after an empty
+ * @padtype attribute if needed: as nla_put_u64_64bit() puts it.
+ */
+static __always_inline void tcpfsm_nlw_u64(struct tcpfsm_nlw *w, int type,
+					   u64 v, int padtype)
+{
+	if (!IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS) &&
+	    IS_ALIGNED((unsigned long)w->p, 8))
+		tcpfsm_nlw_attr(w, padtype, 0);
+	/* maybe unaligned: a store where that is cheap, else bytes */
+	memcpy(tcpfsm_nlw_attr(w, type, sizeof(v)), &v, sizeof(v));
+}
+
+/* The most tcpfsm_nlw_u64() takes */
+#define TCPFSM_NLW_U64_SIZE	nla_total_size_64bit(sizeof(u64))
+
+#endif /* _TCPFSM_NLW_H */
