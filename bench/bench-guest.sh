@@ -67,6 +67,8 @@ out info mem_mib "$(awk '/MemTotal/ { print int($2 / 1024) }' /proc/meminfo)"
 out info rounds "$rounds"
 out info seconds "$secs"
 out info threads "$threads"
+# scripts/vm.sh TCPFSM_VM_ICOUNT: the clock counts instructions
+out info icount "${BENCH_ICOUNT:-0}"
 
 # No port exhaustion: churn's server closes first (its TIME_WAIT does not
 # hold the client's ports), and the client may use any port.

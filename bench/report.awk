@@ -133,8 +133,9 @@ END {
 	per_conn["fin"] = 10
 	per_conn["rst"] = 6
 
-	printf "tcpfsm benchmark: Linux %s, QEMU TCG, %s vCPUs, %s MiB\n", \
-		info["kernel"], info["cpus"], info["mem_mib"]
+	printf "tcpfsm benchmark: Linux %s, QEMU TCG, %s vCPUs, %s MiB%s\n", \
+		info["kernel"], info["cpus"], info["mem_mib"], \
+		info["icount"] + 0 ? ",\nthe guest's clock counting instructions (BENCH_ICOUNT: a \"us\" is 1,000 of them)" : ""
 	printf "%s rounds, configurations interleaved (rotated each round), " \
 		"%s s per mode, %s churn threads\n\n", \
 		nrounds, info["seconds"], info["threads"]

@@ -9,6 +9,10 @@
 # build/bench/result.txt; the raw figures are in build/bench/vm/results.
 #
 # BENCH_KERNEL=VERSION picks another kernel (e.g. the 6.1 one);
+# BENCH_ICOUNT=1 runs the guests with a clock that counts instructions
+# (scripts/vm.sh, TCPFSM_VM_ICOUNT): rates and costs are then
+# instructions, the same from run to run on a busy host, where the host's
+# time varies by a quarter from one window to the next;
 # BENCH_ROUNDS, BENCH_SECONDS, BENCH_THREADS, BENCH_CONNS, BENCH_READ_REPS
 # size the run (bench/bench-guest.sh); BENCH_VM_MEM (MiB, default 3072)
 # and BENCH_VM_CPUS (2) size the guest. Figures are printed, never
@@ -38,7 +42,8 @@ mkdir -p "$out"
 node_exporter=$(scripts/debian.sh pkg prometheus-node-exporter)/usr/bin/prometheus-node-exporter
 {
 	for v in BENCH_ROUNDS BENCH_SECONDS BENCH_THREADS BENCH_CONNS BENCH_READ_REPS \
-		BENCH_READ_SECONDS BENCH_AB_PAIRS BENCH_AB_SECONDS BENCH_STALL_REPS; do
+		BENCH_READ_SECONDS BENCH_AB_PAIRS BENCH_AB_SECONDS BENCH_STALL_REPS \
+		BENCH_ICOUNT; do
 		[ -z "${!v+set}" ] || printf 'export %s=%q\n' "$v" "${!v}"
 	done
 	printf 'export NODE_EXPORTER=%q\n' "$node_exporter"
@@ -50,7 +55,7 @@ rm -rf "$mem"
 for m in without with; do
 	echo "booting Linux $k in QEMU (TCG): memory, $m tcpfsm..." >&2
 	TCPFSM_VM_MEM=${BENCH_VM_MEM:-3072} TCPFSM_VM_CPUS=${BENCH_VM_CPUS:-2} \
-		scripts/vm.sh "$k" "$mem/$m" \
+		TCPFSM_VM_ICOUNT=${BENCH_ICOUNT:-} scripts/vm.sh "$k" "$mem/$m" \
 		"bash bench/mem-guest.sh $m $ko build/userspace/tcpfsm /run/out/mem ${BENCH_NETNS:-300}" ||
 		echo "bench.sh: the memory guest ($m) exited $?; see $mem/$m/console" >&2
 done
@@ -58,7 +63,7 @@ done
 echo "booting Linux $k in QEMU (TCG); the run takes about 9 minutes..." >&2
 rc=0
 TCPFSM_VM_MEM=${BENCH_VM_MEM:-3072} TCPFSM_VM_CPUS=${BENCH_VM_CPUS:-2} \
-	TCPFSM_VM_TIMEOUT=${TCPFSM_VM_TIMEOUT:-3600} \
+	TCPFSM_VM_TIMEOUT=${TCPFSM_VM_TIMEOUT:-3600} TCPFSM_VM_ICOUNT=${BENCH_ICOUNT:-} \
 	scripts/vm.sh "$k" "$out" \
 	". /run/out/env; bash bench/bench-guest.sh $ko $kmod/tcpfsm_probe_bench.ko build/bench build/userspace/tcpfsm /run/out/results" ||
 	rc=$?

@@ -70,9 +70,22 @@ fi
 # KVM hangs in early boot on these machines (kernel-facts.md): TCG only,
 # single-threaded: multi-threaded TCG races with the kernel patching its
 # own text across CPUs (seen: "Oops: int3" in early boot of 6.12).
+# TCPFSM_VM_ICOUNT=1: the guest's clock counts the instructions it runs
+# (-icount shift=0: a nanosecond each; sleep=off: an idle guest jumps to
+# its next timer), so that a rate measured in the guest is a count of
+# instructions, the same from run to run whatever else the host runs
+# (make bench, BENCH_ICOUNT). Without cmpxchg16b: with it, QEMU 7.2's
+# icount corrupted EFLAGS (seen: a #DB in kmem_cache_alloc right after a
+# cmpxchg16b, then a double fault); the kernel does without it.
+cpu=max
+icount=()
+if [ -n "${TCPFSM_VM_ICOUNT:-}" ]; then
+	cpu=max,-cx16
+	icount=(-icount shift=0,sleep=off)
+fi
 set +e
 timeout --foreground -k 10 "$timeout" \
-	qemu-system-x86_64 -accel tcg,thread=single -cpu max -m "$mem" \
+	qemu-system-x86_64 -accel tcg,thread=single "${icount[@]}" -cpu "$cpu" -m "$mem" \
 	-smp "${TCPFSM_VM_CPUS:-2}" -nographic -no-reboot -nic none \
 	-kernel "$image" -initrd "$initrd" \
 	-append "console=ttyS0 quiet loglevel=5 panic=-1 oops=panic no_timer_check $args ${TCPFSM_VM_APPEND:-} tcpfsm_dir=$top tcpfsm_modroot=$modroot tcpfsm_path=$promdir" \
