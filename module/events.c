@@ -531,24 +531,20 @@ void tcpfsm_event_record_rsk(const struct request_sock *req,
 	 2 * nla_total_size(0))		/* timewait, request */
 
 /*
- * The message of @ev, sent from @cpu: its attributes written in place
- * (nlw.h), after one check of the room left. 0, or -EMSGSIZE with nothing
- * added.
+ * The message of @ev, sent from @cpu: written in place (nlw.h), after one
+ * check of the room left. 0, or -EMSGSIZE with nothing added.
  */
 static int tcpfsm_event_fill(struct sk_buff *skb, const struct tcpfsm_ev *ev,
 			     int cpu)
 {
+	struct nlmsghdr *nlh;
 	struct tcpfsm_nlw w;
-	void *hdr;
 
-	hdr = genlmsg_put(skb, 0, 0, &tcpfsm_nl_family, 0,
-			  TCPFSM_CMD_TRANSITION_NTF);
-	if (!hdr || tcpfsm_nlw_begin(&w, skb, TCPFSM_EV_MSG_SIZE -
-				     nlmsg_total_size(GENL_HDRLEN))) {
-		if (hdr)
-			genlmsg_cancel(skb, hdr);
+	/* the family has no header of its own: GENL_HDRLEN is all */
+	BUILD_BUG_ON(NLMSG_ALIGN(GENL_HDRLEN) != GENL_HDRLEN);
+	if (tcpfsm_nlw_begin(&w, skb, TCPFSM_EV_MSG_SIZE))
 		return -EMSGSIZE;
-	}
+	nlh = tcpfsm_nlw_genl(&w, &tcpfsm_nl_family, TCPFSM_CMD_TRANSITION_NTF);
 	tcpfsm_nlw_endpoints(&w, &ev->ep);
 	tcpfsm_nlw_u8(&w, TCPFSM_A_EVENT_OLD_STATE, ev->old);
 	tcpfsm_nlw_u8(&w, TCPFSM_A_EVENT_NEW_STATE, ev->new);
@@ -572,8 +568,8 @@ static int tcpfsm_event_fill(struct sk_buff *skb, const struct tcpfsm_ev *ev,
 		tcpfsm_nlw_flag(&w, TCPFSM_A_EVENT_REQUEST);
 	tcpfsm_nlw_u32(&w, TCPFSM_A_EVENT_SOURCE, cpu);
 	tcpfsm_nlw_u64(&w, TCPFSM_A_EVENT_SEQ, ev->seq, TCPFSM_A_EVENT_PAD);
+	tcpfsm_nlw_msg_end(&w, nlh);
 	tcpfsm_nlw_end(&w);
-	genlmsg_end(skb, hdr);
 	return 0;
 }
 

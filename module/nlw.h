@@ -8,7 +8,8 @@
  * with memcpy(). Here the caller checks the room once, for the largest a
  * message part can be (tcpfsm_nlw_begin()), and the attributes are stored
  * one after the other, inlined: the same bytes as nla_put_*() and
- * nla_put_64bit() write, padding and alignment attributes included.
+ * nla_put_64bit() write, padding and alignment attributes included; an
+ * event's message header too, as genlmsg_put() writes it.
  */
 #ifndef _TCPFSM_NLW_H
 #define _TCPFSM_NLW_H
@@ -17,6 +18,7 @@
 #include <linux/skbuff.h>
 #include <linux/string.h>
 #include <linux/types.h>
+#include <net/genetlink.h>
 #include <net/netlink.h>
 
 /**
@@ -47,6 +49,34 @@ static inline int tcpfsm_nlw_begin(struct tcpfsm_nlw *w, struct sk_buff *skb,
 static inline void tcpfsm_nlw_end(struct tcpfsm_nlw *w)
 {
 	skb_put(w->skb, w->p - (void *)skb_tail_pointer(w->skb));
+}
+
+/*
+ * The header of a message of @family's @cmd, as genlmsg_put() puts it
+ * (port and sequence 0, no flags; @family has no header of its own): the
+ * message, whose length tcpfsm_nlw_msg_end() sets
+ */
+static __always_inline struct nlmsghdr *
+tcpfsm_nlw_genl(struct tcpfsm_nlw *w, const struct genl_family *family, u8 cmd)
+{
+	struct nlmsghdr *nlh = w->p;
+	struct genlmsghdr *hdr = nlmsg_data(nlh);
+
+	nlh->nlmsg_type = family->id;
+	nlh->nlmsg_flags = 0;
+	nlh->nlmsg_pid = 0;
+	nlh->nlmsg_seq = 0;
+	hdr->cmd = cmd;
+	hdr->version = family->version;
+	hdr->reserved = 0;
+	w->p += NLMSG_HDRLEN + GENL_HDRLEN;
+	return nlh;
+}
+
+static inline void tcpfsm_nlw_msg_end(struct tcpfsm_nlw *w,
+				      struct nlmsghdr *nlh)
+{
+	nlh->nlmsg_len = w->p - (void *)nlh;
 }
 
 /* An attribute of @len bytes, its value and padding cleared: its value */
