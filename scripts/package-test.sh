@@ -166,6 +166,11 @@ declare -A ko
 for k in "${kernels[@]}"; do
 	kdir=$(scripts/kpath.sh "$k" build) || continue
 	mkdir -p "$root/lib/modules/$k"
+	# the kernel's sign-file: DKMS looks for it in linux-kbuild-X.Y's
+	# /usr/lib directory or in /lib/modules/KVER/build, which a host
+	# without Debian's kernel packages does not have (then nothing is
+	# signed); the cache holds the kernel's own
+	export sign_file=$kdir/scripts/sign-file
 	# the first kernel as the postinst builds for those installed, the
 	# next as a kernel installed later is (/etc/kernel/postinst.d/dkms:
 	# dkms autoinstall, for every module with AUTOINSTALL="yes")
