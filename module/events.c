@@ -540,8 +540,6 @@ static int tcpfsm_event_fill(struct sk_buff *skb, const struct tcpfsm_ev *ev,
 	struct nlmsghdr *nlh;
 	struct tcpfsm_nlw w;
 
-	/* the family has no header of its own: GENL_HDRLEN is all */
-	BUILD_BUG_ON(NLMSG_ALIGN(GENL_HDRLEN) != GENL_HDRLEN);
 	if (tcpfsm_nlw_begin(&w, skb, TCPFSM_EV_MSG_SIZE))
 		return -EMSGSIZE;
 	nlh = tcpfsm_nlw_genl(&w, &tcpfsm_nl_family, TCPFSM_CMD_TRANSITION_NTF);

@@ -53,8 +53,10 @@ static inline void tcpfsm_nlw_end(struct tcpfsm_nlw *w)
 
 /*
  * The header of a message of @family's @cmd, as genlmsg_put() puts it
- * (port and sequence 0, no flags; @family has no header of its own): the
- * message, whose length tcpfsm_nlw_msg_end() sets
+ * (port and sequence 0, no flags). @family must have no header of its own
+ * (hdrsize 0: the YAML spec declares none), which genlmsg_put() would
+ * leave room for. Return: the message, whose length tcpfsm_nlw_msg_end()
+ * sets
  */
 static __always_inline struct nlmsghdr *
 tcpfsm_nlw_genl(struct tcpfsm_nlw *w, const struct genl_family *family, u8 cmd)
@@ -79,7 +81,7 @@ static inline void tcpfsm_nlw_msg_end(struct tcpfsm_nlw *w,
 	nlh->nlmsg_len = w->p - (void *)nlh;
 }
 
-/* An attribute of @len bytes, its value and padding cleared: its value */
+/* An attribute of @len bytes, the padding after it cleared: its value */
 static __always_inline void *tcpfsm_nlw_attr(struct tcpfsm_nlw *w, int type,
 					     int len)
 {
