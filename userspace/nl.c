@@ -138,12 +138,26 @@ static bool attrs_fit(const void *payload, size_t len)
 	return attrs_end_at(payload, len, attr);
 }
 
+/* attr_check() of an attribute of @spec not of its exact size */
+static __attribute__((noinline)) int
+attr_validate(const struct nlattr *attr, const struct tcpfsm_attr_set *set,
+	      const struct tcpfsm_attr_spec *spec, struct tcpfsm_err *e)
+{
+	if ((spec->len ? mnl_attr_validate2(attr, spec->type, spec->len) :
+			 mnl_attr_validate(attr, spec->type)) < 0)
+		return set_err(e, TCPFSM_ERR_MALFORMED, errno,
+			       "attribute %s of %s", spec->name, set->name);
+	return mnl_attr_get_type(attr);
+}
+
 /*
  * Checks an attribute of @set. Return: its type, 0 for a type this command
- * does not know (to skip), -1 if it has the wrong size.
+ * does not know (to skip), -1 if it has the wrong size. Inlined: the
+ * common case costs the monitor a few instructions an attribute.
  */
-static int attr_check(const struct nlattr *attr, const struct tcpfsm_attr_set *set,
-		      struct tcpfsm_err *e)
+static inline int attr_check(const struct nlattr *attr,
+			     const struct tcpfsm_attr_set *set,
+			     struct tcpfsm_err *e)
 {
 	unsigned int type = mnl_attr_get_type(attr);
 	const struct tcpfsm_attr_spec *spec;
@@ -162,11 +176,7 @@ static int attr_check(const struct nlattr *attr, const struct tcpfsm_attr_set *s
 	    mnl_attr_get_payload_len(attr) ==
 	    (spec->len ?: 1u << (spec->type - MNL_TYPE_U8)))
 		return type;
-	if ((spec->len ? mnl_attr_validate2(attr, spec->type, spec->len) :
-			 mnl_attr_validate(attr, spec->type)) < 0)
-		return set_err(e, TCPFSM_ERR_MALFORMED, errno,
-			       "attribute %s of %s", spec->name, set->name);
-	return type;
+	return attr_validate(attr, set, spec, e);
 }
 
 /* mnl_attr_parse_nested(), if the nest's attributes fill it exactly */

@@ -507,10 +507,21 @@ struct mline {
  */
 #define ml_inline	inline __attribute__((always_inline))
 
+/* Cut at the end of the buffer: never, for the lines of the monitor */
+static void ml_raw_cut(struct mline *l, const char *s, size_t len)
+{
+	len = sizeof(l->b) - l->n;
+	memcpy(l->b + l->n, s, len);
+	l->n += len;
+}
+
+/* A copy of a length known where inlined is a move or two, not a call */
 static ml_inline void ml_raw(struct mline *l, const char *s, size_t len)
 {
-	if (len > sizeof(l->b) - l->n)
-		len = sizeof(l->b) - l->n;
+	if (__builtin_expect(len > sizeof(l->b) - l->n, 0)) {
+		ml_raw_cut(l, s, len);
+		return;
+	}
 	memcpy(l->b + l->n, s, len);
 	l->n += len;
 }
@@ -526,32 +537,64 @@ static inline void ml_char(struct mline *l, char c)
 		l->b[l->n++] = c;
 }
 
-/* @v in decimal, at least @width digits (zeros before); two at a time */
+/* 00 to 99: the digits of a number are written two at a time */
+static const char ml_pairs[] =
+	"0001020304050607080910111213141516171819"
+	"2021222324252627282930313233343536373839"
+	"4041424344454647484950515253545556575859"
+	"6061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* The number of decimal digits of @v: from its bit length, then one test */
+static unsigned int ml_digits(uint64_t v)
+{
+	static const uint64_t pow10[] = {
+		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+		10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+		100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+		100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+		100000000000000000ULL, 1000000000000000000ULL,
+		10000000000000000000ULL,
+	};
+	/* log10(2) is about 1233 / 4096: n or n + 1 digits */
+	unsigned int n = ((64 - __builtin_clzll(v | 1)) * 1233 >> 12) + 1;
+
+	return n - (n > 1 && v < pow10[n - 1]);
+}
+
+/*
+ * @v in decimal, at least @width digits (zeros before; callers ask for 6
+ * at most), written in place from the last digit back, two at a time; in
+ * a copy that ml_raw() cuts when the buffer is nearly full
+ */
 static void ml_u64(struct mline *l, uint64_t v, unsigned int width)
 {
-	static const char pairs[] =
-		"0001020304050607080910111213141516171819"
-		"2021222324252627282930313233343536373839"
-		"4041424344454647484950515253545556575859"
-		"6061626364656667686970717273747576777879"
-		"8081828384858687888990919293949596979899";
-	char d[24];
-	size_t i = sizeof(d);
+	unsigned int n = ml_digits(v);
+	char d[24], *start, *p;
 
+	if (width > 20)
+		width = 20;
+	if (n < width)
+		n = width;
+	start = n <= sizeof(l->b) - l->n ? l->b + l->n : d;
+	p = start + n;
 	while (v >= 100) {
-		i -= 2;
-		memcpy(d + i, pairs + 2 * (v % 100), 2);
+		p -= 2;
+		memcpy(p, ml_pairs + 2 * (v % 100), 2);
 		v /= 100;
 	}
 	if (v >= 10) {
-		i -= 2;
-		memcpy(d + i, pairs + 2 * v, 2);
+		p -= 2;
+		memcpy(p, ml_pairs + 2 * v, 2);
 	} else {
-		d[--i] = '0' + v;
+		*--p = '0' + v;
 	}
-	while (sizeof(d) - i < width)
-		d[--i] = '0';
-	ml_raw(l, d + i, sizeof(d) - i);
+	while (p > start)
+		*--p = '0';
+	if (start == d)
+		ml_raw(l, d, n);
+	else
+		l->n += n;
 }
 
 static void ml_start(struct mline *l, enum tcpfsm_fmt fmt)
@@ -635,6 +678,25 @@ static void ml_write(struct mline *l, FILE *f)
 	fwrite(l->b, 1, l->n, f);
 }
 
+/* 0 to 255 in decimal, without a division by a variable or a loop */
+static void ml_octet(struct mline *l, uint8_t v)
+{
+	char d[3];
+
+	if (v < 10) {
+		ml_char(l, '0' + v);
+		return;
+	}
+	if (v < 100) {
+		memcpy(d, ml_pairs + 2 * v, 2);
+		ml_raw(l, d, 2);
+		return;
+	}
+	d[0] = '0' + v / 100;
+	memcpy(d + 1, ml_pairs + 2 * (v % 100), 2);
+	ml_raw(l, d, 3);
+}
+
 /*
  * An address as tcpfsm_addr_str() writes it; IPv4 without inet_ntop(),
  * whose sprintf() would cost more than the rest of the line.
@@ -651,7 +713,7 @@ static void ml_addr(struct mline *l, unsigned int family, const uint8_t *addr)
 	for (i = 0; i < 4; i++) {
 		if (i)
 			ml_char(l, '.');
-		ml_u64(l, addr[i], 0);
+		ml_octet(l, addr[i]);
 	}
 }
 

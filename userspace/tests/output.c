@@ -5,7 +5,9 @@
  *
  *	output [-l] [-t TEST]...
  */
+#include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -328,6 +330,52 @@ TEST(event)
 	CHECK_STR(s, "# 0 events, 0 lost, 2 socket buffer overflows\n",
 		  "output: the summary, with overflows");
 	free(s);
+}
+
+/*
+ * The monitor writes its numbers without printf: against it, at each end
+ * of each count of digits (0, 9 and 10, 99 and 100, ... UINT64_MAX) and
+ * for every octet of an IPv4 address
+ */
+TEST(event_numbers)
+{
+	uint64_t p = 1, v[64];
+	struct tcpfsm_event ev;
+	struct capture cap;
+	char want[256], *s;
+	unsigned int i, n = 0, bad = 0;
+
+	v[n++] = 0;
+	for (i = 0; i < 19; i++) {
+		v[n++] = p * 10 - 1;
+		p *= 10;
+		v[n++] = p;
+	}
+	v[n++] = UINT64_MAX;
+	for (i = 0; i < n; i++) {
+		tcpfsm_print_lost(cap_open(&cap), TCPFSM_FMT_TEXT, v[i], i);
+		s = cap_close(&cap);
+		snprintf(want, sizeof(want), "LOST %" PRIu64 " events (source %u)\n",
+			 v[i], i);
+		bad += !str_is(s, want);
+		free(s);
+	}
+	sample_event4(&ev);
+	for (i = 0; i < 256; i++) {
+		ev.saddr[0] = i;
+		ev.saddr[3] = 255 - i;
+		tcpfsm_print_event(cap_open(&cap), TCPFSM_FMT_TEXT, &ev);
+		s = cap_close(&cap);
+		snprintf(want, sizeof(want), "1234.567890 ipv4 %u.0.0.%u:43210 ",
+			 i, 255 - i);
+		if (!starts_with(s, want)) {
+			diag("expected", want);
+			diag("got", s);
+			bad++;
+		}
+		free(s);
+	}
+	CHECK(bad == 0, "output: numbers and octets as printf writes them");
 }
 
 TEST(duration_str)
