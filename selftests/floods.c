@@ -248,7 +248,7 @@ static int syn_recv_agree(int64_t *cur, int *ss, int wait_ms)
 	}
 }
 
-TEST_F_TIMEOUT(synflood, flood, 120)
+TEST_F_TIMEOUT(synflood, flood, 300)
 {
 	const int family = variant->family, nreal = BACKLOG + 1 + NOVER;
 	const int64_t t_start = tcpfsm_now_ms();

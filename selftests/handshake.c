@@ -720,7 +720,7 @@ TEST_F_TIMEOUT(hs, events, 90)
 	free(l);
 }
 
-TEST_F_TIMEOUT(hs, seed, 120)
+TEST_F_TIMEOUT(hs, seed, 300)
 {
 	const char *ko = getenv("TCPFSM_KO");
 	struct tcpfsm_addr l2;

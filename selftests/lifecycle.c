@@ -259,7 +259,7 @@ TEST_F(lifecycle, seed_existing_sockets)
  * live in a netns with an established hash of its own
  * (net.ipv4.tcp_child_ehash_entries), which the seed walks separately.
  */
-TEST_F_TIMEOUT(lifecycle, seed_thousands, 120)
+TEST_F_TIMEOUT(lifecycle, seed_thousands, 300)
 {
 	static const struct tcpfsm_gauge seeded[] = {
 		GA(LISTEN, 1), GA(ESTABLISHED, 2 * MANY_PAIRS),
@@ -810,7 +810,7 @@ static bool full_preemption(void)
  * socket per thread (the one it was changing) per load. The walk, not
  * its stop_machine() fallback, must have done it (kernel log).
  */
-TEST_F_TIMEOUT(lifecycle, seed_under_churn, 300)
+TEST_F_TIMEOUT(lifecycle, seed_under_churn, 600)
 {
 	struct rlimit nofile = { 4 * HOLD_THREADS * HOLD_MAX + 64,
 				 4 * HOLD_THREADS * HOLD_MAX + 64 };

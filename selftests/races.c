@@ -1284,7 +1284,7 @@ static int readers_wait(struct reader *rd, size_t off, unsigned long n)
 	return 0;
 }
 
-TEST_F_TIMEOUT(races, rmmod_proc_readers, 300)
+TEST_F_TIMEOUT(races, rmmod_proc_readers, 600)
 {
 	unsigned long reads = 0, eio = 0;
 	struct reader *rd;
