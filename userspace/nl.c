@@ -138,7 +138,10 @@ static bool attrs_fit(const void *payload, size_t len)
 	return attrs_end_at(payload, len, attr);
 }
 
-/* attr_check() of an attribute of @spec not of its exact size */
+/*
+ * attr_check() of an attribute of @spec not of its exact size. Return: 0,
+ * or -1 if mnl_attr_validate() refuses it.
+ */
 static __attribute__((noinline)) int
 attr_validate(const struct nlattr *attr, const struct tcpfsm_attr_set *set,
 	      const struct tcpfsm_attr_spec *spec, struct tcpfsm_err *e)
@@ -147,7 +150,7 @@ attr_validate(const struct nlattr *attr, const struct tcpfsm_attr_set *set,
 			 mnl_attr_validate(attr, spec->type)) < 0)
 		return set_err(e, TCPFSM_ERR_MALFORMED, errno,
 			       "attribute %s of %s", spec->name, set->name);
-	return mnl_attr_get_type(attr);
+	return 0;
 }
 
 /*
@@ -176,7 +179,7 @@ static inline int attr_check(const struct nlattr *attr,
 	    mnl_attr_get_payload_len(attr) ==
 	    (spec->len ?: 1u << (spec->type - MNL_TYPE_U8)))
 		return type;
-	return attr_validate(attr, set, spec, e);
+	return attr_validate(attr, set, spec, e) < 0 ? -1 : (int)type;
 }
 
 /* mnl_attr_parse_nested(), if the nest's attributes fill it exactly */

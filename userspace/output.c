@@ -507,19 +507,18 @@ struct mline {
  */
 #define ml_inline	inline __attribute__((always_inline))
 
-/* Cut at the end of the buffer: never, for the lines of the monitor */
-static void ml_raw_cut(struct mline *l, const char *s, size_t len)
+/* What fits of @s, to the end of the buffer: never, for the monitor's lines */
+static void ml_raw_cut(struct mline *l, const char *s)
 {
-	len = sizeof(l->b) - l->n;
-	memcpy(l->b + l->n, s, len);
-	l->n += len;
+	memcpy(l->b + l->n, s, sizeof(l->b) - l->n);
+	l->n = sizeof(l->b);
 }
 
 /* A copy of a length known where inlined is a move or two, not a call */
 static ml_inline void ml_raw(struct mline *l, const char *s, size_t len)
 {
 	if (__builtin_expect(len > sizeof(l->b) - l->n, 0)) {
-		ml_raw_cut(l, s, len);
+		ml_raw_cut(l, s);
 		return;
 	}
 	memcpy(l->b + l->n, s, len);
