@@ -7,8 +7,9 @@
 # run COMMAND (a shell command line) in the project directory as root, power
 # off. The guest's console goes to OUTDIR/console; OUTDIR is writable from
 # the guest at /run/out. Exits with the command's status, or 124 if the
-# guest hung (TCPFSM_VM_TIMEOUT seconds, default 1200, three times that on
-# the debug kernel), or 125 if it died (panic, Oops) before finishing; in
+# guest hung (TCPFSM_VM_TIMEOUT seconds, default 2400: Debian's suite takes
+# 13 to 17 minutes beside two other guests on 2 cores; 3600 on the debug
+# kernel), or 125 if it died (panic, Oops) before finishing; in
 # both cases the console tail is printed.
 #
 # usage: scripts/vm.sh KVER OUTDIR COMMAND
@@ -38,7 +39,7 @@ if grep -qx 'CONFIG_KASAN=y' "$config"; then
 	args="panic_on_warn=1 watchdog_thresh=60 pci=noacpi"
 else
 	mem=${TCPFSM_VM_MEM:-1024}
-	timeout=${TCPFSM_VM_TIMEOUT:-1200}
+	timeout=${TCPFSM_VM_TIMEOUT:-2400}
 	args=nosoftlockup
 fi
 
@@ -54,11 +55,15 @@ modroot=$("$here/kpath.sh" "$kver" modroot)
 # and promtool (of Debian's prometheus, unpacked there too) is on its PATH
 promdir=$("$here/debian.sh" pkg prometheus 2>/dev/null)/usr/bin || promdir=
 initrd=$top/build/$kver/initramfs.gz
+mkdir -p "$top/build/$kver"
+# one build of it when two guests of a kernel start together (make check)
+exec {lock}>"$top/build/$kver/initramfs.lock"
+flock "$lock"
 if [ ! -f "$initrd" ] || [ "$here/initramfs-init" -nt "$initrd" ] ||
    [ "$here/mkinitramfs.sh" -nt "$initrd" ] || [ "$image" -nt "$initrd" ]; then
-	mkdir -p "$top/build/$kver"
 	"$here/mkinitramfs.sh" "$kver" "$initrd"
 fi
+exec {lock}>&-
 
 # nosoftlockup (Debian's kernels): an emulated CPU starved by a busy host is
 # not a lockup (seen: "soft lockup - CPU#0 stuck for 28s" in early boot,

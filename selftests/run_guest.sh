@@ -11,14 +11,39 @@
 # below). Prints the runner's TAP as it goes, with "# NAME took N s" after
 # each test, and copies it with the checks' "ok - NAME" lines to TAP, which
 # scripts/check.sh tallies on the host. Not a test itself: not installed.
+# "only NAME..." runs only those tests of the list, "except NAME..." all
+# but those (NAME as in the list, without "tcpfsm:" and ".sh"): make check
+# splits the debug kernel's suite between two guests that way.
 #
-# usage: run_guest.sh MODULE.ko INSTALL_PATH TAP
+# usage: run_guest.sh MODULE.ko INSTALL_PATH TAP [only|except NAME...]
 set -u
 
-usage="usage: run_guest.sh MODULE.ko INSTALL_PATH TAP"
+usage="usage: run_guest.sh MODULE.ko INSTALL_PATH TAP [only|except NAME...]"
 ko=$(readlink -f "${1:?$usage}")
 inst=$(readlink -f "${2:?$usage}")
 tap=${3:?$usage}
+shift 3
+pick=${1:-}
+case $pick in
+only | except) shift ;;
+"") ;;
+*)
+	echo "$usage" >&2
+	exit 2
+	;;
+esac
+picked=" $* "
+# whether this driver runs test T (tcpfsm:NAME.sh) of the list
+wanted() {
+	local name=${1#tcpfsm:}
+
+	name=${name%.sh}
+	case $pick in
+	only) [[ $picked == *" $name "* ]] ;;
+	except) [[ $picked != *" $name "* ]] ;;
+	*) true ;;
+	esac
+}
 here=$(dirname "$(readlink -f "$0")")
 top=$(dirname "$here")
 : >"$tap"
@@ -100,34 +125,41 @@ if [ -w "$kmemleak" ]; then
 fi
 # every test of the list but faults, in its order: each loads and unloads
 # the module (see selftests/with_module.sh)
-# On PREEMPT_RT, not compat.sh and ynl.sh either: they check the command
-# and YNL against the family, which is the same on every 6.12 build; the
-# other kernels run them (saves make check two minutes on its long path).
-rt=
-case $(uname -v) in *PREEMPT_RT*) rt=1 ;; esac
+# Not compat.sh and ynl.sh on PREEMPT_RT and the debug kernel (lockdep):
+# they check the command and YNL against the family, which is the same on
+# every 6.12 build, and Debian's 6.1 and 6.12 run them (saves make check
+# two minutes on PREEMPT_RT, six on the debug kernel).
+other612=
+case $(uname -v) in *PREEMPT_RT*) other612="PREEMPT_RT" ;; esac
+[ ! -e /proc/lockdep ] || other612="the debug kernel"
 args=()
 while read -r t; do
+	wanted "$t" || continue
 	case $t in
 	tcpfsm:faults.sh) continue ;;
 	tcpfsm:compat.sh | tcpfsm:ynl.sh)
-		if [ -n "$rt" ]; then
-			echo "# PREEMPT_RT: $t not run here (userspace against the family: the other kernels run it)"
+		if [ -n "$other612" ]; then
+			echo "# $other612: $t not run here (userspace against the family: Debian's 6.1 and 6.12 run it)"
 			continue
 		fi ;;
 	esac
 	args+=(--test "$t")
 done <"$inst/kselftest-list.txt"
-ksft "${args[@]}"
+if [ "${#args[@]}" -gt 0 ]; then
+	ksft "${args[@]}"
+fi
 check "module not loaded, no /proc/net/tcpfsm after the tests" unloaded
 check "kernel log free of WARNING, BUG, Oops, lockdep, KASAN, RCU, lockup, ODEBUG and kmemleak reports" kernel_log_clean
 # allocation failures, where the kernel can inject them (the debug kernel):
 # after the log check, as the reports (stack dumps) of the failures it
 # injects are expected: faults checks the kernel log itself, and the
 # console (which check.sh scans) gets errors only meanwhile
-printk=$(cut -f1 /proc/sys/kernel/printk)
-echo 3 >/proc/sys/kernel/printk
-ksft --test tcpfsm:faults.sh
-echo "$printk" >/proc/sys/kernel/printk
+if wanted tcpfsm:faults.sh; then
+	printk=$(cut -f1 /proc/sys/kernel/printk)
+	echo 3 >/proc/sys/kernel/printk
+	ksft --test tcpfsm:faults.sh
+	echo "$printk" >/proc/sys/kernel/printk
+fi
 if [ -w "$kmemleak" ]; then
 	check "kmemleak finds no leak after the last rmmod" kmemleak_clean
 fi
