@@ -82,11 +82,14 @@ static struct tcpfsm_pcpu __percpu *tcpfsm_rsk_stats(const struct net *net,
  *	holds the request, which holds the listener)
  * @req: the request socket, held by the caller until the return
  * @how: for __inet_csk_reqsk_queue_drop(): the counter to increment
+ * @seed: the entry saw the load's seed on: the return does its part
+ *	(tcpfsm_seed_enter())
  */
 struct tcpfsm_rsk_call {
 	struct net *net;
 	struct request_sock *req;
 	int how;
+	bool seed;
 };
 
 /*
@@ -145,28 +148,37 @@ static int tcpfsm_rsk_hash_entry(struct kretprobe_instance *ri,
 	if (tcpfsm_rsk_listener_entry(ri, regs))
 		return 1;
 	c->req = (void *)tcpfsm_rsk_arg(regs, 1);
+	c->seed = tcpfsm_seed_enter();
 	return 0;
+}
+
+/* @c->req was hashed */
+static void tcpfsm_rsk_created(const struct tcpfsm_rsk_call *c)
+{
+	struct tcpfsm_pcpu __percpu *stats;
+	struct tcpfsm_net *tn;
+
+	stats = tcpfsm_rsk_stats(c->net, &tn);
+	if (!stats)
+		return;
+	this_cpu_inc(stats->rsk.created);
+	if (unlikely(c->seed))
+		tcpfsm_seed_rsk(c->req, tn, TCPFSM_SEED_CREATED);
+	if (tcpfsm_events_rsk_wanted(c->net, tn))
+		tcpfsm_rsk_event(c->req, c->net, stats, TCP_LISTEN,
+				 TCP_NEW_SYN_RECV, TCPFSM_DWELL_UNKNOWN);
 }
 
 static int tcpfsm_rsk_hash_ret(struct kretprobe_instance *ri,
 			       struct pt_regs *regs)
 {
 	struct tcpfsm_rsk_call *c = (void *)ri->data;
-	struct tcpfsm_pcpu __percpu *stats;
-	struct tcpfsm_net *tn;
 
 	/* a bool: only the low byte is defined */
-	if (!(regs_return_value(regs) & 0xff))
-		return 0;
-	stats = tcpfsm_rsk_stats(c->net, &tn);
-	if (!stats)
-		return 0;
-	this_cpu_inc(stats->rsk.created);
-	if (unlikely(READ_ONCE(tcpfsm_seeding_on)))
-		tcpfsm_seed_rsk(c->req, tn, TCPFSM_SEED_CREATED);
-	if (tcpfsm_events_rsk_wanted(c->net, tn))
-		tcpfsm_rsk_event(c->req, c->net, stats, TCP_LISTEN,
-				 TCP_NEW_SYN_RECV, TCPFSM_DWELL_UNKNOWN);
+	if (regs_return_value(regs) & 0xff)
+		tcpfsm_rsk_created(c);
+	if (unlikely(c->seed))
+		tcpfsm_seed_return();
 	return 0;
 }
 
@@ -218,22 +230,20 @@ static int tcpfsm_rsk_drop_entry(struct kretprobe_instance *ri,
 		c->how = TCPFSM_RSK_ORPHANED;
 	else
 		c->how = TCPFSM_RSK_EXPIRED;
+	c->seed = tcpfsm_seed_enter();
 	return 0;
 }
 
-static int tcpfsm_rsk_drop_ret(struct kretprobe_instance *ri,
-			       struct pt_regs *regs)
+/* @c->req left the hash without a child */
+static void tcpfsm_rsk_dropped(const struct tcpfsm_rsk_call *c)
 {
-	struct tcpfsm_rsk_call *c = (void *)ri->data;
 	struct tcpfsm_pcpu __percpu *stats;
 	struct tcpfsm_net *tn;
 
-	if (!(regs_return_value(regs) & 0xff))
-		return 0;
 	stats = tcpfsm_rsk_stats(c->net, &tn);
 	if (!stats)
-		return 0;
-	if (unlikely(READ_ONCE(tcpfsm_seeding_on)))
+		return;
+	if (unlikely(c->seed))
 		tcpfsm_seed_rsk(c->req, tn, TCPFSM_SEED_ENDED);
 	if (c->how == TCPFSM_RSK_EXPIRED)
 		this_cpu_inc(stats->rsk.expired);
@@ -244,6 +254,18 @@ static int tcpfsm_rsk_drop_ret(struct kretprobe_instance *ri,
 	if (tcpfsm_events_rsk_wanted(c->net, tn))
 		tcpfsm_rsk_event(c->req, c->net, stats, TCP_NEW_SYN_RECV,
 				 TCP_CLOSE, tcpfsm_rsk_since_synack(c->req));
+}
+
+static int tcpfsm_rsk_drop_ret(struct kretprobe_instance *ri,
+			       struct pt_regs *regs)
+{
+	struct tcpfsm_rsk_call *c = (void *)ri->data;
+
+	/* unlinked: a bool, only the low byte is defined */
+	if (regs_return_value(regs) & 0xff)
+		tcpfsm_rsk_dropped(c);
+	if (unlikely(c->seed))
+		tcpfsm_seed_return();
 	return 0;
 }
 

@@ -48,7 +48,14 @@
  * timewait probe of FIN_WAIT2 -> TIME_WAIT runs after the store: if the
  * walk has counted the new substate already, the probe counts the change
  * as "pre", which cancels it. The request socket's probes run after the
- * hash changed, with the same rule for its creation.
+ * hash changed, with the same rule for its creation. A probe that runs
+ * after its change must do its part even if the walk is over by then (the
+ * walk may have met the change): the seed ends only once every such probe
+ * of a change made meanwhile has run, through a grace period for those in
+ * the change's own section without preemption (a request socket's
+ * completion, a timewait socket's move to TIME_WAIT) and a count for the
+ * return probes, whose function may be preempted between its change and
+ * its return (tcpfsm_seed_enter()).
  *
  * The probes of timewait and request sockets attach one after the other:
  * until the last is attached (before the walk starts), one of them may
@@ -67,6 +74,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/hash.h>
 #include <linux/slab.h>
 #include <linux/stop_machine.h>
@@ -534,13 +542,58 @@ void tcpfsm_seed_prepare(void)
 	WRITE_ONCE(tcpfsm_seeding_on, !!tcpfsm_seeding.rec);
 }
 
-/* The seed is over; the probes stop looking (no probe runs on return). */
-static void tcpfsm_seed_end(void)
+/*
+ * The return probes of request sockets (reqsk.c) whose entry ran while the
+ * seed was on: the function makes its change between the entry and the
+ * return, where it may be preempted, and the walk may meet the change; the
+ * return handler does the seed's part of it, and the seed waits for it.
+ */
+static atomic_t tcpfsm_seed_returns = ATOMIC_INIT(0);
+
+/**
+ * tcpfsm_seed_enter() - a return probe's entry: whether its return handler
+ * does the seed's part (then it calls tcpfsm_seed_return() when done)
+ *
+ * Return: true while tcpfsm_seeding_on.
+ */
+bool tcpfsm_seed_enter(void)
+{
+	if (!READ_ONCE(tcpfsm_seeding_on))
+		return false;
+	atomic_inc(&tcpfsm_seed_returns);
+	return true;
+}
+
+/**
+ * tcpfsm_seed_return() - the return handler of an entry that
+ * tcpfsm_seed_enter() let in has done the seed's part
+ */
+void tcpfsm_seed_return(void)
+{
+	/* its records and counts before the seed may end */
+	smp_mb__before_atomic();
+	atomic_dec(&tcpfsm_seed_returns);
+}
+
+/*
+ * The seed is over; the probes stop looking. @attached: the probes are
+ * still attached, so the return handlers of entries made while the seed
+ * was on will run (detached, they never will).
+ */
+static void tcpfsm_seed_end(bool attached)
 {
 	WRITE_ONCE(tcpfsm_seeding_on, false);
-	WRITE_ONCE(tcpfsm_seed_armed, false);
-	/* the probes run with preemption off: this waits for them */
+	/*
+	 * The probes run with preemption off: this waits for them, and for
+	 * every return probe's entry to have counted itself in
+	 * tcpfsm_seed_returns if it saw the seed on.
+	 */
 	synchronize_rcu();
+	/* they do not sleep: their functions return soon */
+	while (attached && atomic_read_acquire(&tcpfsm_seed_returns))
+		usleep_range(100, 1000);
+	atomic_set(&tcpfsm_seed_returns, 0);
+	WRITE_ONCE(tcpfsm_seed_armed, false);
 	kvfree(tcpfsm_seeding.rec);
 	tcpfsm_seeding.rec = NULL;
 }
@@ -551,7 +604,7 @@ static void tcpfsm_seed_end(void)
  */
 void tcpfsm_seed_abort(void)
 {
-	tcpfsm_seed_end();
+	tcpfsm_seed_end(false);
 }
 
 /*
@@ -705,7 +758,14 @@ int tcpfsm_seed(void)
 		}
 		kfree(nets);
 	}
-	tcpfsm_seed_end();
+	/*
+	 * The probes that run after a change, in the same section without
+	 * preemption (a request socket's completion, a timewait socket's
+	 * move to TIME_WAIT), for every change made while the walk ran:
+	 * they have run, and seen the seed on.
+	 */
+	synchronize_rcu();
+	tcpfsm_seed_end(true);
 	if (!walked)
 		goto nomem;
 	if (!READ_ONCE(tcpfsm_seeding.full)) {

@@ -454,6 +454,8 @@ void tcpfsm_seed_tw(const struct inet_timewait_sock *tw,
 		    struct tcpfsm_net *tn, int what, int sub);
 void tcpfsm_seed_rsk(const struct request_sock *req, struct tcpfsm_net *tn,
 		     int what);
+bool tcpfsm_seed_enter(void);
+void tcpfsm_seed_return(void);
 
 int tcpfsm_proc_init_net(struct net *net, struct tcpfsm_net *tn);
 void tcpfsm_proc_exit_net(struct net *net, struct tcpfsm_net *tn);
