@@ -85,10 +85,10 @@ if [ "$unit_rc" != 0 ] || [ -z "${line:-}" ]; then
 	failed=$((failed + 1))
 fi
 # The guests: the debug kernel's suite in two (these tests in one, the
-# rest in the other: about 22 and 14 minutes on 2 cores, Debian's about
-# 13 each), then Debian's in order, then the packages' test
-# (scripts/package-test.sh: the packages built, DKMS, a guest per Debian
-# kernel), at most TCPFSM_VM_JOBS at a time. A guest's name is its
+# rest in the other: 28 to 31 and 20 to 22 minutes beside a third guest
+# on 2 cores, Debian's 13 to 16 each), then Debian's in order, then the
+# packages' test (scripts/package-test.sh: the packages built, DKMS, a
+# guest per Debian kernel), at most TCPFSM_VM_JOBS at a time. A guest's name is its
 # kernel's, with a suffix for the debug kernel's two.
 debug_split="lifecycle races timewait faults"
 jobs=${TCPFSM_VM_JOBS:-$(($(nproc) + 1))}
@@ -213,7 +213,6 @@ done
 
 for g in "${queue[@]}"; do
 	[ "$g" != packages ] || continue
-	k=$g
 	out=$top/build/vm/$g
 	[ -n "${vm_rc[$g]:-}" ] || continue
 	rc=${vm_rc[$g]}
@@ -227,25 +226,25 @@ for g in "${queue[@]}"; do
 		sed '$d' "$out/tally"
 		read -r p f s < <(tail -n 1 "$out/tally")
 	else
-		echo "not ok - guest $k wrote no TAP"
+		echo "not ok - guest $g wrote no TAP"
 		f=1
 	fi
 	if [ "$rc" != 0 ] && [ "$rc" != 1 ]; then
 		# the guest hung or died: vm.sh printed the console tail
-		echo "not ok - guest $k finished (vm.sh exit $rc)"
+		echo "not ok - guest $g finished (vm.sh exit $rc)"
 		f=$((f + 1))
 	fi
 	# what the kernel reported on the console, to the end (poweroff
 	# included), whatever the guest itself concluded
 	if scripts/kernel-reports.sh "$out/console" >"$out/reports"; then
-		echo "not ok - console of $k free of kernel reports:"
+		echo "not ok - console of $g free of kernel reports:"
 		sed 's/^/  | /' "$out/reports"
 		f=$((f + 1))
 	else
-		echo "ok - console of $k free of kernel reports"
+		echo "ok - console of $g free of kernel reports"
 		p=$((p + 1))
 	fi
-	echo "# $k: $p passed, $f failed, $s skipped"
+	echo "# $g: $p passed, $f failed, $s skipped"
 	passed=$((passed + p))
 	failed=$((failed + f))
 	skipped=$((skipped + s))
