@@ -8,7 +8,9 @@
  *
  * The benchmark's reference consumer: what the kernel side of the event
  * stream costs, without the formatting and writing of tcpfsm monitor.
- * Plain netlink sockets, the same 4 MiB receive buffer as the monitor.
+ * Plain netlink sockets, the same 4 MiB receive buffer as the monitor,
+ * and the same stream: it asks for the timewait and request sockets'
+ * events too (tw-events, rsk-events), as the monitor does by default.
  */
 #include <errno.h>
 #include <linux/genetlink.h>
@@ -119,20 +121,29 @@ static int resolve(int fd, uint16_t *family, uint32_t *group)
 	return 0;
 }
 
-/* ask for the events of this netns (TCPFSM_CMD_EVENTS_SUBSCRIBE) */
+/*
+ * ask for the events of this netns (TCPFSM_CMD_EVENTS_SUBSCRIBE), those of
+ * timewait and request sockets too (two flags: attributes without payload)
+ */
 static int subscribe(int fd, uint16_t family)
 {
 	struct {
 		struct nlmsghdr nh;
 		struct genlmsghdr gh;
+		struct nlattr tw, rsk;
 	} req = {
-		.nh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN),
+		.nh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN + 2 * NLA_HDRLEN),
 		.nh.nlmsg_type = family,
 		.nh.nlmsg_flags = NLM_F_REQUEST,
 		.nh.nlmsg_seq = 2,
 		.gh.cmd = TCPFSM_CMD_EVENTS_SUBSCRIBE,
 		.gh.version = TCPFSM_FAMILY_VERSION,
+		.tw = { .nla_len = NLA_HDRLEN, .nla_type = TCPFSM_A_STATS_TW_EVENTS },
+		.rsk = { .nla_len = NLA_HDRLEN, .nla_type = TCPFSM_A_STATS_RSK_EVENTS },
 	};
+
+	_Static_assert(sizeof(req) == NLMSG_LENGTH(GENL_HDRLEN + 2 * NLA_HDRLEN),
+		       "no padding in the request");
 
 	/* an error comes back as a message the receive loop ignores */
 	if (send(fd, &req, req.nh.nlmsg_len, 0) < 0) {
