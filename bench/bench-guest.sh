@@ -12,6 +12,13 @@
 #   events CONFIG ROUND EXPECTED COUNTED DELIVERED LOST
 #   lost CONFIG ROUND OVERFLOW NOMEM RCVBUF   tcpfsm's losses by cause
 #   nlsink ROUND EVENTS RECVS
+#   sent CONFIG ROUND MODE EVENTS CONNS   monitor, raw reader: the events
+#                                     tcpfsm made for it during a mode's
+#                                     churn (sent or lost), and the
+#                                     connections the churn made
+#   cpu CONFIG ROUND UTICKS STICKS EVENTS HZ   monitor, raw reader: its
+#                                     CPU time (/proc/PID/stat, clock
+#                                     ticks) and the events sent to it
 #   rings WHEN NUMBER BYTES           tcpfsm's event rings (/proc/vmallocinfo):
 #                                     idle (loaded, nobody subscribed),
 #                                     monitor (while it listens), after
@@ -356,8 +363,10 @@ log "pairs done"
 #
 # churn CONFIG ROUND: both modes; adds to $expected the transitions they make
 churn() {
-	local cfg=$1 round=$2 mode line n
+	local cfg=$1 round=$2 mode line n s0 s1 l0 l1 consumer=
+	[ "$cfg" != monitor ] && [ "$cfg" != nlsink ] || consumer=1
 	for mode in fin rst; do
+		[ -z "$consumer" ] || read -r _ s0 l0 _ <<<"$(tcpfsm_counts)"
 		line=$("$bindir/churn" -t "$threads" -d "$secs" -m "$mode") ||
 			log "churn $cfg $mode failed: $line"
 		log "round $round $cfg $mode: $line"
@@ -368,7 +377,18 @@ churn() {
 		# every connection made, the window's and those after it
 		n=$(echo "$line" | sed -n 's/.* all=\([0-9]*\).*/\1/p')
 		expected=$((expected + ${n:-0} * per_conn[$mode] + per_listener * threads))
+		[ -z "$consumer" ] || {
+			read -r _ s1 l1 _ <<<"$(tcpfsm_counts)"
+			out sent "$cfg" "$round" "$mode" \
+				$((s1 - s0 + l1 - l0)) "${n:-0}"
+		}
 	done
+}
+
+# cpu CONFIG ROUND PID EVENTS: the CPU time process PID took so far
+cpu() {
+	out cpu "$1" "$2" "$(awk '{ print $14, $15 }' "/proc/$3/stat")" "$4" \
+		"$(getconf CLK_TCK)"
 }
 
 ts_failed='' bt_failed=''
@@ -401,10 +421,11 @@ for round in $(seq "$rounds"); do
 			out rings monitor "$(rings)"
 			churn monitor "$round"
 			sleep 1	# let it drain
+			read -r t1 s1 l1 o1 m1 r1 <<<"$(tcpfsm_counts)"
+			cpu monitor "$round" "$mon" $((s1 - s0))
 			kill -TERM "$mon"
 			wait "$mon"
 			out rings after "$(rings)"
-			read -r t1 s1 l1 o1 m1 r1 <<<"$(tcpfsm_counts)"
 			# delivered: sent into the monitor's socket, which it read
 			# to the end (it drained for a second before SIGTERM)
 			out events monitor "$round" "$expected" $((t1 - t0)) \
@@ -420,9 +441,10 @@ for round in $(seq "$rounds"); do
 			sleep 1
 			churn nlsink "$round"
 			sleep 1
+			read -r t1 s1 l1 o1 m1 r1 <<<"$(tcpfsm_counts)"
+			cpu nlsink "$round" "$sink" $((s1 - s0))
 			kill -TERM "$sink"
 			wait "$sink"
-			read -r t1 s1 l1 o1 m1 r1 <<<"$(tcpfsm_counts)"
 			log "nlsink: $(cat "$tmp/nlsink")"
 			out events nlsink "$round" "$expected" $((t1 - t0)) \
 				"$(sed -n 's/^events=\([0-9]*\).*/\1/p' "$tmp/nlsink")" \

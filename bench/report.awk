@@ -75,6 +75,17 @@ $1 == "lost" {
 	lo[$2] += $4; ln[$2] += $5; lr[$2] += $6
 }
 $1 == "nlsink" { sink_ev += $3; sink_recv += $4 }
+$1 == "sent" {
+	# sent CONFIG ROUND MODE EVENTS CONNS
+	sent_ev[$2, $4] += $5; sent_conns[$2, $4] += $6
+}
+$1 == "cpu" {
+	# cpu CONFIG ROUND UTICKS STICKS EVENTS HZ
+	if ($7 > 0) {
+		cpu_user[$2] += $4 / $7; cpu_sys[$2] += $5 / $7
+		cpu_ev[$2] += $6
+	}
+}
 $1 == "rings" { rings_n[$2] = $3; rings_b[$2] = $4 }
 $1 == "ab" {
 	# ab PAIR MODE CONFIG CONNS SECS: sum the rates of each pair's windows
@@ -120,6 +131,47 @@ $1 == "stall" {
 		st_seen[$2] = 1
 		stns[++nst] = $2
 	}
+}
+
+# What a consumer of the stream may cost and still keep 0.8 of the
+# baseline: with the raw reader, a connection takes c_rr = vCPUs / rate
+# (the kernel's side of the stream and a recv() that decodes nothing);
+# a consumer that keeps up adds e x d, e the events made for it a
+# connection (counted with the raw reader, which keeps up), d its CPU an
+# event beyond the raw reader's. For 0.8, c0 / (c_rr + e d) >= 0.8 with
+# c0 = vCPUs / the baseline's rate.
+function consumer_budget(    ncpu, ev, mu, ms, ru, rs, d, mi, m, c0, crr, e) {
+	ncpu = info["cpus"]
+	ev = cpu_ev["monitor"]
+	mu = 1e6 * cpu_user["monitor"] / ev; ms = 1e6 * cpu_sys["monitor"] / ev
+	ev = cpu_ev["nlsink"]
+	ru = 1e6 * cpu_user["nlsink"] / ev; rs = 1e6 * cpu_sys["nlsink"] / ev
+	d = mu + ms - ru - rs
+	printf "What a consumer of the stream costs, all rounds (/proc/PID/stat, tick-sampled),\n"
+	printf "us of CPU an event sent to it: monitor -j %.2f user + %.2f system,\n", mu, ms
+	printf "raw reader %.2f user + %.2f system: the monitor's own work %.2f us an event.\n", \
+		ru, rs, d
+	printf "A consumer that keeps up takes a connection's CPU with the raw reader (c_rr =\n"
+	printf "vCPUs / its rate) + e x its CPU an event beyond the raw reader's; to keep 0.8\n"
+	printf "of the baseline (c0 = vCPUs / rate) that may be at most (c0 / 0.8 - c_rr) / e:\n"
+	printf "%-6s %10s %10s %8s %16s %12s %10s\n", "mode", "c0 us", "c_rr us", "e", \
+		"at most, us/ev", "predicted", "measured"
+	for (mi = 1; mi <= nmodes; mi++) {
+		m = modes[mi]
+		if (!(m in base_med) || !(("nlsink", m) in paired) || \
+		    paired["nlsink", m] <= 0 || sent_conns["nlsink", m] <= 0)
+			continue
+		c0 = 1e6 * ncpu / base_med[m]
+		crr = c0 / paired["nlsink", m]
+		e = sent_ev["nlsink", m] / sent_conns["nlsink", m]
+		printf "%-6s %10.0f %10.0f %8.2f %16.2f %12.3f %10.3f\n", m, c0, crr, e, \
+			(c0 / 0.8 - crr) / e, c0 / (crr + e * d), paired["monitor", m]
+	}
+	printf "(c_rr and predicted from the paired medians; e: the events made for the raw\n"
+	printf "reader, sent or lost; measured: the monitor's paired median)\n"
+	if (ev_lost["monitor"] > 0)
+		printf "The monitor lost events: its measured ratio is not that of a monitor that keeps up.\n"
+	printf "\n"
 }
 
 END {
@@ -177,6 +229,9 @@ END {
 			}
 			med = median(v, n); mn = minof(v, n); mx = maxof(v, n)
 			pmed = median(p, np)
+			paired[c, m] = pmed
+			if (c == "baseline")
+				base_med[m] = med
 			printf "%-38s %8.0f %8.0f %8.0f  %6s %6s %6s  %.3f [%.3f, %.3f]\n", \
 				label[c], med, mn, mx, ratio(med, bmed), \
 				ratio(mn, bmin), ratio(mx, bmax), pmed, \
@@ -275,6 +330,9 @@ END {
 			rings_n["idle"], rings_b["idle"], rings_n["monitor"], \
 			rings_b["monitor"], rings_n["after"], rings_b["after"]
 	printf "\n"
+
+	if (cpu_ev["monitor"] > 0 && cpu_ev["nlsink"] > 0)
+		consumer_budget()
 
 	if ("probe" in probe) {
 		ne = split_from(probe["empty"], 3, e)
