@@ -139,18 +139,23 @@ $1 == "stall" {
 # a consumer that keeps up adds e x d, e the events made for it a
 # connection (counted with the raw reader, which keeps up), d its CPU an
 # event beyond the raw reader's. For 0.8, c0 / (c_rr + e d) >= 0.8 with
-# c0 = vCPUs / the baseline's rate.
+# c0 = vCPUs / the baseline's rate. d is user time only: without
+# CONFIG_IRQ_TIME_ACCOUNTING (Debian's kernels) a task's system time also
+# has the interrupts and softirqs that ran while it did, work of other
+# sockets, of which a busy consumer takes more (kernel/sched/cputime.c).
 function consumer_budget(    ncpu, ev, mu, ms, ru, rs, d, mi, m, c0, crr, e) {
 	ncpu = info["cpus"]
 	ev = cpu_ev["monitor"]
 	mu = 1e6 * cpu_user["monitor"] / ev; ms = 1e6 * cpu_sys["monitor"] / ev
 	ev = cpu_ev["nlsink"]
 	ru = 1e6 * cpu_user["nlsink"] / ev; rs = 1e6 * cpu_sys["nlsink"] / ev
-	d = mu + ms - ru - rs
+	d = mu - ru
 	printf "What a consumer of the stream costs, all rounds (/proc/PID/stat, tick-sampled),\n"
 	printf "us of CPU an event sent to it: monitor -j %.2f user + %.2f system,\n", mu, ms
-	printf "raw reader %.2f user + %.2f system: the monitor's own work %.2f us an event.\n", \
+	printf "raw reader %.2f user + %.2f system: the monitor's own work %.2f us an event\n", \
 		ru, rs, d
+	printf "in user space (system time also has the softirqs that ran while it did:\n"
+	printf "not counted, so \"predicted\" is a ceiling)\n"
 	printf "A consumer that keeps up takes a connection's CPU with the raw reader (c_rr =\n"
 	printf "vCPUs / its rate) + e x its CPU an event beyond the raw reader's; to keep 0.8\n"
 	printf "of the baseline (c0 = vCPUs / rate) that may be at most (c0 / 0.8 - c_rr) / e:\n"
